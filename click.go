@@ -1,0 +1,101 @@
+package shortener
+
+import (
+	"context"
+	"time"
+)
+
+// Click is one redirect as the hot path sees it, before enrichment. It holds
+// the raw client IP and user agent; only the click pipeline's local spool
+// ever keeps them, and enrichment replaces them with a visitor hash.
+type Click struct {
+	ID        string // UUIDv7, made at the redirect; makes delivery idempotent
+	LinkID    string
+	At        time.Time
+	IP        string
+	UserAgent string
+	Referrer  string // the Referer header as sent
+}
+
+// ClickRecorder takes clicks off the redirect's hands. RecordClick never
+// waits on the network: at most it appends to a local spool. A click it
+// cannot keep is counted as dropped; the redirect answers regardless.
+type ClickRecorder interface {
+	RecordClick(c Click)
+}
+
+// Device classes of a click.
+const (
+	DeviceDesktop = "desktop"
+	DeviceMobile  = "mobile"
+	DeviceTablet  = "tablet"
+	DeviceBot     = "bot"
+	DeviceOther   = "other"
+)
+
+// Labels used when a value is missing.
+const (
+	LabelDirect  = "(direct)" // no referrer
+	LabelUnknown = "unknown"
+)
+
+// ClickEvent is an enriched click, as stored.
+type ClickEvent struct {
+	ID          string
+	LinkID      string
+	OccurredAt  time.Time
+	Referrer    string // host only, or LabelDirect
+	Browser     string // "Chrome", "Firefox", … or LabelUnknown
+	OS          string // "Windows", "macOS", … or LabelUnknown
+	Device      string // one of the Device constants
+	Country     string // ISO 3166 alpha-2 or LabelUnknown
+	IsBot       bool
+	VisitorHash string // keyed hash of IP + user agent + UTC day
+}
+
+// Dimensions of the per-day rollups, in the order the summary lists them.
+const (
+	DimReferrer = "referrer"
+	DimCountry  = "country"
+	DimBrowser  = "browser"
+	DimOS       = "os"
+	DimDevice   = "device"
+)
+
+// Dimensions lists every rollup dimension.
+var Dimensions = []string{DimReferrer, DimCountry, DimBrowser, DimOS, DimDevice}
+
+// DayStats is one UTC day of a link's rollup.
+type DayStats struct {
+	Day            time.Time // midnight UTC
+	Clicks         int64     // human clicks
+	UniqueVisitors int64     // distinct visitor hashes among human clicks
+	BotClicks      int64
+}
+
+// LabelCount is one value of a dimension and its human clicks.
+type LabelCount struct {
+	Label string
+	Count int64
+}
+
+// ClickStats is a link's rollup over a range of days.
+type ClickStats struct {
+	Days []DayStats // only days that have clicks, oldest first
+	// Top maps each dimension to its values, largest count first (ties by
+	// label), at most the limit asked for.
+	Top map[string][]LabelCount
+}
+
+// ClickStore keeps clicks and their daily rollups.
+type ClickStore interface {
+	// WriteClicks stores the clicks in one transaction: the click rows, the
+	// links' click_count (human clicks only) and the daily rollups. It is
+	// idempotent: a click whose ID is already stored is skipped entirely.
+	// Clicks of links that no longer exist are skipped too.
+	WriteClicks(ctx context.Context, clicks []ClickEvent) error
+
+	// ClickStats returns the rollups of the link for the UTC days from
+	// first to last, inclusive, with at most top values per dimension.
+	ClickStats(ctx context.Context, linkID string, first, last time.Time, top int) (*ClickStats, error)
+}

@@ -1,0 +1,77 @@
+package shortener
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. Each maps to one HTTP status in httpapi.
+const (
+	ECONFLICT     = "conflict"      // unique value taken (email, alias)
+	EINTERNAL     = "internal"      // anything unexpected; never shown to clients
+	EINVALID      = "invalid"       // validation failed
+	ENOTFOUND     = "not_found"     // missing, or not visible to the caller
+	EGONE         = "gone"          // expired short link
+	EUNAUTHORIZED = "unauthorized"  // missing or bad credentials
+	EFORBIDDEN    = "forbidden"     // authenticated but not allowed
+	ERATELIMIT    = "rate_limited"  // too many requests
+	EUNAVAILABLE  = "unavailable"   // a dependency is down
+)
+
+// Error is the application error. Its Message is safe to show to a client;
+// anything else (driver errors, wrapped causes) stays in logs.
+type Error struct {
+	Code    string
+	Message string
+	// Fields lists the request values that failed validation (EINVALID).
+	Fields []FieldError
+}
+
+// FieldError names one invalid request value.
+type FieldError struct {
+	Location string // e.g. "body.original_url"
+	Message  string
+	Value    any
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("shortener error: code=%s message=%s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid returns an EINVALID error for one field.
+func Invalid(location, message string, value any) *Error {
+	return &Error{
+		Code:    EINVALID,
+		Message: "Request validation failed: " + message,
+		Fields:  []FieldError{{Location: location, Message: message, Value: value}},
+	}
+}
+
+// ErrorCode returns the code of the *Error in err's chain, EINTERNAL for any
+// other error, and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the client-safe message of err: the *Error's message,
+// or "Internal error." for anything else.
+func ErrorMessage(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Internal error."
+}

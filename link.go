@@ -1,0 +1,103 @@
+package shortener
+
+import (
+	"context"
+	"time"
+)
+
+// Link is a short link.
+type Link struct {
+	ID          string
+	ShortCode   string // case-sensitive; the custom alias when one was given
+	OriginalURL string
+	CustomAlias *string
+	Title       *string
+	OwnerID     *string // nil for links created anonymously
+	IsActive    bool
+	IsPublic    bool
+	ExpiresAt   *time.Time
+	ClickCount  int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Expired reports whether l has expired at now.
+func (l *Link) Expired(now time.Time) bool {
+	return l.ExpiresAt != nil && !now.Before(*l.ExpiresAt)
+}
+
+// LinkPage is one page of a user's links.
+type LinkPage struct {
+	Links []*Link
+	Total int
+}
+
+// LinkStore keeps links.
+type LinkStore interface {
+	// CreateLink inserts l (ID and timestamps set by the caller).
+	// Returns ECONFLICT if its short code is taken (codes are case-sensitive).
+	CreateLink(ctx context.Context, l *Link) error
+
+	// LinkByID returns the link with the given ID.
+	// Returns ENOTFOUND if there is none.
+	LinkByID(ctx context.Context, id string) (*Link, error)
+
+	// LinkByCode returns the link with the given short code (case-sensitive).
+	// Returns ENOTFOUND if there is none.
+	LinkByCode(ctx context.Context, code string) (*Link, error)
+
+	// LinksByOwner returns the owner's links newest first, skipping offset
+	// and returning at most limit, with the owner's total count.
+	LinksByOwner(ctx context.Context, ownerID string, offset, limit int) (*LinkPage, error)
+
+	// UpdateLink writes the mutable fields of l (original URL, title,
+	// expiry, active, public, updated_at). Returns ENOTFOUND if l.ID does
+	// not exist.
+	UpdateLink(ctx context.Context, l *Link) error
+
+	// DeleteLink deletes the link and its analytics.
+	// Returns ENOTFOUND if there is none.
+	DeleteLink(ctx context.Context, id string) error
+}
+
+// Target is what the redirect needs to know about a code: the cacheable
+// projection of a Link. Found is false for an unknown code.
+type Target struct {
+	Found     bool
+	LinkID    string
+	URL       string
+	Active    bool
+	ExpiresAt time.Time // zero when the link never expires
+}
+
+// Expired reports whether the target has expired at now.
+func (t Target) Expired(now time.Time) bool {
+	return !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt)
+}
+
+// TargetOf returns the Target of l.
+func TargetOf(l *Link) Target {
+	t := Target{Found: true, LinkID: l.ID, URL: l.OriginalURL, Active: l.IsActive}
+	if l.ExpiresAt != nil {
+		t.ExpiresAt = *l.ExpiresAt
+	}
+	return t
+}
+
+// Resolver looks up the redirect target of a short code. Implementations
+// are layered: the SQL store at the bottom, Redis and the in-process cache
+// as decorators above it.
+type Resolver interface {
+	// Resolve returns the target of code; Target.Found is false when the
+	// code is unknown (that is not an error). Errors mean the lookup itself
+	// failed.
+	Resolve(ctx context.Context, code string) (Target, error)
+}
+
+// Invalidator drops cached targets of a code, on this instance and on every
+// other instance sharing the cache.
+type Invalidator interface {
+	// Invalidate drops code from every cache layer and tells the other
+	// instances to drop it from theirs.
+	Invalidate(ctx context.Context, code string) error
+}
