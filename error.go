@@ -7,15 +7,15 @@ import (
 
 // Error codes. Each maps to one HTTP status in httpapi.
 const (
-	ECONFLICT     = "conflict"      // unique value taken (email, alias)
-	EINTERNAL     = "internal"      // anything unexpected; never shown to clients
-	EINVALID      = "invalid"       // validation failed
-	ENOTFOUND     = "not_found"     // missing, or not visible to the caller
-	EGONE         = "gone"          // expired short link
-	EUNAUTHORIZED = "unauthorized"  // missing or bad credentials
-	EFORBIDDEN    = "forbidden"     // authenticated but not allowed
-	ERATELIMIT    = "rate_limited"  // too many requests
-	EUNAVAILABLE  = "unavailable"   // a dependency is down
+	ECONFLICT     = "conflict"     // unique value taken (email, alias)
+	EINTERNAL     = "internal"     // anything unexpected; never shown to clients
+	EINVALID      = "invalid"      // validation failed
+	ENOTFOUND     = "not_found"    // missing, or not visible to the caller
+	EGONE         = "gone"         // expired short link
+	EUNAUTHORIZED = "unauthorized" // missing or bad credentials
+	EFORBIDDEN    = "forbidden"    // authenticated but not allowed
+	ERATELIMIT    = "rate_limited" // too many requests
+	EUNAVAILABLE  = "unavailable"  // a dependency is down
 )
 
 // Error is the application error. Its Message is safe to show to a client;
