@@ -75,3 +75,27 @@ func ErrorMessage(err error) string {
 	}
 	return "Internal error."
 }
+
+// JoinInvalid merges the EINVALID errors among errs into one, so that a
+// client sees every problem at once. Nil errors are skipped; the first
+// error of another kind is returned as it is.
+func JoinInvalid(errs ...error) error {
+	var out *Error
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		var e *Error
+		if !errors.As(err, &e) || e.Code != EINVALID {
+			return err
+		}
+		if out == nil {
+			out = &Error{Code: EINVALID, Message: e.Message}
+		}
+		out.Fields = append(out.Fields, e.Fields...)
+	}
+	if out == nil {
+		return nil
+	}
+	return out
+}

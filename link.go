@@ -101,3 +101,18 @@ type Invalidator interface {
 	// instances to drop it from theirs.
 	Invalidate(ctx context.Context, code string) error
 }
+
+// StoreResolver resolves codes straight from a LinkStore: the bottom layer
+// under the caches.
+type StoreResolver struct{ Links LinkStore }
+
+// Resolve returns the target of code, or a Target with Found false.
+func (r StoreResolver) Resolve(ctx context.Context, code string) (Target, error) {
+	l, err := r.Links.LinkByCode(ctx, code)
+	if ErrorCode(err) == ENOTFOUND {
+		return Target{}, nil
+	} else if err != nil {
+		return Target{}, err
+	}
+	return TargetOf(l), nil
+}

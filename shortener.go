@@ -19,8 +19,9 @@ import (
 // time.Now so that tests can move time.
 type Clock func() time.Time
 
-// SystemClock is the wall clock in UTC.
-func SystemClock() time.Time { return time.Now().UTC() }
+// SystemClock is the wall clock in UTC, to the microsecond (what the
+// databases keep).
+func SystemClock() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 var idState struct {
 	sync.Mutex

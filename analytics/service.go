@@ -1,0 +1,77 @@
+package analytics
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// Service answers analytics summaries: from the daily rollups, never the
+// raw clicks, and cached for a while.
+type Service struct {
+	links  shortener.LinkStore
+	clicks shortener.ClickStore
+	cache  shortener.BlobCache // nil disables caching
+	ttl    time.Duration
+	clock  shortener.Clock
+}
+
+// NewService returns a Service; a ttl of 0 turns the cache off.
+func NewService(links shortener.LinkStore, clicks shortener.ClickStore, cache shortener.BlobCache, ttl time.Duration, clock shortener.Clock) *Service {
+	if ttl <= 0 {
+		cache = nil
+	}
+	if clock == nil {
+		clock = shortener.SystemClock
+	}
+	return &Service{links: links, clicks: clicks, cache: cache, ttl: ttl, clock: clock}
+}
+
+var errNoLink = shortener.Errorf(shortener.ENOTFOUND, "Link not found.")
+
+// topN is the length of each top list.
+const topN = 10
+
+// Summary returns the summary of the link with the given code over the
+// last days UTC days, for its owner or an admin. Returns ENOTFOUND for
+// anyone else, as for an unknown code.
+func (s *Service) Summary(ctx context.Context, caller *shortener.User, code string, days int) (*Summary, error) {
+	l, err := s.links.LinkByCode(ctx, code)
+	if shortener.ErrorCode(err) == shortener.ENOTFOUND {
+		return nil, errNoLink
+	} else if err != nil {
+		return nil, err
+	}
+	if !caller.IsAdmin() && (l.OwnerID == nil || *l.OwnerID != caller.ID) {
+		return nil, errNoLink
+	}
+	now := s.clock()
+	// The key names the link (not only the code, which may be reused after
+	// a delete), the day, so a cached summary never spans a midnight, and
+	// the link's click count, so newly flushed clicks show at once.
+	key := "analytics:summary:{" + code + "}:" + l.ID + ":" + strconv.Itoa(days) + ":" +
+		now.Format("2006-01-02") + ":" + strconv.FormatInt(l.ClickCount, 10)
+	if s.cache != nil {
+		if b, ok, err := s.cache.Get(ctx, key); err == nil && ok {
+			var sum Summary
+			if json.Unmarshal(b, &sum) == nil {
+				return &sum, nil
+			}
+		}
+	}
+	first, last := Period(now, days)
+	stats, err := s.clicks.ClickStats(ctx, l.ID, first, last, topN)
+	if err != nil {
+		return nil, err
+	}
+	sum := BuildSummary(code, days, now, stats)
+	if s.cache != nil {
+		if b, err := json.Marshal(sum); err == nil {
+			_ = s.cache.Set(ctx, key, b, s.ttl)
+		}
+	}
+	return &sum, nil
+}

@@ -1,0 +1,206 @@
+package analytics
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// ClickSource is the spool the shipper reads: spool.Spool on disk or
+// spool.Memory. It has one reader.
+type ClickSource interface {
+	// Next waits until at least one click is pending or ctx is done, then
+	// returns up to limit of the oldest unacknowledged clicks, oldest
+	// first, and a token for Ack. Until Ack, every call starts with the
+	// same clicks. Returns ctx's error when ctx is done first.
+	Next(ctx context.Context, limit int) (clicks []shortener.Click, token uint64, err error)
+	// Ack marks the clicks returned with token, and all older ones, as
+	// delivered.
+	Ack(token uint64) error
+	// Pending returns the number of clicks not yet acknowledged.
+	Pending() int
+}
+
+// ClickSink is the hop after the spool: the click store in embedded mode,
+// the Redis click stream otherwise. WriteClicks must not keep the slice. A
+// batch that failed, even partly, is written again, and a crash replays
+// delivered clicks, so the sink must be idempotent by click ID, as
+// shortener.ClickStore is.
+type ClickSink interface {
+	WriteClicks(ctx context.Context, clicks []shortener.ClickEvent) error
+}
+
+// ShipperOptions tunes a Shipper. The zero value gives the defaults.
+type ShipperOptions struct {
+	// BatchSize is the most clicks per write to the sink
+	// (ANALYTICS_BATCH_SIZE). Default 100. Batches are never held back to
+	// fill up: a write takes whatever accumulated during the previous one,
+	// so clicks land within milliseconds at low traffic and batches reach
+	// BatchSize under load or while a backlog drains.
+	BatchSize int
+	// RetryMin is the wait after a first failure; it doubles up to
+	// RetryMax (ANALYTICS_FLUSH_INTERVAL). Defaults 100 ms and 5 s.
+	RetryMin, RetryMax time.Duration
+	Logger            *slog.Logger     // default slog.Default()
+	Metrics           *PipelineMetrics // nil records nothing
+	Clock             shortener.Clock  // for the lag metric; default SystemClock
+}
+
+// Shipper moves clicks from the spool to the sink: it enriches a batch,
+// writes it, and acknowledges it to the spool only once the sink has taken
+// it. It never drops a batch: a failed write is retried with exponential
+// backoff for as long as it takes.
+type Shipper struct {
+	src    ClickSource
+	enrich func(shortener.Click) shortener.ClickEvent
+	sink   ClickSink
+	opts   ShipperOptions
+	// turn is held by Run or Drain: the source has one reader.
+	turn   chan struct{}
+	events []shortener.ClickEvent // reused between batches, under turn
+}
+
+// NewShipper returns a shipper from src to sink that turns each click into
+// an event with enrich (analytics.Enricher.Enrich in production).
+func NewShipper(src ClickSource, enrich func(shortener.Click) shortener.ClickEvent, sink ClickSink, opts ShipperOptions) *Shipper {
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 100
+	}
+	if opts.RetryMin <= 0 {
+		opts.RetryMin = 100 * time.Millisecond
+	}
+	if opts.RetryMax <= 0 {
+		opts.RetryMax = 5 * time.Second
+	}
+	opts.RetryMax = max(opts.RetryMax, opts.RetryMin)
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Clock == nil {
+		opts.Clock = shortener.SystemClock
+	}
+	return &Shipper{src: src, enrich: enrich, sink: sink, opts: opts, turn: make(chan struct{}, 1)}
+}
+
+// Run ships clicks as they arrive until ctx is done. A batch in flight when
+// ctx ends stays in the spool, for Drain or the next start.
+func (s *Shipper) Run(ctx context.Context) {
+	if !s.acquire(ctx) {
+		return
+	}
+	defer s.release()
+	delay := s.opts.RetryMin
+	for ctx.Err() == nil {
+		batch, token, err := s.src.Next(ctx, s.opts.BatchSize)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			s.opts.Logger.Error("click shipper: reading the spool failed",
+				slog.Duration("retry_in", delay), slog.Any("error", err))
+			if !sleep(ctx, delay) {
+				return
+			}
+			delay = min(2*delay, s.opts.RetryMax)
+			continue
+		}
+		delay = s.opts.RetryMin
+		_ = s.ship(ctx, batch, token) // fails only when ctx is done
+	}
+}
+
+// Drain ships what is pending until the spool is empty or ctx is done; it
+// is for shutdown, after the HTTP server has stopped taking clicks. Stop
+// Run first (cancel its context): Drain waits for it to return. Clicks
+// left when ctx ends stay in the spool and the error says how many.
+func (s *Shipper) Drain(ctx context.Context) error {
+	if !s.acquire(ctx) {
+		return fmt.Errorf("drain clicks: %d left: shipper still running: %w", s.src.Pending(), ctx.Err())
+	}
+	defer s.release()
+	for s.src.Pending() > 0 {
+		batch, token, err := s.src.Next(ctx, s.opts.BatchSize)
+		if err != nil {
+			if s.src.Pending() == 0 {
+				return nil // what was left could not be decoded, and is gone
+			}
+			return fmt.Errorf("drain clicks: %d left: %w", s.src.Pending(), err)
+		}
+		if err := s.ship(ctx, batch, token); err != nil {
+			return fmt.Errorf("drain clicks: %d left: %w", s.src.Pending(), err)
+		}
+	}
+	return nil
+}
+
+// ship writes one batch until the sink takes it, then acknowledges it. It
+// returns an error only when ctx ends first; the batch then stays pending.
+func (s *Shipper) ship(ctx context.Context, batch []shortener.Click, token uint64) error {
+	s.events = s.events[:0]
+	for _, c := range batch {
+		s.events = append(s.events, s.enrich(c))
+	}
+	oldest := batch[0].At // Next returns the oldest pending click first
+	delay := s.opts.RetryMin
+	for attempt := 1; ; attempt++ {
+		s.opts.Metrics.SetPending(s.src.Pending())
+		s.opts.Metrics.SetLag(s.opts.Clock().Sub(oldest))
+		err := s.sink.WriteClicks(ctx, s.events)
+		if err == nil {
+			if attempt > 1 {
+				s.opts.Logger.Info("click shipper: batch delivered after retries",
+					slog.Int("clicks", len(batch)), slog.Int("attempts", attempt))
+			}
+			break
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		s.opts.Metrics.ShipError()
+		s.opts.Logger.Warn("click shipper: delivery failed; retrying the batch",
+			slog.Int("clicks", len(batch)), slog.Int("attempt", attempt),
+			slog.Duration("retry_in", delay), slog.Any("error", err))
+		if !sleep(ctx, delay) {
+			return ctx.Err()
+		}
+		delay = min(2*delay, s.opts.RetryMax)
+	}
+	s.opts.Metrics.ClicksShipped(len(batch))
+	if err := s.src.Ack(token); err != nil {
+		// The batch will be shipped again; the sink is idempotent.
+		s.opts.Logger.Error("click shipper: acknowledging a delivered batch failed",
+			slog.Int("clicks", len(batch)), slog.Any("error", err))
+	}
+	pending := s.src.Pending()
+	s.opts.Metrics.SetPending(pending)
+	if pending == 0 {
+		s.opts.Metrics.SetLag(0)
+	}
+	return nil
+}
+
+func (s *Shipper) acquire(ctx context.Context) bool {
+	select {
+	case s.turn <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (s *Shipper) release() { <-s.turn }
+
+// sleep waits for d or until ctx is done, and reports whether d passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

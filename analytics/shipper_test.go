@@ -1,0 +1,278 @@
+package analytics_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/analytics"
+	"github.com/shortener-dev/shortener/spool"
+)
+
+// The spools and the stream report to PipelineMetrics without importing
+// analytics; these checks keep the method sets in step.
+var _ spool.Metrics = (*analytics.PipelineMetrics)(nil)
+var _ analytics.ClickSource = (*spool.Spool)(nil)
+var _ analytics.ClickSource = (*spool.Memory)(nil)
+
+func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// plainEnrich stands in for Enricher.Enrich: the shipper must not care.
+func plainEnrich(c shortener.Click) shortener.ClickEvent {
+	return shortener.ClickEvent{ID: c.ID, LinkID: c.LinkID, OccurredAt: c.At, Referrer: c.Referrer}
+}
+
+// recordingSink keeps every batch it is given and fails the first failFirst
+// calls. It stands in for the click store or the stream, which have their
+// own tests against real databases.
+type recordingSink struct {
+	mu        sync.Mutex
+	failFirst int
+	calls     int
+	batches   [][]string // IDs of each successful call
+	failed    [][]string // IDs of each failed call
+	// pendingAtFailure is the spool's Pending() during each failed call.
+	pendingAtFailure []int
+	src              analytics.ClickSource
+	alwaysFail       bool
+}
+
+var errSinkDown = errors.New("sink down")
+
+func (s *recordingSink) WriteClicks(ctx context.Context, events []shortener.ClickEvent) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	ids := make([]string, len(events))
+	for i, e := range events {
+		ids[i] = e.ID
+	}
+	if s.alwaysFail || s.calls <= s.failFirst {
+		s.failed = append(s.failed, ids)
+		if s.src != nil {
+			s.pendingAtFailure = append(s.pendingAtFailure, s.src.Pending())
+		}
+		return errSinkDown
+	}
+	s.batches = append(s.batches, ids)
+	return nil
+}
+
+func (s *recordingSink) delivered() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int)
+	for _, b := range s.batches {
+		for _, id := range b {
+			out[id]++
+		}
+	}
+	return out
+}
+
+func click(i int, at time.Time) shortener.Click {
+	return shortener.Click{ID: shortener.NewID(), LinkID: "link-" + strconv.Itoa(i), At: at}
+}
+
+// waitFor polls cond; the deadline only stops a broken test from hanging.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func TestShipperRetriesUntilDelivered(t *testing.T) {
+	src := spool.NewMemory(1000, spool.Options{})
+	var want []string
+	for i := range 250 {
+		c := click(i, time.Now())
+		src.RecordClick(c)
+		want = append(want, c.ID)
+	}
+	sink := &recordingSink{failFirst: 3, src: src}
+	reg := prometheus.NewRegistry()
+	metrics := analytics.NewPipelineMetrics(reg)
+	sh := analytics.NewShipper(src, plainEnrich, sink, analytics.ShipperOptions{
+		BatchSize: 100, RetryMin: time.Millisecond, RetryMax: 4 * time.Millisecond,
+		Logger: quietLogger(), Metrics: metrics,
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		sh.Run(ctx)
+		close(done)
+	}()
+	waitFor(t, "every click to be delivered", func() bool { return len(sink.delivered()) == len(want) })
+	waitFor(t, "the spool to be empty", func() bool { return src.Pending() == 0 })
+	cancel()
+	<-done
+
+	got := sink.delivered()
+	for _, id := range want {
+		if got[id] != 1 {
+			t.Fatalf("click %s delivered %d times, want 1", id, got[id])
+		}
+	}
+	// The failed attempts were the same first batch, and nothing had been
+	// acknowledged while they failed.
+	if len(sink.failed) != 3 {
+		t.Fatalf("%d failed calls, want 3", len(sink.failed))
+	}
+	for i, ids := range sink.failed {
+		if !equalIDs(ids, want[:100]) {
+			t.Fatalf("failed call %d had clicks %v..., want the first batch", i, ids[:1])
+		}
+		if sink.pendingAtFailure[i] != 250 {
+			t.Fatalf("Pending during failed call %d = %d, want 250", i, sink.pendingAtFailure[i])
+		}
+	}
+	// Successful batches are in spool order and within BatchSize.
+	var order []string
+	for _, b := range sink.batches {
+		if len(b) > 100 {
+			t.Fatalf("batch of %d clicks, BatchSize is 100", len(b))
+		}
+		order = append(order, b...)
+	}
+	if !equalIDs(order, want) {
+		t.Fatal("clicks delivered out of order")
+	}
+	assertMetric(t, reg, "shortener_click_ship_errors_total", "", 3)
+	assertMetric(t, reg, "shortener_clicks_shipped_total", "", 250)
+	assertMetric(t, reg, "shortener_click_spool_pending", "", 0)
+	assertMetric(t, reg, "shortener_click_pipeline_lag_seconds", "", 0)
+}
+
+func equalIDs(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestShipperShipsWithoutWaitingForAFullBatch(t *testing.T) {
+	src := spool.NewMemory(100, spool.Options{})
+	sink := &recordingSink{}
+	sh := analytics.NewShipper(src, plainEnrich, sink, analytics.ShipperOptions{
+		BatchSize: 100, RetryMax: time.Hour, Logger: quietLogger(),
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go sh.Run(ctx)
+
+	// One click, and a retry interval of an hour: only natural batching
+	// delivers it within the test's deadline.
+	c := click(1, time.Now())
+	src.RecordClick(c)
+	waitFor(t, "the single click", func() bool { return sink.delivered()[c.ID] == 1 })
+}
+
+func TestShipperLagWhileTheSinkIsDown(t *testing.T) {
+	at := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	src := spool.NewMemory(10, spool.Options{})
+	src.RecordClick(click(1, at))
+	src.RecordClick(click(2, at.Add(time.Second)))
+	sink := &recordingSink{alwaysFail: true}
+	reg := prometheus.NewRegistry()
+	sh := analytics.NewShipper(src, plainEnrich, sink, analytics.ShipperOptions{
+		RetryMin: time.Millisecond, RetryMax: time.Millisecond, Logger: quietLogger(),
+		Metrics: analytics.NewPipelineMetrics(reg),
+		Clock:   func() time.Time { return at.Add(90 * time.Second) },
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := sh.Drain(ctx); err == nil {
+		t.Fatal("Drain into a dead sink succeeded")
+	}
+	assertMetric(t, reg, "shortener_click_pipeline_lag_seconds", "", 90)
+	assertMetric(t, reg, "shortener_click_spool_pending", "", 2)
+	if src.Pending() != 2 {
+		t.Fatalf("Pending = %d, want 2: a failed batch must stay in the spool", src.Pending())
+	}
+}
+
+func TestShipperDrain(t *testing.T) {
+	t.Run("empties the spool", func(t *testing.T) {
+		src := spool.NewMemory(1000, spool.Options{})
+		for i := range 250 {
+			src.RecordClick(click(i, time.Now()))
+		}
+		sink := &recordingSink{failFirst: 1}
+		sh := analytics.NewShipper(src, plainEnrich, sink, analytics.ShipperOptions{
+			BatchSize: 100, RetryMin: time.Millisecond, Logger: quietLogger(),
+		})
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := sh.Drain(ctx); err != nil {
+			t.Fatalf("Drain: %v", err)
+		}
+		if src.Pending() != 0 || len(sink.delivered()) != 250 {
+			t.Fatalf("after Drain: %d pending, %d delivered; want 0, 250", src.Pending(), len(sink.delivered()))
+		}
+	})
+	t.Run("respects its deadline", func(t *testing.T) {
+		src := spool.NewMemory(10, spool.Options{})
+		src.RecordClick(click(1, time.Now()))
+		sh := analytics.NewShipper(src, plainEnrich, &recordingSink{alwaysFail: true}, analytics.ShipperOptions{
+			RetryMin: time.Hour, Logger: quietLogger(),
+		})
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		defer cancel()
+		done := make(chan error, 1)
+		go func() { done <- sh.Drain(ctx) }()
+		select {
+		case err := <-done:
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("Drain = %v, want DeadlineExceeded", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("Drain ignored its deadline (it backs off for an hour)")
+		}
+		if src.Pending() != 1 {
+			t.Fatalf("Pending = %d, want 1", src.Pending())
+		}
+	})
+	t.Run("waits for Run to stop", func(t *testing.T) {
+		src := spool.NewMemory(10, spool.Options{})
+		sink := &recordingSink{}
+		sh := analytics.NewShipper(src, plainEnrich, sink, analytics.ShipperOptions{Logger: quietLogger()})
+		runCtx, stopRun := context.WithCancel(context.Background())
+		runDone := make(chan struct{})
+		go func() {
+			sh.Run(runCtx)
+			close(runDone)
+		}()
+		first := click(0, time.Now())
+		src.RecordClick(first)
+		waitFor(t, "Run to ship", func() bool { return sink.delivered()[first.ID] == 1 })
+		src.RecordClick(click(1, time.Now())) // Run ships it; Drain must not race for it
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		defer cancel()
+		if err := sh.Drain(ctx); err == nil {
+			t.Fatal("Drain ran beside Run")
+		}
+		stopRun()
+		<-runDone
+		src.RecordClick(click(1, time.Now()))
+		if err := sh.Drain(context.Background()); err != nil || src.Pending() != 0 {
+			t.Fatalf("Drain after Run stopped = %v, pending %d", err, src.Pending())
+		}
+	})
+}

@@ -1,0 +1,143 @@
+package analytics
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// TopLimit is how many values each top list of the summary shows.
+const TopLimit = 10
+
+const dayLayout = "2006-01-02"
+
+// Summary is the JSON body of GET /api/v1/analytics/{short_code}/summary.
+type Summary struct {
+	ShortCode      string      `json:"short_code"`
+	PeriodDays     int         `json:"period_days"`
+	TotalClicks    int64       `json:"total_clicks"`
+	UniqueVisitors int64       `json:"unique_visitors"`
+	BotClicks      int64       `json:"bot_clicks"`
+	DailyStats     []DailyStat `json:"daily_stats"`
+	TopReferrers   []TopItem   `json:"top_referrers"`
+	TopCountries   []TopItem   `json:"top_countries"`
+	TopBrowsers    []TopItem   `json:"top_browsers"`
+	TopOS          []TopItem   `json:"top_os"`
+	TopDevices     []TopItem   `json:"top_devices"`
+}
+
+// DailyStat is one UTC day of the summary.
+type DailyStat struct {
+	Date           string `json:"date"` // 2006-01-02
+	Clicks         int64  `json:"clicks"`
+	UniqueVisitors int64  `json:"unique_visitors"`
+}
+
+// TopItem is one value of a top list.
+type TopItem struct {
+	Label      string  `json:"label"`
+	Count      int64   `json:"count"`
+	Percentage float64 `json:"percentage"` // of total_clicks, one decimal
+}
+
+// Period returns the first and last UTC day (midnight) of a period of days
+// days ending with the UTC day of now, which is included. A days below 1 is
+// taken as 1.
+func Period(now time.Time, days int) (first, last time.Time) {
+	days = max(days, 1)
+	y, m, d := now.UTC().Date()
+	last = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	first = last.AddDate(0, 0, -(days - 1))
+	return first, last
+}
+
+// BuildSummary builds the summary of the link with short code code from its
+// rollup over the period Period(now, days). stats may be nil (no clicks);
+// days outside the period are ignored. Totals count human clicks only, bots
+// have their own total, and every list is non-nil so it encodes as [].
+func BuildSummary(code string, days int, now time.Time, stats *shortener.ClickStats) Summary {
+	days = max(days, 1)
+	first, last := Period(now, days)
+	if stats == nil {
+		stats = &shortener.ClickStats{}
+	}
+
+	s := Summary{ShortCode: code, PeriodDays: days, DailyStats: make([]DailyStat, days)}
+	// Keyed by day number rather than time.Time, whose == also compares
+	// locations.
+	byDay := make(map[int64]shortener.DayStats, len(stats.Days))
+	for _, d := range stats.Days {
+		day := dayNumber(d.Day)
+		if day < dayNumber(first) || day > dayNumber(last) {
+			continue
+		}
+		acc := byDay[day]
+		acc.Clicks += d.Clicks
+		acc.UniqueVisitors += d.UniqueVisitors
+		acc.BotClicks += d.BotClicks
+		byDay[day] = acc
+	}
+	for i := range days {
+		day := first.AddDate(0, 0, i)
+		d := byDay[dayNumber(day)]
+		s.DailyStats[i] = DailyStat{Date: day.Format(dayLayout), Clicks: d.Clicks, UniqueVisitors: d.UniqueVisitors}
+		s.TotalClicks += d.Clicks
+		// The visitor hash changes every UTC day, so a period's visitors
+		// can only be the sum of its days' visitors.
+		s.UniqueVisitors += d.UniqueVisitors
+		s.BotClicks += d.BotClicks
+	}
+
+	s.TopReferrers = topItems(stats.Top[shortener.DimReferrer], s.TotalClicks)
+	s.TopCountries = topItems(stats.Top[shortener.DimCountry], s.TotalClicks)
+	s.TopBrowsers = topItems(stats.Top[shortener.DimBrowser], s.TotalClicks)
+	s.TopOS = topItems(stats.Top[shortener.DimOS], s.TotalClicks)
+	s.TopDevices = topItems(stats.Top[shortener.DimDevice], s.TotalClicks)
+	return s
+}
+
+// dayNumber is the number of the UTC day of t since the Unix epoch.
+func dayNumber(t time.Time) int64 {
+	secs := t.Unix()
+	day := secs / 86400
+	if secs%86400 < 0 {
+		day-- // floor, not truncation, before 1970
+	}
+	return day
+}
+
+// topItems orders the counts largest first (ties by label, so the order is
+// stable between calls), keeps TopLimit of them and adds percentages.
+func topItems(counts []shortener.LabelCount, total int64) []TopItem {
+	sorted := make([]shortener.LabelCount, 0, len(counts))
+	for _, c := range counts {
+		if c.Count > 0 {
+			sorted = append(sorted, c)
+		}
+	}
+	slices.SortFunc(sorted, func(a, b shortener.LabelCount) int {
+		if c := cmp.Compare(b.Count, a.Count); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Label, b.Label)
+	})
+	sorted = sorted[:min(len(sorted), TopLimit)]
+
+	items := make([]TopItem, len(sorted))
+	for i, c := range sorted {
+		items[i] = TopItem{Label: c.Label, Count: c.Count, Percentage: percentage(c.Count, total)}
+	}
+	return items
+}
+
+// percentage is count as a percentage of total, rounded to one decimal
+// (half away from zero), and 0 when total is 0.
+func percentage(count, total int64) float64 {
+	if total <= 0 {
+		return 0
+	}
+	return math.Round(float64(count)*1000/float64(total)) / 10
+}

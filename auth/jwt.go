@@ -1,0 +1,72 @@
+package auth
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/shortener-dev/shortener"
+)
+
+// accessClaims are the claims of an access token.
+type accessClaims struct {
+	Type string `json:"type"`
+	jwt.RegisteredClaims
+}
+
+// Tokens signs and verifies HS256 access tokens.
+type Tokens struct {
+	secret []byte
+	ttl    time.Duration
+	clock  shortener.Clock
+}
+
+// NewTokens returns a signer/verifier for access tokens of the given lifetime.
+func NewTokens(secret []byte, ttl time.Duration, clock shortener.Clock) *Tokens {
+	return &Tokens{secret: secret, ttl: ttl, clock: clock}
+}
+
+// TTL returns the lifetime of the access tokens issued.
+func (t *Tokens) TTL() time.Duration { return t.ttl }
+
+// Issue returns a signed access token for userID.
+func (t *Tokens) Issue(userID string) (string, error) {
+	now := t.clock()
+	claims := accessClaims{
+		Type: "access",
+		RegisteredClaims: jwt.RegisteredClaims{
+			Subject:   userID,
+			IssuedAt:  jwt.NewNumericDate(now),
+			ExpiresAt: jwt.NewNumericDate(now.Add(t.ttl)),
+			ID:        shortener.NewID(),
+		},
+	}
+	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(t.secret)
+	if err != nil {
+		return "", fmt.Errorf("sign access token: %w", err)
+	}
+	return s, nil
+}
+
+var errBadToken = shortener.Errorf(shortener.EUNAUTHORIZED, "Invalid or expired access token.")
+
+// Verify returns the user ID of a valid access token. Only HS256 tokens
+// of type "access" that have not expired are valid; anything else is
+// EUNAUTHORIZED.
+func (t *Tokens) Verify(token string) (string, error) {
+	var claims accessClaims
+	parsed, err := jwt.ParseWithClaims(token, &claims,
+		func(*jwt.Token) (any, error) { return t.secret, nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithTimeFunc(t.clock),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+	)
+	if err != nil || !parsed.Valid {
+		return "", errBadToken
+	}
+	if claims.Type != "access" || claims.Subject == "" || !shortener.IsID(claims.Subject) {
+		return "", errBadToken
+	}
+	return claims.Subject, nil
+}

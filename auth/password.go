@@ -1,0 +1,71 @@
+package auth
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"sync"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// prehashKey keys the reduction of long passwords. It is fixed (not the
+// SECRET_KEY) so that rotating the signing key never locks users out.
+var prehashKey = []byte("shortener/bcrypt-prehash/v1")
+
+// bcryptInput returns what bcrypt hashes for password. bcrypt reads only
+// 72 bytes, so a longer password is first reduced with a keyed hash: every
+// character then counts.
+func bcryptInput(password string) []byte {
+	if len(password) <= 72 {
+		return []byte(password)
+	}
+	mac := hmac.New(sha256.New, prehashKey)
+	mac.Write([]byte(password))
+	sum := mac.Sum(nil)
+	out := make([]byte, base64.RawStdEncoding.EncodedLen(len(sum)))
+	base64.RawStdEncoding.Encode(out, sum)
+	return out
+}
+
+// Hasher hashes and checks passwords with bcrypt at a fixed cost.
+type Hasher struct {
+	cost      int
+	dummyOnce sync.Once
+	dummy     []byte
+}
+
+// NewHasher returns a Hasher using the bcrypt cost (4-31).
+func NewHasher(cost int) *Hasher { return &Hasher{cost: cost} }
+
+// Hash returns the bcrypt hash of password.
+func (h *Hasher) Hash(password string) (string, error) {
+	b, err := bcrypt.GenerateFromPassword(bcryptInput(password), h.cost)
+	if err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	return string(b), nil
+}
+
+// Check reports whether password matches hash.
+func (h *Hasher) Check(hash, password string) (bool, error) {
+	err := bcrypt.CompareHashAndPassword([]byte(hash), bcryptInput(password))
+	if errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// CheckDummy spends as long as Check does against a real hash, so that a
+// login for an unknown email takes as long as one with a wrong password.
+func (h *Hasher) CheckDummy(password string) {
+	h.dummyOnce.Do(func() {
+		h.dummy, _ = bcrypt.GenerateFromPassword([]byte("dummy password for timing"), h.cost)
+	})
+	_ = bcrypt.CompareHashAndPassword(h.dummy, bcryptInput(password))
+}
+
+// Warm computes the dummy hash ahead of the first login.
+func (h *Hasher) Warm() { h.CheckDummy("") }

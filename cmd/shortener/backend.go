@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/inmem"
+	"github.com/shortener-dev/shortener/redis"
+)
+
+// backend is the cache, limiter and invalidation of one mode.
+type backend struct {
+	resolver    shortener.Resolver
+	invalidator shortener.Invalidator
+	onHit       func(code string)
+	blobs       shortener.BlobCache
+	limiter     shortener.RateLimiter
+	cacheHealth shortener.HealthChecker
+	// clickSink is where the shipper sends enriched clicks: the SQL store
+	// (embedded) or the Redis stream (whose consumers write to SQL).
+	clickSink interface {
+		WriteClicks(ctx context.Context, clicks []shortener.ClickEvent) error
+	}
+}
+
+// L1 lifetimes: a found target is kept briefly (invalidation messages make
+// changes visible at once; the TTL bounds staleness if one is missed), an
+// unknown code shorter still.
+const (
+	l1TTL         = 30 * time.Second
+	l1NegativeTTL = 5 * time.Second
+	blobCacheSize = 64 << 20
+)
+
+// embeddedBackend keeps everything in process.
+func (a *app) embeddedBackend(cfg *config, st *storage, clock shortener.Clock) backend {
+	l1 := inmem.NewLinkCache(shortener.StoreResolver{Links: st.links}, inmem.LinkCacheOptions{
+		Size: cfg.L1CacheSize, TTL: l1TTL, NegativeTTL: l1NegativeTTL,
+	})
+	return backend{
+		resolver:    l1,
+		invalidator: inmem.Invalidator{Cache: l1},
+		blobs:       inmem.NewBlobCache(blobCacheSize, clock),
+		limiter:     inmem.NewRateLimiter(clock),
+		cacheHealth: pingFunc(func(context.Context) error { return nil }),
+		clickSink:   st.clicks,
+	}
+}
+
+// redisBackend shares cache, limits, invalidation and the click stream
+// through Redis.
+func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage, clock shortener.Clock) (backend, error) {
+	client, err := redis.Connect(ctx, cfg.RedisURL)
+	if err != nil {
+		return backend{}, err
+	}
+	a.onShutdown = append(a.onShutdown, func(context.Context) { _ = client.Close() })
+	prefix := cfg.RedisKeyPrefix
+	errLog := everyMinute(a.logger)
+	onError := func(op string, err error) {
+		a.redisErrors.WithLabelValues(op).Inc()
+		errLog(op, err)
+	}
+	l2 := redis.NewLinkCache(shortener.StoreResolver{Links: st.links}, client, redis.LinkCacheOptions{
+		Prefix: prefix, TTL: seconds(cfg.URLCacheTTL), HotThreshold: int64(cfg.HotURLClickThreshold), OnError: onError,
+	})
+	l1 := inmem.NewLinkCache(l2, inmem.LinkCacheOptions{Size: cfg.L1CacheSize, TTL: l1TTL, NegativeTTL: l1NegativeTTL})
+	inv := redis.NewInvalidator(client, prefix, l1.Drop, l1.DropAll)
+	a.goBackground(bgCtx, "link cache", l2.Run)
+	a.goBackground(bgCtx, "invalidation", inv.Run)
+	a.onShutdown = append(a.onShutdown, func(context.Context) { l2.Close() })
+
+	stream := redis.NewClickStream(client, redis.ClickStreamOptions{Prefix: prefix, BatchSize: cfg.AnalyticsBatchSize})
+	a.goBackground(bgCtx, "click consumer", func(ctx context.Context) {
+		stream.Consume(ctx, st.clicks, consumerName())
+	})
+	return backend{
+		resolver:    l1,
+		invalidator: inv,
+		onHit:       l2.Hit,
+		blobs:       redis.NewBlobCache(client, prefix),
+		limiter:     redis.NewRateLimiter(client, prefix),
+		cacheHealth: pingFunc(func(ctx context.Context) error { return client.Ping(ctx).Err() }),
+		clickSink:   stream,
+	}, nil
+}
+
+// everyMinute returns a logger of Redis errors that writes at most one
+// line per operation a minute, so an outage does not flood the log.
+func everyMinute(logger *slog.Logger) func(op string, err error) {
+	var mu = make(chan struct{}, 1)
+	last := map[string]time.Time{}
+	return func(op string, err error) {
+		mu <- struct{}{}
+		now := time.Now()
+		skip := now.Sub(last[op]) < time.Minute
+		if !skip {
+			last[op] = now
+		}
+		<-mu
+		if !skip {
+			logger.Warn("redis unavailable; continuing without it", slog.String("op", op), slog.Any("error", err))
+		}
+	}
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"fmt"
+	"net/netip"
+	"net/url"
+	"strings"
+)
+
+type intRange struct {
+	name     string
+	value    int
+	min, max int
+}
+
+// validate checks ranges and formats and fills the parsed fields.
+func (c *config) validate() error {
+	switch c.Environment {
+	case "development", "production", "test":
+	default:
+		return fmt.Errorf("ENVIRONMENT: must be development, production or test, got %q", c.Environment)
+	}
+	ranges := []intRange{
+		{"ACCESS_TOKEN_EXPIRE_MINUTES", c.AccessTokenExpireMinutes, 1, 60 * 24 * 30},
+		{"REFRESH_TOKEN_EXPIRE_DAYS", c.RefreshTokenExpireDays, 1, 3650},
+		{"BCRYPT_COST", c.BcryptCost, 4, 31},
+		{"SHORT_CODE_LENGTH", c.ShortCodeLength, 4, 32},
+		{"URL_CACHE_TTL", c.URLCacheTTL, 1, 30 * 86400},
+		{"HOT_URL_CLICK_THRESHOLD", c.HotURLClickThreshold, 1, 1 << 30},
+		{"L1_CACHE_SIZE", c.L1CacheSize, 0, 1 << 26},
+		{"ANALYTICS_BATCH_SIZE", c.AnalyticsBatchSize, 1, 10000},
+		{"ANALYTICS_FLUSH_INTERVAL", c.AnalyticsFlushInterval, 1, 3600},
+		{"ANALYTICS_CACHE_TTL", c.AnalyticsCacheTTL, 0, 86400},
+		{"QR_CACHE_TTL", c.QRCacheTTL, 0, 30 * 86400},
+		{"RATE_LIMIT_REQUESTS", c.RateLimitRequests, 1, 1 << 30},
+		{"RATE_LIMIT_WINDOW", c.RateLimitWindow, 1, 86400},
+		{"ANON_RATE_LIMIT_REQUESTS", c.AnonRateLimitRequests, 1, 1 << 30},
+		{"ANON_RATE_LIMIT_WINDOW", c.AnonRateLimitWindow, 1, 86400},
+		{"REGISTER_RATE_LIMIT_REQUESTS", c.RegisterRateLimitRequests, 1, 1 << 30},
+		{"REGISTER_RATE_LIMIT_WINDOW", c.RegisterRateLimitWindow, 1, 86400},
+		{"LOGIN_RATE_LIMIT_REQUESTS", c.LoginRateLimitRequests, 1, 1 << 30},
+		{"LOGIN_RATE_LIMIT_WINDOW", c.LoginRateLimitWindow, 1, 86400},
+		{"REDIRECT_RATE_LIMIT_REQUESTS", c.RedirectRateLimitRequests, 0, 1 << 30},
+		{"REDIRECT_RATE_LIMIT_WINDOW", c.RedirectRateLimitWindow, 1, 86400},
+	}
+	for _, r := range ranges {
+		if r.value < r.min || r.value > r.max {
+			return fmt.Errorf("%s: must be between %d and %d, got %d", r.name, r.min, r.max, r.value)
+		}
+	}
+	if c.MaxBodyBytes < 1 {
+		return fmt.Errorf("MAX_BODY_BYTES: must be positive, got %d", c.MaxBodyBytes)
+	}
+	switch c.ClickSpool {
+	case "disk", "memory":
+	default:
+		return fmt.Errorf("CLICK_SPOOL: must be disk or memory, got %q", c.ClickSpool)
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("LOG_LEVEL: must be debug, info, warn or error, got %q", c.LogLevel)
+	}
+	base, err := url.Parse(c.BaseURL)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Hostname() == "" {
+		return fmt.Errorf("BASE_URL: must be an absolute http(s) URL, got %q", c.BaseURL)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	c.baseHost = strings.TrimSuffix(strings.ToLower(base.Hostname()), ".")
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return fmt.Errorf("DATABASE_URL: must be a postgres:// URL (leave it unset for SQLite)")
+	}
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") && !strings.HasPrefix(c.RedisURL, "unix://") {
+		return fmt.Errorf("REDIS_URL: must be a redis://, rediss:// or unix:// URL")
+	}
+	for _, s := range c.TrustedProxies {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			a, aerr := netip.ParseAddr(s)
+			if aerr != nil {
+				return fmt.Errorf("TRUSTED_PROXIES: %q is not a CIDR or an address", s)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		c.trustedPrefixes = append(c.trustedPrefixes, p.Masked())
+	}
+	origins := c.CORSAllowedOrigins[:0]
+	for _, o := range c.CORSAllowedOrigins {
+		if o = strings.TrimSpace(o); o != "" {
+			origins = append(origins, strings.TrimRight(o, "/"))
+		}
+	}
+	c.CORSAllowedOrigins = origins
+	return nil
+}

@@ -1,0 +1,77 @@
+// Command shortener runs the URL shortener: the HTTP server by default,
+// and the migrate, user promote and version commands (see CONFIG.md).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "shortener:", err)
+		if errors.Is(err, errConfig) || errors.Is(err, errUsage) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+const usage = `usage: shortener [command]
+
+commands:
+  serve                  run the HTTP server (default)
+  migrate [up|status]    apply or list database migrations
+  user promote EMAIL     give an existing user the admin role
+  version                print the version
+`
+
+// run is the whole program; tests call it with their own arguments,
+// environment and outputs.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "shortener", version)
+		return nil
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "serve":
+		if len(args) > 0 {
+			return fmt.Errorf("%w: serve takes no arguments\n%s", errUsage, usage)
+		}
+		return serve(ctx, cfg, stdout, stderr)
+	case "migrate":
+		return migrateCommand(ctx, cfg, args, stdout)
+	case "user":
+		if len(args) != 2 || args[0] != "promote" {
+			return fmt.Errorf("%w: user promote EMAIL\n%s", errUsage, usage)
+		}
+		return promote(ctx, cfg, args[1], stdout)
+	default:
+		return fmt.Errorf("%w: unknown command %q\n%s", errUsage, cmd, usage)
+	}
+}

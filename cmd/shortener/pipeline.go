@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/analytics"
+	"github.com/shortener-dev/shortener/spool"
+)
+
+// clickSpool is a spool of either kind: the redirect records into it, the
+// shipper reads from it.
+type clickSpool interface {
+	shortener.ClickRecorder
+	analytics.ClickSource
+	Close() error
+}
+
+// clickPipeline starts the spool and the shipper that moves clicks to the
+// backend's sink, and returns the recorder for the redirect.
+func (a *app) clickPipeline(bgCtx context.Context, cfg *config, b backend, secret []byte) (shortener.ClickRecorder, error) {
+	metrics := analytics.NewPipelineMetrics(a.registry)
+	opts := spool.Options{Metrics: metrics, Logger: a.logger}
+	var src clickSpool
+	if cfg.ClickSpool == "memory" {
+		src = spool.NewMemory(1<<20, opts)
+	} else {
+		s, err := spool.Open(spoolDir(cfg), opts)
+		if err != nil {
+			return nil, fmt.Errorf("open click spool: %w", err)
+		}
+		src = s
+	}
+	var countries analytics.CountryLookup
+	if cfg.GeoIPDB != "" {
+		geo, err := analytics.OpenGeoIP(cfg.GeoIPDB)
+		if err != nil {
+			_ = src.Close()
+			return nil, fmt.Errorf("GEOIP_DB: %w", err)
+		}
+		countries = geo
+		a.onShutdown = append(a.onShutdown, func(context.Context) { _ = geo.Close() })
+	}
+	enricher := analytics.NewEnricher(secret, countries)
+	shipper := analytics.NewShipper(src, enricher.Enrich, b.clickSink, analytics.ShipperOptions{
+		BatchSize: cfg.AnalyticsBatchSize, RetryMax: seconds(cfg.AnalyticsFlushInterval),
+		Logger: a.logger, Metrics: metrics,
+	})
+	a.goBackground(bgCtx, "click shipper", shipper.Run)
+	a.onShutdown = append(a.onShutdown, func(ctx context.Context) {
+		if err := shipper.Drain(ctx); err != nil {
+			a.logger.Warn("clicks left in the spool for the next start", slog.Int("pending", src.Pending()), slog.Any("error", err))
+		}
+		_ = src.Close()
+	})
+	return src, nil
+}
+
+// consumerName names this instance in the click stream's consumer group.
+func consumerName() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), shortener.NewID()[24:])
+}

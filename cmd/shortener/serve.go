@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/analytics"
+	"github.com/shortener-dev/shortener/auth"
+	"github.com/shortener-dev/shortener/httpapi"
+	"github.com/shortener-dev/shortener/links"
+)
+
+// shutdownTimeout bounds the graceful shutdown of the HTTP server; the
+// click drain after it gets drainTimeout.
+const (
+	shutdownTimeout = 20 * time.Second
+	drainTimeout    = 10 * time.Second
+)
+
+// pingFunc adapts a function to shortener.HealthChecker.
+type pingFunc func(context.Context) error
+
+func (f pingFunc) Ping(ctx context.Context) error { return f(ctx) }
+
+// app is everything serve starts, in the order it must stop.
+type app struct {
+	logger   *slog.Logger
+	registry *prometheus.Registry
+	storage  *storage
+	handler  http.Handler
+
+	background sync.WaitGroup
+	stopBg     context.CancelFunc
+	// onShutdown hooks run after the HTTP server stopped, last added first:
+	// the click drain, then closing connections.
+	onShutdown  []func(context.Context)
+	redisErrors *prometheus.CounterVec
+}
+
+// serve runs the HTTP server until ctx is cancelled, then shuts down
+// gracefully.
+func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
+	logger := newLogger(cfg, stderr)
+	a, err := build(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		a.shutdown()
+		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
+	}
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("database", a.storage.engine),
+		slog.Bool("redis", cfg.RedisURL != ""), slog.String("version", version))
+	fmt.Fprintf(stdout, "shortener listening on http://%s\n", ln.Addr())
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		a.shutdown()
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Warn("HTTP shutdown incomplete", slog.Any("error", err))
+	}
+	a.shutdown()
+	logger.Info("stopped")
+	return nil
+}
+
+// shutdown stops the background work and runs the shutdown hooks.
+func (a *app) shutdown() {
+	if a.stopBg != nil {
+		a.stopBg()
+	}
+	a.background.Wait()
+	ctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
+	defer cancel()
+	// Like defers: the last thing opened is closed first.
+	for i := len(a.onShutdown) - 1; i >= 0; i-- {
+		a.onShutdown[i](ctx)
+	}
+}
+
+// goBackground runs fn until shutdown.
+func (a *app) goBackground(ctx context.Context, name string, fn func(context.Context)) {
+	a.background.Add(1)
+	go func() {
+		defer a.background.Done()
+		fn(ctx)
+		a.logger.Debug("background task stopped", slog.String("task", name))
+	}()
+}
+
+// build opens the backends and wires the server. On error everything
+// opened so far is closed again.
+func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err error) {
+	a := &app{logger: logger, registry: prometheus.NewRegistry()}
+	a.redisErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "shortener_redis_errors_total", Help: "Redis operations that failed and were skipped (the request was served without Redis).",
+	}, []string{"op"})
+	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), a.redisErrors)
+	defer func() {
+		if err != nil {
+			a.shutdown()
+		}
+	}()
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create DATA_DIR %s: %w", cfg.DataDir, err)
+	}
+	secret, err := secretKey(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	clock := shortener.Clock(shortener.SystemClock)
+
+	st, err := openStorage(ctx, cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	a.storage = st
+	a.onShutdown = append(a.onShutdown, func(context.Context) { _ = st.db.Close() })
+	if err := prepareSchema(ctx, cfg, st); err != nil {
+		return nil, err
+	}
+
+	bgCtx, stopBg := context.WithCancel(context.WithoutCancel(ctx))
+	a.stopBg = stopBg
+
+	var b backend
+	if cfg.RedisURL != "" {
+		b, err = a.redisBackend(ctx, bgCtx, cfg, st, clock)
+	} else {
+		b = a.embeddedBackend(cfg, st, clock)
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	pipeline, err := a.clickPipeline(bgCtx, cfg, b, secret)
+	if err != nil {
+		return nil, err
+	}
+
+	authSvc := auth.NewService(auth.Config{
+		Users: st.users, Tokens: st.tokens, Secret: secret, Clock: clock, BcryptCost: cfg.BcryptCost,
+		AccessTTL:  time.Duration(cfg.AccessTokenExpireMinutes) * time.Minute,
+		RefreshTTL: time.Duration(cfg.RefreshTokenExpireDays) * 24 * time.Hour,
+	})
+	go authSvc.Warm()
+	linkSvc := links.NewService(links.Config{
+		Links: st.links, Invalidator: b.invalidator, Clock: clock, BaseURL: cfg.BaseURL,
+		OwnHosts: []string{cfg.baseHost}, CodeLength: cfg.ShortCodeLength,
+	})
+	a.handler = httpapi.New(httpapi.Config{
+		Logger: logger, Version: version, Clock: clock, Auth: authSvc, Users: st.users, Links: linkSvc,
+		Resolver: b.resolver, Clicks: pipeline, OnHit: b.onHit,
+		Analytics: analytics.NewService(st.links, st.clicks, b.blobs, seconds(cfg.AnalyticsCacheTTL), clock),
+		QR:        &httpapi.QRService{Resolver: b.resolver, BaseURL: cfg.BaseURL, Cache: b.blobs, TTL: seconds(cfg.QRCacheTTL)},
+		Limiter:   b.limiter,
+		Limits: httpapi.Limits{
+			User:     shortener.RateLimit{Limit: cfg.RateLimitRequests, Window: seconds(cfg.RateLimitWindow)},
+			Anon:     shortener.RateLimit{Limit: cfg.AnonRateLimitRequests, Window: seconds(cfg.AnonRateLimitWindow)},
+			Register: shortener.RateLimit{Limit: cfg.RegisterRateLimitRequests, Window: seconds(cfg.RegisterRateLimitWindow)},
+			Login:    shortener.RateLimit{Limit: cfg.LoginRateLimitRequests, Window: seconds(cfg.LoginRateLimitWindow)},
+			Redirect: shortener.RateLimit{Limit: cfg.RedirectRateLimitRequests, Window: seconds(cfg.RedirectRateLimitWindow)},
+		},
+		Health:         map[string]shortener.HealthChecker{"database": st.db, "cache": b.cacheHealth},
+		TrustedProxies: cfg.trustedPrefixes,
+		CORSOrigins:    cfg.CORSAllowedOrigins,
+		MaxBodyBytes:   cfg.MaxBodyBytes,
+		Registry:       a.registry,
+	})
+	return a, nil
+}
+
+// spoolDir is where the disk spool of this instance lives.
+func spoolDir(cfg *config) string { return filepath.Join(cfg.DataDir, "spool") }

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/migrate"
+	"github.com/shortener-dev/shortener/postgres"
+	"github.com/shortener-dev/shortener/sqlite"
+)
+
+// database is what both SQL engines offer besides their stores.
+type database interface {
+	Ping(ctx context.Context) error
+	Close() error
+	Migrate(ctx context.Context) error
+	MigrationStatus(ctx context.Context) ([]migrate.Status, error)
+	CheckSchema(ctx context.Context) error
+}
+
+// storage is the opened SQL engine and its stores.
+type storage struct {
+	engine string
+	db     database
+	users  shortener.UserStore
+	tokens shortener.TokenStore
+	links  shortener.LinkStore
+	clicks shortener.ClickStore
+}
+
+// openStorage opens PostgreSQL when DATABASE_URL is set, else the SQLite
+// file in DATA_DIR. An unreachable database is an error, never a fallback.
+func openStorage(ctx context.Context, cfg *config, logger *slog.Logger) (*storage, error) {
+	if cfg.DatabaseURL != "" {
+		db, err := postgres.Open(ctx, cfg.DatabaseURL, logger, cfg.Debug)
+		if err != nil {
+			return nil, fmt.Errorf("open PostgreSQL (DATABASE_URL): %w", err)
+		}
+		return &storage{engine: "postgres", db: db, users: postgres.NewUserStore(db), tokens: postgres.NewTokenStore(db),
+			links: postgres.NewLinkStore(db), clicks: postgres.NewClickStore(db)}, nil
+	}
+	path := filepath.Join(cfg.DataDir, "shortener.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
+	}
+	return &storage{engine: "sqlite", db: db, users: sqlite.NewUserStore(db), tokens: sqlite.NewTokenStore(db),
+		links: sqlite.NewLinkStore(db), clicks: sqlite.NewClickStore(db)}, nil
+}
+
+// prepareSchema migrates when AUTO_MIGRATE is on, and otherwise refuses a
+// schema that is not exactly the one this binary knows.
+func prepareSchema(ctx context.Context, cfg *config, st *storage) error {
+	if cfg.AutoMigrate {
+		return st.db.Migrate(ctx)
+	}
+	return st.db.CheckSchema(ctx)
+}

@@ -1,0 +1,192 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/links"
+)
+
+// LinkBody is the Link object of the API.
+type LinkBody struct {
+	ID          string     `json:"id" format:"uuid"`
+	ShortCode   string     `json:"short_code"`
+	ShortURL    string     `json:"short_url"`
+	OriginalURL string     `json:"original_url"`
+	CustomAlias *string    `json:"custom_alias"`
+	Title       *string    `json:"title"`
+	OwnerID     *string    `json:"owner_id"`
+	IsActive    bool       `json:"is_active"`
+	IsPublic    bool       `json:"is_public"`
+	ExpiresAt   *time.Time `json:"expires_at"`
+	ClickCount  int64      `json:"click_count" doc:"Human clicks flushed so far."`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+}
+
+func (s *Server) linkBody(l *shortener.Link) LinkBody {
+	b := LinkBody{
+		ID: l.ID, ShortCode: l.ShortCode, ShortURL: s.links.ShortURL(l.ShortCode), OriginalURL: l.OriginalURL,
+		CustomAlias: l.CustomAlias, Title: l.Title, OwnerID: l.OwnerID, IsActive: l.IsActive, IsPublic: l.IsPublic,
+		ClickCount: l.ClickCount, CreatedAt: l.CreatedAt.UTC(), UpdatedAt: l.UpdatedAt.UTC(),
+	}
+	if l.ExpiresAt != nil {
+		t := l.ExpiresAt.UTC()
+		b.ExpiresAt = &t
+	}
+	return b
+}
+
+type createLinkInput struct {
+	Body struct {
+		OriginalURL string     `json:"original_url" doc:"Absolute http(s) URL, at most 2048 characters, not pointing to private or reserved addresses."`
+		CustomAlias *string    `json:"custom_alias,omitempty" doc:"3-50 characters of A-Z a-z 0-9 _ -; becomes the short code."`
+		Title       *string    `json:"title,omitempty" doc:"At most 255 characters."`
+		ExpiresAt   *Timestamp `json:"expires_at,omitempty" doc:"Must be in the future."`
+		IsPublic    *bool      `json:"is_public,omitempty" doc:"Readable through the API by anyone (default true). Private links still redirect."`
+	}
+}
+
+type linkOutput struct {
+	Location string `header:"Location"`
+	Body     LinkBody
+}
+
+type listLinksInput struct {
+	Page int `query:"page" minimum:"1" default:"1"`
+	Size int `query:"size" minimum:"1" maximum:"100" default:"20"`
+}
+
+// LinkList is a page of links.
+type LinkList struct {
+	Items []LinkBody `json:"items"`
+	Total int        `json:"total"`
+	Page  int        `json:"page"`
+	Size  int        `json:"size"`
+	Pages int        `json:"pages"`
+}
+
+type linkIDInput struct {
+	ID string `path:"id" doc:"The link's UUID."`
+}
+
+type updateLinkInput struct {
+	ID   string `path:"id"`
+	Body struct {
+		OriginalURL *string             `json:"original_url,omitempty" nullable:"false"`
+		Title       Nullable[string]    `json:"title,omitempty" doc:"null clears the title."`
+		ExpiresAt   Nullable[Timestamp] `json:"expires_at,omitempty" doc:"null clears the expiry."`
+		IsActive    *bool               `json:"is_active,omitempty" nullable:"false"`
+		IsPublic    *bool               `json:"is_public,omitempty" nullable:"false"`
+	}
+}
+
+func (s *Server) registerLinks(api huma.API) {
+	huma.Register(api, huma.Operation{
+		OperationID: "create-link", Method: http.MethodPost, Path: "/api/v1/urls", Tags: []string{"links"},
+		Summary: "Shorten a URL", Description: "Without a token the link has no owner.",
+		DefaultStatus: http.StatusCreated, MaxBodyBytes: s.maxBody, Errors: []int{401, 409, 422, 429},
+	}, func(ctx context.Context, in *createLinkInput) (*linkOutput, error) {
+		caller, err := s.caller(ctx, false)
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		input := links.CreateInput{OriginalURL: in.Body.OriginalURL, CustomAlias: in.Body.CustomAlias, Title: in.Body.Title, IsPublic: in.Body.IsPublic}
+		if in.Body.ExpiresAt != nil {
+			input.ExpiresAt = &in.Body.ExpiresAt.Time
+		}
+		l, err := s.links.Create(ctx, caller, input)
+		if err != nil && l == nil {
+			return nil, s.fail(ctx, err)
+		} else if err != nil {
+			s.logger.WarnContext(ctx, "link created but invalidation failed", "error", err)
+		}
+		return &linkOutput{Location: "/api/v1/urls/" + l.ID, Body: s.linkBody(l)}, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "list-links", Method: http.MethodGet, Path: "/api/v1/urls", Tags: []string{"links"},
+		Summary: "List your links, newest first", Security: bearerSecurity, Errors: []int{401, 422, 429},
+	}, func(ctx context.Context, in *listLinksInput) (*struct{ Body LinkList }, error) {
+		caller, err := s.caller(ctx, true)
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		page, err := s.links.List(ctx, caller, in.Page, in.Size)
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		out := LinkList{Items: make([]LinkBody, 0, len(page.Links)), Total: page.Total, Page: in.Page, Size: in.Size,
+			Pages: (page.Total + in.Size - 1) / in.Size}
+		for _, l := range page.Links {
+			out.Items = append(out.Items, s.linkBody(l))
+		}
+		return &struct{ Body LinkList }{out}, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "get-link", Method: http.MethodGet, Path: "/api/v1/urls/{id}", Tags: []string{"links"},
+		Summary: "Read a link", Description: "Public links, your own, or any for an admin; 404 otherwise.",
+		Errors: []int{401, 404, 429},
+	}, func(ctx context.Context, in *linkIDInput) (*struct{ Body LinkBody }, error) {
+		caller, err := s.caller(ctx, false)
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		l, err := s.links.Get(ctx, caller, in.ID)
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return &struct{ Body LinkBody }{s.linkBody(l)}, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "update-link", Method: http.MethodPatch, Path: "/api/v1/urls/{id}", Tags: []string{"links"},
+		Summary: "Change a link", Description: "Owner or admin. The redirect reflects the change at once on every instance.",
+		Security: bearerSecurity, MaxBodyBytes: s.maxBody, Errors: []int{401, 404, 422, 429},
+	}, func(ctx context.Context, in *updateLinkInput) (*struct{ Body LinkBody }, error) {
+		caller, err := s.caller(ctx, true)
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		b := in.Body
+		u := links.UpdateInput{OriginalURL: b.OriginalURL, IsActive: b.IsActive, IsPublic: b.IsPublic}
+		if b.Title.Set {
+			u.Title = &b.Title.Value // null clears to an empty title
+			if b.Title.Null {
+				u.ClearTitle = true
+			}
+		}
+		if b.ExpiresAt.Set {
+			if b.ExpiresAt.Null {
+				u.ClearExpiry = true
+			} else {
+				u.ExpiresAt = &b.ExpiresAt.Value.Time
+			}
+		}
+		l, err := s.links.Update(ctx, caller, in.ID, u)
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return &struct{ Body LinkBody }{s.linkBody(l)}, nil
+	})
+
+	huma.Register(api, huma.Operation{
+		OperationID: "delete-link", Method: http.MethodDelete, Path: "/api/v1/urls/{id}", Tags: []string{"links"},
+		Summary: "Delete a link", Description: "Owner or admin. The code answers 404 at once on every instance.",
+		DefaultStatus: http.StatusNoContent, Security: bearerSecurity, Errors: []int{401, 404, 429},
+	}, func(ctx context.Context, in *linkIDInput) (*struct{}, error) {
+		caller, err := s.caller(ctx, true)
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		if err := s.links.Delete(ctx, caller, in.ID); err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return nil, nil
+	})
+}

@@ -1,0 +1,51 @@
+package httpapi
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// httpMetrics are the server's own Prometheus metrics.
+type httpMetrics struct {
+	requests      *prometheus.CounterVec
+	duration      *prometheus.HistogramVec
+	rateLimited   prometheus.Counter
+	limiterErrors prometheus.Counter
+	redirects     *prometheus.CounterVec
+	redirectFound prometheus.Counter // redirects{status="302"}, resolved once for the hot path
+	resolveErrors prometheus.Counter
+}
+
+func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
+	m := &httpMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "shortener_http_requests_total", Help: "HTTP requests by route, method and status.",
+		}, []string{"route", "method", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "shortener_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"route"}),
+		rateLimited: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "shortener_rate_limited_total", Help: "Requests refused by a rate limit.",
+		}),
+		limiterErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "shortener_rate_limiter_errors_total", Help: "Rate-limit checks that failed (the request was let through).",
+		}),
+		redirects: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "shortener_redirects_total", Help: "Redirect answers by status (302 counts the clicks that should reach analytics).",
+		}, []string{"status"}),
+		resolveErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "shortener_resolve_errors_total", Help: "Redirect lookups that failed in every layer.",
+		}),
+	}
+	m.redirectFound = m.redirects.WithLabelValues("302")
+	reg.MustRegister(m.requests, m.duration, m.rateLimited, m.limiterErrors, m.redirects, m.resolveErrors)
+	return m
+}
+
+func (m *httpMetrics) observe(route, method string, status int, d time.Duration) {
+	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+	m.duration.WithLabelValues(route).Observe(d.Seconds())
+}

@@ -1,0 +1,146 @@
+package httpapi
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+)
+
+// statusWriter records the status and size of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+	route  string // set by inner muxes whose pattern r.Pattern cannot show
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// observe logs every request and records its metrics. Redirects are logged
+// at debug level: at tens of thousands a second their log lines would cost
+// more than the redirect itself; the metrics still count each one.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.logger.ErrorContext(r.Context(), "panic serving request",
+					slog.String("panic", fmt.Sprint(v)), slog.String("stack", string(debug.Stack())))
+				if sw.status == 0 {
+					writeProblem(sw, newProblem(http.StatusInternalServerError, "Internal error."))
+				}
+			}
+			elapsed := time.Since(start)
+			status := sw.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			route := sw.route
+			if route == "" {
+				route = r.Pattern
+			}
+			if route == "" {
+				route = "unmatched"
+			}
+			s.metrics.observe(route, r.Method, status, elapsed)
+			level := slog.LevelInfo
+			if route == redirectPattern && status < 500 {
+				level = slog.LevelDebug
+			}
+			if s.logger.Enabled(r.Context(), level) {
+				s.logger.LogAttrs(r.Context(), level, "request",
+					slog.String("method", r.Method), slog.String("path", r.URL.Path),
+					slog.Int("status", status), slog.Int("bytes", sw.bytes),
+					slog.Duration("duration", elapsed), slog.String("client_ip", s.clientIP(r).String()),
+				)
+			}
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// cors answers preflight requests and adds CORS headers for the allowed
+// origins.
+func (s *Server) cors(next http.Handler) http.Handler {
+	if len(s.corsOrigins) == 0 {
+		return next
+	}
+	allowed := map[string]bool{}
+	for _, o := range s.corsOrigins {
+		allowed[o] = true
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		if origin == "" || !(allowed[origin] || allowed["*"]) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", origin)
+		h.Add("Vary", "Origin")
+		h.Set("Access-Control-Expose-Headers", "X-Request-ID, Location, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, ETag")
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			h.Set("Access-Control-Allow-Methods", "GET, HEAD, POST, PATCH, DELETE, OPTIONS")
+			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-ID, If-None-Match")
+			h.Set("Access-Control-Max-Age", "600")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// probeMethods are tried to tell a wrong method (405) from a wrong path.
+var probeMethods = []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete}
+
+// unmatched answers requests that match no route (it is registered as the
+// catch-all "/"): 405 with Allow when the path exists for other methods,
+// else 404, both as problem+json instead of the mux's plain text.
+func (s *Server) unmatched(w http.ResponseWriter, r *http.Request) {
+	s.unmatchedIn(s.mux, w, r)
+}
+
+// unmatchedIn is unmatched for the routes of mux.
+func (s *Server) unmatchedIn(mux *http.ServeMux, w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range probeMethods {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "/" && pattern != "" {
+			allow = append(allow, m)
+			if m == http.MethodGet {
+				allow = append(allow, http.MethodHead)
+			}
+		}
+	}
+	if len(allow) == 0 {
+		writeProblem(w, newProblem(http.StatusNotFound, "No resource at "+r.URL.Path+"."))
+		return
+	}
+	w.Header().Set("Allow", strings.Join(allow, ", "))
+	writeProblem(w, newProblem(http.StatusMethodNotAllowed,
+		fmt.Sprintf("Method %s is not allowed here; allowed: %s.", r.Method, strings.Join(allow, ", "))))
+}

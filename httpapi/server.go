@@ -1,0 +1,174 @@
+// Package httpapi is the HTTP face of the service: every route in one
+// place, the JSON API on huma (OpenAPI 3.1 generated from the Go types),
+// the redirect as a plain net/http handler, and the middleware around them
+// (request IDs, access log, metrics, panic recovery, CORS, rate limits,
+// problem+json errors).
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/analytics"
+	"github.com/shortener-dev/shortener/auth"
+	"github.com/shortener-dev/shortener/links"
+)
+
+// Config holds a Server's dependencies.
+type Config struct {
+	Logger    *slog.Logger
+	Version   string
+	Clock     shortener.Clock
+	Auth      *auth.Service
+	Users     shortener.UserStore
+	Links     *links.Service
+	Resolver  shortener.Resolver      // the redirect's layered lookup
+	Clicks    shortener.ClickRecorder // where redirects hand their clicks
+	OnHit     func(code string)       // counts hits for hot-link detection; may be nil
+	Analytics *analytics.Service
+	QR        *QRService
+	Limiter   shortener.RateLimiter
+	Limits    Limits
+	// Health maps a check name ("database", "cache") to its probe.
+	Health         map[string]shortener.HealthChecker
+	TrustedProxies []netip.Prefix
+	CORSOrigins    []string
+	MaxBodyBytes   int64
+	Registry       *prometheus.Registry
+}
+
+// Server serves the API and the redirects.
+type Server struct {
+	logger         *slog.Logger
+	clock          shortener.Clock
+	auth           *auth.Service
+	users          shortener.UserStore
+	links          *links.Service
+	resolver       shortener.Resolver
+	clicks         shortener.ClickRecorder
+	onHit          func(string)
+	analytics      *analytics.Service
+	qr             *QRService
+	limiter        shortener.RateLimiter
+	limits         Limits
+	health         map[string]shortener.HealthChecker
+	trustedProxies []netip.Prefix
+	corsOrigins    []string
+	maxBody        int64
+	metrics        *httpMetrics
+	limiterLog     everyInterval
+	requestIDs     *requestIDs
+	mux            *http.ServeMux
+	handler        http.Handler
+}
+
+func init() {
+	// huma builds its own errors (validation, malformed JSON, 413, 415)
+	// through this hook; make them the API's problem+json shape.
+	huma.NewErrorWithContext = func(_ huma.Context, status int, msg string, errs ...error) huma.StatusError {
+		return humaError(status, msg, errs...)
+	}
+}
+
+// New returns a Server with every route registered.
+func New(c Config) *Server {
+	if c.Clock == nil {
+		c.Clock = shortener.SystemClock
+	}
+	s := &Server{
+		logger: c.Logger, clock: c.Clock, auth: c.Auth, users: c.Users, links: c.Links,
+		resolver: c.Resolver, clicks: c.Clicks, onHit: c.OnHit, analytics: c.Analytics, qr: c.QR,
+		limiter: c.Limiter, limits: c.Limits, health: c.Health, trustedProxies: c.TrustedProxies,
+		corsOrigins: c.CORSOrigins, maxBody: c.MaxBodyBytes,
+		metrics:    newHTTPMetrics(c.Registry),
+		limiterLog: everyInterval{interval: time.Minute},
+		requestIDs: newRequestIDs(),
+		mux:        http.NewServeMux(),
+	}
+	s.routes(c)
+	s.handler = s.requestIDs.middleware(s.observe(s.cors(s.mux)))
+	return s
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// routes registers every route of the service.
+func (s *Server) routes(c Config) {
+	api := s.newAPI(c.Version)
+
+	s.registerAuth(api)
+	s.registerLinks(api)
+	s.registerAnalytics(api)
+	s.registerQR(api)
+	s.registerHealth(api)
+
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}`))
+	})
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(c.Registry, promhttp.HandlerOpts{}))
+	s.mux.HandleFunc(redirectPattern, s.redirect)
+	s.mux.HandleFunc("/", s.unmatched)
+}
+
+// newAPI sets up huma on a sub-mux for /api/v1 (behind the API middleware)
+// and serves the OpenAPI document and docs from the main mux.
+func (s *Server) newAPI(version string) huma.API {
+	apiMux := http.NewServeMux()
+	config := huma.DefaultConfig("shortener", version)
+	config.Info.Description = "URL shortener with click analytics. Errors are RFC 9457 problem details " +
+		"(application/problem+json). Rate limits answer 429 with Retry-After and RateLimit-* headers."
+	config.OpenAPIPath = "/openapi"
+	config.DocsPath = "/docs"
+	config.SchemasPath = "/schemas"
+	config.Formats = map[string]huma.Format{
+		"application/json": huma.DefaultJSONFormat,
+		"json":             huma.DefaultJSONFormat,
+	}
+	config.Transformers = nil
+	config.CreateHooks = nil
+	config.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "JWT"},
+	}
+	api := humago.New(apiMux, config)
+	// Documentation lives outside /api/v1 but comes from the same API.
+	s.mux.Handle("GET /openapi.json", apiMux)
+	s.mux.Handle("GET /openapi.yaml", apiMux)
+	s.mux.Handle("GET /openapi-3.0.json", apiMux)
+	s.mux.Handle("GET /docs", apiMux)
+	s.mux.Handle("GET /schemas/", apiMux)
+	s.mux.Handle("/api/v1/", s.api(s.apiFallback(apiMux)))
+	return api
+}
+
+// apiFallback sends API paths that no operation matches to unmatched.
+func (s *Server) apiFallback(apiMux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, pattern := apiMux.Handler(r)
+		if pattern == "" {
+			s.unmatchedIn(apiMux, w, r)
+			return
+		}
+		if sw, ok := w.(*statusWriter); ok {
+			sw.route = pattern
+		}
+		apiMux.ServeHTTP(w, r)
+	})
+}
+
+// requestTimeout bounds the work of one API request.
+const requestTimeout = 10 * time.Second
+
+func withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, requestTimeout)
+}

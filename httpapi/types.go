@@ -1,0 +1,62 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+)
+
+// Timestamp is an RFC 3339 time in a request body. A time without an
+// offset is read as UTC, as clients written in Python often send one.
+type Timestamp struct{ time.Time }
+
+var timestampLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999"}
+
+// UnmarshalJSON reads an RFC 3339 timestamp string.
+func (t *Timestamp) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("expected an RFC 3339 timestamp string")
+	}
+	for _, layout := range timestampLayouts {
+		if v, err := time.Parse(layout, s); err == nil {
+			t.Time = v.UTC()
+			return nil
+		}
+	}
+	return fmt.Errorf("%q is not an RFC 3339 timestamp", s)
+}
+
+// Schema documents Timestamp as a date-time string.
+func (Timestamp) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{Type: "string", Nullable: true, Description: "RFC 3339 timestamp, e.g. 2026-12-31T23:59:59Z (no offset means UTC).", Examples: []any{"2026-12-31T23:59:59Z"}}
+}
+
+// Nullable is a PATCH field that tells "absent" (Set false), "null"
+// (Set true, Null true) and a value apart.
+type Nullable[T any] struct {
+	Set   bool
+	Null  bool
+	Value T
+}
+
+// UnmarshalJSON is only called when the field is present.
+func (n *Nullable[T]) UnmarshalJSON(b []byte) error {
+	n.Set = true
+	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
+		n.Null = true
+		return nil
+	}
+	return json.Unmarshal(b, &n.Value)
+}
+
+// Schema documents the field as its value's schema, nullable.
+func (n Nullable[T]) Schema(r huma.Registry) *huma.Schema {
+	s := *r.Schema(reflect.TypeFor[T](), true, "")
+	s.Nullable = true
+	return &s
+}

@@ -1,0 +1,104 @@
+package inmem
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"github.com/maypok86/otter/v2"
+	"github.com/shortener-dev/shortener"
+	"golang.org/x/sync/singleflight"
+)
+
+// LinkCache is the L1 of the redirect: a bounded in-process cache of
+// code → Target in front of another Resolver (Redis or SQL). Unknown codes
+// are cached too, for a shorter time, so a flood of random codes does not
+// reach the database; concurrent misses for one code make one lookup.
+type LinkCache struct {
+	next   shortener.Resolver
+	cache  *otter.Cache[string, shortener.Target]
+	flight singleflight.Group
+	// epoch changes on every invalidation; a lookup that raced with one
+	// does not store its (possibly stale) answer.
+	epoch atomic.Uint64
+}
+
+var _ shortener.Resolver = (*LinkCache)(nil)
+
+// LinkCacheOptions configures a LinkCache.
+type LinkCacheOptions struct {
+	Size        int           // entries; 0 disables caching
+	TTL         time.Duration // lifetime of a found target (bounds staleness if an invalidation is missed)
+	NegativeTTL time.Duration // lifetime of an unknown code
+}
+
+// NewLinkCache returns an L1 cache in front of next.
+func NewLinkCache(next shortener.Resolver, o LinkCacheOptions) *LinkCache {
+	c := &LinkCache{next: next}
+	if o.Size > 0 {
+		c.cache = otter.Must(&otter.Options[string, shortener.Target]{
+			MaximumSize: o.Size,
+			ExpiryCalculator: otter.ExpiryWritingFunc(func(e otter.Entry[string, shortener.Target]) time.Duration {
+				if e.Value.Found {
+					return o.TTL
+				}
+				return o.NegativeTTL
+			}),
+		})
+	}
+	return c
+}
+
+// Resolve returns the target of code from the cache, or looks it up once
+// for all concurrent callers and caches the answer.
+func (c *LinkCache) Resolve(ctx context.Context, code string) (shortener.Target, error) {
+	if c.cache == nil {
+		return c.next.Resolve(ctx, code)
+	}
+	if t, ok := c.cache.GetIfPresent(code); ok {
+		return t, nil
+	}
+	v, err, _ := c.flight.Do(code, func() (any, error) {
+		epoch := c.epoch.Load()
+		// The lookup serves every waiter: it must not die with the first
+		// caller's request.
+		t, err := c.next.Resolve(context.WithoutCancel(ctx), code)
+		if err == nil && c.epoch.Load() == epoch {
+			c.cache.Set(code, t)
+		}
+		return t, err
+	})
+	if err != nil {
+		return shortener.Target{}, err
+	}
+	return v.(shortener.Target), nil
+}
+
+// Drop removes code from the cache (an invalidation for this instance).
+func (c *LinkCache) Drop(code string) {
+	c.epoch.Add(1)
+	c.flight.Forget(code)
+	if c.cache != nil {
+		c.cache.Invalidate(code)
+	}
+}
+
+// DropAll empties the cache, e.g. after missing invalidation messages.
+func (c *LinkCache) DropAll() {
+	c.epoch.Add(1)
+	if c.cache != nil {
+		c.cache.InvalidateAll()
+	}
+}
+
+// Invalidator drops codes from an in-process LinkCache: the embedded
+// mode's whole invalidation, since there is no other instance to tell.
+type Invalidator struct{ Cache *LinkCache }
+
+var _ shortener.Invalidator = Invalidator{}
+
+// Invalidate drops code from the cache.
+func (i Invalidator) Invalidate(_ context.Context, code string) error {
+	i.Cache.Drop(code)
+	return nil
+}

@@ -1,0 +1,190 @@
+// Package links manages short links once for every storage engine:
+// creation with generated or custom codes, ownership and visibility rules,
+// updates and deletes that every instance sees at once.
+package links
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// Service creates, reads, changes and deletes links.
+type Service struct {
+	links       shortener.LinkStore
+	invalidator shortener.Invalidator
+	clock       shortener.Clock
+	baseURL     string
+	ownHosts    []string
+	codeLength  int
+}
+
+// Config configures a Service.
+type Config struct {
+	Links       shortener.LinkStore
+	Invalidator shortener.Invalidator
+	Clock       shortener.Clock
+	BaseURL     string   // without trailing slash
+	OwnHosts    []string // host names of BASE_URL, lower-case; links to them are refused
+	CodeLength  int
+}
+
+// NewService returns a Service.
+func NewService(c Config) *Service {
+	if c.Clock == nil {
+		c.Clock = shortener.SystemClock
+	}
+	return &Service{
+		links: c.Links, invalidator: c.Invalidator, clock: c.Clock,
+		baseURL: strings.TrimRight(c.BaseURL, "/"), ownHosts: c.OwnHosts, codeLength: c.CodeLength,
+	}
+}
+
+// ShortURL returns the public short URL of a code.
+func (s *Service) ShortURL(code string) string { return s.baseURL + "/" + code }
+
+// CreateInput is a request to shorten a URL.
+type CreateInput struct {
+	OriginalURL string
+	CustomAlias *string
+	Title       *string
+	ExpiresAt   *time.Time
+	IsPublic    *bool
+}
+
+// codeAttempts bounds retries on generated-code collisions.
+const codeAttempts = 8
+
+// Create shortens a URL for caller (nil for anonymous). Returns EINVALID
+// for an unsafe URL, bad alias, title or past expiry, and ECONFLICT when
+// the alias is taken.
+func (s *Service) Create(ctx context.Context, caller *shortener.User, in CreateInput) (*shortener.Link, error) {
+	now := s.clock()
+	errs := []error{shortener.CheckURL(in.OriginalURL, s.ownHosts)}
+	if in.CustomAlias != nil {
+		errs = append(errs, shortener.CheckAlias(*in.CustomAlias))
+	}
+	if in.Title != nil {
+		errs = append(errs, shortener.CheckTitle(*in.Title))
+	}
+	errs = append(errs, checkExpiry(in.ExpiresAt, now))
+	if err := shortener.JoinInvalid(errs...); err != nil {
+		return nil, err
+	}
+	l := &shortener.Link{
+		ID: shortener.NewIDAt(now), OriginalURL: in.OriginalURL, CustomAlias: in.CustomAlias,
+		Title: in.Title, IsActive: true, IsPublic: true, CreatedAt: now, UpdatedAt: now,
+	}
+	if in.IsPublic != nil {
+		l.IsPublic = *in.IsPublic
+	}
+	if in.ExpiresAt != nil {
+		t := in.ExpiresAt.UTC()
+		l.ExpiresAt = &t
+	}
+	if caller != nil {
+		l.OwnerID = &caller.ID
+	}
+	if err := s.insert(ctx, l); err != nil {
+		return nil, err
+	}
+	// The code may sit in a negative cache entry somewhere: drop it.
+	if err := s.invalidator.Invalidate(ctx, l.ShortCode); err != nil {
+		return l, fmt.Errorf("invalidate new code: %w", err)
+	}
+	return l, nil
+}
+
+// insert stores l under its alias, or under a fresh generated code,
+// retrying on collisions; uniqueness is the database's to enforce.
+func (s *Service) insert(ctx context.Context, l *shortener.Link) error {
+	if l.CustomAlias != nil {
+		l.ShortCode = *l.CustomAlias
+		err := s.links.CreateLink(ctx, l)
+		if shortener.ErrorCode(err) == shortener.ECONFLICT {
+			return &shortener.Error{Code: shortener.ECONFLICT, Message: "This alias is already taken.",
+				Fields: []shortener.FieldError{{Location: "body.custom_alias", Message: "alias is already taken", Value: *l.CustomAlias}}}
+		}
+		return err
+	}
+	for range codeAttempts {
+		l.ShortCode = shortener.GenerateCode(s.codeLength)
+		if shortener.IsReservedCode(l.ShortCode) {
+			continue
+		}
+		err := s.links.CreateLink(ctx, l)
+		if shortener.ErrorCode(err) != shortener.ECONFLICT {
+			return err
+		}
+	}
+	return fmt.Errorf("create link: no free code after %d attempts", codeAttempts)
+}
+
+func checkExpiry(t *time.Time, now time.Time) error {
+	if t != nil && !t.After(now) {
+		return shortener.Invalid("body.expires_at", "expires_at must be in the future", t.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+var errNotFound = shortener.Errorf(shortener.ENOTFOUND, "Link not found.")
+
+// canRead reports whether caller may read l through the API.
+func canRead(caller *shortener.User, l *shortener.Link) bool {
+	return l.IsPublic || canManage(caller, l)
+}
+
+// canManage reports whether caller may change or delete l: its owner or
+// an admin. Anonymous links can be managed by admins only.
+func canManage(caller *shortener.User, l *shortener.Link) bool {
+	if caller == nil {
+		return false
+	}
+	return caller.IsAdmin() || (l.OwnerID != nil && *l.OwnerID == caller.ID)
+}
+
+// Get returns the link if caller may read it. Returns ENOTFOUND otherwise,
+// so that private links are not revealed.
+func (s *Service) Get(ctx context.Context, caller *shortener.User, id string) (*shortener.Link, error) {
+	if !shortener.IsID(id) {
+		return nil, errNotFound
+	}
+	l, err := s.links.LinkByID(ctx, strings.ToLower(id))
+	if shortener.ErrorCode(err) == shortener.ENOTFOUND || (err == nil && !canRead(caller, l)) {
+		return nil, errNotFound
+	}
+	return l, err
+}
+
+// List returns a page of caller's links, newest first (page from 1).
+func (s *Service) List(ctx context.Context, caller *shortener.User, page, size int) (*shortener.LinkPage, error) {
+	return s.links.LinksByOwner(ctx, caller.ID, (page-1)*size, size)
+}
+
+// manageable loads a link that caller may change; ENOTFOUND otherwise.
+func (s *Service) manageable(ctx context.Context, caller *shortener.User, id string) (*shortener.Link, error) {
+	if !shortener.IsID(id) {
+		return nil, errNotFound
+	}
+	l, err := s.links.LinkByID(ctx, strings.ToLower(id))
+	if shortener.ErrorCode(err) == shortener.ENOTFOUND || (err == nil && !canManage(caller, l)) {
+		return nil, errNotFound
+	}
+	return l, err
+}
+
+// Delete deletes a link caller may manage; its code stops redirecting on
+// every instance at once. Returns ENOTFOUND when caller may not.
+func (s *Service) Delete(ctx context.Context, caller *shortener.User, id string) error {
+	l, err := s.manageable(ctx, caller, id)
+	if err != nil {
+		return err
+	}
+	if err := s.links.DeleteLink(ctx, l.ID); err != nil {
+		return err
+	}
+	return s.invalidator.Invalidate(ctx, l.ShortCode)
+}

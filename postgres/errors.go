@@ -1,0 +1,72 @@
+package postgres
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// SQLSTATE codes the stores translate.
+const (
+	uniqueViolation = "23505"
+)
+
+func pgCode(err error) string {
+	var e *pgconn.PgError
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+// storeError translates a driver error at the store boundary: a unique
+// violation becomes ECONFLICT with conflictMsg, no rows becomes ENOTFOUND
+// with notFoundMsg, anything else is wrapped with the operation name.
+func storeError(op string, err error, notFoundMsg, conflictMsg string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, pgx.ErrNoRows) && notFoundMsg != "":
+		return shortener.Errorf(shortener.ENOTFOUND, "%s", notFoundMsg)
+	case pgCode(err) == uniqueViolation && conflictMsg != "":
+		return shortener.Errorf(shortener.ECONFLICT, "%s", conflictMsg)
+	}
+	return fmt.Errorf("postgres: %s: %w", op, err)
+}
+
+// requireRow returns ENOTFOUND when tag affected no row.
+func requireRow(tag pgconn.CommandTag, notFoundMsg string) error {
+	if tag.RowsAffected() == 0 {
+		return shortener.Errorf(shortener.ENOTFOUND, "%s", notFoundMsg)
+	}
+	return nil
+}
+
+// Time handling: pgx sends microseconds (truncating nanoseconds) and
+// returns times in the local zone; the stores return UTC.
+
+func utcPtr(v pgtype.Timestamptz) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := v.Time.UTC()
+	return &t
+}
+
+// dayLayout is how rollup code spells a day (a date column) in Go.
+const dayLayout = "2006-01-02"
+
+// dayOf returns the UTC date of t.
+func dayOf(t time.Time) string { return t.UTC().Format(dayLayout) }
+
+// dayTime returns a day as midnight UTC, the value pgx sends for a date.
+func dayTime(day string) time.Time {
+	t, _ := time.Parse(dayLayout, day) // days come from dayOf
+	return t
+}

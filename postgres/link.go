@@ -1,0 +1,160 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// LinkStore keeps links in PostgreSQL. It is also the bottom Resolver of
+// the redirect path.
+type LinkStore struct{ db *DB }
+
+var (
+	_ shortener.LinkStore = (*LinkStore)(nil)
+	_ shortener.Resolver  = (*LinkStore)(nil)
+)
+
+// NewLinkStore returns a LinkStore on db.
+func NewLinkStore(db *DB) *LinkStore { return &LinkStore{db: db} }
+
+const (
+	msgLinkNotFound = "Link not found."
+	msgCodeTaken    = "This short code is already taken."
+)
+
+const linkColumns = `id, short_code, original_url, custom_alias, title, owner_id,
+	is_active, is_public, expires_at, click_count, created_at, updated_at`
+
+// CreateLink inserts l; a taken short code (compared case-sensitively) is
+// ECONFLICT.
+func (s *LinkStore) CreateLink(ctx context.Context, l *shortener.Link) error {
+	_, err := s.db.pool.Exec(ctx, `
+		INSERT INTO short_urls (`+linkColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		l.ID, l.ShortCode, l.OriginalURL, l.CustomAlias, l.Title, l.OwnerID,
+		l.IsActive, l.IsPublic, l.ExpiresAt, l.ClickCount, l.CreatedAt, l.UpdatedAt)
+	return storeError("create link", err, "", msgCodeTaken)
+}
+
+// LinkByID returns the link with the given ID, or ENOTFOUND.
+func (s *LinkStore) LinkByID(ctx context.Context, id string) (*shortener.Link, error) {
+	if !shortener.IsID(id) {
+		return nil, shortener.Errorf(shortener.ENOTFOUND, "%s", msgLinkNotFound)
+	}
+	l, err := scanLink(s.db.pool.QueryRow(ctx, `SELECT `+linkColumns+` FROM short_urls WHERE id = $1`, id))
+	return l, storeError("link by id", err, msgLinkNotFound, "")
+}
+
+// LinkByCode returns the link with the given short code, or ENOTFOUND.
+func (s *LinkStore) LinkByCode(ctx context.Context, code string) (*shortener.Link, error) {
+	l, err := scanLink(s.db.pool.QueryRow(ctx, `SELECT `+linkColumns+` FROM short_urls WHERE short_code = $1`, code))
+	return l, storeError("link by code", err, msgLinkNotFound, "")
+}
+
+// Resolve returns the redirect target of code; an unknown code is a Target
+// with Found false, not an error.
+func (s *LinkStore) Resolve(ctx context.Context, code string) (shortener.Target, error) {
+	var (
+		t       = shortener.Target{Found: true}
+		expires pgtype.Timestamptz
+	)
+	err := s.db.pool.QueryRow(ctx,
+		`SELECT id, original_url, is_active, expires_at FROM short_urls WHERE short_code = $1`, code).
+		Scan(&t.LinkID, &t.URL, &t.Active, &expires)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return shortener.Target{}, nil
+	} else if err != nil {
+		return shortener.Target{}, fmt.Errorf("postgres: resolve: %w", err)
+	}
+	if expires.Valid {
+		t.ExpiresAt = expires.Time.UTC()
+	}
+	return t, nil
+}
+
+// LinksByOwner returns a page of the owner's links, newest first.
+func (s *LinkStore) LinksByOwner(ctx context.Context, ownerID string, offset, limit int) (*shortener.LinkPage, error) {
+	page := &shortener.LinkPage{Links: []*shortener.Link{}}
+	if !shortener.IsID(ownerID) {
+		return page, ctx.Err()
+	}
+	// Both queries read one snapshot so that Total matches the page.
+	err := pgx.BeginTxFunc(ctx, s.db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
+		func(tx pgx.Tx) error {
+			err := tx.QueryRow(ctx, `SELECT count(*) FROM short_urls WHERE owner_id = $1`, ownerID).Scan(&page.Total)
+			if err != nil || limit <= 0 || offset >= page.Total {
+				return err
+			}
+			rows, err := tx.Query(ctx, `
+				SELECT `+linkColumns+` FROM short_urls
+				WHERE owner_id = $1
+				ORDER BY created_at DESC, id DESC
+				LIMIT $2 OFFSET $3`, ownerID, limit, max(offset, 0))
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				l, err := scanLink(rows)
+				if err != nil {
+					return err
+				}
+				page.Links = append(page.Links, l)
+			}
+			return rows.Err()
+		})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: links by owner: %w", err)
+	}
+	return page, nil
+}
+
+// UpdateLink writes the mutable fields of l, or returns ENOTFOUND.
+func (s *LinkStore) UpdateLink(ctx context.Context, l *shortener.Link) error {
+	if !shortener.IsID(l.ID) {
+		return shortener.Errorf(shortener.ENOTFOUND, "%s", msgLinkNotFound)
+	}
+	tag, err := s.db.pool.Exec(ctx, `
+		UPDATE short_urls
+		SET original_url = $1, title = $2, expires_at = $3, is_active = $4, is_public = $5, updated_at = $6
+		WHERE id = $7`,
+		l.OriginalURL, l.Title, l.ExpiresAt, l.IsActive, l.IsPublic, l.UpdatedAt, l.ID)
+	if err != nil {
+		return storeError("update link", err, "", "")
+	}
+	return requireRow(tag, msgLinkNotFound)
+}
+
+// DeleteLink deletes the link; foreign keys cascade to its clicks and
+// rollups. Returns ENOTFOUND if there is none.
+func (s *LinkStore) DeleteLink(ctx context.Context, id string) error {
+	if !shortener.IsID(id) {
+		return shortener.Errorf(shortener.ENOTFOUND, "%s", msgLinkNotFound)
+	}
+	tag, err := s.db.pool.Exec(ctx, `DELETE FROM short_urls WHERE id = $1`, id)
+	if err != nil {
+		return storeError("delete link", err, "", "")
+	}
+	return requireRow(tag, msgLinkNotFound)
+}
+
+func scanLink(r pgx.Row) (*shortener.Link, error) {
+	var (
+		l                shortener.Link
+		expires          pgtype.Timestamptz
+		created, updated pgtype.Timestamptz
+	)
+	if err := r.Scan(&l.ID, &l.ShortCode, &l.OriginalURL, &l.CustomAlias, &l.Title, &l.OwnerID,
+		&l.IsActive, &l.IsPublic, &expires, &l.ClickCount, &created, &updated); err != nil {
+		return nil, err
+	}
+	l.ExpiresAt = utcPtr(expires)
+	l.CreatedAt, l.UpdatedAt = created.Time.UTC(), updated.Time.UTC()
+	return &l, nil
+}

@@ -1,0 +1,134 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shortener-dev/shortener/internal/migrate"
+	"github.com/shortener-dev/shortener/internal/testenv"
+	"github.com/shortener-dev/shortener/postgres"
+	"github.com/shortener-dev/shortener/storetest"
+)
+
+// openDB connects to a fresh schema, without migrating it.
+func openDB(t testing.TB) *postgres.DB {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), testenv.PostgresURL(t), nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+func openMigrated(t testing.TB) *postgres.DB {
+	t.Helper()
+	db := openDB(t)
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func TestStores(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Stores {
+		db := openMigrated(t)
+		return storetest.Stores{
+			Users:  postgres.NewUserStore(db),
+			Tokens: postgres.NewTokenStore(db),
+			Links:  postgres.NewLinkStore(db),
+			Clicks: postgres.NewClickStore(db),
+		}
+	})
+}
+
+func TestMigrations(t *testing.T) {
+	ctx := context.Background()
+
+	t.Run("PendingThenCurrent", func(t *testing.T) {
+		db := openDB(t)
+		err := db.CheckSchema(ctx)
+		if !errors.Is(err, migrate.ErrSchemaPending) ||
+			!strings.Contains(err.Error(), `database schema is at version 0, this binary needs 1: run "shortener migrate"`) {
+			t.Fatalf("CheckSchema on an empty schema = %v, want pending", err)
+		}
+		st, err := db.MigrationStatus(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st) == 0 || st[0].Applied || st[0].Name != "00001_init.sql" || st[0].Version != 1 {
+			t.Fatalf("status before migrating = %+v", st)
+		}
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatalf("second Migrate: %v", err)
+		}
+		if err := db.CheckSchema(ctx); err != nil {
+			t.Fatalf("CheckSchema after Migrate: %v", err)
+		}
+		st, err = db.MigrationStatus(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range st {
+			if !s.Applied || s.AppliedAt.IsZero() {
+				t.Errorf("after Migrate: %+v, want applied with a time", s)
+			}
+		}
+	})
+
+	t.Run("SchemaTooNew", func(t *testing.T) {
+		db := openMigrated(t)
+		postgres.ExecForTest(t, db, `INSERT INTO goose_db_version (version_id, is_applied) VALUES (7, true)`)
+		want := "database schema version 7 is newer than this binary supports (version 1); upgrade shortener"
+		for name, err := range map[string]error{"Migrate": db.Migrate(ctx), "CheckSchema": db.CheckSchema(ctx)} {
+			if !errors.Is(err, migrate.ErrSchemaTooNew) || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s = %v, want %q", name, err, want)
+			}
+		}
+	})
+
+	t.Run("TooNewAppliesNothing", func(t *testing.T) {
+		db := openDB(t)
+		if err := db.CheckSchema(ctx); err == nil { // creates the version table
+			t.Fatal("CheckSchema on an empty schema succeeded")
+		}
+		postgres.ExecForTest(t, db, `INSERT INTO goose_db_version (version_id, is_applied) VALUES (9, true)`)
+		if err := db.Migrate(ctx); !errors.Is(err, migrate.ErrSchemaTooNew) {
+			t.Fatalf("Migrate = %v, want ErrSchemaTooNew", err)
+		}
+		if n := postgres.CountForTest(t, db, `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'users'`); n != 0 {
+			t.Errorf("Migrate created tables despite refusing")
+		}
+	})
+}
+
+func TestOpenUnreachable(t *testing.T) {
+	start := time.Now()
+	db, err := postgres.Open(context.Background(), "postgres://postgres@127.0.0.1:1/x?sslmode=disable", nil, false)
+	if err == nil {
+		_ = db.Close()
+		t.Fatal("Open of an unreachable server succeeded")
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("Open took %v to fail", d)
+	}
+	if !strings.Contains(err.Error(), "127.0.0.1") {
+		t.Errorf("error %q does not name the server", err)
+	}
+}
+
+func TestOpenBadURL(t *testing.T) {
+	_, err := postgres.Open(context.Background(), "postgres://user:s3cret@[::1/x", nil, false)
+	if err == nil {
+		t.Fatal("Open with a malformed URL succeeded")
+	}
+	if strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("error %q leaks the password", err)
+	}
+}

@@ -1,0 +1,101 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// TokenStore keeps refresh tokens in PostgreSQL.
+type TokenStore struct{ db *DB }
+
+var _ shortener.TokenStore = (*TokenStore)(nil)
+
+// NewTokenStore returns a TokenStore on db.
+func NewTokenStore(db *DB) *TokenStore { return &TokenStore{db: db} }
+
+const (
+	msgTokenNotFound = "Refresh token not found."
+	msgTokenConflict = "Refresh token already exists."
+	msgTokenUsed     = "Refresh token was already used or revoked."
+)
+
+const insertToken = `
+	INSERT INTO refresh_tokens
+		(id, user_id, family_id, token_hash, user_agent, ip, expires_at, created_at, consumed_at, revoked_at)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+
+func tokenArgs(t *shortener.RefreshToken) []any {
+	return []any{t.ID, t.UserID, t.FamilyID, t.TokenHash, t.UserAgent, t.IP,
+		t.ExpiresAt, t.CreatedAt, t.ConsumedAt, t.RevokedAt}
+}
+
+// CreateRefreshToken inserts t.
+func (s *TokenStore) CreateRefreshToken(ctx context.Context, t *shortener.RefreshToken) error {
+	_, err := s.db.pool.Exec(ctx, insertToken, tokenArgs(t)...)
+	return storeError("create refresh token", err, "", msgTokenConflict)
+}
+
+// RefreshTokenByHash returns the token with the given hash whatever its
+// state, or ENOTFOUND.
+func (s *TokenStore) RefreshTokenByHash(ctx context.Context, hash string) (*shortener.RefreshToken, error) {
+	var (
+		t                 shortener.RefreshToken
+		consumed, revoked pgtype.Timestamptz
+	)
+	err := s.db.pool.QueryRow(ctx, `
+		SELECT id, user_id, family_id, token_hash, user_agent, ip, expires_at, created_at, consumed_at, revoked_at
+		FROM refresh_tokens WHERE token_hash = $1`, hash).Scan(
+		&t.ID, &t.UserID, &t.FamilyID, &t.TokenHash, &t.UserAgent, &t.IP,
+		&t.ExpiresAt, &t.CreatedAt, &consumed, &revoked)
+	if err != nil {
+		return nil, storeError("refresh token by hash", err, msgTokenNotFound, "")
+	}
+	t.ExpiresAt, t.CreatedAt = t.ExpiresAt.UTC(), t.CreatedAt.UTC()
+	t.ConsumedAt, t.RevokedAt = utcPtr(consumed), utcPtr(revoked)
+	return &t, nil
+}
+
+// RotateRefreshToken consumes oldID and inserts next in one transaction.
+// The conditional UPDATE is the arbiter between concurrent rotations: the
+// second waits for the first's row lock, then finds consumed_at set and
+// matches no row.
+func (s *TokenStore) RotateRefreshToken(ctx context.Context, oldID string, next *shortener.RefreshToken, now time.Time) error {
+	if !shortener.IsID(oldID) {
+		return shortener.Errorf(shortener.ECONFLICT, "%s", msgTokenUsed)
+	}
+	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `
+			UPDATE refresh_tokens SET consumed_at = $1
+			WHERE id = $2 AND consumed_at IS NULL AND revoked_at IS NULL`,
+			now, oldID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return shortener.Errorf(shortener.ECONFLICT, "%s", msgTokenUsed)
+		}
+		_, err = tx.Exec(ctx, insertToken, tokenArgs(next)...)
+		return err
+	})
+	if e := (*shortener.Error)(nil); errors.As(err, &e) {
+		return e
+	}
+	return storeError("rotate refresh token", err, "", msgTokenConflict)
+}
+
+// RevokeTokenFamily revokes every token of the family not yet revoked.
+func (s *TokenStore) RevokeTokenFamily(ctx context.Context, familyID string, now time.Time) error {
+	if !shortener.IsID(familyID) {
+		return ctx.Err() // no such family; nothing to revoke
+	}
+	_, err := s.db.pool.Exec(ctx,
+		`UPDATE refresh_tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL`,
+		now, familyID)
+	return storeError("revoke token family", err, "", "")
+}

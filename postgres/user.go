@@ -1,0 +1,73 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// UserStore keeps accounts in PostgreSQL.
+type UserStore struct{ db *DB }
+
+var _ shortener.UserStore = (*UserStore)(nil)
+
+// NewUserStore returns a UserStore on db.
+func NewUserStore(db *DB) *UserStore { return &UserStore{db: db} }
+
+const (
+	msgUserNotFound = "User not found."
+	msgEmailTaken   = "A user with this email already exists."
+)
+
+const userColumns = `id, email, full_name, password_hash, role, is_active, is_verified, created_at, updated_at`
+
+// CreateUser inserts u. The unique index on lower(email) turns a second
+// registration of the same address, in any case, into ECONFLICT.
+func (s *UserStore) CreateUser(ctx context.Context, u *shortener.User) error {
+	_, err := s.db.pool.Exec(ctx, `
+		INSERT INTO users (`+userColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		u.ID, u.Email, u.FullName, u.PasswordHash, u.Role, u.IsActive, u.IsVerified,
+		u.CreatedAt, u.UpdatedAt)
+	return storeError("create user", err, "", msgEmailTaken)
+}
+
+// UserByID returns the user with the given ID, or ENOTFOUND.
+func (s *UserStore) UserByID(ctx context.Context, id string) (*shortener.User, error) {
+	if !shortener.IsID(id) {
+		// Not a uuid, so no row can match; answer as SQLite does.
+		return nil, shortener.Errorf(shortener.ENOTFOUND, "%s", msgUserNotFound)
+	}
+	return s.userWhere(ctx, "user by id", `id = $1`, id)
+}
+
+// UserByEmail returns the user whose email equals email ignoring case, or
+// ENOTFOUND.
+func (s *UserStore) UserByEmail(ctx context.Context, email string) (*shortener.User, error) {
+	return s.userWhere(ctx, "user by email", `lower(email) = lower($1)`, email)
+}
+
+func (s *UserStore) userWhere(ctx context.Context, op, where string, arg any) (*shortener.User, error) {
+	var u shortener.User
+	err := s.db.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg).Scan(
+		&u.ID, &u.Email, &u.FullName, &u.PasswordHash, &u.Role, &u.IsActive, &u.IsVerified,
+		&u.CreatedAt, &u.UpdatedAt)
+	if err != nil {
+		return nil, storeError(op, err, msgUserNotFound, "")
+	}
+	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
+	return &u, nil
+}
+
+// SetUserRole changes the role of the user with the given email, or returns
+// ENOTFOUND.
+func (s *UserStore) SetUserRole(ctx context.Context, email, role string, now time.Time) error {
+	tag, err := s.db.pool.Exec(ctx,
+		`UPDATE users SET role = $1, updated_at = $2 WHERE lower(email) = lower($3)`,
+		role, now, email)
+	if err != nil {
+		return storeError("set user role", err, "", "")
+	}
+	return requireRow(tag, msgUserNotFound)
+}

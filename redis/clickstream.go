@@ -1,0 +1,180 @@
+package redis
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+	"github.com/shortener-dev/shortener"
+)
+
+// clickGroup is the consumer group of the instances that write clicks to
+// SQL. Any instance may consume; each entry goes to one of them.
+const clickGroup = "writers"
+
+// DropUndecodable is the reason with which undecodable entries are counted
+// as dropped clicks.
+const DropUndecodable = "stream_undecodable"
+
+// ClickWriter stores click events; shortener.ClickStore is one. It must be
+// idempotent by click ID: entries are redelivered after failures.
+type ClickWriter interface {
+	WriteClicks(ctx context.Context, clicks []shortener.ClickEvent) error
+}
+
+// ClickStreamMetrics receives the stream's counts; analytics.PipelineMetrics
+// implements it.
+type ClickStreamMetrics interface {
+	ClicksDropped(reason string, n int)
+}
+
+// ClickStreamOptions tunes a ClickStream. The zero value gives the defaults.
+type ClickStreamOptions struct {
+	// Prefix is put before the stream's key, {Prefix}clicks:{stream}.
+	Prefix string
+	// BatchSize is the most entries read, and written to the store, at
+	// once (ANALYTICS_BATCH_SIZE). Default 100.
+	BatchSize int
+	// Block is how long a read waits for new entries; it bounds how long
+	// Consume takes to notice its context is done. Default and most 1 s.
+	Block time.Duration
+	// ClaimInterval is how often a consumer looks for entries that another
+	// one read but did not acknowledge within ClaimIdle (it died), and
+	// takes them over. Defaults 10 s and 30 s.
+	ClaimInterval, ClaimIdle time.Duration
+	// RetryMin is the wait after a first failure; it doubles up to
+	// RetryMax. Defaults 100 ms and 5 s.
+	RetryMin, RetryMax time.Duration
+	Logger             *slog.Logger       // default slog.Default()
+	Metrics            ClickStreamMetrics // nil records nothing
+}
+
+func (o ClickStreamOptions) withDefaults() ClickStreamOptions {
+	if o.BatchSize <= 0 {
+		o.BatchSize = 100
+	}
+	if o.Block <= 0 || o.Block > time.Second {
+		o.Block = time.Second
+	}
+	if o.ClaimInterval <= 0 {
+		o.ClaimInterval = 10 * time.Second
+	}
+	if o.ClaimIdle <= 0 {
+		o.ClaimIdle = 30 * time.Second
+	}
+	if o.RetryMin <= 0 {
+		o.RetryMin = 100 * time.Millisecond
+	}
+	if o.RetryMax <= 0 {
+		o.RetryMax = 5 * time.Second
+	}
+	o.RetryMax = max(o.RetryMax, o.RetryMin)
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// ClickStream is the Redis hop of the click pipeline. Its WriteClicks is the
+// shipper's sink on every instance; Consume, also on every instance, moves
+// the events from the stream to the click store through a consumer group.
+type ClickStream struct {
+	client goredis.UniversalClient
+	key    string
+	opts   ClickStreamOptions
+}
+
+// NewClickStream returns the click stream under opts.Prefix.
+func NewClickStream(client goredis.UniversalClient, opts ClickStreamOptions) *ClickStream {
+	// The hash tag keeps the key on one Cluster slot whatever the prefix.
+	return &ClickStream{client: client, key: opts.Prefix + "clicks:{stream}", opts: opts.withDefaults()}
+}
+
+// StreamKey returns the key of the stream.
+func (s *ClickStream) StreamKey() string { return s.key }
+
+// WriteClicks appends the events to the stream, one entry each, in one
+// round trip. It returns an error if any of them failed; the shipper then
+// sends the whole batch again, and the duplicates this makes are skipped by
+// the store's idempotent insert.
+func (s *ClickStream) WriteClicks(ctx context.Context, events []shortener.ClickEvent) error {
+	if len(events) == 0 {
+		return nil
+	}
+	// One buffer for all payloads; the pipeline holds them until Exec.
+	buf := make([]byte, 0, 128*len(events))
+	ends := make([]int, len(events))
+	for i, e := range events {
+		buf = appendClickEvent(buf, e)
+		ends[i] = len(buf)
+	}
+	pipe := s.client.Pipeline()
+	start := 0
+	for _, end := range ends {
+		pipe.XAdd(ctx, &goredis.XAddArgs{Stream: s.key, ID: "*", Values: []any{"e", buf[start:end]}})
+		start = end
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("add %d clicks to stream: %w", len(events), err)
+	}
+	return nil
+}
+
+// Consume writes the stream's events to store, as consumerName in the
+// group, until ctx is done. consumerName must differ between instances; an
+// instance that keeps its name across restarts finishes its own unacknowledged
+// entries first. Entries are acknowledged and deleted only after store took
+// them; on any failure Consume backs off and retries, so it returns only
+// when ctx is done.
+func (s *ClickStream) Consume(ctx context.Context, store ClickWriter, consumerName string) {
+	c := &streamConsumer{
+		ClickStream: s, store: store, name: consumerName,
+		needGroup: true, ownFirst: true, claimDue: true,
+		log: s.opts.Logger.With(slog.String("stream", s.key), slog.String("consumer", consumerName)),
+	}
+	claim := time.NewTicker(s.opts.ClaimInterval)
+	defer claim.Stop()
+	delay := s.opts.RetryMin
+	for ctx.Err() == nil {
+		select {
+		case <-claim.C:
+			c.claimDue = true
+		default:
+		}
+		err := c.step(ctx)
+		if err == nil {
+			delay = s.opts.RetryMin
+			continue
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		// Whatever this consumer read stays in its pending list; read it
+		// again before anything new.
+		c.ownFirst = true
+		if strings.Contains(err.Error(), "NOGROUP") {
+			c.needGroup = true // Redis restarted without persistence
+		}
+		c.log.Warn("click stream: consuming failed; retrying",
+			slog.Duration("retry_in", delay), slog.Any("error", err))
+		if !c.backOff(ctx, delay) {
+			return
+		}
+		delay = min(2*delay, s.opts.RetryMax)
+	}
+}
+
+// backOff waits for d or until ctx is done, and reports whether d passed.
+func (c *streamConsumer) backOff(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

@@ -1,0 +1,166 @@
+package redis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+	"github.com/shortener-dev/shortener"
+)
+
+// streamConsumer is the state of one Consume loop.
+type streamConsumer struct {
+	*ClickStream
+	store ClickWriter
+	name  string
+	log   *slog.Logger
+
+	needGroup bool // create the group (at start, or after Redis lost it)
+	ownFirst  bool // finish this consumer's pending entries before new ones
+	claimDue  bool // look for a dead consumer's entries
+}
+
+// step does one unit of work: create the group, claim stale entries, or
+// read and write one batch.
+func (c *streamConsumer) step(ctx context.Context) error {
+	if c.needGroup {
+		if err := c.ensureGroup(ctx); err != nil {
+			return err
+		}
+		c.needGroup = false
+	}
+	if c.claimDue {
+		if err := c.claim(ctx); err != nil {
+			return err
+		}
+		c.claimDue = false
+	}
+	if c.ownFirst {
+		// ID 0 reads this consumer's pending entries: read before, not
+		// acknowledged (its write failed, or it died in between).
+		msgs, err := c.read(ctx, "0", -1)
+		if err != nil {
+			return err
+		}
+		if len(msgs) == 0 {
+			c.ownFirst = false
+			return nil
+		}
+		return c.handle(ctx, msgs)
+	}
+	msgs, err := c.read(ctx, ">", c.opts.Block)
+	if err != nil || len(msgs) == 0 {
+		return err
+	}
+	return c.handle(ctx, msgs)
+}
+
+// ensureGroup creates the group with the stream. It starts at the first
+// entry so that clicks added before any consumer existed are written too.
+func (c *streamConsumer) ensureGroup(ctx context.Context) error {
+	err := c.client.XGroupCreateMkStream(ctx, c.key, clickGroup, "0").Err()
+	if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
+		return fmt.Errorf("create consumer group: %w", err)
+	}
+	return nil
+}
+
+func (c *streamConsumer) read(ctx context.Context, id string, block time.Duration) ([]goredis.XMessage, error) {
+	streams, err := c.client.XReadGroup(ctx, &goredis.XReadGroupArgs{
+		Group: clickGroup, Consumer: c.name, Streams: []string{c.key, id},
+		Count: int64(c.opts.BatchSize), Block: block,
+	}).Result()
+	if errors.Is(err, goredis.Nil) {
+		return nil, nil // BLOCK ran out
+	} else if err != nil {
+		return nil, fmt.Errorf("read click stream: %w", err)
+	}
+	if len(streams) == 0 {
+		return nil, nil
+	}
+	return streams[0].Messages, nil
+}
+
+// claim takes over the entries that other consumers read more than
+// ClaimIdle ago without acknowledging them, and writes them.
+func (c *streamConsumer) claim(ctx context.Context) error {
+	start := "0-0"
+	for {
+		msgs, next, err := c.client.XAutoClaim(ctx, &goredis.XAutoClaimArgs{
+			Stream: c.key, Group: clickGroup, Consumer: c.name,
+			MinIdle: c.opts.ClaimIdle, Start: start, Count: int64(c.opts.BatchSize),
+		}).Result()
+		if err != nil {
+			return fmt.Errorf("claim stale click entries: %w", err)
+		}
+		if len(msgs) > 0 {
+			c.log.Info("click stream: claimed entries of a stalled consumer", slog.Int("entries", len(msgs)))
+			if err := c.handle(ctx, msgs); err != nil {
+				return err
+			}
+		}
+		if next == "0-0" || next == "" {
+			return nil
+		}
+		start = next
+	}
+}
+
+// handle writes a batch of entries to the store, then acknowledges and
+// deletes them, so that the stream only holds what is still to be written.
+// Entries that cannot be decoded are acknowledged at once and counted as
+// dropped: a poison entry must not stop the group.
+func (c *streamConsumer) handle(ctx context.Context, msgs []goredis.XMessage) error {
+	events := make([]shortener.ClickEvent, 0, len(msgs))
+	ids := make([]string, 0, len(msgs))
+	var skip []string
+	poison := 0
+	for _, m := range msgs {
+		if m.Values == nil {
+			// Deleted while pending: a previous acknowledgement went
+			// half through. Nothing left to write.
+			skip = append(skip, m.ID)
+			continue
+		}
+		raw, _ := m.Values["e"].(string)
+		e, err := decodeClickEvent(raw)
+		if err != nil {
+			c.log.Warn("click stream: dropping an undecodable entry",
+				slog.String("id", m.ID), slog.Int("fields", len(m.Values)))
+			skip = append(skip, m.ID)
+			poison++
+			continue
+		}
+		events = append(events, e)
+		ids = append(ids, m.ID)
+	}
+	if len(skip) > 0 {
+		if err := c.ackDelete(ctx, skip); err != nil {
+			return err
+		}
+		if poison > 0 && c.opts.Metrics != nil {
+			c.opts.Metrics.ClicksDropped(DropUndecodable, poison)
+		}
+	}
+	if len(events) == 0 {
+		return nil
+	}
+	if err := c.store.WriteClicks(ctx, events); err != nil {
+		return fmt.Errorf("write %d clicks: %w", len(events), err)
+	}
+	return c.ackDelete(ctx, ids)
+}
+
+func (c *streamConsumer) ackDelete(ctx context.Context, ids []string) error {
+	pipe := c.client.Pipeline()
+	pipe.XAck(ctx, c.key, clickGroup, ids...)
+	pipe.XDel(ctx, c.key, ids...)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("acknowledge %d click entries: %w", len(ids), err)
+	}
+	return nil
+}

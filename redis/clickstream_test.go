@@ -1,0 +1,287 @@
+package redis_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/testenv"
+	"github.com/shortener-dev/shortener/redis"
+)
+
+// memoryClickStore stands in for the SQL click store, which has its own
+// tests: here Redis is what is under test, and it is real.
+type memoryClickStore struct {
+	mu     sync.Mutex
+	events map[string]shortener.ClickEvent
+	writes map[string]int // per click ID
+	calls  int
+	// failFirst calls fail; then, if hang, every call waits for its
+	// context (a consumer that dies mid-write).
+	failFirst int
+	hang      bool
+	started   chan struct{} // closed at the first call, when set
+}
+
+func newMemoryClickStore() *memoryClickStore {
+	return &memoryClickStore{events: map[string]shortener.ClickEvent{}, writes: map[string]int{}}
+}
+
+func (s *memoryClickStore) WriteClicks(ctx context.Context, events []shortener.ClickEvent) error {
+	s.mu.Lock()
+	s.calls++
+	if s.calls == 1 && s.started != nil {
+		close(s.started)
+	}
+	if s.hang {
+		s.mu.Unlock()
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	defer s.mu.Unlock()
+	if s.calls <= s.failFirst {
+		return errors.New("database down")
+	}
+	for _, e := range events {
+		s.events[e.ID] = e
+		s.writes[e.ID]++
+	}
+	return nil
+}
+
+func (s *memoryClickStore) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.events)
+}
+
+type dropCounter struct {
+	mu      sync.Mutex
+	dropped map[string]int
+}
+
+func (d *dropCounter) ClicksDropped(reason string, n int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.dropped == nil {
+		d.dropped = map[string]int{}
+	}
+	d.dropped[reason] += n
+}
+
+func testLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func makeEvents(n int) []shortener.ClickEvent {
+	events := make([]shortener.ClickEvent, n)
+	for i := range events {
+		events[i] = shortener.ClickEvent{
+			ID: shortener.NewID(), LinkID: "link-" + strconv.Itoa(i%7),
+			OccurredAt: time.Date(2026, 11, 28, 10, 0, 0, i, time.UTC),
+			Referrer:   "example.com", Browser: "Firefox", OS: "Linux",
+			Device: shortener.DeviceDesktop, Country: "FR", IsBot: i%10 == 0,
+			VisitorHash: "hash-" + strconv.Itoa(i),
+		}
+	}
+	return events
+}
+
+func produce(t *testing.T, stream *redis.ClickStream, events []shortener.ClickEvent) {
+	t.Helper()
+	for start := 0; start < len(events); start += 100 {
+		end := min(start+100, len(events))
+		if err := stream.WriteClicks(context.Background(), events[start:end]); err != nil {
+			t.Fatalf("WriteClicks: %v", err)
+		}
+	}
+}
+
+// consume runs Consume until the test ends, or until the returned stop.
+func consume(t *testing.T, stream *redis.ClickStream, store redis.ClickWriter, name string) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		stream.Consume(ctx, store, name)
+		close(done)
+	}()
+	stop = func() {
+		cancel()
+		<-done
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// assertStreamDone waits until every entry was acknowledged and deleted.
+func assertStreamDone(t *testing.T, client goredis.UniversalClient, stream *redis.ClickStream) {
+	t.Helper()
+	ctx := context.Background()
+	waitUntil(t, "the stream to be emptied", func() bool {
+		n, err := client.XLen(ctx, stream.StreamKey()).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n == 0
+	})
+	pending, err := client.XPending(ctx, stream.StreamKey(), "writers").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pending.Count != 0 {
+		t.Fatalf("%d entries still pending", pending.Count)
+	}
+}
+
+func assertWrittenOnce(t *testing.T, store *memoryClickStore, events []shortener.ClickEvent) {
+	t.Helper()
+	store.mu.Lock()
+	defer store.mu.Unlock()
+	if len(store.events) != len(events) {
+		t.Fatalf("store holds %d clicks, want %d", len(store.events), len(events))
+	}
+	for _, e := range events {
+		if store.writes[e.ID] != 1 {
+			t.Fatalf("click %s written %d times, want 1", e.ID, store.writes[e.ID])
+		}
+		if got := store.events[e.ID]; got != e {
+			t.Fatalf("click changed on the way:\n got %+v\nwant %+v", got, e)
+		}
+	}
+}
+
+func TestClickStreamDeliversEachClickOnce(t *testing.T) {
+	client, prefix := testenv.Redis(t)
+	stream := redis.NewClickStream(client, redis.ClickStreamOptions{Prefix: prefix, Logger: testLogger()})
+	if key := stream.StreamKey(); key != prefix+"clicks:{stream}" {
+		t.Fatalf("StreamKey = %q, want it under the prefix with a hash tag", key)
+	}
+	events := makeEvents(5000)
+	// Half before any consumer exists (the group must start at the
+	// beginning of the stream), half while it runs.
+	produce(t, stream, events[:2500])
+	store := newMemoryClickStore()
+	consume(t, stream, store, "one")
+	produce(t, stream, events[2500:])
+
+	waitUntil(t, "5000 clicks in the store", func() bool { return store.count() == len(events) })
+	assertStreamDone(t, client, stream)
+	assertWrittenOnce(t, store, events)
+}
+
+func TestClickStreamClaimsADeadConsumersEntries(t *testing.T) {
+	client, prefix := testenv.Redis(t)
+	opts := redis.ClickStreamOptions{
+		Prefix: prefix, BatchSize: 50, Block: 50 * time.Millisecond,
+		ClaimIdle: 200 * time.Millisecond, ClaimInterval: 50 * time.Millisecond,
+		RetryMin: 10 * time.Millisecond, Logger: testLogger(),
+	}
+	stream := redis.NewClickStream(client, opts)
+	events := makeEvents(120)
+	produce(t, stream, events)
+
+	// The first consumer reads a batch and dies in the middle of writing.
+	dead := newMemoryClickStore()
+	dead.hang = true
+	dead.started = make(chan struct{})
+	stopDead := consume(t, stream, dead, "dead")
+	<-dead.started
+	stopDead()
+	pending, err := client.XPending(context.Background(), stream.StreamKey(), "writers").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pending.Consumers["dead"] != 50 {
+		t.Fatalf("dead consumer holds %v pending entries, want 50", pending.Consumers)
+	}
+
+	alive := newMemoryClickStore()
+	consume(t, stream, alive, "alive")
+	waitUntil(t, "all clicks in the store", func() bool { return alive.count() == len(events) })
+	assertStreamDone(t, client, stream)
+	assertWrittenOnce(t, alive, events)
+}
+
+func TestClickStreamRetriesAFailingStore(t *testing.T) {
+	client, prefix := testenv.Redis(t)
+	stream := redis.NewClickStream(client, redis.ClickStreamOptions{
+		Prefix: prefix, BatchSize: 100, RetryMin: 5 * time.Millisecond, RetryMax: 20 * time.Millisecond,
+		Logger: testLogger(),
+	})
+	events := makeEvents(500)
+	produce(t, stream, events)
+	store := newMemoryClickStore()
+	store.failFirst = 4
+	consume(t, stream, store, "flaky")
+
+	waitUntil(t, "all clicks in the store", func() bool { return store.count() == len(events) })
+	assertStreamDone(t, client, stream)
+	assertWrittenOnce(t, store, events)
+	store.mu.Lock()
+	defer store.mu.Unlock()
+	if store.calls < 4+5 {
+		t.Fatalf("%d store calls, want the 4 failures and 5 batches", store.calls)
+	}
+}
+
+func TestClickStreamSkipsPoisonEntries(t *testing.T) {
+	client, prefix := testenv.Redis(t)
+	drops := &dropCounter{}
+	stream := redis.NewClickStream(client, redis.ClickStreamOptions{
+		Prefix: prefix, Logger: testLogger(), Metrics: drops,
+	})
+	ctx := context.Background()
+	events := makeEvents(10)
+	produce(t, stream, events[:5])
+	for _, values := range [][]any{
+		{"e", "garbage"},
+		{"e", ""},
+		{"other", "field"},
+	} {
+		if err := client.XAdd(ctx, &goredis.XAddArgs{Stream: stream.StreamKey(), Values: values}).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	produce(t, stream, events[5:])
+	store := newMemoryClickStore()
+	consume(t, stream, store, "one")
+
+	waitUntil(t, "the good clicks in the store", func() bool { return store.count() == len(events) })
+	assertStreamDone(t, client, stream)
+	assertWrittenOnce(t, store, events)
+	drops.mu.Lock()
+	defer drops.mu.Unlock()
+	if drops.dropped[redis.DropUndecodable] != 3 {
+		t.Fatalf("dropped = %v, want 3 %s", drops.dropped, redis.DropUndecodable)
+	}
+}
+
+func TestClickStreamWriteClicksFailsWithoutRedis(t *testing.T) {
+	client := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1", MaxRetries: -1})
+	defer client.Close()
+	stream := redis.NewClickStream(client, redis.ClickStreamOptions{Prefix: "unused:"})
+	if err := stream.WriteClicks(context.Background(), makeEvents(2)); err == nil {
+		t.Fatal("WriteClicks without a server succeeded")
+	}
+	if err := stream.WriteClicks(context.Background(), nil); err != nil {
+		t.Fatalf("WriteClicks of nothing = %v", err)
+	}
+}

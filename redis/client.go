@@ -1,0 +1,153 @@
+package redis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// pingTimeout bounds the reachability check of Connect: a configured Redis
+// that does not answer within it stops the server from starting.
+const pingTimeout = 5 * time.Second
+
+// Connect returns a client for rawURL after checking with PING that the
+// server answers. The forms accepted are:
+//
+//	redis://[user:password@]host[:port][/db][?option=value...]   one server
+//	rediss://...                                                 one server over TLS
+//	unix://[user:password@]/path/redis.sock[?db=N&...]           one server on a Unix socket
+//	redis://[user:password@]host1:6379,host2:6379[?...]          Redis Cluster, seed nodes
+//	redis://host1:6379?cluster=true[&addr=host2:6379...]         Redis Cluster, explicit
+//
+// A comma-separated host list or cluster=true (also 1/yes) selects Cluster;
+// rediss:// works there too, and a Cluster URL takes no database number.
+// The options are go-redis's URL options (dial_timeout, pool_size, ...).
+// Context deadlines are honoured by socket reads and writes, so a caller can
+// bound a command on the hot path with its context.
+func Connect(ctx context.Context, rawURL string) (goredis.UniversalClient, error) {
+	client, where, err := newClient(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("connect redis: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	defer cancel()
+	if err := client.Ping(ctx).Err(); err != nil {
+		_ = client.Close()
+		return nil, fmt.Errorf("connect redis at %s: ping: %w", where, err)
+	}
+	return client, nil
+}
+
+// newClient builds the client of rawURL and names where it points, without
+// the credentials, for error messages.
+func newClient(rawURL string) (goredis.UniversalClient, string, error) {
+	scheme, rest, ok := strings.Cut(rawURL, "://")
+	if !ok {
+		return nil, "", errors.New("invalid URL: want redis://, rediss:// or unix://")
+	}
+	authority, tail := splitAuthority(rest)
+	_, hosts := splitUserinfo(authority)
+	if scheme != "unix" && (strings.Contains(hosts, ",") || clusterRequested(tail)) {
+		return newClusterClient(scheme, authority, tail)
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, "", fmt.Errorf("invalid URL: %w", urlCause(err))
+	}
+	if q := u.Query(); q.Has("cluster") {
+		// cluster=false: go-redis would reject the unknown option.
+		q.Del("cluster")
+		u.RawQuery = q.Encode()
+	}
+	opts, err := goredis.ParseURL(u.String())
+	if err != nil {
+		return nil, "", err
+	}
+	opts.ContextTimeoutEnabled = true
+	return goredis.NewClient(opts), opts.Network + " " + opts.Addr, nil
+}
+
+// newClusterClient rewrites the Cluster forms into the one go-redis parses
+// (first seed in the authority, the others as addr parameters).
+func newClusterClient(scheme, authority, tail string) (goredis.UniversalClient, string, error) {
+	userinfo, hosts := splitUserinfo(authority)
+	seeds := strings.Split(hosts, ",")
+	path, rawQuery, _ := strings.Cut(tail, "?")
+	if p := strings.Trim(path, "/"); p != "" && p != "0" {
+		return nil, "", errors.New("invalid URL: Redis Cluster has no database number")
+	}
+	query, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return nil, "", fmt.Errorf("invalid URL query: %w", err)
+	}
+	query.Del("cluster")
+	for _, seed := range seeds[1:] {
+		if seed = strings.TrimSpace(seed); seed != "" {
+			query.Add("addr", seed)
+		}
+	}
+	first := strings.TrimSpace(seeds[0])
+	if first == "" {
+		return nil, "", errors.New("invalid URL: no cluster host")
+	}
+	if userinfo != "" {
+		first = userinfo + "@" + first
+	}
+	rewritten := scheme + "://" + first + "/"
+	if len(query) > 0 {
+		rewritten += "?" + query.Encode()
+	}
+	if _, err := url.Parse(rewritten); err != nil {
+		return nil, "", fmt.Errorf("invalid URL: %w", urlCause(err))
+	}
+	opts, err := goredis.ParseClusterURL(rewritten)
+	if err != nil {
+		return nil, "", err
+	}
+	opts.ContextTimeoutEnabled = true
+	return goredis.NewClusterClient(opts), "cluster " + strings.Join(opts.Addrs, ","), nil
+}
+
+// splitAuthority splits what follows "scheme://" into the authority and the
+// path-and-query that follows it.
+func splitAuthority(rest string) (authority, tail string) {
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		return rest[:i], rest[i:]
+	}
+	return rest, ""
+}
+
+// splitUserinfo splits "user:password@hosts"; the password may contain '@'.
+func splitUserinfo(authority string) (userinfo, hosts string) {
+	if i := strings.LastIndex(authority, "@"); i >= 0 {
+		return authority[:i], authority[i+1:]
+	}
+	return "", authority
+}
+
+func clusterRequested(tail string) bool {
+	_, rawQuery, _ := strings.Cut(tail, "?")
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return false
+	}
+	switch strings.ToLower(q.Get("cluster")) {
+	case "true", "1", "yes":
+		return true
+	}
+	return false
+}
+
+// urlCause drops the URL from a url.Parse error: it may hold a password.
+func urlCause(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}

@@ -1,0 +1,207 @@
+package redis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/shortener-dev/shortener"
+)
+
+var _ shortener.Invalidator = (*Invalidator)(nil)
+
+const (
+	// livenessInterval is how long the subscription may stay silent before
+	// it is pinged; a ping unanswered for as long again means the
+	// connection is dead even if TCP has not noticed.
+	livenessInterval = 15 * time.Second
+	minResubscribe   = 100 * time.Millisecond
+	maxResubscribe   = 5 * time.Second
+)
+
+// Invalidator drops a code from the Redis L2 and broadcasts it on the
+// channel {prefix}invalidate, so that every instance drops it from its L1.
+// An instance whose subscription drops may have missed messages, so it
+// drops its whole L1 (onReset) once it is subscribed again; the L1 TTL
+// bounds the staleness while Redis is unreachable.
+type Invalidator struct {
+	client    goredis.UniversalClient
+	prefix    string
+	channel   string
+	onCode    func(code string)
+	onReset   func()
+	redoDelay time.Duration
+
+	mu      sync.Mutex // orders redos.Add against Close
+	closed  bool
+	closing chan struct{}
+	redos   sync.WaitGroup
+}
+
+// NewInvalidator returns an Invalidator for the keys under prefix. onCode
+// drops one code from this instance's L1; onReset drops all of it. Both are
+// called from Run's goroutine, and onCode also from Invalidate's.
+func NewInvalidator(client goredis.UniversalClient, prefix string, onCode func(code string), onReset func()) *Invalidator {
+	return &Invalidator{
+		client:    client,
+		prefix:    prefix,
+		channel:   prefix + "invalidate",
+		onCode:    onCode,
+		onReset:   onReset,
+		redoDelay: reinvalidateDelay,
+		closing:   make(chan struct{}),
+	}
+}
+
+// Invalidate deletes url:{code}, publishes code and drops it from this
+// instance's L1. It does all of it again after a few seconds, to catch an L2
+// write of the old target that was in flight (see maxWriteDelay). The local
+// L1 is dropped even when Redis fails; the error is returned then.
+func (inv *Invalidator) Invalidate(ctx context.Context, code string) error {
+	err := inv.broadcast(ctx, code)
+	inv.scheduleRedo(code)
+	return err
+}
+
+func (inv *Invalidator) broadcast(ctx context.Context, code string) error {
+	_, err := inv.client.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		p.Del(ctx, inv.prefix+"url:"+code)
+		p.Publish(ctx, inv.channel, code)
+		return nil
+	})
+	// After the DEL, not before: a lookup here in between would refill the
+	// L1 from the old L2 value.
+	inv.onCode(code)
+	if err != nil {
+		return fmt.Errorf("invalidate link cache: %w", err)
+	}
+	return nil
+}
+
+func (inv *Invalidator) scheduleRedo(code string) {
+	inv.mu.Lock()
+	if inv.closed {
+		inv.mu.Unlock()
+		return
+	}
+	inv.redos.Add(1)
+	inv.mu.Unlock()
+	go func() {
+		defer inv.redos.Done()
+		timer := time.NewTimer(inv.redoDelay)
+		defer timer.Stop()
+		select {
+		case <-timer.C:
+		case <-inv.closing: // shutting down: do it now rather than never
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
+		defer cancel()
+		if err := inv.broadcast(ctx, code); err != nil {
+			slog.Warn("repeat link cache invalidation", slog.String("code", code), slog.Any("error", err))
+		}
+	}()
+}
+
+// Close runs the pending repeated invalidations at once and waits for them.
+// Later Invalidate calls are not repeated. Run is stopped by its context.
+func (inv *Invalidator) Close() error {
+	inv.mu.Lock()
+	if !inv.closed {
+		inv.closed = true
+		close(inv.closing)
+	}
+	inv.mu.Unlock()
+	inv.redos.Wait()
+	return nil
+}
+
+// subscription is what Run knows across reconnects.
+type subscription struct {
+	confirmed bool // a subscription has been confirmed before
+	failing   bool // the subscription is down; logged once per outage
+}
+
+// Run receives invalidations and passes them to onCode until ctx ends. It
+// resubscribes, with backoff, whenever the subscription breaks, and calls
+// onReset when it is subscribed again (or subscribed late at start).
+func (inv *Invalidator) Run(ctx context.Context) {
+	var sub subscription
+	backoff := minResubscribe
+	for {
+		confirmed := inv.listen(ctx, &sub)
+		if ctx.Err() != nil {
+			return
+		}
+		if confirmed {
+			backoff = minResubscribe
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, maxResubscribe)
+	}
+}
+
+// listen runs one subscription until it fails or ctx ends, and reports
+// whether it was confirmed. A fresh PubSub for each also replaces a
+// connection that died silently, which go-redis would keep.
+func (inv *Invalidator) listen(ctx context.Context, sub *subscription) (confirmed bool) {
+	ps := inv.client.Subscribe(ctx, inv.channel)
+	defer ps.Close()
+	// Receive does not watch ctx; closing the PubSub interrupts it.
+	stop := context.AfterFunc(ctx, func() { _ = ps.Close() })
+	defer stop()
+
+	pinged := false
+	for {
+		msg, err := ps.ReceiveTimeout(ctx, livenessInterval)
+		if err != nil {
+			if ctx.Err() != nil {
+				return confirmed
+			}
+			if isTimeout(err) && !pinged {
+				if err = ps.Ping(ctx); err == nil {
+					pinged = true
+					continue
+				}
+			}
+			if !sub.failing {
+				sub.failing = true
+				slog.Warn("link cache invalidation subscription lost; resubscribing",
+					slog.String("channel", inv.channel), slog.Any("error", err))
+			}
+			return confirmed
+		}
+		pinged = false
+		switch m := msg.(type) {
+		case *goredis.Subscription:
+			if m.Kind != "subscribe" {
+				continue
+			}
+			confirmed = true
+			// Messages may have been missed while not subscribed.
+			if sub.confirmed || sub.failing {
+				inv.onReset()
+			}
+			if sub.failing {
+				slog.Info("link cache invalidation subscription restored", slog.String("channel", inv.channel))
+			}
+			sub.confirmed, sub.failing = true, false
+		case *goredis.Message:
+			inv.onCode(m.Payload)
+		}
+	}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}

@@ -1,0 +1,278 @@
+package redis
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/shortener-dev/shortener/internal/testenv"
+)
+
+// invalidationLog collects what an Invalidator tells its L1.
+type invalidationLog struct {
+	codes  chan string
+	resets atomic.Int32
+}
+
+func newInvalidationLog() *invalidationLog {
+	return &invalidationLog{codes: make(chan string, 100)}
+}
+
+func (l *invalidationLog) onCode(code string) { l.codes <- code }
+func (l *invalidationLog) onReset()           { l.resets.Add(1) }
+
+// expect fails unless code arrives within a second.
+func (l *invalidationLog) expect(t *testing.T, code string) {
+	t.Helper()
+	timeout := time.After(time.Second)
+	for {
+		select {
+		case got := <-l.codes:
+			if got == code {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("code %q not received within 1s", code)
+		}
+	}
+}
+
+// namedClient returns a client of its own for TEST_REDIS_URL whose
+// connections carry name, so that the test can find and kill them (and
+// only them).
+func namedClient(t *testing.T, name string) goredis.UniversalClient {
+	t.Helper()
+	opts, err := goredis.ParseURL(testenv.RedisURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.ClientName = name
+	client := goredis.NewClient(opts)
+	t.Cleanup(func() { _ = client.Close() })
+	return client
+}
+
+// startInvalidator runs inv until the test ends and waits until it is
+// subscribed.
+func startInvalidator(t *testing.T, inv *Invalidator, admin goredis.UniversalClient, subscribers int64) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		inv.Run(ctx)
+		close(done)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(2 * time.Second):
+			t.Error("Run did not return after its context ended")
+		}
+	})
+	pollUntil(t, "the subscription", func() bool {
+		n, err := admin.PubSubNumSub(context.Background(), inv.channel).Result()
+		return err == nil && n[inv.channel] >= subscribers
+	})
+}
+
+// pubsubClientIDs returns the ids of the pub/sub connections named name.
+func pubsubClientIDs(t *testing.T, admin goredis.UniversalClient, name string) []string {
+	t.Helper()
+	list, err := admin.Do(context.Background(), "CLIENT", "LIST", "TYPE", "pubsub").Text()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	sc := bufio.NewScanner(strings.NewReader(list))
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		var id string
+		named := false
+		for _, f := range fields {
+			if v, ok := strings.CutPrefix(f, "id="); ok {
+				id = v
+			}
+			if f == "name="+name {
+				named = true
+			}
+		}
+		if named && id != "" {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+func TestInvalidatorBroadcast(t *testing.T) {
+	ctx := context.Background()
+	admin, prefix := testenv.Redis(t)
+	logA, logB := newInvalidationLog(), newInvalidationLog()
+	a := NewInvalidator(namedClient(t, testenv.RandomName("inv-a-")), prefix, logA.onCode, logA.onReset)
+	b := NewInvalidator(namedClient(t, testenv.RandomName("inv-b-")), prefix, logB.onCode, logB.onReset)
+	t.Cleanup(func() { _ = a.Close(); _ = b.Close() })
+	startInvalidator(t, b, admin, 1)
+
+	key := prefix + "url:abc"
+	if err := admin.Set(ctx, key, "cached", time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Invalidate(ctx, "abc"); err != nil {
+		t.Fatalf("Invalidate: %v", err)
+	}
+	// The caller's own L1 is dropped before Invalidate returns.
+	select {
+	case got := <-logA.codes:
+		if got != "abc" {
+			t.Fatalf("local onCode(%q), want abc", got)
+		}
+	default:
+		t.Fatal("Invalidate did not call the local onCode")
+	}
+	logB.expect(t, "abc")
+	if keyExists(t, admin, key) {
+		t.Fatal("url key still there after Invalidate")
+	}
+	if n := logB.resets.Load(); n != 0 {
+		t.Fatalf("onReset called %d times without a reconnect", n)
+	}
+}
+
+// After its connection is killed the subscriber resubscribes, drops its
+// whole L1 (it may have missed messages) and receives again.
+func TestInvalidatorReconnectResets(t *testing.T) {
+	ctx := context.Background()
+	admin, prefix := testenv.Redis(t)
+	nameB := testenv.RandomName("inv-b-")
+	logA, logB := newInvalidationLog(), newInvalidationLog()
+	a := NewInvalidator(namedClient(t, testenv.RandomName("inv-a-")), prefix, logA.onCode, logA.onReset)
+	b := NewInvalidator(namedClient(t, nameB), prefix, logB.onCode, logB.onReset)
+	t.Cleanup(func() { _ = a.Close(); _ = b.Close() })
+	startInvalidator(t, b, admin, 1)
+
+	ids := pubsubClientIDs(t, admin, nameB)
+	if len(ids) != 1 {
+		t.Fatalf("found %d pub/sub connections named %s, want 1", len(ids), nameB)
+	}
+	if err := admin.Do(ctx, "CLIENT", "KILL", "ID", ids[0]).Err(); err != nil {
+		t.Fatalf("CLIENT KILL ID %s: %v", ids[0], err)
+	}
+	pollUntil(t, "onReset", func() bool { return logB.resets.Load() == 1 })
+	pollUntil(t, "the new subscription", func() bool {
+		newIDs := pubsubClientIDs(t, admin, nameB)
+		return len(newIDs) == 1 && newIDs[0] != ids[0]
+	})
+
+	if err := a.Invalidate(ctx, "after"); err != nil {
+		t.Fatal(err)
+	}
+	logB.expect(t, "after")
+	if n := logB.resets.Load(); n != 1 {
+		t.Fatalf("onReset called %d times, want 1", n)
+	}
+}
+
+// The repeated invalidation removes a stale value written after the first
+// DEL (a slow L2 write of the old target) and tells the instances again.
+func TestInvalidatorRepeats(t *testing.T) {
+	ctx := context.Background()
+	admin, prefix := testenv.Redis(t)
+	logA, logB := newInvalidationLog(), newInvalidationLog()
+	a := NewInvalidator(namedClient(t, testenv.RandomName("inv-a-")), prefix, logA.onCode, logA.onReset)
+	a.redoDelay = 300 * time.Millisecond
+	b := NewInvalidator(namedClient(t, testenv.RandomName("inv-b-")), prefix, logB.onCode, logB.onReset)
+	t.Cleanup(func() { _ = a.Close(); _ = b.Close() })
+	startInvalidator(t, b, admin, 1)
+
+	key := prefix + "url:abc"
+	if err := a.Invalidate(ctx, "abc"); err != nil {
+		t.Fatal(err)
+	}
+	logB.expect(t, "abc")
+	if err := admin.Set(ctx, key, "stale", time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	logB.expect(t, "abc")
+	if keyExists(t, admin, key) {
+		t.Fatal("the stale value survived the repeated invalidation")
+	}
+}
+
+// Close does the pending repetitions at once instead of dropping them.
+func TestInvalidatorCloseRunsPendingRepeats(t *testing.T) {
+	ctx := context.Background()
+	admin, prefix := testenv.Redis(t)
+	logA := newInvalidationLog()
+	a := NewInvalidator(namedClient(t, testenv.RandomName("inv-a-")), prefix, logA.onCode, logA.onReset)
+	a.redoDelay = time.Hour
+	if err := a.Invalidate(ctx, "abc"); err != nil {
+		t.Fatal(err)
+	}
+	<-logA.codes
+	if err := admin.Set(ctx, prefix+"url:abc", "stale", time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	closed := make(chan struct{})
+	go func() {
+		_ = a.Close()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(2 * time.Second):
+		t.Fatal("Close waited for the repeat delay")
+	}
+	if keyExists(t, admin, prefix+"url:abc") {
+		t.Fatal("Close dropped the pending repeated invalidation")
+	}
+	if len(logA.codes) != 1 {
+		t.Fatalf("local onCode called %d times by the repeat, want 1", len(logA.codes))
+	}
+}
+
+// With Redis down, Invalidate still drops the local L1 and says it failed,
+// and Run keeps retrying without spinning until its context ends.
+func TestInvalidatorRedisDown(t *testing.T) {
+	var dials atomic.Int32
+	client := goredis.NewClient(&goredis.Options{
+		Addr: "127.0.0.1:1", MaxRetries: -1,
+		Dialer: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			dials.Add(1)
+			var d net.Dialer
+			return d.DialContext(ctx, network, addr)
+		},
+	})
+	t.Cleanup(func() { _ = client.Close() })
+	log := newInvalidationLog()
+	inv := NewInvalidator(client, "down:", log.onCode, log.onReset)
+	t.Cleanup(func() { _ = inv.Close() })
+
+	if err := inv.Invalidate(context.Background(), "abc"); err == nil {
+		t.Fatal("Invalidate with Redis down returned no error")
+	}
+	if len(log.codes) != 1 {
+		t.Fatal("Invalidate with Redis down did not drop the local L1")
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	inv.Run(ctx)
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Fatalf("Run returned %v after its context ended", elapsed-700*time.Millisecond)
+	}
+	if n := log.resets.Load(); n != 0 {
+		t.Fatalf("onReset called %d times without a subscription", n)
+	}
+	// Backoff: a handful of attempts, not a busy loop.
+	if n := dials.Load(); n == 0 || n > 50 {
+		t.Fatalf("%d dials while Redis was down for 700ms", n)
+	}
+	t.Logf("%d dials", dials.Load())
+}

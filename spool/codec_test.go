@@ -1,0 +1,106 @@
+package spool
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shortener-dev/shortener"
+)
+
+func TestClickCodecRoundTrip(t *testing.T) {
+	tests := []struct {
+		name  string
+		click shortener.Click
+	}{
+		{name: "empty", click: shortener.Click{}},
+		{name: "typical", click: shortener.Click{
+			ID:        "01890a5d-ac96-774b-bcce-b302099a8057",
+			LinkID:    "01890a5d-ac96-774b-bcce-b302099a8058",
+			At:        time.Date(2026, 11, 28, 17, 4, 5, 123456789, time.UTC),
+			IP:        "203.0.113.7",
+			UserAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
+			Referrer:  "https://news.ycombinator.com/item?id=1",
+		}},
+		{name: "unicode and ipv6", click: shortener.Click{
+			ID:        "id",
+			IP:        "2001:db8::1",
+			UserAgent: "Агент/1.0 😀 \x00 binary\xff",
+			Referrer:  "https://例え.jp/パス",
+		}},
+		{name: "long user agent", click: shortener.Click{
+			ID:        "x",
+			UserAgent: strings.Repeat("Mozilla/5.0 ", 2000),
+			At:        time.Unix(0, 1).UTC(),
+		}},
+		{name: "before 1970", click: shortener.Click{At: time.Date(1901, 2, 3, 4, 5, 6, 7, time.UTC)}},
+		{name: "far future", click: shortener.Click{At: time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)}},
+		{name: "non-UTC location", click: shortener.Click{
+			At: time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("X", 3600)),
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := appendClick([]byte("prefix"), tt.click)
+			if string(data[:6]) != "prefix" {
+				t.Fatalf("appendClick overwrote dst")
+			}
+			got, err := decodeClick(data[6:])
+			if err != nil {
+				t.Fatalf("decodeClick: %v", err)
+			}
+			want := tt.click
+			want.At = want.At.UTC()
+			if got != want {
+				t.Errorf("round trip:\n got %+v\nwant %+v", got, want)
+			}
+		})
+	}
+}
+
+func TestClickCodecRejectsDamage(t *testing.T) {
+	good := appendClick(nil, shortener.Click{ID: "abc", LinkID: "def", At: time.Unix(5, 6), UserAgent: "ua"})
+	tests := []struct {
+		name string
+		data []byte
+	}{
+		{name: "empty", data: nil},
+		{name: "zero filled", data: make([]byte, 16)},
+		{name: "truncated", data: good[:len(good)-1]},
+		{name: "other format", data: append([]byte{2}, good[1:]...)},
+		{name: "flipped bit", data: flipBit(good, 5)},
+		{name: "trailing byte", data: append(append([]byte(nil), good...), 0)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if c, err := decodeClick(tt.data); err == nil {
+				t.Fatalf("decodeClick accepted damaged data: %+v", c)
+			}
+		})
+	}
+}
+
+func flipBit(data []byte, i int) []byte {
+	out := append([]byte(nil), data...)
+	out[i] ^= 0x10
+	return out
+}
+
+func FuzzClickCodec(f *testing.F) {
+	f.Add("id", "link", int64(1700000000), int64(5), "1.2.3.4", "ua", "ref")
+	f.Add("", "", int64(-62135596800), int64(0), "", "", "")
+	f.Fuzz(func(t *testing.T, id, link string, sec, nsec int64, ip, ua, ref string) {
+		sec %= 1 << 40 // beyond ±35,000 years time.Time itself overflows
+		c := shortener.Click{
+			ID: id, LinkID: link, At: time.Unix(sec, nsec).UTC(),
+			IP: ip, UserAgent: ua, Referrer: ref,
+		}
+		got, err := decodeClick(appendClick(nil, c))
+		if err != nil {
+			t.Fatalf("decodeClick: %v", err)
+		}
+		if got != c {
+			t.Fatalf("round trip:\n got %+v\nwant %+v", got, c)
+		}
+	})
+}

@@ -1,0 +1,203 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// ClickStore keeps clicks and their daily rollups in SQLite.
+type ClickStore struct{ db *DB }
+
+var _ shortener.ClickStore = (*ClickStore)(nil)
+
+// NewClickStore returns a ClickStore on db.
+func NewClickStore(db *DB) *ClickStore { return &ClickStore{db: db} }
+
+var (
+	insertClicks = multiRow{
+		head: `INSERT INTO click_events
+			(id, link_id, occurred_at, referrer, browser, os, device, country, is_bot, visitor_hash)`,
+		tail:  `ON CONFLICT (id) DO NOTHING RETURNING id`,
+		width: 10,
+	}
+	addClickCounts = multiRow{
+		head:  `WITH d(id, n) AS (`,
+		tail:  `) UPDATE short_urls SET click_count = click_count + d.n FROM d WHERE short_urls.id = d.id`,
+		width: 2,
+	}
+	insertVisitors = multiRow{
+		head:  `INSERT INTO link_daily_visitors (link_id, day, visitor_hash)`,
+		tail:  `ON CONFLICT DO NOTHING RETURNING link_id, day`,
+		width: 3,
+	}
+	upsertDays = multiRow{
+		head: `INSERT INTO link_daily_stats (link_id, day, clicks, bot_clicks, unique_visitors)`,
+		tail: `ON CONFLICT (link_id, day) DO UPDATE SET
+			clicks = clicks + excluded.clicks,
+			bot_clicks = bot_clicks + excluded.bot_clicks,
+			unique_visitors = unique_visitors + excluded.unique_visitors`,
+		width: 5,
+	}
+	upsertDims = multiRow{
+		head:  `INSERT INTO link_daily_dimensions (link_id, day, dimension, value, clicks)`,
+		tail:  `ON CONFLICT (link_id, day, dimension, value) DO UPDATE SET clicks = clicks + excluded.clicks`,
+		width: 5,
+	}
+)
+
+// WriteClicks stores the clicks, their links' click_count and the daily
+// rollups in one transaction. Only clicks actually inserted (new IDs of
+// links that still exist) reach the counters, so a batch delivered twice is
+// counted once.
+func (s *ClickStore) WriteClicks(ctx context.Context, clicks []shortener.ClickEvent) (err error) {
+	clicks = uniqueClicks(clicks)
+	if len(clicks) == 0 {
+		return ctx.Err()
+	}
+	tx, err := s.db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: write clicks: begin: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err = writeClicks(ctx, tx, clicks); err != nil {
+		return fmt.Errorf("sqlite: write clicks: %w", err)
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: write clicks: commit: %w", err)
+	}
+	return nil
+}
+
+func writeClicks(ctx context.Context, tx *sql.Tx, clicks []shortener.ClickEvent) error {
+	// Inside the write transaction no link can disappear, so filtering here
+	// keeps the foreign key from failing the whole batch.
+	live, err := existingLinks(ctx, tx, clicks)
+	if err != nil {
+		return err
+	}
+	args := make([]any, 0, len(clicks)*insertClicks.width)
+	for _, c := range clicks {
+		if live[c.LinkID] {
+			args = append(args, c.ID, c.LinkID, micros(c.OccurredAt), c.Referrer, c.Browser, c.OS,
+				c.Device, c.Country, c.IsBot, c.VisitorHash)
+		}
+	}
+	inserted := map[string]bool{}
+	err = insertClicks.query(ctx, tx, args, func(r *sql.Rows) error {
+		var id string
+		err := r.Scan(&id)
+		inserted[id] = true
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("insert events: %w", err)
+	}
+	fresh := slices.DeleteFunc(clicks, func(c shortener.ClickEvent) bool { return !inserted[c.ID] })
+	return addRollup(ctx, tx, newClickRollup(fresh))
+}
+
+func addRollup(ctx context.Context, tx *sql.Tx, r *clickRollup) error {
+	var args []any
+	for _, link := range r.sortedLinks() {
+		args = append(args, link, r.linkClicks[link])
+	}
+	if err := addClickCounts.exec(ctx, tx, args); err != nil {
+		return fmt.Errorf("click counts: %w", err)
+	}
+
+	args = args[:0]
+	for _, v := range r.sortedVisitors() {
+		args = append(args, v.link, v.day, v.hash)
+	}
+	newVisitors := map[dayKey]int64{}
+	err := insertVisitors.query(ctx, tx, args, func(rows *sql.Rows) error {
+		var k dayKey
+		err := rows.Scan(&k.link, &k.day)
+		newVisitors[k]++
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("visitors: %w", err)
+	}
+
+	args = args[:0]
+	for _, k := range r.sortedDays() {
+		d := r.days[k]
+		args = append(args, k.link, k.day, d.clicks, d.bots, newVisitors[k])
+	}
+	if err := upsertDays.exec(ctx, tx, args); err != nil {
+		return fmt.Errorf("daily stats: %w", err)
+	}
+
+	args = args[:0]
+	for _, k := range r.sortedDims() {
+		args = append(args, k.link, k.day, k.dim, k.value, r.dims[k])
+	}
+	if err := upsertDims.exec(ctx, tx, args); err != nil {
+		return fmt.Errorf("daily dimensions: %w", err)
+	}
+	return nil
+}
+
+// existingLinks returns which of the clicks' links exist.
+func existingLinks(ctx context.Context, tx *sql.Tx, clicks []shortener.ClickEvent) (map[string]bool, error) {
+	var ids []any
+	seen := map[string]bool{}
+	for _, c := range clicks {
+		if !seen[c.LinkID] {
+			seen[c.LinkID] = true
+			ids = append(ids, c.LinkID)
+		}
+	}
+	live := map[string]bool{}
+	for lo := 0; lo < len(ids); lo += maxParams {
+		part := ids[lo:min(len(ids), lo+maxParams)]
+		rows, err := tx.QueryContext(ctx,
+			`SELECT id FROM short_urls WHERE id IN (`+placeholders(len(part))+`)`, part...)
+		if err != nil {
+			return nil, fmt.Errorf("find links: %w", err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				_ = rows.Close()
+				return nil, fmt.Errorf("find links: %w", err)
+			}
+			live[id] = true
+		}
+		if err := rows.Err(); err != nil {
+			_ = rows.Close()
+			return nil, fmt.Errorf("find links: %w", err)
+		}
+		_ = rows.Close()
+	}
+	return live, nil
+}
+
+// uniqueClicks returns the clicks with repeated IDs dropped (the first
+// wins), in a new slice: the caller's is left alone. A click whose ID or
+// link ID is not a UUID is dropped too, as PostgreSQL's uuid columns
+// would refuse it, and failing the batch would block every click queued
+// behind it.
+func uniqueClicks(clicks []shortener.ClickEvent) []shortener.ClickEvent {
+	seen := make(map[string]bool, len(clicks))
+	out := make([]shortener.ClickEvent, 0, len(clicks))
+	for _, c := range clicks {
+		// IDs are compared as the database returns them: lower case.
+		c.ID, c.LinkID = strings.ToLower(c.ID), strings.ToLower(c.LinkID)
+		if !seen[c.ID] && shortener.IsID(c.ID) && shortener.IsID(c.LinkID) {
+			seen[c.ID] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}

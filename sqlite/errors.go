@@ -1,0 +1,97 @@
+package sqlite
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// isUniqueViolation reports whether err is a UNIQUE or PRIMARY KEY
+// constraint failure.
+func isUniqueViolation(err error) bool {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return true
+	}
+	return false
+}
+
+// storeError translates a driver error at the store boundary: a unique
+// violation becomes ECONFLICT with conflictMsg, no rows becomes ENOTFOUND
+// with notFoundMsg, anything else is wrapped with the operation name.
+func storeError(op string, err error, notFoundMsg, conflictMsg string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows) && notFoundMsg != "":
+		return shortener.Errorf(shortener.ENOTFOUND, "%s", notFoundMsg)
+	case isUniqueViolation(err) && conflictMsg != "":
+		return shortener.Errorf(shortener.ECONFLICT, "%s", conflictMsg)
+	}
+	return fmt.Errorf("sqlite: %s: %w", op, err)
+}
+
+// Time encoding. Go times carry nanoseconds; the stores keep microseconds,
+// like PostgreSQL, so a value read back equals the written one truncated to
+// the microsecond, in UTC.
+
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+func nullMicros(t *time.Time) sql.NullInt64 {
+	if t == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMicro(), Valid: true}
+}
+
+func timePtr(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMicros(v.Int64)
+	return &t
+}
+
+func nullString(s *string) sql.NullString {
+	if s == nil {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: *s, Valid: true}
+}
+
+func stringPtr(v sql.NullString) *string {
+	if !v.Valid {
+		return nil
+	}
+	s := v.String
+	return &s
+}
+
+// dayLayout is how rollup days are stored: UTC dates that sort as text.
+const dayLayout = "2006-01-02"
+
+func dayOf(t time.Time) string { return t.UTC().Format(dayLayout) }
+
+// requireRow returns ENOTFOUND when res affected no row.
+func requireRow(res sql.Result, op, notFoundMsg string) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("sqlite: %s: %w", op, err)
+	}
+	if n == 0 {
+		return shortener.Errorf(shortener.ENOTFOUND, "%s", notFoundMsg)
+	}
+	return nil
+}

@@ -1,0 +1,158 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// LinkStore keeps links in SQLite. It is also the bottom Resolver of the
+// redirect path.
+type LinkStore struct{ db *DB }
+
+var (
+	_ shortener.LinkStore = (*LinkStore)(nil)
+	_ shortener.Resolver  = (*LinkStore)(nil)
+)
+
+// NewLinkStore returns a LinkStore on db.
+func NewLinkStore(db *DB) *LinkStore { return &LinkStore{db: db} }
+
+const (
+	msgLinkNotFound = "Link not found."
+	msgCodeTaken    = "This short code is already taken."
+)
+
+const linkColumns = `id, short_code, original_url, custom_alias, title, owner_id,
+	is_active, is_public, expires_at, click_count, created_at, updated_at`
+
+// CreateLink inserts l; a taken short code (compared case-sensitively) is
+// ECONFLICT.
+func (s *LinkStore) CreateLink(ctx context.Context, l *shortener.Link) error {
+	_, err := s.db.write.ExecContext(ctx, `
+		INSERT INTO short_urls (`+linkColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		l.ID, l.ShortCode, l.OriginalURL, nullString(l.CustomAlias), nullString(l.Title),
+		nullString(l.OwnerID), l.IsActive, l.IsPublic, nullMicros(l.ExpiresAt), l.ClickCount,
+		micros(l.CreatedAt), micros(l.UpdatedAt))
+	return storeError("create link", err, "", msgCodeTaken)
+}
+
+// LinkByID returns the link with the given ID, or ENOTFOUND.
+func (s *LinkStore) LinkByID(ctx context.Context, id string) (*shortener.Link, error) {
+	row := s.db.read.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM short_urls WHERE id = ?`, id)
+	l, err := scanLink(row)
+	return l, storeError("link by id", err, msgLinkNotFound, "")
+}
+
+// LinkByCode returns the link with the given short code, or ENOTFOUND.
+func (s *LinkStore) LinkByCode(ctx context.Context, code string) (*shortener.Link, error) {
+	row := s.db.read.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM short_urls WHERE short_code = ?`, code)
+	l, err := scanLink(row)
+	return l, storeError("link by code", err, msgLinkNotFound, "")
+}
+
+// Resolve returns the redirect target of code; an unknown code is a Target
+// with Found false, not an error.
+func (s *LinkStore) Resolve(ctx context.Context, code string) (shortener.Target, error) {
+	var (
+		t       = shortener.Target{Found: true}
+		expires sql.NullInt64
+	)
+	err := s.db.read.QueryRowContext(ctx,
+		`SELECT id, original_url, is_active, expires_at FROM short_urls WHERE short_code = ?`, code).
+		Scan(&t.LinkID, &t.URL, &t.Active, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return shortener.Target{}, nil
+	} else if err != nil {
+		return shortener.Target{}, fmt.Errorf("sqlite: resolve: %w", err)
+	}
+	if expires.Valid {
+		t.ExpiresAt = fromMicros(expires.Int64)
+	}
+	return t, nil
+}
+
+// LinksByOwner returns a page of the owner's links, newest first.
+func (s *LinkStore) LinksByOwner(ctx context.Context, ownerID string, offset, limit int) (*shortener.LinkPage, error) {
+	page := &shortener.LinkPage{Links: []*shortener.Link{}}
+	// Both queries read one snapshot so that Total matches the page.
+	tx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: links by owner: begin: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if err := tx.QueryRowContext(ctx,
+		`SELECT count(*) FROM short_urls WHERE owner_id = ?`, ownerID).Scan(&page.Total); err != nil {
+		return nil, fmt.Errorf("sqlite: links by owner: count: %w", err)
+	}
+	if limit <= 0 || offset >= page.Total {
+		return page, nil
+	}
+	rows, err := tx.QueryContext(ctx, `
+		SELECT `+linkColumns+` FROM short_urls
+		WHERE owner_id = ?
+		ORDER BY created_at DESC, id DESC
+		LIMIT ? OFFSET ?`, ownerID, limit, max(offset, 0))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: links by owner: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		l, err := scanLink(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: links by owner: scan: %w", err)
+		}
+		page.Links = append(page.Links, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: links by owner: %w", err)
+	}
+	return page, nil
+}
+
+// UpdateLink writes the mutable fields of l, or returns ENOTFOUND.
+func (s *LinkStore) UpdateLink(ctx context.Context, l *shortener.Link) error {
+	res, err := s.db.write.ExecContext(ctx, `
+		UPDATE short_urls
+		SET original_url = ?, title = ?, expires_at = ?, is_active = ?, is_public = ?, updated_at = ?
+		WHERE id = ?`,
+		l.OriginalURL, nullString(l.Title), nullMicros(l.ExpiresAt), l.IsActive, l.IsPublic,
+		micros(l.UpdatedAt), l.ID)
+	if err != nil {
+		return storeError("update link", err, "", "")
+	}
+	return requireRow(res, "update link", msgLinkNotFound)
+}
+
+// DeleteLink deletes the link; foreign keys cascade to its clicks and
+// rollups. Returns ENOTFOUND if there is none.
+func (s *LinkStore) DeleteLink(ctx context.Context, id string) error {
+	res, err := s.db.write.ExecContext(ctx, `DELETE FROM short_urls WHERE id = ?`, id)
+	if err != nil {
+		return storeError("delete link", err, "", "")
+	}
+	return requireRow(res, "delete link", msgLinkNotFound)
+}
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+func scanLink(r rowScanner) (*shortener.Link, error) {
+	var (
+		l                   shortener.Link
+		alias, title, owner sql.NullString
+		expires             sql.NullInt64
+		created, updated    int64
+	)
+	if err := r.Scan(&l.ID, &l.ShortCode, &l.OriginalURL, &alias, &title, &owner,
+		&l.IsActive, &l.IsPublic, &expires, &l.ClickCount, &created, &updated); err != nil {
+		return nil, err
+	}
+	l.CustomAlias, l.Title, l.OwnerID = stringPtr(alias), stringPtr(title), stringPtr(owner)
+	l.ExpiresAt = timePtr(expires)
+	l.CreatedAt, l.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return &l, nil
+}

@@ -1,0 +1,72 @@
+package sqlite
+
+import (
+	"context"
+	"time"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// UserStore keeps accounts in SQLite.
+type UserStore struct{ db *DB }
+
+var _ shortener.UserStore = (*UserStore)(nil)
+
+// NewUserStore returns a UserStore on db.
+func NewUserStore(db *DB) *UserStore { return &UserStore{db: db} }
+
+const (
+	msgUserNotFound = "User not found."
+	msgEmailTaken   = "A user with this email already exists."
+)
+
+const userColumns = `id, email, full_name, password_hash, role, is_active, is_verified, created_at, updated_at`
+
+// CreateUser inserts u. The unique index on lower(email) turns a second
+// registration of the same address, in any case, into ECONFLICT.
+func (s *UserStore) CreateUser(ctx context.Context, u *shortener.User) error {
+	_, err := s.db.write.ExecContext(ctx, `
+		INSERT INTO users (`+userColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, u.Email, u.FullName, u.PasswordHash, u.Role, u.IsActive, u.IsVerified,
+		micros(u.CreatedAt), micros(u.UpdatedAt))
+	return storeError("create user", err, "", msgEmailTaken)
+}
+
+// UserByID returns the user with the given ID, or ENOTFOUND.
+func (s *UserStore) UserByID(ctx context.Context, id string) (*shortener.User, error) {
+	return s.userWhere(ctx, "user by id", `id = ?`, id)
+}
+
+// UserByEmail returns the user whose email equals email ignoring case, or
+// ENOTFOUND.
+func (s *UserStore) UserByEmail(ctx context.Context, email string) (*shortener.User, error) {
+	return s.userWhere(ctx, "user by email", `lower(email) = lower(?)`, email)
+}
+
+func (s *UserStore) userWhere(ctx context.Context, op, where string, arg any) (*shortener.User, error) {
+	var (
+		u                shortener.User
+		created, updated int64
+	)
+	err := s.db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg).Scan(
+		&u.ID, &u.Email, &u.FullName, &u.PasswordHash, &u.Role, &u.IsActive, &u.IsVerified,
+		&created, &updated)
+	if err != nil {
+		return nil, storeError(op, err, msgUserNotFound, "")
+	}
+	u.CreatedAt, u.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return &u, nil
+}
+
+// SetUserRole changes the role of the user with the given email, or returns
+// ENOTFOUND.
+func (s *UserStore) SetUserRole(ctx context.Context, email, role string, now time.Time) error {
+	res, err := s.db.write.ExecContext(ctx,
+		`UPDATE users SET role = ?, updated_at = ? WHERE lower(email) = lower(?)`,
+		role, micros(now), email)
+	if err != nil {
+		return storeError("set user role", err, "", "")
+	}
+	return requireRow(res, "set user role", msgUserNotFound)
+}

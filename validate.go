@@ -1,0 +1,152 @@
+package shortener
+
+import (
+	"fmt"
+	"net/mail"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits of the validated request values (API.md).
+const (
+	MinAliasLength    = 3
+	MaxAliasLength    = 50
+	MinPasswordLength = 8
+	MaxPasswordLength = 128
+	MaxTitleLength    = 255
+	MaxEmailLength    = 254
+	maxEmailLocalPart = 64
+)
+
+// reservedCodes are the paths a short code must not shadow: the
+// service's own routes, files browsers and crawlers ask for, and names
+// kept for routes to come. Lowercase; compared case-insensitively.
+var reservedCodes = []string{
+	"admin", "analytics", "api", "assets", "auth", "debug", "docs",
+	"favicon.ico", "health", "healthz", "livez", "login", "logout",
+	"metrics", "openapi", "openapi.json", "openapi.yaml",
+	"openapi-3.0.json", "openapi-3.0.yaml", "qr", "readyz", "redoc",
+	"register", "robots.txt", "schemas", "static", "swagger", "urls",
+}
+
+// ReservedCodes returns the words that cannot be short codes, lowercase.
+func ReservedCodes() []string { return slices.Clone(reservedCodes) }
+
+// IsReservedCode reports whether code is a reserved word, in any case.
+func IsReservedCode(code string) bool {
+	return slices.ContainsFunc(reservedCodes, func(w string) bool {
+		return strings.EqualFold(w, code)
+	})
+}
+
+// CheckAlias reports whether alias may be a custom short code: 3-50
+// characters of [A-Za-z0-9_-], not a reserved word. The empty string is
+// invalid (it is not "no alias"). Returns EINVALID at body.custom_alias,
+// with one field error per broken rule.
+func CheckAlias(alias string) error {
+	var msgs []string
+	if n := utf8.RuneCountInString(alias); n < MinAliasLength || n > MaxAliasLength {
+		msgs = append(msgs, fmt.Sprintf("alias must be %d to %d characters long", MinAliasLength, MaxAliasLength))
+	}
+	if strings.IndexFunc(alias, func(r rune) bool { return !isAliasRune(r) }) >= 0 {
+		msgs = append(msgs, "alias may contain only letters A-Z and a-z, digits, '_' and '-'")
+	}
+	if len(msgs) == 0 && IsReservedCode(alias) {
+		msgs = append(msgs, fmt.Sprintf("alias %q is a reserved word", alias))
+	}
+	return invalidField("body.custom_alias", alias, msgs)
+}
+
+func isAliasRune(r rune) bool {
+	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_' || r == '-'
+}
+
+// CheckPassword reports whether pw is strong enough: 8-128 characters,
+// an upper-case letter and a digit. Every broken rule is its own field
+// error at body.password; the password itself is never echoed back.
+func CheckPassword(pw string) error {
+	var msgs []string
+	if n := utf8.RuneCountInString(pw); n < MinPasswordLength || n > MaxPasswordLength {
+		msgs = append(msgs, fmt.Sprintf("password must be %d to %d characters long", MinPasswordLength, MaxPasswordLength))
+	}
+	if !strings.ContainsFunc(pw, unicode.IsUpper) {
+		msgs = append(msgs, "password must contain an upper-case letter")
+	}
+	if !strings.ContainsFunc(pw, unicode.IsDigit) {
+		msgs = append(msgs, "password must contain a digit")
+	}
+	return invalidField("body.password", nil, msgs)
+}
+
+// NormalizeEmail trims raw and checks that it is a plain address
+// (local@domain, no display name, no comments). It returns the trimmed
+// address with its case kept; comparisons elsewhere ignore case.
+// Returns EINVALID at body.email.
+func NormalizeEmail(raw string) (string, error) {
+	email := strings.TrimSpace(raw)
+	if msg := emailProblem(email); msg != "" {
+		return "", Invalid("body.email", msg, raw)
+	}
+	return email, nil
+}
+
+func emailProblem(email string) string {
+	if email == "" {
+		return "email is required"
+	}
+	if len(email) > MaxEmailLength {
+		return fmt.Sprintf("email is longer than %d characters", MaxEmailLength)
+	}
+	if !utf8.ValidString(email) || strings.ContainsFunc(email, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+	}) {
+		return "email must not contain spaces or control characters"
+	}
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok || strings.Contains(domain, "@") {
+		return "email must contain exactly one @"
+	}
+	if local == "" || len(local) > maxEmailLocalPart {
+		return fmt.Sprintf("the part of the email before @ must be 1 to %d characters", maxEmailLocalPart)
+	}
+	if !strings.Contains(domain, ".") {
+		return "the email domain must contain a dot"
+	}
+	// net/mail also accepts "Name <addr>" and quoted forms; demanding that it
+	// returns the input unchanged keeps only the bare address.
+	if a, err := mail.ParseAddress(email); err != nil || a.Name != "" || a.Address != email {
+		return "email is not a valid address"
+	}
+	return ""
+}
+
+// CheckTitle reports whether title may be a link title: at most 255
+// characters, valid UTF-8 and no control characters (PostgreSQL cannot
+// store NUL). Returns EINVALID at body.title.
+func CheckTitle(title string) error {
+	switch {
+	case !utf8.ValidString(title):
+		return Invalid("body.title", "title must be valid UTF-8", title)
+	case utf8.RuneCountInString(title) > MaxTitleLength:
+		return Invalid("body.title", fmt.Sprintf("title is longer than %d characters", MaxTitleLength), title)
+	case strings.ContainsFunc(title, unicode.IsControl):
+		return Invalid("body.title", "title must not contain control characters", title)
+	}
+	return nil
+}
+
+// invalidField returns one EINVALID error carrying a field error per
+// message at location, or nil when msgs is empty. A nil value is left
+// out of the response (used for secrets).
+func invalidField(location string, value any, msgs []string) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	e := &Error{Code: EINVALID, Message: "Request validation failed: " + strings.Join(msgs, "; ")}
+	for _, m := range msgs {
+		e.Fields = append(e.Fields, FieldError{Location: location, Message: m, Value: value})
+	}
+	return e
+}
