@@ -44,9 +44,9 @@ type ShipperOptions struct {
 	// RetryMin is the wait after a first failure; it doubles up to
 	// RetryMax (ANALYTICS_FLUSH_INTERVAL). Defaults 100 ms and 5 s.
 	RetryMin, RetryMax time.Duration
-	Logger            *slog.Logger     // default slog.Default()
-	Metrics           *PipelineMetrics // nil records nothing
-	Clock             shortener.Clock  // for the lag metric; default SystemClock
+	Logger             *slog.Logger     // default slog.Default()
+	Metrics            *PipelineMetrics // nil records nothing
+	Clock              shortener.Clock  // for the lag metric; default SystemClock
 }
 
 // Shipper moves clicks from the spool to the sink: it enriches a batch,

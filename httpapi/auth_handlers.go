@@ -101,8 +101,8 @@ func (s *Server) registerAuth(api huma.API) {
 
 	huma.Register(api, huma.Operation{
 		OperationID: "refresh", Method: http.MethodPost, Path: "/api/v1/auth/refresh", Tags: []string{"auth"},
-		Summary:     "Rotate a refresh token",
-		Description: "The presented refresh token stops working. Presenting an already-rotated token revokes every token of that login.",
+		Summary:      "Rotate a refresh token",
+		Description:  "The presented refresh token stops working. Presenting an already-rotated token revokes every token of that login.",
 		MaxBodyBytes: s.maxBody, Errors: []int{401, 422, 429},
 	}, func(ctx context.Context, in *refreshInput) (*tokenOutput, error) {
 		pair, err := s.auth.Refresh(ctx, in.Body.RefreshToken, s.client(ctx, in.UserAgent))

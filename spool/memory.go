@@ -16,23 +16,32 @@ var _ shortener.ClickRecorder = (*Memory)(nil)
 type Memory struct {
 	metrics Metrics
 
+	capacity int
+
 	mu       sync.Mutex
-	ring     []shortener.Click
-	head     int    // position of the oldest unacknowledged click
-	n        int    // unacknowledged clicks in ring
-	acked    uint64 // sequence number of the last acknowledged click
+	ring     []shortener.Click // grows by doubling up to capacity
+	head     int               // position of the oldest unacknowledged click
+	n        int               // unacknowledged clicks in ring
+	acked    uint64            // sequence number of the last acknowledged click
 	isClosed bool
 
 	readable chan struct{} // capacity 1
 	closed   chan struct{}
 }
 
+// initialRing is the memory spool's first allocation. A queue sized for a
+// long outage is grown on demand instead of up front: the garbage collector
+// would scan all of it on every cycle.
+const initialRing = 1024
+
 // NewMemory returns an empty memory spool that holds at most capacity
 // unacknowledged clicks (at least 1). Of opts it uses Metrics.
 func NewMemory(capacity int, opts Options) *Memory {
+	capacity = atLeastOne(capacity)
 	return &Memory{
 		metrics:  opts.Metrics,
-		ring:     make([]shortener.Click, atLeastOne(capacity)),
+		capacity: capacity,
+		ring:     make([]shortener.Click, min(capacity, initialRing)),
 		readable: make(chan struct{}, 1),
 		closed:   make(chan struct{}),
 	}
@@ -42,6 +51,9 @@ func NewMemory(capacity int, opts Options) *Memory {
 // closed. It never blocks on anything but a short mutex.
 func (m *Memory) RecordClick(c shortener.Click) {
 	m.mu.Lock()
+	if m.n == len(m.ring) && len(m.ring) < m.capacity {
+		m.grow()
+	}
 	if m.isClosed || m.n == len(m.ring) {
 		reason := DropFull
 		if m.isClosed {
@@ -63,6 +75,15 @@ func (m *Memory) RecordClick(c shortener.Click) {
 	if m.metrics != nil {
 		m.metrics.ClicksSpooled(1)
 	}
+}
+
+// grow doubles the ring, oldest click first.
+func (m *Memory) grow() {
+	ring := make([]shortener.Click, min(2*len(m.ring), m.capacity))
+	for i := 0; i < m.n; i++ {
+		ring[i] = m.ring[(m.head+i)%len(m.ring)]
+	}
+	m.ring, m.head = ring, 0
 }
 
 // Next behaves as Spool.Next: it waits for a pending click and returns up to

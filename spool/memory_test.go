@@ -26,6 +26,31 @@ func TestMemoryReturnsClicksInOrder(t *testing.T) {
 	assertSameClicks(t, drain(t, m, 64), want[250:])
 }
 
+func TestMemoryGrowsUpToCapacity(t *testing.T) {
+	metrics := &countingMetrics{}
+	m := NewMemory(3000, Options{Metrics: metrics})
+	var want []shortener.Click
+	for i := range 700 {
+		c := testClick(i)
+		m.RecordClick(c)
+		want = append(want, c)
+	}
+	// Move the head so that growing has to unwrap the ring.
+	drained := drain(t, m, 500)
+	assertSameClicks(t, drained, want)
+	want = nil
+	for i := range 3100 {
+		c := testClick(i)
+		m.RecordClick(c)
+		want = append(want, c)
+	}
+	spooled, dropped := metrics.counts()
+	if spooled != 3700 || dropped[DropFull] != 100 {
+		t.Fatalf("spooled %d, dropped %v; want 3700 spooled, 100 %s", spooled, dropped, DropFull)
+	}
+	assertSameClicks(t, drain(t, m, 128), want[:3000])
+}
+
 func TestMemoryNextRepeatsUntilAck(t *testing.T) {
 	m := NewMemory(10, Options{})
 	for i := range 5 {

@@ -107,6 +107,14 @@ func (s *Spool) flushOne() bool {
 	err := s.appendBatch(b)
 	s.stallTimer.Stop()
 	n := len(b.ends)
+	// Count before waking the recorders, so that a returned RecordClick
+	// is already in the metrics.
+	if err != nil {
+		s.dropped(DropWrite, n)
+	} else {
+		s.writes.Add(1)
+		s.spooled(n)
+	}
 
 	s.mu.Lock()
 	s.inflightSince = time.Time{}
@@ -122,15 +130,12 @@ func (s *Spool) flushOne() bool {
 			slog.Duration("took", took), slog.Int("clicks", n))
 	}
 	if err != nil {
-		s.dropped(DropWrite, n)
 		s.opts.Logger.Error("click spool: clicks dropped",
 			slog.Int("clicks", n), slog.Any("error", err))
 		s.retireLog()
 		s.reopen()
 		return true
 	}
-	s.writes.Add(1)
-	s.spooled(n)
 	select {
 	case s.readable <- struct{}{}:
 	default:
