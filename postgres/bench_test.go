@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/postgres"
 )
@@ -75,26 +77,28 @@ func createLinks(b *testing.B, db *postgres.DB, n int) []string {
 //
 //   - live: clicks as they arrive, a few milliseconds apart (so a batch
 //     falls on one or two days), on 1,000 links of Zipf-like popularity.
+//   - live-4-writers: the same with four concurrent writers, as when several
+//     instances consume the click stream.
 //   - spread: the worst case, e.g. a spool replayed after an outage: every
 //     click on a random day of a month and a random one of 100 links, so
 //     almost no two clicks of a batch share a rollup row.
 func BenchmarkWriteClicks(b *testing.B) {
 	start := time.Date(2026, 3, 1, 23, 59, 0, 0, time.UTC) // crosses midnight
-	b.Run("live", func(b *testing.B) {
-		benchWriteClicks(b, func(links []string) *clickGen {
-			rng := rand.New(rand.NewPCG(1, 2))
-			return &clickGen{rng: rng, links: links, now: start, step: 2 * time.Millisecond,
-				zipf: rand.NewZipf(rng, 1.1, 1, uint64(len(links)-1))}
-		}, 1000)
-	})
+	live := func(links []string) *clickGen {
+		rng := rand.New(rand.NewPCG(1, 2))
+		return &clickGen{rng: rng, links: links, now: start, step: 2 * time.Millisecond,
+			zipf: rand.NewZipf(rng, 1.1, 1, uint64(len(links)-1))}
+	}
+	b.Run("live", func(b *testing.B) { benchWriteClicks(b, live, 1000, 1) })
+	b.Run("live-4-writers", func(b *testing.B) { benchWriteClicks(b, live, 1000, 4) })
 	b.Run("spread", func(b *testing.B) {
 		benchWriteClicks(b, func(links []string) *clickGen {
 			return &clickGen{rng: rand.New(rand.NewPCG(1, 2)), links: links, now: start}
-		}, 100)
+		}, 100, 1)
 	})
 }
 
-func benchWriteClicks(b *testing.B, newGen func([]string) *clickGen, nLinks int) {
+func benchWriteClicks(b *testing.B, newGen func([]string) *clickGen, nLinks, writers int) {
 	const batchSize = 500
 	db := openMigrated(b)
 	store := postgres.NewClickStore(db)
@@ -104,11 +108,25 @@ func benchWriteClicks(b *testing.B, newGen func([]string) *clickGen, nLinks int)
 		batches[i] = gen.batch(batchSize)
 	}
 	ctx := context.Background()
+	next := make(chan []shortener.ClickEvent, len(batches))
+	for _, batch := range batches {
+		next <- batch
+	}
+	close(next)
 	b.ResetTimer()
-	for i := range b.N {
-		if err := store.WriteClicks(ctx, batches[i]); err != nil {
-			b.Fatal(err)
-		}
+	var g errgroup.Group
+	for range writers {
+		g.Go(func() error {
+			for batch := range next {
+				if err := store.WriteClicks(ctx, batch); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		b.Fatal(err)
 	}
 	b.ReportMetric(float64(b.N*batchSize)/b.Elapsed().Seconds(), "clicks/s")
 }

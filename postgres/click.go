@@ -24,8 +24,11 @@ func NewClickStore(db *DB) *ClickStore { return &ClickStore{db: db} }
 // Every statement takes whole columns as arrays and unnests them, so a
 // batch costs a fixed number of round trips whatever its size.
 const (
-	lockLinksSQL = `
+	shareLinksSQL = `
 		SELECT id FROM short_urls WHERE id = ANY($1::uuid[])
+		ORDER BY id FOR KEY SHARE`
+	lockLinksSQL = `
+		SELECT FROM short_urls WHERE id = ANY($1::uuid[])
 		ORDER BY id FOR NO KEY UPDATE`
 	insertClicksSQL = `
 		INSERT INTO click_events
@@ -66,7 +69,7 @@ func (s *ClickStore) WriteClicks(ctx context.Context, clicks []shortener.ClickEv
 		return ctx.Err()
 	}
 	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
-		live, err := lockLinks(ctx, tx, clicks)
+		live, err := shareLinks(ctx, tx, clicks)
 		if err != nil {
 			return err
 		}
@@ -84,12 +87,11 @@ func (s *ClickStore) WriteClicks(ctx context.Context, clicks []shortener.ClickEv
 	return nil
 }
 
-// lockLinks returns which of the clicks' links exist, and locks them until
-// the transaction ends. The lock keeps a concurrent delete from breaking
-// the foreign key mid-batch, and taking the locks in ID order keeps two
-// batches on the same links from deadlocking: the second waits for the
-// first at its first shared link.
-func lockLinks(ctx context.Context, tx pgx.Tx, clicks []shortener.ClickEvent) (map[string]bool, error) {
+// shareLinks returns which of the clicks' links exist, and holds a KEY
+// SHARE lock on them until the transaction ends, so that a concurrent
+// delete cannot break the foreign keys mid-batch. The lock does not block
+// other batches (nor updates of the link), only deletes.
+func shareLinks(ctx context.Context, tx pgx.Tx, clicks []shortener.ClickEvent) (map[string]bool, error) {
 	var ids []string
 	seen := map[string]bool{}
 	for _, c := range clicks {
@@ -98,13 +100,13 @@ func lockLinks(ctx context.Context, tx pgx.Tx, clicks []shortener.ClickEvent) (m
 			ids = append(ids, c.LinkID)
 		}
 	}
-	rows, err := tx.Query(ctx, lockLinksSQL, uuidsOf(ids))
+	rows, err := tx.Query(ctx, shareLinksSQL, uuidsOf(ids))
 	if err != nil {
-		return nil, fmt.Errorf("lock links: %w", err)
+		return nil, fmt.Errorf("find links: %w", err)
 	}
 	ids, err = pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
-		return nil, fmt.Errorf("lock links: %w", err)
+		return nil, fmt.Errorf("find links: %w", err)
 	}
 	live := make(map[string]bool, len(ids))
 	for _, id := range ids {
@@ -156,15 +158,22 @@ func addRollup(ctx context.Context, tx pgx.Tx, r *clickRollup) error {
 		return err
 	}
 
-	// The three upserts do not depend on each other's results: one round
-	// trip for all of them.
+	// The upserts do not depend on each other's results: one round trip
+	// for all of them. Rows are written in key order and the tables in a
+	// fixed order, so concurrent batches wait for each other instead of
+	// deadlocking; the hottest rows (a popular link's counters) come last,
+	// to be held for as short a time as possible before the commit.
 	var b pgx.Batch
-	if links := r.sortedLinks(); len(links) > 0 {
-		counts := make([]int64, len(links))
-		for i, l := range links {
-			counts[i] = r.linkClicks[l]
+	if dims := r.sortedDims(); len(dims) > 0 {
+		var (
+			links, dimNames, values = make([]string, len(dims)), make([]string, len(dims)), make([]string, len(dims))
+			dayVals                 = make([]time.Time, len(dims))
+			counts                  = make([]int64, len(dims))
+		)
+		for i, k := range dims {
+			links[i], dayVals[i], dimNames[i], values[i], counts[i] = k.link, dayTime(k.day), k.dim, k.value, r.dims[k]
 		}
-		b.Queue(addClickCountsSQL, uuidsOf(links), counts)
+		b.Queue(upsertDimsSQL, uuidsOf(links), dayVals, dimNames, values, counts)
 	}
 
 	days := r.sortedDays()
@@ -179,16 +188,16 @@ func addRollup(ctx context.Context, tx pgx.Tx, r *clickRollup) error {
 	}
 	b.Queue(upsertDaysSQL, uuidsOf(dLinks), dDays, dClicks, dBots, dUV)
 
-	if dims := r.sortedDims(); len(dims) > 0 {
-		var (
-			links, dimNames, values = make([]string, len(dims)), make([]string, len(dims)), make([]string, len(dims))
-			dayVals                 = make([]time.Time, len(dims))
-			counts                  = make([]int64, len(dims))
-		)
-		for i, k := range dims {
-			links[i], dayVals[i], dimNames[i], values[i], counts[i] = k.link, dayTime(k.day), k.dim, k.value, r.dims[k]
+	if links := r.sortedLinks(); len(links) > 0 {
+		counts := make([]int64, len(links))
+		for i, l := range links {
+			counts[i] = r.linkClicks[l]
 		}
-		b.Queue(upsertDimsSQL, uuidsOf(links), dayVals, dimNames, values, counts)
+		ids := uuidsOf(links)
+		// The UPDATE's join locks rows in whatever order its plan visits
+		// them; locking them first, in ID order, fixes the order.
+		b.Queue(lockLinksSQL, ids)
+		b.Queue(addClickCountsSQL, ids, counts)
 	}
 	if err := tx.SendBatch(ctx, &b).Close(); err != nil {
 		return fmt.Errorf("rollups: %w", err)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/analytics"
 	"github.com/shortener-dev/shortener/inmem"
 	"github.com/shortener-dev/shortener/redis"
 )
@@ -20,9 +21,7 @@ type backend struct {
 	cacheHealth shortener.HealthChecker
 	// clickSink is where the shipper sends enriched clicks: the SQL store
 	// (embedded) or the Redis stream (whose consumers write to SQL).
-	clickSink interface {
-		WriteClicks(ctx context.Context, clicks []shortener.ClickEvent) error
-	}
+	clickSink analytics.ClickSink
 }
 
 // L1 lifetimes: a found target is kept briefly (invalidation messages make
@@ -45,7 +44,7 @@ func (a *app) embeddedBackend(cfg *config, st *storage, clock shortener.Clock) b
 		blobs:       inmem.NewBlobCache(blobCacheSize, clock),
 		limiter:     inmem.NewRateLimiter(clock),
 		cacheHealth: pingFunc(func(context.Context) error { return nil }),
-		clickSink:   st.clicks,
+		clickSink:   a.pipelineMetrics.CountWrites(st.clicks),
 	}
 }
 
@@ -72,9 +71,11 @@ func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage,
 	a.goBackground(bgCtx, "invalidation", inv.Run)
 	a.onShutdown = append(a.onShutdown, func(context.Context) { l2.Close() })
 
-	stream := redis.NewClickStream(client, redis.ClickStreamOptions{Prefix: prefix, BatchSize: cfg.AnalyticsBatchSize})
+	stream := redis.NewClickStream(client, redis.ClickStreamOptions{
+		Prefix: prefix, BatchSize: cfg.AnalyticsBatchSize, Logger: a.logger, Metrics: a.pipelineMetrics,
+	})
 	a.goBackground(bgCtx, "click consumer", func(ctx context.Context) {
-		stream.Consume(ctx, st.clicks, consumerName())
+		stream.Consume(ctx, a.pipelineMetrics.CountWrites(st.clicks), consumerName(cfg))
 	})
 	return backend{
 		resolver:    l1,

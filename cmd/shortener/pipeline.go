@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/analytics"
@@ -22,7 +24,7 @@ type clickSpool interface {
 // clickPipeline starts the spool and the shipper that moves clicks to the
 // backend's sink, and returns the recorder for the redirect.
 func (a *app) clickPipeline(bgCtx context.Context, cfg *config, b backend, secret []byte) (shortener.ClickRecorder, error) {
-	metrics := analytics.NewPipelineMetrics(a.registry)
+	metrics := a.pipelineMetrics
 	opts := spool.Options{Metrics: metrics, Logger: a.logger}
 	var src clickSpool
 	if cfg.ClickSpool == "memory" {
@@ -60,7 +62,15 @@ func (a *app) clickPipeline(bgCtx context.Context, cfg *config, b backend, secre
 }
 
 // consumerName names this instance in the click stream's consumer group.
-func consumerName() string {
+// It is stable across restarts (host and DATA_DIR), so a restarted
+// instance finishes its own pending entries at once instead of leaving
+// them to be claimed, and dead names do not pile up in the group.
+func consumerName(cfg *config) string {
 	host, _ := os.Hostname()
-	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), shortener.NewID()[24:])
+	dir, err := filepath.Abs(cfg.DataDir)
+	if err != nil {
+		dir = cfg.DataDir
+	}
+	sum := sha256.Sum256([]byte(dir))
+	return fmt.Sprintf("%s-%x", host, sum[:4])
 }

@@ -45,8 +45,9 @@ type app struct {
 	stopBg     context.CancelFunc
 	// onShutdown hooks run after the HTTP server stopped, last added first:
 	// the click drain, then closing connections.
-	onShutdown  []func(context.Context)
-	redisErrors *prometheus.CounterVec
+	onShutdown      []func(context.Context)
+	redisErrors     *prometheus.CounterVec
+	pipelineMetrics *analytics.PipelineMetrics
 }
 
 // serve runs the HTTP server until ctx is cancelled, then shuts down
@@ -124,6 +125,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	a.redisErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "shortener_redis_errors_total", Help: "Redis operations that failed and were skipped (the request was served without Redis).",
 	}, []string{"op"})
+	a.pipelineMetrics = analytics.NewPipelineMetrics(a.registry)
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), a.redisErrors)
 	defer func() {
 		if err != nil {

@@ -1,0 +1,173 @@
+package spool
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shortener-dev/shortener"
+)
+
+func TestSpoolWriteFailureDropsAndRecovers(t *testing.T) {
+	m := &countingMetrics{}
+	s := mustOpen(t, t.TempDir(), Options{Metrics: m})
+	first := testClick(1)
+	s.RecordClick(first)
+
+	// Close the log under the spool: the next write fails as a dead disk
+	// would, and the spool must reopen it.
+	if err := s.log.Load().Close(); err != nil {
+		t.Fatal(err)
+	}
+	lost := testClick(2)
+	returned := make(chan struct{})
+	go func() {
+		s.RecordClick(lost)
+		close(returned)
+	}()
+	select {
+	case <-returned:
+	case <-time.After(5 * time.Second):
+		t.Fatal("RecordClick blocked on a failed write")
+	}
+	spooled, dropped := m.counts()
+	if spooled != 1 || dropped[DropWrite] != 1 {
+		t.Fatalf("spooled %d, dropped %v; want 1 spooled, 1 %s", spooled, dropped, DropWrite)
+	}
+
+	after := testClick(3)
+	s.RecordClick(after)
+	assertSameClicks(t, drain(t, s, 10), []shortener.Click{first, after})
+
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s.RecordClick(testClick(4))
+	if _, dropped := m.counts(); dropped[DropClosed] != 1 {
+		t.Fatalf("dropped after Close = %v, want 1 %s", dropped, DropClosed)
+	}
+}
+
+func TestSpoolRecordClickBoundsItsWait(t *testing.T) {
+	s := mustOpen(t, t.TempDir(), Options{MaxWait: 20 * time.Millisecond})
+	release := make(chan struct{})
+	var once sync.Once
+	s.testHookWrite = func() { once.Do(func() { <-release }) } // the first write hangs
+
+	var wg sync.WaitGroup
+	for i := range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.RecordClick(testClick(i))
+		}()
+	}
+	waited := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(waited)
+	}()
+	select {
+	case <-waited:
+	case <-time.After(5 * time.Second):
+		t.Fatal("RecordClick still blocked behind a hung write")
+	}
+	close(release)
+	// Once the disk is back, nothing was lost.
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2 := mustOpen(t, s.dir, Options{})
+	if got := len(drain(t, s2, 100)); got != 10 {
+		t.Fatalf("clicks after the stall = %d, want 10", got)
+	}
+}
+
+func TestSpoolRepairsTornTail(t *testing.T) {
+	tests := []struct {
+		name        string
+		tail        []byte
+		wantCorrupt int
+	}{
+		// A partial entry: its length says 100 bytes, 3 follow.
+		{name: "partial entry", tail: []byte{100, 1, 2, 3}},
+		// Zeros read as empty entries; their checksum rejects them.
+		{name: "zero filled", tail: make([]byte, 2), wantCorrupt: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			m := &countingMetrics{}
+			s := mustOpen(t, dir, Options{Metrics: m})
+			var clicks []shortener.Click
+			for i := range 3 {
+				c := testClick(i)
+				s.RecordClick(c)
+				clicks = append(clicks, c)
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			appendToNewestSegment(t, dir, tt.tail)
+
+			s2 := mustOpen(t, dir, Options{Metrics: m})
+			c := testClick(3)
+			s2.RecordClick(c)
+			assertSameClicks(t, drain(t, s2, 100), append(clicks, c))
+			if _, dropped := m.counts(); dropped[DropCorrupt] != tt.wantCorrupt {
+				t.Fatalf("dropped = %v, want %d %s", dropped, tt.wantCorrupt, DropCorrupt)
+			}
+		})
+	}
+}
+
+func appendToNewestSegment(t *testing.T, dir string, data []byte) {
+	t.Helper()
+	path, err := newestSegment(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(data); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSpoolUnreadableAckFileReplaysEverything(t *testing.T) {
+	dir := t.TempDir()
+	s := mustOpen(t, dir, Options{})
+	var clicks []shortener.Click
+	for i := range 3 {
+		c := testClick(i)
+		s.RecordClick(c)
+		clicks = append(clicks, c)
+	}
+	drain(t, s, 1)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ackFile), []byte("garbage"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	s2 := mustOpen(t, dir, Options{})
+	// The log kept only its last entry; replaying it is a harmless
+	// duplicate, losing it would not be.
+	assertSameClicks(t, drain(t, s2, 10), clicks[2:])
+}
+
+func TestSpoolOpenFailsOnAFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(path, nil, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := Open(path, Options{Logger: quietLogger()}); err == nil {
+		_ = s.Close()
+		t.Fatal("Open on a regular file succeeded")
+	}
+}
