@@ -31,7 +31,9 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 	t.Run("Tokens", func(t *testing.T) { testTokens(t, open) })
 	t.Run("Links", func(t *testing.T) { testLinks(t, open) })
 	t.Run("Clicks", func(t *testing.T) { testClicks(t, open) })
+	t.Run("ClicksConcurrently", func(t *testing.T) { testConcurrentClicks(t, open) })
 	t.Run("ClickStats", func(t *testing.T) { testClickStats(t, open) })
+	t.Run("MalformedIDs", func(t *testing.T) { testMalformedIDs(t, open) })
 	t.Run("Context", func(t *testing.T) { testContext(t, open) })
 }
 

@@ -260,3 +260,15 @@ func discard(r io.ReadCloser) {
 	_, _ = io.Copy(io.Discard, r)
 	_ = r.Close()
 }
+
+// waitFor polls cond until it holds or 15 s have passed.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after 15s waiting for %s", what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
