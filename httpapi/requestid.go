@@ -58,11 +58,15 @@ func (g *requestIDs) next() string {
 // back, and stores it in the request context for every log line.
 func (g *requestIDs) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get("X-Request-ID")
-		if !validRequestID(id) {
+		// Canonical keys used directly: Header.Get and Set would allocate
+		// to canonicalise "X-Request-ID" on every request.
+		var id string
+		if v := r.Header["X-Request-Id"]; len(v) > 0 && validRequestID(v[0]) {
+			id = v[0]
+		} else {
 			id = g.next()
 		}
-		w.Header().Set("X-Request-ID", id)
+		w.Header()["X-Request-Id"] = []string{id}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
 	})
 }

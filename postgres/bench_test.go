@@ -130,3 +130,35 @@ func benchWriteClicks(b *testing.B, newGen func([]string) *clickGen, nLinks, wri
 	}
 	b.ReportMetric(float64(b.N*batchSize)/b.Elapsed().Seconds(), "clicks/s")
 }
+
+// BenchmarkClickStats reads 30 days of a link whose rollups stand for
+// about a million clicks: 2,000 referrers, 200 countries, 30 browsers, 20
+// systems and 4 devices each day. ClickStats reads rollups only, so the
+// raw clicks need not exist.
+func BenchmarkClickStats(b *testing.B) {
+	db := openMigrated(b)
+	link := createLinks(b, db, 1)[0]
+	postgres.ExecForTest(b, db, `
+		INSERT INTO link_daily_stats (link_id, day, clicks, bot_clicks, unique_visitors)
+		SELECT $1, d, 33334, 3000, 20000
+		FROM generate_series('2026-03-01'::date, '2026-03-30'::date, '1 day') d`, link)
+	postgres.ExecForTest(b, db, `
+		INSERT INTO link_daily_dimensions (link_id, day, dimension, value, clicks)
+		SELECT $1, d, dim.name, dim.name || i, 33334 / (i + 1) + 1
+		FROM generate_series('2026-03-01'::date, '2026-03-30'::date, '1 day') d,
+			(VALUES ('referrer', 2000), ('country', 200), ('browser', 30), ('os', 20), ('device', 4)) dim (name, n),
+			generate_series(1, dim.n) i`, link)
+	postgres.ExecForTest(b, db, `ANALYZE`)
+	store := postgres.NewClickStore(db)
+	first, last := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 30, 0, 0, 0, 0, time.UTC)
+	b.ResetTimer()
+	for range b.N {
+		st, err := store.ClickStats(context.Background(), link, first, last, 10)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(st.Days) != 30 || len(st.Top[shortener.DimReferrer]) != 10 {
+			b.Fatalf("got %d days, %d referrers", len(st.Days), len(st.Top[shortener.DimReferrer]))
+		}
+	}
+}

@@ -1,12 +1,16 @@
 package postgres_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/internal/migrate"
 	"github.com/shortener-dev/shortener/internal/testenv"
 	"github.com/shortener-dev/shortener/postgres"
@@ -106,6 +110,60 @@ func TestMigrations(t *testing.T) {
 			t.Errorf("Migrate created tables despite refusing")
 		}
 	})
+}
+
+func TestLogSQL(t *testing.T) {
+	var buf syncBuffer
+	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	db, err := postgres.Open(context.Background(), testenv.PostgresURL(t), logger, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	_, err = postgres.NewLinkStore(db).LinkByCode(context.Background(), "nope")
+	if shortener.ErrorCode(err) != shortener.ENOTFOUND {
+		t.Fatalf("LinkByCode = %v, want not found", err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, "level=DEBUG") || !strings.Contains(out, "FROM short_urls WHERE short_code = $1") {
+		t.Errorf("statement not logged at debug level; log:\n%s", out)
+	}
+
+	// Without logSQL nothing is logged.
+	var quiet syncBuffer
+	db2, err := postgres.Open(context.Background(), testenv.PostgresURL(t),
+		slog.New(slog.NewTextHandler(&quiet, &slog.HandlerOptions{Level: slog.LevelDebug})), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	if err := db2.Ping(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if quiet.String() != "" {
+		t.Errorf("logged without logSQL: %s", quiet.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the pool's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func TestOpenUnreachable(t *testing.T) {

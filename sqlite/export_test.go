@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"testing"
 )
 
@@ -22,4 +23,27 @@ func CountForTest(t testing.TB, db *DB, query string, args ...any) int64 {
 		t.Fatalf("query %q: %v", query, err)
 	}
 	return n
+}
+
+// PragmasForTest returns journal_mode, foreign_keys and busy_timeout as
+// seen by the writer and by a reader.
+func PragmasForTest(t testing.TB, db *DB) (writer, reader [3]string) {
+	t.Helper()
+	read := func(q interface {
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+	}) (out [3]string) {
+		for i, p := range []string{"journal_mode", "foreign_keys", "busy_timeout"} {
+			if err := q.QueryRowContext(context.Background(), "PRAGMA "+p).Scan(&out[i]); err != nil {
+				t.Fatalf("pragma %s: %v", p, err)
+			}
+		}
+		return out
+	}
+	return read(db.write), read(db.read)
+}
+
+// ReaderExecForTest runs a statement on the reader pool.
+func ReaderExecForTest(db *DB, query string) error {
+	_, err := db.read.ExecContext(context.Background(), query)
+	return err
 }

@@ -115,6 +115,19 @@ func TestMigrations(t *testing.T) {
 	})
 }
 
+func TestOpenSettings(t *testing.T) {
+	db := openDB(t)
+	writer, reader := sqlite.PragmasForTest(t, db)
+	want := [3]string{"wal", "1", "5000"}
+	if writer != want || reader != want {
+		t.Errorf("journal_mode, foreign_keys, busy_timeout: writer %v, reader %v; want %v", writer, reader, want)
+	}
+	// Readers cannot write: every write must go through the one writer.
+	if err := sqlite.ReaderExecForTest(db, `CREATE TABLE x (a INTEGER)`); err == nil {
+		t.Error("a reader connection could write")
+	}
+}
+
 func TestOpenRejectsBadPath(t *testing.T) {
 	for _, p := range []string{"", ":memory:", "a?b"} {
 		if _, err := sqlite.Open(context.Background(), p); err == nil {

@@ -59,6 +59,7 @@ type testServer struct {
 	stdout *syncBuffer
 	logs   *syncBuffer
 	client *http.Client
+	stopFn func(t *testing.T)
 }
 
 // getenv returns the server's environment as a getenv function.
@@ -123,8 +124,7 @@ var listeningRE = regexp.MustCompile(`shortener listening on (http://\S+)`)
 
 // startServer runs "serve" with the backend's environment plus overrides
 // (an empty override value deletes the variable) and waits until /healthz
-// answers. When the test ends it cancels the context and requires run to
-// return nil: the shutdown must be graceful.
+// answers. When the test ends it stops the server (see stop).
 func startServer(t *testing.T, backend string, overrides map[string]string) *testServer {
 	t.Helper()
 	env := baseEnv(t)
@@ -136,26 +136,31 @@ func startServer(t *testing.T, backend string, overrides map[string]string) *tes
 			env[k] = v
 		}
 	}
+	return launch(t, backend, env)
+}
+
+// launch runs "serve" with exactly env.
+func launch(t *testing.T, backend string, env map[string]string) *testServer {
+	t.Helper()
 	s := &testServer{backend: backend, env: env, stdout: &syncBuffer{}, logs: &syncBuffer{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, s.getenv, s.stdout, s.logs) }()
-
-	stopped := false
-	t.Cleanup(func() {
-		cancel()
-		if stopped {
-			return
-		}
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("run returned %v after the context was cancelled, want nil (graceful shutdown)", err)
+	var once sync.Once
+	s.stopFn = func(t *testing.T) {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("run returned %v after the context was cancelled, want nil (graceful shutdown)", err)
+				}
+			case <-time.After(40 * time.Second):
+				t.Errorf("run did not return within 40s of the context being cancelled")
 			}
-		case <-time.After(40 * time.Second):
-			t.Errorf("run did not return within 40s of the context being cancelled")
-		}
-	})
+		})
+	}
+	t.Cleanup(func() { s.stop(t) })
 
 	deadline := time.Now().Add(30 * time.Second)
 	for s.url == "" {
@@ -165,7 +170,7 @@ func startServer(t *testing.T, backend string, overrides map[string]string) *tes
 		}
 		select {
 		case err := <-done:
-			stopped = true
+			once.Do(func() {})
 			t.Fatalf("run returned before listening: %v\nlogs:\n%s", err, s.logs.String())
 		case <-time.After(10 * time.Millisecond):
 		}
@@ -197,6 +202,24 @@ func startServer(t *testing.T, backend string, overrides map[string]string) *tes
 		time.Sleep(20 * time.Millisecond)
 	}
 	return s
+}
+
+// stop cancels the server's context and requires run to return nil: the
+// shutdown must be graceful. Stopping twice is a no-op.
+func (s *testServer) stop(t *testing.T) {
+	t.Helper()
+	if s.client != nil {
+		s.client.CloseIdleConnections()
+	}
+	s.stopFn(t)
+}
+
+// restart stops the server and starts a new one with the same
+// environment: the same DATA_DIR, database and Redis prefix.
+func (s *testServer) restart(t *testing.T) *testServer {
+	t.Helper()
+	s.stop(t)
+	return launch(t, s.backend, s.env)
 }
 
 // backends lists the backend matrix.
