@@ -100,10 +100,8 @@ func (s *Server) registerLinks(api huma.API) {
 			input.ExpiresAt = &in.Body.ExpiresAt.Time
 		}
 		l, err := s.links.Create(ctx, caller, input)
-		if err != nil && l == nil {
+		if err != nil {
 			return nil, s.fail(ctx, err)
-		} else if err != nil {
-			s.logger.WarnContext(ctx, "link created but invalidation failed", "error", err)
 		}
 		return &linkOutput{Location: "/api/v1/urls/" + l.ID, Body: s.linkBody(l)}, nil
 	})

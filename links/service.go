@@ -5,6 +5,7 @@ package links
 
 import (
 	"context"
+	"log/slog"
 	"fmt"
 	"strings"
 	"time"
@@ -20,6 +21,7 @@ type Service struct {
 	baseURL     string
 	ownHosts    []string
 	codeLength  int
+	logger      *slog.Logger
 }
 
 // Config configures a Service.
@@ -30,6 +32,7 @@ type Config struct {
 	BaseURL     string   // without trailing slash
 	OwnHosts    []string // host names of BASE_URL, lower-case; links to them are refused
 	CodeLength  int
+	Logger      *slog.Logger // gets invalidation failures
 }
 
 // NewService returns a Service.
@@ -37,8 +40,11 @@ func NewService(c Config) *Service {
 	if c.Clock == nil {
 		c.Clock = shortener.SystemClock
 	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
 	return &Service{
-		links: c.Links, invalidator: c.Invalidator, clock: c.Clock,
+		logger: c.Logger, links: c.Links, invalidator: c.Invalidator, clock: c.Clock,
 		baseURL: strings.TrimRight(c.BaseURL, "/"), ownHosts: c.OwnHosts, codeLength: c.CodeLength,
 	}
 }
@@ -92,9 +98,7 @@ func (s *Service) Create(ctx context.Context, caller *shortener.User, in CreateI
 		return nil, err
 	}
 	// The code may sit in a negative cache entry somewhere: drop it.
-	if err := s.invalidator.Invalidate(ctx, l.ShortCode); err != nil {
-		return l, fmt.Errorf("invalidate new code: %w", err)
-	}
+	s.invalidate(ctx, l.ShortCode)
 	return l, nil
 }
 
@@ -186,5 +190,16 @@ func (s *Service) Delete(ctx context.Context, caller *shortener.User, id string)
 	if err := s.links.DeleteLink(ctx, l.ID); err != nil {
 		return err
 	}
-	return s.invalidator.Invalidate(ctx, l.ShortCode)
+	s.invalidate(ctx, l.ShortCode)
+	return nil
+}
+
+// invalidate drops code from the caches of every instance. The change is
+// already committed, so a failure (Redis down) does not fail the request:
+// it is logged, this instance's own L1 is dropped regardless, and the L1
+// lifetime bounds how long other instances can serve the old answer.
+func (s *Service) invalidate(ctx context.Context, code string) {
+	if err := s.invalidator.Invalidate(ctx, code); err != nil {
+		s.logger.WarnContext(ctx, "cache invalidation not broadcast", slog.String("code", code), slog.Any("error", err))
+	}
 }

@@ -63,8 +63,6 @@ func (s *Service) Update(ctx context.Context, caller *shortener.User, id string,
 	if err := s.links.UpdateLink(ctx, l); err != nil {
 		return nil, err
 	}
-	if err := s.invalidator.Invalidate(ctx, l.ShortCode); err != nil {
-		return nil, err
-	}
+	s.invalidate(ctx, l.ShortCode)
 	return l, nil
 }

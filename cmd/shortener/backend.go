@@ -73,6 +73,7 @@ func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage,
 
 	stream := redis.NewClickStream(client, redis.ClickStreamOptions{
 		Prefix: prefix, BatchSize: cfg.AnalyticsBatchSize, Logger: a.logger, Metrics: a.pipelineMetrics,
+		ClaimIdle: seconds(cfg.ClickClaimIdle), ClaimInterval: min(seconds(cfg.ClickClaimIdle), 10*time.Second),
 	})
 	a.goBackground(bgCtx, "click consumer", func(ctx context.Context) {
 		stream.Consume(ctx, a.pipelineMetrics.CountWrites(st.clicks), consumerName(cfg))

@@ -35,11 +35,14 @@ type config struct {
 	L1CacheSize          int    `env:"L1_CACHE_SIZE" envDefault:"100000"`
 	ClickSpool           string `env:"CLICK_SPOOL" envDefault:"disk"`
 
-	AnalyticsBatchSize     int    `env:"ANALYTICS_BATCH_SIZE" envDefault:"100"`
-	AnalyticsFlushInterval int    `env:"ANALYTICS_FLUSH_INTERVAL" envDefault:"5"`
-	AnalyticsCacheTTL      int    `env:"ANALYTICS_CACHE_TTL" envDefault:"300"`
-	QRCacheTTL             int    `env:"QR_CACHE_TTL" envDefault:"86400"`
-	GeoIPDB                string `env:"GEOIP_DB"`
+	AnalyticsBatchSize     int `env:"ANALYTICS_BATCH_SIZE" envDefault:"100"`
+	AnalyticsFlushInterval int `env:"ANALYTICS_FLUSH_INTERVAL" envDefault:"5"`
+	AnalyticsCacheTTL      int `env:"ANALYTICS_CACHE_TTL" envDefault:"300"`
+	// ClickClaimIdle is how long a click stream entry may stay unacknowledged
+	// by a consumer before another one takes it over (a dead instance).
+	ClickClaimIdle int    `env:"CLICK_CLAIM_IDLE" envDefault:"30"`
+	QRCacheTTL     int    `env:"QR_CACHE_TTL" envDefault:"86400"`
+	GeoIPDB        string `env:"GEOIP_DB"`
 
 	RateLimitRequests         int `env:"RATE_LIMIT_REQUESTS" envDefault:"100"`
 	RateLimitWindow           int `env:"RATE_LIMIT_WINDOW" envDefault:"60"`

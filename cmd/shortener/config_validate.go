@@ -32,6 +32,7 @@ func (c *config) validate() error {
 		{"ANALYTICS_FLUSH_INTERVAL", c.AnalyticsFlushInterval, 1, 3600},
 		{"ANALYTICS_CACHE_TTL", c.AnalyticsCacheTTL, 0, 86400},
 		{"QR_CACHE_TTL", c.QRCacheTTL, 0, 30 * 86400},
+		{"CLICK_CLAIM_IDLE", c.ClickClaimIdle, 1, 86400},
 		{"RATE_LIMIT_REQUESTS", c.RateLimitRequests, 1, 1 << 30},
 		{"RATE_LIMIT_WINDOW", c.RateLimitWindow, 1, 86400},
 		{"ANON_RATE_LIMIT_REQUESTS", c.AnonRateLimitRequests, 1, 1 << 30},

@@ -177,7 +177,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	go authSvc.Warm()
 	linkSvc := links.NewService(links.Config{
 		Links: st.links, Invalidator: b.invalidator, Clock: clock, BaseURL: cfg.BaseURL,
-		OwnHosts: []string{cfg.baseHost}, CodeLength: cfg.ShortCodeLength,
+		OwnHosts: []string{cfg.baseHost}, CodeLength: cfg.ShortCodeLength, Logger: logger,
 	})
 	a.handler = httpapi.New(httpapi.Config{
 		Logger: logger, Version: version, Clock: clock, Auth: authSvc, Users: st.users, Links: linkSvc,
