@@ -7,15 +7,22 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
+
+	goredis "github.com/redis/go-redis/v9"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
 func main() {
+	// go-redis reports dial failures on its own global logger; during a
+	// Redis outage that would print a line per pool dial. The server logs
+	// outages itself, rate-limited, so keep go-redis at debug level.
+	goredis.SetLogger(redisLogger{})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
@@ -26,6 +33,13 @@ func main() {
 		}
 		os.Exit(1)
 	}
+}
+
+// redisLogger sends go-redis's internal messages to slog at debug level.
+type redisLogger struct{}
+
+func (redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	slog.DebugContext(ctx, fmt.Sprintf(format, v...), slog.String("component", "go-redis"))
 }
 
 var errUsage = errors.New("usage")
