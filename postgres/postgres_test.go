@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/internal/migrate"
 	"github.com/shortener-dev/shortener/internal/testenv"
@@ -83,6 +85,29 @@ func TestMigrations(t *testing.T) {
 			if !s.Applied || s.AppliedAt.IsZero() {
 				t.Errorf("after Migrate: %+v, want applied with a time", s)
 			}
+		}
+	})
+
+	t.Run("ConcurrentInstances", func(t *testing.T) {
+		// Instances starting together against one empty schema: the
+		// advisory lock lets one migrate and the others find it done.
+		url := testenv.PostgresURL(t)
+		var g errgroup.Group
+		for range 3 {
+			g.Go(func() error {
+				db, err := postgres.Open(ctx, url, nil, false)
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				if err := db.Migrate(ctx); err != nil {
+					return err
+				}
+				return db.CheckSchema(ctx)
+			})
+		}
+		if err := g.Wait(); err != nil {
+			t.Fatal(err)
 		}
 	})
 

@@ -9,11 +9,11 @@ import (
 
 // clickRollup is what a batch of newly stored clicks adds to the counters,
 // aggregated in Go so that each table gets one multi-row statement instead
-// of one statement per click.
+// of one statement per click. Unique visitors are not here: they are known
+// only once the database says which visitor hashes are new.
 type clickRollup struct {
 	linkClicks map[string]int64     // link -> human clicks, for click_count
 	days       map[dayKey]*dayCount // (link, day) -> clicks and bot clicks
-	visitors   map[visitorKey]bool  // distinct human visitor hashes per (link, day)
 	dims       map[dimKey]int64     // (link, day, dimension, value) -> human clicks
 }
 
@@ -21,15 +21,12 @@ type dayKey struct{ link, day string }
 
 type dayCount struct{ clicks, bots int64 }
 
-type visitorKey struct{ link, day, hash string }
-
 type dimKey struct{ link, day, dim, value string }
 
 func newClickRollup(clicks []shortener.ClickEvent) *clickRollup {
 	r := &clickRollup{
 		linkClicks: map[string]int64{},
 		days:       map[dayKey]*dayCount{},
-		visitors:   map[visitorKey]bool{},
 		dims:       map[dimKey]int64{},
 	}
 	for i := range clicks {
@@ -47,11 +44,6 @@ func newClickRollup(clicks []shortener.ClickEvent) *clickRollup {
 		}
 		dc.clicks++
 		r.linkClicks[c.LinkID]++
-		// A click without a visitor hash cannot be told apart from others,
-		// so it counts as a click but not as a visitor.
-		if c.VisitorHash != "" {
-			r.visitors[visitorKey{c.LinkID, day, c.VisitorHash}] = true
-		}
 		for _, dim := range shortener.Dimensions {
 			r.dims[dimKey{c.LinkID, day, dim, dimensionValue(c, dim)}]++
 		}
@@ -94,17 +86,6 @@ func (r *clickRollup) sortedDays() []dayKey {
 	}
 	slices.SortFunc(out, func(a, b dayKey) int {
 		return cmpStrings(a.link, b.link, a.day, b.day)
-	})
-	return out
-}
-
-func (r *clickRollup) sortedVisitors() []visitorKey {
-	out := make([]visitorKey, 0, len(r.visitors))
-	for k := range r.visitors {
-		out = append(out, k)
-	}
-	slices.SortFunc(out, func(a, b visitorKey) int {
-		return cmpStrings(a.link, b.link, a.day, b.day, a.hash, b.hash)
 	})
 	return out
 }

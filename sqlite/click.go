@@ -102,10 +102,11 @@ func writeClicks(ctx context.Context, tx *sql.Tx, clicks []shortener.ClickEvent)
 		return fmt.Errorf("insert events: %w", err)
 	}
 	fresh := slices.DeleteFunc(clicks, func(c shortener.ClickEvent) bool { return !inserted[c.ID] })
-	return addRollup(ctx, tx, newClickRollup(fresh))
+	return addRollup(ctx, tx, fresh)
 }
 
-func addRollup(ctx context.Context, tx *sql.Tx, r *clickRollup) error {
+func addRollup(ctx context.Context, tx *sql.Tx, fresh []shortener.ClickEvent) error {
+	r := newClickRollup(fresh)
 	var args []any
 	for _, link := range r.sortedLinks() {
 		args = append(args, link, r.linkClicks[link])
@@ -115,7 +116,7 @@ func addRollup(ctx context.Context, tx *sql.Tx, r *clickRollup) error {
 	}
 
 	args = args[:0]
-	for _, v := range r.sortedVisitors() {
+	for _, v := range visitorsOf(fresh) {
 		args = append(args, v.link, v.day, v.hash)
 	}
 	newVisitors := map[dayKey]int64{}
@@ -146,6 +147,27 @@ func addRollup(ctx context.Context, tx *sql.Tx, r *clickRollup) error {
 		return fmt.Errorf("daily dimensions: %w", err)
 	}
 	return nil
+}
+
+type visitorKey struct{ link, day, hash string }
+
+// visitorsOf returns the distinct (link, UTC day, visitor hash) of the
+// human clicks, in key order. A click without a visitor hash cannot be
+// told apart from others: it counts as a click but not as a visitor.
+func visitorsOf(clicks []shortener.ClickEvent) []visitorKey {
+	seen := map[visitorKey]bool{}
+	var out []visitorKey
+	for _, c := range clicks {
+		k := visitorKey{c.LinkID, dayOf(c.OccurredAt), c.VisitorHash}
+		if !c.IsBot && c.VisitorHash != "" && !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	slices.SortFunc(out, func(a, b visitorKey) int {
+		return cmpStrings(a.link, b.link, a.day, b.day, a.hash, b.hash)
+	})
+	return out
 }
 
 // existingLinks returns which of the clicks' links exist.
