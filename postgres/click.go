@@ -73,7 +73,7 @@ func (s *ClickStore) WriteClicks(ctx context.Context, clicks []shortener.ClickEv
 		if err != nil {
 			return err
 		}
-		return addRollup(ctx, tx, newClickRollup(fresh), newVisitors)
+		return addRollup(ctx, tx, shortener.NewClickRollup(fresh), newVisitors)
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: write clicks: %w", err)
@@ -83,7 +83,7 @@ func (s *ClickStore) WriteClicks(ctx context.Context, clicks []shortener.ClickEv
 
 // insertEvents runs insertEventsSQL. It returns the clicks that were new
 // and, per (link, day), how many of their visitors were new.
-func insertEvents(ctx context.Context, tx pgx.Tx, clicks []shortener.ClickEvent) ([]shortener.ClickEvent, map[dayKey]int64, error) {
+func insertEvents(ctx context.Context, tx pgx.Tx, clicks []shortener.ClickEvent) ([]shortener.ClickEvent, map[shortener.DayKey]int64, error) {
 	n := len(clicks)
 	var (
 		ids, links                                    = make([]pgtype.UUID, n), make([]pgtype.UUID, n)
@@ -106,13 +106,13 @@ func insertEvents(ctx context.Context, tx pgx.Tx, clicks []shortener.ClickEvent)
 		id, link pgtype.Text
 		day      pgtype.Date
 		isNew    = make(map[string]bool, n)
-		visitorN = map[dayKey]int64{}
+		visitorN = map[shortener.DayKey]int64{}
 	)
 	_, err = pgx.ForEachRow(rows, []any{&id, &link, &day}, func() error {
 		if id.Valid {
 			isNew[id.String] = true
 		} else {
-			visitorN[dayKey{link.String, dayOf(day.Time)}]++
+			visitorN[shortener.DayKey{Link: link.String, Day: dayOf(day.Time)}]++
 		}
 		return nil
 	})

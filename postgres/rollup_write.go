@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/shortener-dev/shortener"
 )
 
 // Statements that add a batch's rollup to the counters. Each takes whole
@@ -38,35 +40,35 @@ const (
 // concurrent batches wait for each other instead of deadlocking. The
 // hottest rows (a popular link's counters) come last, so that they are
 // held for as short a time as possible before the commit.
-func addRollup(ctx context.Context, tx pgx.Tx, r *clickRollup, newVisitors map[dayKey]int64) error {
-	if len(r.days) == 0 {
+func addRollup(ctx context.Context, tx pgx.Tx, r *shortener.ClickRollup, newVisitors map[shortener.DayKey]int64) error {
+	if len(r.Days) == 0 {
 		return nil
 	}
 	var b pgx.Batch
-	if dims := r.sortedDims(); len(dims) > 0 {
+	if dims := r.SortedDims(); len(dims) > 0 {
 		n := len(dims)
 		links, dimNames, values := make([]string, n), make([]string, n), make([]string, n)
 		days, counts := make([]time.Time, n), make([]int64, n)
 		for i, k := range dims {
-			links[i], days[i], dimNames[i], values[i], counts[i] = k.link, dayTime(k.day), k.dim, k.value, r.dims[k]
+			links[i], days[i], dimNames[i], values[i], counts[i] = k.Link, dayTime(k.Day), k.Dim, k.Value, r.Dims[k]
 		}
 		b.Queue(upsertDimsSQL, uuidsOf(links), days, dimNames, values, counts)
 	}
 
-	keys := r.sortedDays()
+	keys := r.SortedDays()
 	n := len(keys)
 	links, days := make([]string, n), make([]time.Time, n)
 	clicks, bots, unique := make([]int64, n), make([]int64, n), make([]int64, n)
 	for i, k := range keys {
-		links[i], days[i] = k.link, dayTime(k.day)
-		clicks[i], bots[i], unique[i] = r.days[k].clicks, r.days[k].bots, newVisitors[k]
+		links[i], days[i] = k.Link, dayTime(k.Day)
+		clicks[i], bots[i], unique[i] = r.Days[k].Clicks, r.Days[k].Bots, newVisitors[k]
 	}
 	b.Queue(upsertDaysSQL, uuidsOf(links), days, clicks, bots, unique)
 
-	if humans := r.sortedLinks(); len(humans) > 0 {
+	if humans := r.SortedLinks(); len(humans) > 0 {
 		counts := make([]int64, len(humans))
 		for i, l := range humans {
-			counts[i] = r.linkClicks[l]
+			counts[i] = r.LinkClicks[l]
 		}
 		ids := uuidsOf(humans)
 		// The UPDATE's join locks rows in whatever order its plan visits

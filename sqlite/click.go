@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -106,10 +107,10 @@ func writeClicks(ctx context.Context, tx *sql.Tx, clicks []shortener.ClickEvent)
 }
 
 func addRollup(ctx context.Context, tx *sql.Tx, fresh []shortener.ClickEvent) error {
-	r := newClickRollup(fresh)
+	r := shortener.NewClickRollup(fresh)
 	var args []any
-	for _, link := range r.sortedLinks() {
-		args = append(args, link, r.linkClicks[link])
+	for _, link := range r.SortedLinks() {
+		args = append(args, link, r.LinkClicks[link])
 	}
 	if err := addClickCounts.exec(ctx, tx, args); err != nil {
 		return fmt.Errorf("click counts: %w", err)
@@ -119,10 +120,10 @@ func addRollup(ctx context.Context, tx *sql.Tx, fresh []shortener.ClickEvent) er
 	for _, v := range visitorsOf(fresh) {
 		args = append(args, v.link, v.day, v.hash)
 	}
-	newVisitors := map[dayKey]int64{}
+	newVisitors := map[shortener.DayKey]int64{}
 	err := insertVisitors.query(ctx, tx, args, func(rows *sql.Rows) error {
-		var k dayKey
-		err := rows.Scan(&k.link, &k.day)
+		var k shortener.DayKey
+		err := rows.Scan(&k.Link, &k.Day)
 		newVisitors[k]++
 		return err
 	})
@@ -131,17 +132,17 @@ func addRollup(ctx context.Context, tx *sql.Tx, fresh []shortener.ClickEvent) er
 	}
 
 	args = args[:0]
-	for _, k := range r.sortedDays() {
-		d := r.days[k]
-		args = append(args, k.link, k.day, d.clicks, d.bots, newVisitors[k])
+	for _, k := range r.SortedDays() {
+		d := r.Days[k]
+		args = append(args, k.Link, k.Day, d.Clicks, d.Bots, newVisitors[k])
 	}
 	if err := upsertDays.exec(ctx, tx, args); err != nil {
 		return fmt.Errorf("daily stats: %w", err)
 	}
 
 	args = args[:0]
-	for _, k := range r.sortedDims() {
-		args = append(args, k.link, k.day, k.dim, k.value, r.dims[k])
+	for _, k := range r.SortedDims() {
+		args = append(args, k.Link, k.Day, k.Dim, k.Value, r.Dims[k])
 	}
 	if err := upsertDims.exec(ctx, tx, args); err != nil {
 		return fmt.Errorf("daily dimensions: %w", err)
@@ -165,7 +166,7 @@ func visitorsOf(clicks []shortener.ClickEvent) []visitorKey {
 		}
 	}
 	slices.SortFunc(out, func(a, b visitorKey) int {
-		return cmpStrings(a.link, b.link, a.day, b.day, a.hash, b.hash)
+		return cmp.Or(strings.Compare(a.link, b.link), strings.Compare(a.day, b.day), strings.Compare(a.hash, b.hash))
 	})
 	return out
 }
