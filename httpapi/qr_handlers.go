@@ -35,6 +35,7 @@ type qrInput struct {
 }
 
 type qrOutput struct {
+	Status       int
 	ContentType  string `header:"Content-Type"`
 	CacheControl string `header:"Cache-Control"`
 	ETag         string `header:"ETag"`
@@ -58,6 +59,8 @@ func (s *Server) registerQR(api huma.API) {
 		return s.qr.serve(ctx, s, in)
 	})
 }
+
+const qrCacheControl = "public, max-age=86400"
 
 // serve answers one QR request.
 func (q *QRService) serve(ctx context.Context, s *Server, in *qrInput) (*qrOutput, error) {
@@ -89,13 +92,13 @@ func (q *QRService) serve(ctx context.Context, s *Server, in *qrInput) (*qrOutpu
 	sum := sha256.Sum256([]byte(params))
 	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
 	if etagMatches(in.IfNoneMatch, etag) {
-		return nil, huma.Status304NotModified()
+		return &qrOutput{Status: http.StatusNotModified, CacheControl: qrCacheControl, ETag: etag}, nil
 	}
 	data, ctype, err := q.render(ctx, content, in.Code, etag, opts)
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}
-	return &qrOutput{ContentType: ctype, CacheControl: "public, max-age=86400", ETag: etag, Body: data}, nil
+	return &qrOutput{Status: http.StatusOK, ContentType: ctype, CacheControl: qrCacheControl, ETag: etag, Body: data}, nil
 }
 
 // render returns the image from the cache or renders and caches it.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"reflect"
 	"strings"
 	"time"
 
@@ -120,7 +121,7 @@ func describeEnvError(err error) string {
 	for _, e := range agg.Errors {
 		var pe env.ParseError
 		if errors.As(e, &pe) {
-			parts = append(parts, fmt.Sprintf("%s: cannot parse value as %s", envName(pe.Name), pe.Type))
+			parts = append(parts, fmt.Sprintf("%s: invalid value (want %s)", envName(pe.Name), pe.Type))
 			continue
 		}
 		parts = append(parts, e.Error())
@@ -130,10 +131,9 @@ func describeEnvError(err error) string {
 
 // envName maps a config field name to its variable name.
 func envName(field string) string {
-	params, _ := env.GetFieldParams(&config{})
-	for _, p := range params {
-		if p.OwnKey == field || strings.HasSuffix(p.Key, field) {
-			return p.Key
+	if f, ok := reflect.TypeFor[config]().FieldByName(field); ok {
+		if name, _, _ := strings.Cut(f.Tag.Get("env"), ","); name != "" {
+			return name
 		}
 	}
 	return field
