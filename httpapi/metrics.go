@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -16,6 +17,7 @@ type httpMetrics struct {
 	redirects     *prometheus.CounterVec
 	redirectFound prometheus.Counter // redirects{status="302"}, resolved once for the hot path
 	resolveErrors prometheus.Counter
+	series        sync.Map // seriesKey → *series
 }
 
 func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
@@ -45,7 +47,30 @@ func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 	return m
 }
 
+// seriesKey names the metric series of one kind of response.
+type seriesKey struct {
+	route, method string
+	status        int
+}
+
+type series struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
+}
+
+// observe counts a response. The series are looked up once per kind of
+// response and kept: resolving label values on every request would cost
+// the redirect more than the rest of its bookkeeping.
 func (m *httpMetrics) observe(route, method string, status int, d time.Duration) {
-	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
-	m.duration.WithLabelValues(route).Observe(d.Seconds())
+	k := seriesKey{route, method, status}
+	v, ok := m.series.Load(k)
+	if !ok {
+		v, _ = m.series.LoadOrStore(k, &series{
+			requests: m.requests.WithLabelValues(route, method, strconv.Itoa(status)),
+			duration: m.duration.WithLabelValues(route),
+		})
+	}
+	sr := v.(*series)
+	sr.requests.Inc()
+	sr.duration.Observe(d.Seconds())
 }
