@@ -1,6 +1,7 @@
 package redis
 
 import (
+	"encoding/hex"
 	"strings"
 	"testing"
 	"time"
@@ -52,6 +53,63 @@ func TestClickEventCodecRejectsGarbage(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			if e, err := decodeClickEvent(data); err == nil {
 				t.Fatalf("decoded garbage as %+v", e)
+			}
+		})
+	}
+}
+
+// TestClickEventCodecGolden pins the encoded bytes: entries written by an
+// earlier build may still be pending in the stream when a new one starts,
+// so the layout must only change deliberately (with a new
+// clickEventFormat). The hex was captured from the hand-written encoder
+// that preceded internal/wire.
+func TestClickEventCodecGolden(t *testing.T) {
+	tests := []struct {
+		name  string
+		event shortener.ClickEvent
+		want  string
+	}{
+		{name: "full", event: shortener.ClickEvent{
+			ID:          "01890a5d-ac96-774b-bcce-b302099a8057",
+			LinkID:      "01890a5d-ac96-774b-bcce-b302099a8058",
+			OccurredAt:  time.Date(2026, 11, 28, 1, 2, 3, 456789012, time.UTC),
+			Referrer:    "例え.jp",
+			Browser:     "Firefox",
+			OS:          "Linux",
+			Device:      shortener.DeviceDesktop,
+			Country:     "DE",
+			VisitorHash: strings.Repeat("ab", 16),
+		}, want: "01" +
+			"2430313839306135642d616339362d373734622d626363652d623330323039396138303537" +
+			"2430313839306135642d616339362d373734622d626363652d623330323039396138303538" +
+			"96a0d1b00d" + "9498e8d901" +
+			"09e4be8be381882e6a70" + "0746697265666f78" + "054c696e7578" +
+			"076465736b746f70" + "024445" + "20" + strings.Repeat("6162", 16) + "00"},
+		{name: "bot before 1970, long referrer", event: shortener.ClickEvent{
+			ID:         "y",
+			OccurredAt: time.Date(1960, 1, 1, 0, 0, 0, 1, time.UTC),
+			Referrer:   strings.Repeat("r", 200),
+			Device:     shortener.DeviceBot,
+			IsBot:      true,
+		}, want: "01" + "0179" + "00" + "ffddffac02" + "01" +
+			"c801" + strings.Repeat("72", 200) + "00" + "00" + "03626f74" + "00" + "00" + "01"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := hex.EncodeToString(appendClickEvent(nil, tt.event))
+			if got != tt.want {
+				t.Errorf("appendClickEvent =\n%s\nwant\n%s", got, tt.want)
+			}
+			data, err := hex.DecodeString(tt.want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e, err := decodeClickEvent(string(data))
+			if err != nil {
+				t.Fatalf("decodeClickEvent(golden): %v", err)
+			}
+			if e != tt.event {
+				t.Errorf("decodeClickEvent(golden):\n got %+v\nwant %+v", e, tt.event)
 			}
 		})
 	}

@@ -4,9 +4,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
-	"time"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/wire"
 )
 
 // clickFormat is the first byte of every encoded click, so that a later
@@ -27,26 +27,19 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 //	uvarint nanoseconds | uvarint len + bytes for IP, UserAgent, Referrer |
 //	CRC-32C of all of the above, little endian
 //
-// The seconds/nanoseconds pair covers every time.Time, the zero time
-// included, to the nanosecond. The checksum lets replay skip garbage that a
-// crash left at the end of the log instead of shipping it.
+// The checksum lets replay skip garbage that a crash left at the end of
+// the log instead of shipping it.
 func appendClick(dst []byte, c shortener.Click) []byte {
 	start := len(dst)
 	dst = append(dst, clickFormat)
-	dst = appendString(dst, c.ID)
-	dst = appendString(dst, c.LinkID)
-	dst = binary.AppendVarint(dst, c.At.Unix())
-	dst = binary.AppendUvarint(dst, uint64(c.At.Nanosecond()))
-	dst = appendString(dst, c.IP)
-	dst = appendString(dst, c.UserAgent)
-	dst = appendString(dst, c.Referrer)
+	dst = wire.AppendString(dst, c.ID)
+	dst = wire.AppendString(dst, c.LinkID)
+	dst = wire.AppendTime(dst, c.At)
+	dst = wire.AppendString(dst, c.IP)
+	dst = wire.AppendString(dst, c.UserAgent)
+	dst = wire.AppendString(dst, c.Referrer)
 	sum := crc32.Checksum(dst[start:], castagnoli)
 	return binary.LittleEndian.AppendUint32(dst, sum)
-}
-
-func appendString(dst []byte, s string) []byte {
-	dst = binary.AppendUvarint(dst, uint64(len(s)))
-	return append(dst, s...)
 }
 
 // decodeClick is the inverse of appendClick. The returned click does not
@@ -61,63 +54,16 @@ func decodeClick(data []byte) (shortener.Click, error) {
 	}
 	// One string for the whole entry, sliced into the fields: a single
 	// allocation per click instead of five.
-	r := clickReader{s: string(body), pos: 1}
+	r := wire.NewReader(string(body[1:]))
 	var c shortener.Click
-	c.ID = r.str()
-	c.LinkID = r.str()
-	sec := r.varint()
-	nsec := r.uvarint()
-	c.IP = r.str()
-	c.UserAgent = r.str()
-	c.Referrer = r.str()
-	if r.bad || r.pos != len(r.s) || nsec >= uint64(time.Second) {
+	c.ID = r.Str()
+	c.LinkID = r.Str()
+	c.At = r.Time()
+	c.IP = r.Str()
+	c.UserAgent = r.Str()
+	c.Referrer = r.Str()
+	if r.Bad() || r.Rest() != "" {
 		return shortener.Click{}, errCorruptClick
 	}
-	c.At = time.Unix(sec, int64(nsec)).UTC()
 	return c, nil
-}
-
-// clickReader walks an encoded click; bad records the first malformed field
-// so that the caller checks once at the end.
-type clickReader struct {
-	s   string
-	pos int
-	bad bool
-}
-
-func (r *clickReader) uvarint() uint64 {
-	var x uint64
-	for shift := uint(0); shift < 64; shift += 7 {
-		if r.pos >= len(r.s) {
-			break
-		}
-		b := r.s[r.pos]
-		r.pos++
-		x |= uint64(b&0x7f) << shift
-		if b < 0x80 {
-			return x
-		}
-	}
-	r.bad = true
-	return 0
-}
-
-func (r *clickReader) varint() int64 {
-	ux := r.uvarint()
-	x := int64(ux >> 1)
-	if ux&1 != 0 {
-		x = ^x
-	}
-	return x
-}
-
-func (r *clickReader) str() string {
-	n := r.uvarint()
-	if r.bad || n > uint64(len(r.s)-r.pos) {
-		r.bad = true
-		return ""
-	}
-	s := r.s[r.pos : r.pos+int(n)]
-	r.pos += int(n)
-	return s
 }
