@@ -103,11 +103,9 @@ var internalMarkers = []string{"sql:", "sqlstate", "pgx", "pq:", "sqlite", "redi
 // checkNoInternals: internal error text never reaches a client.
 func checkNoInternals(t *testing.T, r *result) {
 	t.Helper()
-	ct := r.Header.Get("Content-Type")
-	if !strings.Contains(ct, "json") && !strings.Contains(ct, "text/plain") && !strings.Contains(ct, "text/html") {
-		return
-	}
-	if r.path == "/openapi.json" || r.path == "/metrics" || r.path == "/docs" {
+	// Only error answers: success bodies carry random tokens, which may
+	// spell anything.
+	if r.Status < 400 {
 		return
 	}
 	low := strings.ToLower(string(r.Body))

@@ -158,6 +158,13 @@ func launch(t *testing.T, backend string, env map[string]string) *testServer {
 			case <-time.After(40 * time.Second):
 				t.Errorf("run did not return within 40s of the context being cancelled")
 			}
+			// Secrets never reach the logs.
+			logs := s.logs.String()
+			for _, secret := range []string{e2eSecret, e2ePassword} {
+				if strings.Contains(logs, secret) {
+					t.Errorf("the logs contain the secret %q", secret)
+				}
+			}
 		})
 	}
 	t.Cleanup(func() { s.stop(t) })
@@ -256,7 +263,7 @@ func (s *testServer) runCommand(t *testing.T, args ...string) (string, error) {
 // runOnce runs the program with env and returns its error; for commands
 // and configurations that must fail before serving. A server that does
 // start anyway is stopped again.
-func runOnce(t *testing.T, env map[string]string, args ...string) (stdout string, err error, elapsed time.Duration) {
+func runOnce(t *testing.T, env map[string]string, args ...string) (stdout string, elapsed time.Duration, err error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -266,7 +273,7 @@ func runOnce(t *testing.T, env map[string]string, args ...string) (stdout string
 	go func() { done <- run(ctx, args, func(k string) string { return env[k] }, &out, &logs) }()
 	select {
 	case err = <-done:
-		return out.String(), err, time.Since(start)
+		return out.String(), time.Since(start), err
 	case <-time.After(30 * time.Second):
 	}
 	cancel()
@@ -275,7 +282,7 @@ func runOnce(t *testing.T, env map[string]string, args ...string) (stdout string
 	case <-time.After(30 * time.Second):
 		err = errors.New("run did not return")
 	}
-	return out.String(), fmt.Errorf("still running after 30s (then: %v)", err), time.Since(start)
+	return out.String(), time.Since(start), fmt.Errorf("still running after 30s (then: %v)", err)
 }
 
 // discard reads and closes a body so that the connection is reused.

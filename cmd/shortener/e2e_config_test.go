@@ -1,0 +1,135 @@
+package main
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// configEnv is a valid embedded configuration with one change.
+func configEnv(t *testing.T, k, v string) map[string]string {
+	env := baseEnv(t)
+	if v == "" {
+		delete(env, k)
+	} else {
+		env[k] = v
+	}
+	return env
+}
+
+// TestE2EConfigErrors: a bad setting stops the program with errConfig
+// (exit status 2 in main) and a message naming the variable.
+func TestE2EConfigErrors(t *testing.T) {
+	t.Parallel()
+	bad := []struct{ name, value string }{
+		{"BCRYPT_COST", "abc"},
+		{"BCRYPT_COST", "3"},
+		{"BCRYPT_COST", "32"},
+		{"RATE_LIMIT_WINDOW", "0"},
+		{"MAX_BODY_BYTES", "-1"},
+		{"ANALYTICS_FLUSH_INTERVAL", "soon"},
+		{"AUTO_MIGRATE", "perhaps"},
+		{"TRUSTED_PROXIES", "not-a-cidr"},
+		{"BASE_URL", "ftp://example.com"},
+		{"CLICK_SPOOL", "tape"},
+		{"LOG_LEVEL", "loud"},
+		{"DATABASE_URL", "mysql://root@localhost/x"},
+	}
+	for _, b := range bad {
+		t.Run(b.name+"="+b.value, func(t *testing.T) {
+			t.Parallel()
+			_, _, err := runOnce(t, configEnv(t, b.name, b.value), "serve")
+			if err == nil {
+				t.Fatal("run succeeded")
+			}
+			if !errors.Is(err, errConfig) {
+				t.Errorf("error %q is not errConfig: main would not exit with status 2", err)
+			}
+			if !strings.Contains(err.Error(), b.name) {
+				t.Errorf("error %q does not name %s", err, b.name)
+			}
+		})
+	}
+	t.Run("production without a SECRET_KEY", func(t *testing.T) {
+		t.Parallel()
+		for _, key := range []string{"", "too-short-secret"} {
+			env := configEnv(t, "ENVIRONMENT", "production")
+			env["SECRET_KEY"] = key
+			if key == "" {
+				delete(env, "SECRET_KEY")
+			}
+			_, _, err := runOnce(t, env, "serve")
+			if !errors.Is(err, errConfig) {
+				t.Errorf("SECRET_KEY %q in production: error %v, want errConfig", key, err)
+			} else if !strings.Contains(err.Error(), "SECRET_KEY") {
+				t.Errorf("error %q does not name SECRET_KEY", err)
+			}
+		}
+	})
+	t.Run("user promote needs a valid config too", func(t *testing.T) {
+		t.Parallel()
+		_, _, err := runOnce(t, configEnv(t, "BCRYPT_COST", "abc"), "user", "promote", "a@example.com")
+		if !errors.Is(err, errConfig) {
+			t.Errorf("error %v, want errConfig", err)
+		}
+	})
+}
+
+// TestE2EUnreachableServices: a configured but unreachable dependency is
+// an error, quickly, that says which.
+func TestE2EUnreachableServices(t *testing.T) {
+	t.Parallel()
+	t.Run("PostgreSQL", func(t *testing.T) {
+		t.Parallel()
+		_, took, err := runOnce(t, configEnv(t, "DATABASE_URL", "postgres://postgres:pg-secret-pw@127.0.0.1:1/x?sslmode=disable"), "serve")
+		if err == nil {
+			t.Fatal("run succeeded")
+		}
+		if !strings.Contains(err.Error(), "PostgreSQL") && !strings.Contains(err.Error(), "DATABASE_URL") {
+			t.Errorf("error %q mentions neither PostgreSQL nor DATABASE_URL", err)
+		}
+		if strings.Contains(err.Error(), "secret-pw") {
+			t.Errorf("error %q shows the password", err)
+		}
+		if took > 15*time.Second {
+			t.Errorf("took %v to give up", took)
+		}
+	})
+	t.Run("Redis", func(t *testing.T) {
+		t.Parallel()
+		_, took, err := runOnce(t, configEnv(t, "REDIS_URL", "redis://:redis-secret-pw@127.0.0.1:1"), "serve")
+		if err == nil {
+			t.Fatal("run succeeded")
+		}
+		if !strings.Contains(strings.ToLower(err.Error()), "redis") {
+			t.Errorf("error %q does not mention Redis", err)
+		}
+		if strings.Contains(err.Error(), "secret-pw") {
+			t.Errorf("error %q shows the password", err)
+		}
+		if took > 15*time.Second {
+			t.Errorf("took %v to give up", took)
+		}
+	})
+}
+
+// TestE2ECommands covers version and the usage errors.
+func TestE2ECommands(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		out, _, err := runOnce(t, baseEnv(t), args...)
+		if err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		f := strings.Fields(out)
+		if len(f) < 2 || f[0] != "shortener" || f[1] == "" {
+			t.Errorf("%v printed %q, want \"shortener VERSION\"", args, out)
+		}
+	}
+	for _, args := range [][]string{{"frobnicate"}, {"user", "promote"}, {"serve", "extra"}} {
+		if _, _, err := runOnce(t, baseEnv(t), args...); !errors.Is(err, errUsage) {
+			t.Errorf("%v: error %v, want a usage error (exit status 2)", args, err)
+		}
+	}
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"net/http"
+	"testing"
+	"time"
+)
+
+// startPair starts two instances on one PostgreSQL schema and one Redis
+// prefix, each with its own DATA_DIR, as DESIGN.md deploys them.
+func startPair(t *testing.T, overrides map[string]string) (a, b *testServer) {
+	t.Helper()
+	a = startServer(t, "postgres+redis", overrides)
+	env := make(map[string]string, len(a.env))
+	for k, v := range a.env {
+		env[k] = v
+	}
+	env["DATA_DIR"] = t.TempDir()
+	return a, launch(t, "postgres+redis", env)
+}
+
+// TestE2EMultiInstance: changes made through one instance are visible on
+// the other at once, and rate limits are shared.
+func TestE2EMultiInstance(t *testing.T) {
+	t.Parallel()
+	// The rate-limit check uses a forwarded client address of its own, so
+	// that the anonymous calls of the other checks do not touch its bucket.
+	a, b := startPair(t, map[string]string{"ANON_RATE_LIMIT_REQUESTS": "6", "TRUSTED_PROXIES": "127.0.0.1/32"})
+	acct := a.newAccount(t)
+
+	// Invalidation reaches the other instance over Redis pub/sub, so "at
+	// once" is allowed crossInstanceDelay there; a stale first answer is
+	// logged, so that a run shows how often the other instance lags.
+	t.Run("update, disable and delete", func(t *testing.T) {
+		l := a.link(t, acct.access, "https://example.com/v1")
+		code, id := str(l["short_code"]), str(l["id"])
+		// Both instances cache the link.
+		for range 2 {
+			expectRedirect(t, a.redirect(t, code), "https://example.com/v1")
+			expectRedirect(t, b.redirect(t, code), "https://example.com/v1")
+		}
+		expectJSON(t, a.do(t, "PATCH", "/api/v1/urls/"+id, map[string]any{"original_url": "https://example.com/v2"}, withToken(acct.access)), http.StatusOK)
+		soon(t, "B follows the new target", func() bool { return b.redirect(t, code).Header.Get("Location") == "https://example.com/v2" })
+		expectJSON(t, b.do(t, "PATCH", "/api/v1/urls/"+id, map[string]any{"is_active": false}, withToken(acct.access)), http.StatusOK)
+		soon(t, "A answers 404 for the disabled link", func() bool { return a.redirect(t, code).Status == http.StatusNotFound })
+		expectJSON(t, b.do(t, "PATCH", "/api/v1/urls/"+id, map[string]any{"is_active": true}, withToken(acct.access)), http.StatusOK)
+		soon(t, "A redirects the enabled link", func() bool { return a.redirect(t, code).Header.Get("Location") == "https://example.com/v2" })
+		expectStatus(t, a.do(t, "DELETE", "/api/v1/urls/"+id, nil, withToken(acct.access)), http.StatusNoContent)
+		expectProblem(t, a.redirect(t, code), http.StatusNotFound)
+		soon(t, "B answers 404 for the deleted link", func() bool { return b.redirect(t, code).Status == http.StatusNotFound })
+		expectProblem(t, b.redirect(t, code), http.StatusNotFound)
+	})
+	t.Run("new code after a cached 404 on the other instance", func(t *testing.T) {
+		al := alias("multi")
+		expectProblem(t, b.redirect(t, al), http.StatusNotFound)
+		expectProblem(t, a.redirect(t, al), http.StatusNotFound)
+		a.createLink(t, acct.access, map[string]any{"original_url": "https://example.com/fresh", "custom_alias": al})
+		expectRedirect(t, a.redirect(t, al), "https://example.com/fresh")
+		soon(t, "B redirects the new code", func() bool { return b.redirect(t, al).Header.Get("Location") == "https://example.com/fresh" })
+		expectRedirect(t, b.redirect(t, al), "https://example.com/fresh")
+	})
+	t.Run("tokens and clicks work across instances", func(t *testing.T) {
+		expectJSON(t, b.do(t, "GET", "/api/v1/auth/me", nil, withToken(acct.access)), http.StatusOK)
+		res := b.do(t, "POST", "/api/v1/auth/refresh", map[string]any{"refresh_token": acct.refresh})
+		expectJSON(t, res, http.StatusOK)
+		// The old refresh token is spent on the other instance too.
+		expectProblem(t, a.do(t, "POST", "/api/v1/auth/refresh", map[string]any{"refresh_token": acct.refresh}), http.StatusUnauthorized)
+		l := a.link(t, acct.access, "https://example.com/clicks")
+		code := str(l["short_code"])
+		for range 2 {
+			expectRedirect(t, a.redirect(t, code), "https://example.com/clicks")
+			expectRedirect(t, b.redirect(t, code), "https://example.com/clicks")
+		}
+		waitFor(t, "click_count 4 from two instances", func() bool {
+			r := b.do(t, "GET", "/api/v1/urls/"+str(l["id"]), nil, withToken(acct.access))
+			expectJSON(t, r, http.StatusOK)
+			return integer(t, "click_count", r.object(t)["click_count"]) == 4
+		})
+	})
+	t.Run("rate limits are shared", func(t *testing.T) {
+		client := withHeader("X-Forwarded-For", "203.0.113.50")
+		for i := range 6 {
+			srv := a
+			if i%2 == 1 {
+				srv = b
+			}
+			r := srv.do(t, "GET", missingLink, nil, client)
+			if _, rem, _ := limitHeaders(t, r); rem != 5-i {
+				t.Errorf("request %d: Remaining %d, want %d (one bucket for both instances)", i+1, rem, 5-i)
+			}
+		}
+		expectLimited(t, b.do(t, "GET", missingLink, nil, client), 6, 60)
+		expectLimited(t, a.do(t, "GET", missingLink, nil, client), 6, 60)
+	})
+}
+
+// crossInstanceDelay bounds how long another instance may serve a stale
+// answer after a change.
+const crossInstanceDelay = 250 * time.Millisecond
+
+// soon requires cond within crossInstanceDelay and logs a first failure.
+func soon(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	start := time.Now()
+	if cond() {
+		return
+	}
+	for time.Since(start) < crossInstanceDelay {
+		time.Sleep(5 * time.Millisecond)
+		if cond() {
+			t.Logf("%s: stale on the first request, fresh after %v", what, time.Since(start).Round(time.Millisecond))
+			return
+		}
+	}
+	t.Errorf("%s: still stale after %v", what, crossInstanceDelay)
+}
