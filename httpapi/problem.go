@@ -76,8 +76,11 @@ func problemOf(ctx context.Context, logger *slog.Logger, err error) *Problem {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	if status == http.StatusInternalServerError {
+	switch status {
+	case http.StatusInternalServerError:
 		logger.ErrorContext(ctx, "internal error", slog.Any("error", err))
+	case http.StatusServiceUnavailable:
+		logger.WarnContext(ctx, "dependency unavailable", slog.Any("error", err))
 	}
 	p = newProblem(status, shortener.ErrorMessage(err))
 	var e *shortener.Error

@@ -3,6 +3,8 @@ package postgres
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -36,8 +38,22 @@ func storeError(op string, err error, notFoundMsg, conflictMsg string) error {
 		return shortener.Errorf(shortener.ENOTFOUND, "%s", notFoundMsg)
 	case pgCode(err) == uniqueViolation && conflictMsg != "":
 		return shortener.Errorf(shortener.ECONFLICT, "%s", conflictMsg)
+	case unreachable(err):
+		// Both wrapped: clients see "unavailable" (503), logs see the cause.
+		return fmt.Errorf("postgres: %s: %w: %w", op, errUnavailable, err)
 	}
 	return fmt.Errorf("postgres: %s: %w", op, err)
+}
+
+var errUnavailable = shortener.Errorf(shortener.EUNAVAILABLE, "The database is temporarily unavailable; try again shortly.")
+
+// unreachable reports whether err means the server could not be reached
+// or the connection broke, as opposed to a query that failed.
+func unreachable(err error) bool {
+	var connectErr *pgconn.ConnectError
+	var netErr net.Error
+	return errors.As(err, &connectErr) || errors.As(err, &netErr) || pgconn.Timeout(err) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // requireRow returns ENOTFOUND when tag affected no row.

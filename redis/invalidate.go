@@ -37,6 +37,7 @@ type Invalidator struct {
 	onCode    func(code string)
 	onReset   func()
 	redoDelay time.Duration
+	logger    *slog.Logger
 
 	mu      sync.Mutex // orders redos.Add against Close
 	closed  bool
@@ -56,8 +57,12 @@ func NewInvalidator(client goredis.UniversalClient, prefix string, onCode func(c
 		onReset:   onReset,
 		redoDelay: reinvalidateDelay,
 		closing:   make(chan struct{}),
+		logger:    slog.Default(),
 	}
 }
+
+// SetLogger sends the Invalidator's log lines to logger.
+func (inv *Invalidator) SetLogger(logger *slog.Logger) { inv.logger = logger }
 
 // Invalidate deletes url:{code}, publishes code and drops it from this
 // instance's L1. It does all of it again after a few seconds, to catch an L2
@@ -103,7 +108,7 @@ func (inv *Invalidator) scheduleRedo(code string) {
 		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
 		defer cancel()
 		if err := inv.broadcast(ctx, code); err != nil {
-			slog.Warn("repeat link cache invalidation", slog.String("code", code), slog.Any("error", err))
+			inv.logger.Warn("repeat link cache invalidation", slog.String("code", code), slog.Any("error", err))
 		}
 	}()
 }
@@ -175,7 +180,7 @@ func (inv *Invalidator) listen(ctx context.Context, sub *subscription) (confirme
 			}
 			if !sub.failing {
 				sub.failing = true
-				slog.Warn("link cache invalidation subscription lost; resubscribing",
+				inv.logger.Warn("link cache invalidation subscription lost; resubscribing",
 					slog.String("channel", inv.channel), slog.Any("error", err))
 			}
 			return confirmed
@@ -192,7 +197,7 @@ func (inv *Invalidator) listen(ctx context.Context, sub *subscription) (confirme
 				inv.onReset()
 			}
 			if sub.failing {
-				slog.Info("link cache invalidation subscription restored", slog.String("channel", inv.channel))
+				inv.logger.Info("link cache invalidation subscription restored", slog.String("channel", inv.channel))
 			}
 			sub.confirmed, sub.failing = true, false
 		case *goredis.Message:

@@ -67,9 +67,11 @@ func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage,
 	})
 	l1 := inmem.NewLinkCache(l2, inmem.LinkCacheOptions{Size: cfg.L1CacheSize, TTL: l1TTL, NegativeTTL: l1NegativeTTL})
 	inv := redis.NewInvalidator(client, prefix, l1.Drop, l1.DropAll)
+	inv.SetLogger(a.logger)
 	a.goBackground(bgCtx, "link cache", l2.Run)
 	a.goBackground(bgCtx, "invalidation", inv.Run)
-	a.onShutdown = append(a.onShutdown, func(context.Context) { l2.Close() })
+	// Before the client closes: pending cache writes and repeat invalidations.
+	a.onShutdown = append(a.onShutdown, func(context.Context) { _ = l2.Close(); _ = inv.Close() })
 
 	stream := redis.NewClickStream(client, redis.ClickStreamOptions{
 		Prefix: prefix, BatchSize: cfg.AnalyticsBatchSize, Logger: a.logger, Metrics: a.pipelineMetrics,

@@ -7,7 +7,6 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
@@ -236,13 +235,8 @@ func TestDeadConsumersEntriesAreFinished(t *testing.T) {
 // seconds, cached links keep redirecting and their clicks are written
 // after it returns.
 func TestClicksSurviveAPostgresOutage(t *testing.T) {
-	dbURL, err := url.Parse(testenv.PostgresURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := testenv.NewProxy(t, dbURL.Host)
-	dbURL.Host = proxy.Addr()
-	srv := startServer(t, "postgres+redis", map[string]string{"DATABASE_URL": dbURL.String()})
+	dbURL, proxy := viaProxy(t, testenv.PostgresURL(t))
+	srv := startServer(t, "postgres+redis", map[string]string{"DATABASE_URL": dbURL})
 	owner := srv.newAccount(t)
 	l := srv.createLink(t, owner.access, map[string]any{"original_url": "https://example.com/pg"})
 	code, id := l["short_code"].(string), l["id"].(string)
