@@ -58,6 +58,10 @@ type LinkStore interface {
 	// DeleteLink deletes the link and its analytics.
 	// Returns ENOTFOUND if there is none.
 	DeleteLink(ctx context.Context, id string) error
+
+	// ShortCodes calls fn with every short code, in no particular order,
+	// stopping at fn's first error, which it returns.
+	ShortCodes(ctx context.Context, fn func(code string) error) error
 }
 
 // Target is what the redirect needs to know about a code: the cacheable

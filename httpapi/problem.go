@@ -71,6 +71,11 @@ func problemOf(ctx context.Context, logger *slog.Logger, err error) *Problem {
 	if errors.As(err, &p) {
 		return p
 	}
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		// The client went away; nobody reads this answer and it is no fault.
+		logger.DebugContext(ctx, "request cancelled by the client", slog.Any("error", err))
+		return newProblem(http.StatusServiceUnavailable, "The request was cancelled.")
+	}
 	code := shortener.ErrorCode(err)
 	status, ok := statusOf[code]
 	if !ok {

@@ -20,7 +20,8 @@ type LinkCache struct {
 	flight singleflight.Group
 	// epoch changes on every invalidation; a lookup that raced with one
 	// does not store its (possibly stale) answer.
-	epoch atomic.Uint64
+	epoch  atomic.Uint64
+	filter *CodeFilter // nil: no filter
 }
 
 var _ shortener.Resolver = (*LinkCache)(nil)
@@ -30,11 +31,15 @@ type LinkCacheOptions struct {
 	Size        int           // entries; 0 disables caching
 	TTL         time.Duration // lifetime of a found target (bounds staleness if an invalidation is missed)
 	NegativeTTL time.Duration // lifetime of an unknown code
+	// Filter, when set, answers codes that certainly do not exist without
+	// a lookup; Drop adds to it (creates are invalidated too) and DropAll
+	// reloads it.
+	Filter *CodeFilter
 }
 
 // NewLinkCache returns an L1 cache in front of next.
 func NewLinkCache(next shortener.Resolver, o LinkCacheOptions) *LinkCache {
-	c := &LinkCache{next: next}
+	c := &LinkCache{next: next, filter: o.Filter}
 	if o.Size > 0 {
 		c.cache = otter.Must(&otter.Options[string, shortener.Target]{
 			MaximumSize: o.Size,
@@ -53,10 +58,16 @@ func NewLinkCache(next shortener.Resolver, o LinkCacheOptions) *LinkCache {
 // for all concurrent callers and caches the answer.
 func (c *LinkCache) Resolve(ctx context.Context, code string) (shortener.Target, error) {
 	if c.cache == nil {
+		if c.filter != nil && !c.filter.MayExist(code) {
+			return shortener.Target{}, nil
+		}
 		return c.next.Resolve(ctx, code)
 	}
 	if t, ok := c.cache.GetIfPresent(code); ok {
 		return t, nil
+	}
+	if c.filter != nil && !c.filter.MayExist(code) {
+		return shortener.Target{}, nil
 	}
 	v, err, _ := c.flight.Do(code, func() (any, error) {
 		epoch := c.epoch.Load()
@@ -76,6 +87,9 @@ func (c *LinkCache) Resolve(ctx context.Context, code string) (shortener.Target,
 
 // Drop removes code from the cache (an invalidation for this instance).
 func (c *LinkCache) Drop(code string) {
+	if c.filter != nil {
+		c.filter.Add(code) // before the epoch: a racing lookup must not see "no such code"
+	}
 	c.epoch.Add(1)
 	c.flight.Forget(code)
 	if c.cache != nil {
@@ -85,6 +99,10 @@ func (c *LinkCache) Drop(code string) {
 
 // DropAll empties the cache, e.g. after missing invalidation messages.
 func (c *LinkCache) DropAll() {
+	if c.filter != nil {
+		// Invalidations may have been missed, creates among them.
+		go func() { _ = c.filter.Load(context.Background()) }()
+	}
 	c.epoch.Add(1)
 	if c.cache != nil {
 		c.cache.InvalidateAll()

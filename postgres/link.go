@@ -158,3 +158,22 @@ func scanLink(r pgx.Row) (*shortener.Link, error) {
 	l.CreatedAt, l.UpdatedAt = created.Time.UTC(), updated.Time.UTC()
 	return &l, nil
 }
+
+// ShortCodes calls fn with every short code.
+func (s *LinkStore) ShortCodes(ctx context.Context, fn func(code string) error) error {
+	rows, err := s.db.pool.Query(ctx, `SELECT short_code FROM short_urls`)
+	if err != nil {
+		return storeError("short codes", err, "", "")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return storeError("short codes", err, "", "")
+		}
+		if err := fn(code); err != nil {
+			return err
+		}
+	}
+	return storeError("short codes", rows.Err(), "", "")
+}

@@ -156,3 +156,22 @@ func scanLink(r rowScanner) (*shortener.Link, error) {
 	l.CreatedAt, l.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return &l, nil
 }
+
+// ShortCodes calls fn with every short code.
+func (s *LinkStore) ShortCodes(ctx context.Context, fn func(code string) error) error {
+	rows, err := s.db.read.QueryContext(ctx, `SELECT short_code FROM short_urls`)
+	if err != nil {
+		return fmt.Errorf("sqlite: short codes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return fmt.Errorf("sqlite: short codes: %w", err)
+		}
+		if err := fn(code); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

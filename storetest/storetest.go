@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 	t.Run("Users", func(t *testing.T) { testUsers(t, open) })
 	t.Run("Tokens", func(t *testing.T) { testTokens(t, open) })
 	t.Run("Links", func(t *testing.T) { testLinks(t, open) })
+	t.Run("ShortCodes", func(t *testing.T) { testShortCodes(t, open) })
 	t.Run("Clicks", func(t *testing.T) { testClicks(t, open) })
 	t.Run("ClicksConcurrently", func(t *testing.T) { testConcurrentClicks(t, open) })
 	t.Run("ClickStats", func(t *testing.T) { testClickStats(t, open) })

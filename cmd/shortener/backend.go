@@ -34,9 +34,9 @@ const (
 )
 
 // embeddedBackend keeps everything in process.
-func (a *app) embeddedBackend(cfg *config, st *storage, clock shortener.Clock) backend {
-	l1 := inmem.NewLinkCache(shortener.StoreResolver{Links: st.links}, inmem.LinkCacheOptions{
-		Size: cfg.L1CacheSize, TTL: l1TTL, NegativeTTL: l1NegativeTTL,
+func (a *app) embeddedBackend(ctx context.Context, cfg *config, st *storage, clock shortener.Clock) backend {
+	l1 := inmem.NewLinkCache(storeResolver(st), inmem.LinkCacheOptions{
+		Size: cfg.L1CacheSize, TTL: l1TTL, NegativeTTL: l1NegativeTTL, Filter: a.codeFilter(ctx, st),
 	})
 	return backend{
 		resolver:    l1,
@@ -62,10 +62,12 @@ func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage,
 		a.redisErrors.WithLabelValues(op).Inc()
 		errLog(op, err)
 	}
-	l2 := redis.NewLinkCache(shortener.StoreResolver{Links: st.links}, client, redis.LinkCacheOptions{
+	l2 := redis.NewLinkCache(storeResolver(st), client, redis.LinkCacheOptions{
 		Prefix: prefix, TTL: seconds(cfg.URLCacheTTL), HotThreshold: int64(cfg.HotURLClickThreshold), OnError: onError,
 	})
-	l1 := inmem.NewLinkCache(l2, inmem.LinkCacheOptions{Size: cfg.L1CacheSize, TTL: l1TTL, NegativeTTL: l1NegativeTTL})
+	l1 := inmem.NewLinkCache(l2, inmem.LinkCacheOptions{
+		Size: cfg.L1CacheSize, TTL: l1TTL, NegativeTTL: l1NegativeTTL, Filter: a.codeFilter(ctx, st),
+	})
 	inv := redis.NewInvalidator(client, prefix, l1.Drop, l1.DropAll)
 	inv.SetLogger(a.logger)
 	a.goBackground(bgCtx, "link cache", l2.Run)
@@ -89,6 +91,29 @@ func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage,
 		cacheHealth: pingFunc(func(ctx context.Context) error { return client.Ping(ctx).Err() }),
 		clickSink:   stream,
 	}, nil
+}
+
+// storeResolver is the bottom of the lookup: the store's own Resolve when it
+// has one (a narrower query), else LinkByCode.
+func storeResolver(st *storage) shortener.Resolver {
+	if r, ok := st.links.(shortener.Resolver); ok {
+		return r
+	}
+	return shortener.StoreResolver{Links: st.links}
+}
+
+// codeFilter loads the filter of existing codes before the server serves.
+// Without it (the load failed) every unknown code is looked up, which is
+// slower but correct.
+func (a *app) codeFilter(ctx context.Context, st *storage) *inmem.CodeFilter {
+	f := inmem.NewCodeFilter(st.links.ShortCodes)
+	start := time.Now()
+	if err := f.Load(ctx); err != nil {
+		a.logger.Warn("short code filter not loaded; unknown codes will be looked up", slog.Any("error", err))
+	} else {
+		a.logger.Debug("short code filter loaded", slog.Duration("took", time.Since(start)))
+	}
+	return f
 }
 
 // everyMinute returns a logger of Redis errors that writes at most one

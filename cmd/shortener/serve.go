@@ -158,7 +158,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	if cfg.RedisURL != "" {
 		b, err = a.redisBackend(ctx, bgCtx, cfg, st, clock)
 	} else {
-		b = a.embeddedBackend(cfg, st, clock)
+		b = a.embeddedBackend(ctx, cfg, st, clock)
 	}
 	if err != nil {
 		return nil, err

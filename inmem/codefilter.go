@@ -1,0 +1,100 @@
+package inmem
+
+import (
+	"context"
+	"sync"
+
+	"github.com/bits-and-blooms/bloom/v3"
+)
+
+// CodeFilter knows, approximately, every short code that exists: a Bloom
+// filter loaded from the store and kept current by the invalidations that
+// every create broadcasts. A code it has never seen certainly does not
+// exist, so a flood of random unknown codes is answered in process and
+// never reaches Redis or the database; a false positive (about 1%) only
+// costs an ordinary lookup.
+type CodeFilter struct {
+	load func(ctx context.Context, fn func(code string) error) error
+
+	mu       sync.RWMutex
+	filter   *bloom.BloomFilter // nil until the first load: everything may exist
+	count    uint               // codes added since the last load
+	capacity uint
+	pending  []string // codes added while a load runs
+	loading  bool
+}
+
+// minFilterCapacity keeps small deployments from resizing often.
+const minFilterCapacity = 1 << 20
+
+// falsePositiveRate is the filter's target error rate at capacity.
+const falsePositiveRate = 0.01
+
+// NewCodeFilter returns an empty filter that loads codes with load (a
+// LinkStore's ShortCodes). Until Load succeeds, every code may exist.
+func NewCodeFilter(load func(ctx context.Context, fn func(code string) error) error) *CodeFilter {
+	return &CodeFilter{load: load}
+}
+
+// MayExist reports whether code may be a short code. False is certain.
+func (f *CodeFilter) MayExist(code string) bool {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	return f.filter == nil || f.filter.TestString(code)
+}
+
+// Add records a code that now exists (a create seen on any instance).
+func (f *CodeFilter) Add(code string) {
+	f.mu.Lock()
+	if f.loading {
+		f.pending = append(f.pending, code)
+	}
+	grow := false
+	if f.filter != nil {
+		f.filter.AddString(code)
+		f.count++
+		grow = f.count > f.capacity && !f.loading
+	}
+	f.mu.Unlock()
+	if grow {
+		// Past capacity the error rate climbs: rebuild a bigger filter.
+		go func() { _ = f.Load(context.Background()) }()
+	}
+}
+
+// Load rebuilds the filter from every code in the store. Codes added while
+// it runs are kept. On error the previous filter stays in use.
+func (f *CodeFilter) Load(ctx context.Context) error {
+	f.mu.Lock()
+	if f.loading {
+		f.mu.Unlock()
+		return nil
+	}
+	f.loading, f.pending = true, nil
+	capacity := max(minFilterCapacity, 2*f.count)
+	f.mu.Unlock()
+
+	var codes []string
+	err := f.load(ctx, func(code string) error {
+		codes = append(codes, code)
+		return nil
+	})
+
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.loading = false
+	if err != nil {
+		f.pending = nil
+		return err
+	}
+	capacity = max(capacity, 2*uint(len(codes)))
+	next := bloom.NewWithEstimates(capacity, falsePositiveRate)
+	for _, c := range codes {
+		next.AddString(c)
+	}
+	for _, c := range f.pending {
+		next.AddString(c)
+	}
+	f.filter, f.capacity, f.count, f.pending = next, capacity, uint(len(codes)+len(f.pending)), nil
+	return nil
+}
