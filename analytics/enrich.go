@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/maypok86/otter/v2"
+
 	"github.com/shortener-dev/shortener"
 )
 
@@ -17,9 +19,20 @@ import (
 // junk and must not become a label in the rollups.
 const maxHostLen = 253
 
+// knownAgents bounds the memo of classified user agents; longer agents
+// than maxKnownAgentLen are classified every time (they are rare, and a
+// flood of long unique ones must not fill memory).
+const (
+	knownAgents      = 10000
+	maxKnownAgentLen = 512
+)
+
 // Enricher turns raw clicks into ClickEvents. It is safe for concurrent use.
 type Enricher struct {
-	agents    *agentClassifier
+	agents *agentClassifier
+	// known remembers classified user agents: traffic repeats a small set
+	// of them, and parsing one is the largest cost of a click's enrichment.
+	known     *otter.Cache[string, agent]
 	countries CountryLookup
 	// macs holds HMAC states keyed with the secret: making one costs two
 	// SHA-256 blocks and allocations, which dominate a click's enrichment.
@@ -37,7 +50,8 @@ type visitorMAC struct {
 // unknown (no GEOIP_DB configured).
 func NewEnricher(secret []byte, countries CountryLookup) *Enricher {
 	key := append([]byte(nil), secret...) // the caller may reuse its slice
-	e := &Enricher{agents: newAgentClassifier(), countries: countries}
+	e := &Enricher{agents: newAgentClassifier(), countries: countries,
+		known: otter.Must(&otter.Options[string, agent]{MaximumSize: knownAgents})}
 	e.macs.New = func() any {
 		return &visitorMAC{mac: hmac.New(sha256.New, key), buf: make([]byte, 0, 256)}
 	}
@@ -46,7 +60,13 @@ func NewEnricher(secret []byte, countries CountryLookup) *Enricher {
 
 // Enrich classifies the click. The event keeps no raw IP or user agent.
 func (e *Enricher) Enrich(c shortener.Click) shortener.ClickEvent {
-	a := e.agents.classify(c.UserAgent)
+	a, ok := e.known.GetIfPresent(c.UserAgent)
+	if !ok {
+		a = e.agents.classify(c.UserAgent)
+		if len(c.UserAgent) <= maxKnownAgentLen {
+			e.known.Set(c.UserAgent, a)
+		}
+	}
 	ip := parseIP(c.IP)
 	return shortener.ClickEvent{
 		ID:          c.ID,
