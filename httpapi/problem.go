@@ -142,6 +142,9 @@ func humaError(status int, msg string, errs ...error) huma.StatusError {
 		case map[string]any, []any:
 			pd.Value = nil // a whole object could carry a password
 		}
+		if pd.Location == "body" {
+			pd.Value = nil // the raw body, likewise
+		}
 		if secretLocations[pd.Location] || status != http.StatusUnprocessableEntity {
 			pd.Value = nil // never echo passwords, tokens or raw bodies
 		}

@@ -16,6 +16,10 @@ type Timestamp struct{ time.Time }
 
 var timestampLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999"}
 
+// timestampPattern lets schema validation refuse a malformed time with the
+// field's location before the body is decoded.
+const timestampPattern = `^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})?$`
+
 // UnmarshalJSON reads an RFC 3339 timestamp string.
 func (t *Timestamp) UnmarshalJSON(b []byte) error {
 	var s string
@@ -33,7 +37,9 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 
 // Schema documents Timestamp as a date-time string.
 func (Timestamp) Schema(huma.Registry) *huma.Schema {
-	return &huma.Schema{Type: "string", Nullable: true, Description: "RFC 3339 timestamp, e.g. 2026-12-31T23:59:59Z (no offset means UTC).", Examples: []any{"2026-12-31T23:59:59Z"}}
+	return &huma.Schema{Type: "string", Nullable: true, Pattern: timestampPattern,
+		PatternDescription: "an RFC 3339 timestamp such as 2026-12-31T23:59:59Z",
+		Description:        "RFC 3339 timestamp, e.g. 2026-12-31T23:59:59Z (no offset means UTC).", Examples: []any{"2026-12-31T23:59:59Z"}}
 }
 
 // Nullable is a PATCH field that tells "absent" (Set false), "null"
