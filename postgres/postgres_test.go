@@ -3,7 +3,6 @@ package postgres_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"log/slog"
 	"strings"
 	"sync"
@@ -13,7 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/shortener-dev/shortener"
-	"github.com/shortener-dev/shortener/internal/migrate"
+	"github.com/shortener-dev/shortener/internal/testdb"
 	"github.com/shortener-dev/shortener/internal/testenv"
 	"github.com/shortener-dev/shortener/postgres"
 	"github.com/shortener-dev/shortener/storetest"
@@ -40,54 +39,23 @@ func openMigrated(t testing.TB) *postgres.DB {
 }
 
 func TestStores(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) storetest.Stores {
-		db := openMigrated(t)
-		return storetest.Stores{
-			Users:  postgres.NewUserStore(db),
-			Tokens: postgres.NewTokenStore(db),
-			Links:  postgres.NewLinkStore(db),
-			Clicks: postgres.NewClickStore(db),
-		}
-	})
+	storetest.Run(t, func(t *testing.T) storetest.Stores { return testdb.Postgres(t) })
 }
 
 func TestMigrations(t *testing.T) {
-	ctx := context.Background()
-
-	t.Run("PendingThenCurrent", func(t *testing.T) {
-		db := openDB(t)
-		err := db.CheckSchema(ctx)
-		if !errors.Is(err, migrate.ErrSchemaPending) ||
-			!strings.Contains(err.Error(), `database schema is at version 0, this binary needs 1: run "shortener migrate"`) {
-			t.Fatalf("CheckSchema on an empty schema = %v, want pending", err)
-		}
-		st, err := db.MigrationStatus(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(st) == 0 || st[0].Applied || st[0].Name != "00001_init.sql" || st[0].Version != 1 {
-			t.Fatalf("status before migrating = %+v", st)
-		}
-		if err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.Migrate(ctx); err != nil {
-			t.Fatalf("second Migrate: %v", err)
-		}
-		if err := db.CheckSchema(ctx); err != nil {
-			t.Fatalf("CheckSchema after Migrate: %v", err)
-		}
-		st, err = db.MigrationStatus(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range st {
-			if !s.Applied || s.AppliedAt.IsZero() {
-				t.Errorf("after Migrate: %+v, want applied with a time", s)
-			}
-		}
+	storetest.RunMigrations(t, storetest.MigrationHooks{
+		Open: func(t *testing.T) storetest.Database { return openDB(t) },
+		SetVersion: func(t *testing.T, db storetest.Database, v int) {
+			postgres.ExecForTest(t, db.(*postgres.DB), `INSERT INTO goose_db_version (version_id, is_applied) VALUES ($1, true)`, v)
+		},
+		HasUsersTable: func(t *testing.T, db storetest.Database) bool {
+			return postgres.CountForTest(t, db.(*postgres.DB), `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'users'`) > 0
+		},
 	})
+}
 
+func TestConcurrentMigrations(t *testing.T) {
+	ctx := context.Background()
 	t.Run("ConcurrentInstances", func(t *testing.T) {
 		// Instances starting together against one empty schema: the
 		// advisory lock lets one migrate and the others find it done.
@@ -111,30 +79,6 @@ func TestMigrations(t *testing.T) {
 		}
 	})
 
-	t.Run("SchemaTooNew", func(t *testing.T) {
-		db := openMigrated(t)
-		postgres.ExecForTest(t, db, `INSERT INTO goose_db_version (version_id, is_applied) VALUES (7, true)`)
-		want := "database schema version 7 is newer than this binary supports (version 1); upgrade shortener"
-		for name, err := range map[string]error{"Migrate": db.Migrate(ctx), "CheckSchema": db.CheckSchema(ctx)} {
-			if !errors.Is(err, migrate.ErrSchemaTooNew) || !strings.Contains(err.Error(), want) {
-				t.Errorf("%s = %v, want %q", name, err, want)
-			}
-		}
-	})
-
-	t.Run("TooNewAppliesNothing", func(t *testing.T) {
-		db := openDB(t)
-		if err := db.CheckSchema(ctx); err == nil { // creates the version table
-			t.Fatal("CheckSchema on an empty schema succeeded")
-		}
-		postgres.ExecForTest(t, db, `INSERT INTO goose_db_version (version_id, is_applied) VALUES (9, true)`)
-		if err := db.Migrate(ctx); !errors.Is(err, migrate.ErrSchemaTooNew) {
-			t.Fatalf("Migrate = %v, want ErrSchemaTooNew", err)
-		}
-		if n := postgres.CountForTest(t, db, `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'users'`); n != 0 {
-			t.Errorf("Migrate created tables despite refusing")
-		}
-	})
 }
 
 func TestLogSQL(t *testing.T) {

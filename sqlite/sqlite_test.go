@@ -2,12 +2,10 @@ package sqlite_test
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/shortener-dev/shortener/internal/migrate"
+	"github.com/shortener-dev/shortener/internal/testdb"
 	"github.com/shortener-dev/shortener/sqlite"
 	"github.com/shortener-dev/shortener/storetest"
 )
@@ -38,80 +36,18 @@ func openMigrated(t testing.TB) *sqlite.DB {
 }
 
 func TestStores(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) storetest.Stores {
-		db := openMigrated(t)
-		return storetest.Stores{
-			Users:  sqlite.NewUserStore(db),
-			Tokens: sqlite.NewTokenStore(db),
-			Links:  sqlite.NewLinkStore(db),
-			Clicks: sqlite.NewClickStore(db),
-		}
-	})
+	storetest.Run(t, func(t *testing.T) storetest.Stores { return testdb.SQLite(t) })
 }
 
 func TestMigrations(t *testing.T) {
-	ctx := context.Background()
-
-	t.Run("PendingThenCurrent", func(t *testing.T) {
-		db := openDB(t)
-		err := db.CheckSchema(ctx)
-		if !errors.Is(err, migrate.ErrSchemaPending) ||
-			!strings.Contains(err.Error(), `database schema is at version 0, this binary needs 1: run "shortener migrate"`) {
-			t.Fatalf("CheckSchema on an empty database = %v, want pending", err)
-		}
-		st, err := db.MigrationStatus(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(st) == 0 || st[0].Applied || st[0].Name != "00001_init.sql" || st[0].Version != 1 {
-			t.Fatalf("status before migrating = %+v", st)
-		}
-
-		if err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.Migrate(ctx); err != nil {
-			t.Fatalf("second Migrate: %v", err)
-		}
-		if err := db.CheckSchema(ctx); err != nil {
-			t.Fatalf("CheckSchema after Migrate: %v", err)
-		}
-		st, err = db.MigrationStatus(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range st {
-			if !s.Applied || s.AppliedAt.IsZero() {
-				t.Errorf("after Migrate: %+v, want applied with a time", s)
-			}
-		}
-	})
-
-	t.Run("SchemaTooNew", func(t *testing.T) {
-		db := openMigrated(t)
-		sqlite.ExecForTest(t, db, `INSERT INTO goose_db_version (version_id, is_applied) VALUES (7, 1)`)
-		want := "database schema version 7 is newer than this binary supports (version 1); upgrade shortener"
-		for name, err := range map[string]error{"Migrate": db.Migrate(ctx), "CheckSchema": db.CheckSchema(ctx)} {
-			if !errors.Is(err, migrate.ErrSchemaTooNew) || !strings.Contains(err.Error(), want) {
-				t.Errorf("%s = %v, want %q", name, err, want)
-			}
-		}
-	})
-
-	t.Run("TooNewAppliesNothing", func(t *testing.T) {
-		db := openDB(t)
-		// A version row from the future on an otherwise empty database:
-		// Migrate must not create the tables.
-		if err := db.CheckSchema(ctx); err == nil {
-			t.Fatal("CheckSchema on an empty database succeeded")
-		}
-		sqlite.ExecForTest(t, db, `INSERT INTO goose_db_version (version_id, is_applied) VALUES (9, 1)`)
-		if err := db.Migrate(ctx); !errors.Is(err, migrate.ErrSchemaTooNew) {
-			t.Fatalf("Migrate = %v, want ErrSchemaTooNew", err)
-		}
-		if n := sqlite.CountForTest(t, db, `SELECT count(*) FROM sqlite_master WHERE name = 'users'`); n != 0 {
-			t.Errorf("Migrate created tables despite refusing")
-		}
+	storetest.RunMigrations(t, storetest.MigrationHooks{
+		Open: func(t *testing.T) storetest.Database { return openDB(t) },
+		SetVersion: func(t *testing.T, db storetest.Database, v int) {
+			sqlite.ExecForTest(t, db.(*sqlite.DB), `INSERT INTO goose_db_version (version_id, is_applied) VALUES (?, 1)`, v)
+		},
+		HasUsersTable: func(t *testing.T, db storetest.Database) bool {
+			return sqlite.CountForTest(t, db.(*sqlite.DB), `SELECT count(*) FROM sqlite_master WHERE name = 'users'`) > 0
+		},
 	})
 }
 
