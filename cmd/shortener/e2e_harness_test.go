@@ -6,7 +6,6 @@ package main
 // black box: nothing below reaches into its packages.
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -31,24 +30,8 @@ const e2eBaseURL = "http://localhost:8000"
 // e2eSecret is a 40-character SECRET_KEY.
 const e2eSecret = "e2e-secret-key-0123456789abcdefghijklmno"
 
-// syncBuffer is an io.Writer that the server writes from its goroutines
-// while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// syncBuffer collects what the server writes while the test reads it.
+type syncBuffer = testenv.Buffer
 
 // testServer is one running instance of the program.
 type testServer struct {
