@@ -37,6 +37,20 @@ func newService(s storetest.Stores, clock *fakeClock) *auth.Service {
 	})
 }
 
+// registerAndLogin registers ada@example.com and logs her in.
+func registerAndLogin(t *testing.T, svc *auth.Service) *auth.TokenPair {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := svc.Register(ctx, "ada@example.com", "Correct7Horse", ""); err != nil {
+		t.Fatal(err)
+	}
+	pair, err := svc.Login(ctx, "ada@example.com", "Correct7Horse", client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pair
+}
+
 func wantCode(t *testing.T, err error, code string) {
 	t.Helper()
 	if got := shortener.ErrorCode(err); got != code {
@@ -164,13 +178,7 @@ func TestAccessTokens(t *testing.T) {
 		ctx := context.Background()
 		clock := newFakeClock()
 		svc := newService(s, clock)
-		if _, err := svc.Register(ctx, "ada@example.com", "Correct7Horse", ""); err != nil {
-			t.Fatal(err)
-		}
-		pair, err := svc.Login(ctx, "ada@example.com", "Correct7Horse", client)
-		if err != nil {
-			t.Fatal(err)
-		}
+		pair := registerAndLogin(t, svc)
 		parts := strings.Split(pair.AccessToken, ".")
 		sig := []byte(parts[2])
 		sig[3] ^= 1
@@ -191,7 +199,7 @@ func TestAccessTokens(t *testing.T) {
 			})
 		}
 		clock.Advance(31 * time.Minute)
-		_, err = svc.Authenticate(ctx, pair.AccessToken)
+		_, err := svc.Authenticate(ctx, pair.AccessToken)
 		wantCode(t, err, shortener.EUNAUTHORIZED)
 	})
 }
@@ -201,13 +209,7 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 		ctx := context.Background()
 		clock := newFakeClock()
 		svc := newService(s, clock)
-		if _, err := svc.Register(ctx, "ada@example.com", "Correct7Horse", ""); err != nil {
-			t.Fatal(err)
-		}
-		first, err := svc.Login(ctx, "ada@example.com", "Correct7Horse", client)
-		if err != nil {
-			t.Fatal(err)
-		}
+		first := registerAndLogin(t, svc)
 		other, err := svc.Login(ctx, "ada@example.com", "Correct7Horse", client)
 		if err != nil {
 			t.Fatal(err)
@@ -238,15 +240,9 @@ func TestRefreshExpires(t *testing.T) {
 	ctx := context.Background()
 	clock := newFakeClock()
 	svc := newService(s, clock)
-	if _, err := svc.Register(ctx, "ada@example.com", "Correct7Horse", ""); err != nil {
-		t.Fatal(err)
-	}
-	pair, err := svc.Login(ctx, "ada@example.com", "Correct7Horse", client)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pair := registerAndLogin(t, svc)
 	clock.Advance(30*24*time.Hour + time.Second)
-	_, err = svc.Refresh(ctx, pair.RefreshToken, client)
+	_, err := svc.Refresh(ctx, pair.RefreshToken, client)
 	wantCode(t, err, shortener.EUNAUTHORIZED)
 }
 
@@ -254,13 +250,7 @@ func TestConcurrentRefreshOneWins(t *testing.T) {
 	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
 		ctx := context.Background()
 		svc := newService(s, newFakeClock())
-		if _, err := svc.Register(ctx, "ada@example.com", "Correct7Horse", ""); err != nil {
-			t.Fatal(err)
-		}
-		pair, err := svc.Login(ctx, "ada@example.com", "Correct7Horse", client)
-		if err != nil {
-			t.Fatal(err)
-		}
+		pair := registerAndLogin(t, svc)
 		var wg sync.WaitGroup
 		var ok atomic.Int32
 		for range 10 {
@@ -287,10 +277,7 @@ func TestLogoutRevokesTheLogin(t *testing.T) {
 	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
 		ctx := context.Background()
 		svc := newService(s, newFakeClock())
-		if _, err := svc.Register(ctx, "ada@example.com", "Correct7Horse", ""); err != nil {
-			t.Fatal(err)
-		}
-		pair, _ := svc.Login(ctx, "ada@example.com", "Correct7Horse", client)
+		pair := registerAndLogin(t, svc)
 		next, err := svc.Refresh(ctx, pair.RefreshToken, client)
 		if err != nil {
 			t.Fatal(err)
