@@ -1,0 +1,146 @@
+package links_test
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/testdb"
+	"github.com/shortener-dev/shortener/links"
+	"github.com/shortener-dev/shortener/storetest"
+)
+
+// recordingInvalidator remembers which codes were invalidated.
+type recordingInvalidator struct {
+	mu    sync.Mutex
+	codes []string
+}
+
+func (r *recordingInvalidator) Invalidate(_ context.Context, code string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.codes = append(r.codes, code)
+	return nil
+}
+
+func newService(s storetest.Stores, inv shortener.Invalidator) *links.Service {
+	return links.NewService(links.Config{
+		Links: s.Links, Invalidator: inv, BaseURL: "https://sho.rt/", OwnHosts: []string{"sho.rt"}, CodeLength: 7,
+	})
+}
+
+func user(t *testing.T, s storetest.Stores, role string) *shortener.User {
+	t.Helper()
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	u := &shortener.User{ID: shortener.NewID(), Email: shortener.NewID() + "@example.com", PasswordHash: "x",
+		Role: role, IsActive: true, CreatedAt: now, UpdatedAt: now}
+	if err := s.Users.CreateUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestCreate(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
+		ctx := context.Background()
+		inv := &recordingInvalidator{}
+		svc := newService(s, inv)
+		owner := user(t, s, shortener.RoleUser)
+
+		l, err := svc.Create(ctx, owner, links.CreateInput{OriginalURL: "https://example.com/a"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(l.ShortCode) != 7 || !l.IsPublic || !l.IsActive || *l.OwnerID != owner.ID {
+			t.Fatalf("link = %+v", l)
+		}
+		if svc.ShortURL(l.ShortCode) != "https://sho.rt/"+l.ShortCode {
+			t.Fatalf("short URL %q", svc.ShortURL(l.ShortCode))
+		}
+		if !slices.Contains(inv.codes, l.ShortCode) {
+			t.Fatal("a new code was not invalidated (negative cache entries would survive)")
+		}
+
+		if _, err := svc.Create(ctx, nil, links.CreateInput{OriginalURL: "https://example.com/b", CustomAlias: ptr("MyLink")}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = svc.Create(ctx, nil, links.CreateInput{OriginalURL: "https://example.com/c", CustomAlias: ptr("MyLink")})
+		if shortener.ErrorCode(err) != shortener.ECONFLICT {
+			t.Fatalf("taken alias: %v, want ECONFLICT", err)
+		}
+		if _, err := svc.Create(ctx, nil, links.CreateInput{OriginalURL: "https://example.com/c", CustomAlias: ptr("mylink")}); err != nil {
+			t.Fatalf("alias differing in case: %v", err)
+		}
+
+		for name, in := range map[string]links.CreateInput{
+			"own host":     {OriginalURL: "http://SHO.RT:8080/x"},
+			"private":      {OriginalURL: "http://10.0.0.1/"},
+			"reserved":     {OriginalURL: "https://example.com", CustomAlias: ptr("Docs")},
+			"past expiry":  {OriginalURL: "https://example.com", ExpiresAt: ptr(time.Now().Add(-time.Minute))},
+			"long title":   {OriginalURL: "https://example.com", Title: ptr(string(make([]byte, 256)))},
+			"empty alias":  {OriginalURL: "https://example.com", CustomAlias: ptr("")},
+			"not http(s)":  {OriginalURL: "ftp://example.com/"},
+			"credentials":  {OriginalURL: "https://u:p@example.com/"},
+			"decimal host": {OriginalURL: "http://2130706433/"},
+		} {
+			if _, err := svc.Create(ctx, owner, in); shortener.ErrorCode(err) != shortener.EINVALID {
+				t.Errorf("%s: %v, want EINVALID", name, err)
+			}
+		}
+	})
+}
+
+func TestOwnership(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
+		ctx := context.Background()
+		inv := &recordingInvalidator{}
+		svc := newService(s, inv)
+		owner, other, admin := user(t, s, shortener.RoleUser), user(t, s, shortener.RoleUser), user(t, s, shortener.RoleAdmin)
+
+		private, err := svc.Create(ctx, owner, links.CreateInput{OriginalURL: "https://example.com/p", IsPublic: ptr(false)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		anon, err := svc.Create(ctx, nil, links.CreateInput{OriginalURL: "https://example.com/anon"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, caller := range map[string]*shortener.User{"other": other, "anonymous": nil} {
+			if _, err := svc.Get(ctx, caller, private.ID); shortener.ErrorCode(err) != shortener.ENOTFOUND {
+				t.Errorf("%s reads a private link: %v, want ENOTFOUND", name, err)
+			}
+		}
+		if _, err := svc.Get(ctx, admin, private.ID); err != nil {
+			t.Errorf("admin reads a private link: %v", err)
+		}
+		if _, err := svc.Get(ctx, nil, "not-a-uuid"); shortener.ErrorCode(err) != shortener.ENOTFOUND {
+			t.Errorf("malformed id: %v, want ENOTFOUND", err)
+		}
+		// Nobody but an admin changes an anonymous link; nobody but the
+		// owner or an admin changes an owned one.
+		for _, id := range []string{private.ID, anon.ID} {
+			if _, err := svc.Update(ctx, other, id, links.UpdateInput{IsActive: ptr(false)}); shortener.ErrorCode(err) != shortener.ENOTFOUND {
+				t.Errorf("other updates %s: %v, want ENOTFOUND", id, err)
+			}
+			if err := svc.Delete(ctx, other, id); shortener.ErrorCode(err) != shortener.ENOTFOUND {
+				t.Errorf("other deletes %s: %v, want ENOTFOUND", id, err)
+			}
+		}
+		inv.codes = nil
+		l, err := svc.Update(ctx, owner, private.ID, links.UpdateInput{OriginalURL: ptr("https://example.com/new"), ClearExpiry: true})
+		if err != nil || l.OriginalURL != "https://example.com/new" {
+			t.Fatalf("owner update: %+v, %v", l, err)
+		}
+		if err := svc.Delete(ctx, admin, anon.ID); err != nil {
+			t.Fatalf("admin deletes an anonymous link: %v", err)
+		}
+		if !slices.Equal(inv.codes, []string{private.ShortCode, anon.ShortCode}) {
+			t.Fatalf("invalidated %v, want the updated and the deleted code", inv.codes)
+		}
+	})
+}
