@@ -3,34 +3,17 @@ package inmem
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/cachetest"
+	"github.com/shortener-dev/shortener/internal/testenv"
 )
 
-// blobClock is a fake clock that only moves when told to.
-type blobClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newBlobClock() *blobClock {
-	return &blobClock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-}
-
-func (c *blobClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *blobClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+// newBlobClock returns a fake clock that only moves when told to.
+func newBlobClock() *testenv.Clock {
+	return testenv.NewClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 }
 
 func TestBlobCacheConformance(t *testing.T) {

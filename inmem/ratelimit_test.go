@@ -3,34 +3,17 @@ package inmem
 import (
 	"context"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/testenv"
 	"github.com/shortener-dev/shortener/ratelimittest"
 )
 
-// rateLimitClock is a fake clock that only moves when told to.
-type rateLimitClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newRateLimitClock() *rateLimitClock {
-	return &rateLimitClock{now: time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)}
-}
-
-func (c *rateLimitClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *rateLimitClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+// newRateLimitClock returns a fake clock that only moves when told to.
+func newRateLimitClock() *testenv.Clock {
+	return testenv.NewClock(time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC))
 }
 
 func TestRateLimiterConformance(t *testing.T) {
