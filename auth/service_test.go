@@ -14,23 +14,18 @@ import (
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/auth"
 	"github.com/shortener-dev/shortener/internal/testdb"
+	"github.com/shortener-dev/shortener/internal/testenv"
 	"github.com/shortener-dev/shortener/storetest"
 )
 
-// fakeClock is a settable clock.
-type fakeClock struct{ now atomic.Int64 }
-
-func newFakeClock() *fakeClock {
-	c := &fakeClock{}
-	c.now.Store(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC).UnixMicro())
-	return c
+// newFakeClock returns a clock that only moves when told to.
+func newFakeClock() *testenv.Clock {
+	return testenv.NewClock(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC))
 }
-func (c *fakeClock) Now() time.Time          { return time.UnixMicro(c.now.Load()).UTC() }
-func (c *fakeClock) Advance(d time.Duration) { c.now.Add(d.Microseconds()) }
 
 var secret = []byte("test-secret-key-of-at-least-32-bytes!!")
 
-func newService(s storetest.Stores, clock *fakeClock) *auth.Service {
+func newService(s storetest.Stores, clock *testenv.Clock) *auth.Service {
 	return auth.NewService(auth.Config{
 		Users: s.Users, Tokens: s.Tokens, Secret: secret, BcryptCost: 4, Clock: clock.Now,
 		AccessTTL: 30 * time.Minute, RefreshTTL: 30 * 24 * time.Hour,
