@@ -21,12 +21,30 @@ func benchLink(b *testing.B, db *sqlite.DB, code string) string {
 	return l.ID
 }
 
-// BenchmarkWriteClicks writes batches of 500 clicks as they arrive live:
-// a few milliseconds apart, on 100 links.
+// BenchmarkWriteClicks writes batches of clicks as they arrive live, a
+// few milliseconds apart: "spread" over 100 links, 40 referrers and 20,000
+// visitors; "hot" all for one link from one visitor, as in scenario 1 of
+// bench/run.sh. The number is the batch size (ANALYTICS_BATCH_SIZE).
 func BenchmarkWriteClicks(b *testing.B) {
-	const batchSize = 500
+	for _, bc := range []struct {
+		name      string
+		links     int
+		visitors  int
+		batchSize int
+	}{
+		{"spread-100", 100, 20000, 100},
+		{"spread-500", 100, 20000, 500},
+		{"hot-100", 1, 1, 100},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			benchmarkWriteClicks(b, bc.links, bc.visitors, bc.batchSize)
+		})
+	}
+}
+
+func benchmarkWriteClicks(b *testing.B, nLinks, visitors, batchSize int) {
 	db := openMigrated(b)
-	links := make([]string, 100)
+	links := make([]string, nLinks)
 	for i := range links {
 		links[i] = benchLink(b, db, fmt.Sprintf("bench%d", i))
 	}
@@ -41,11 +59,12 @@ func BenchmarkWriteClicks(b *testing.B) {
 				Referrer: fmt.Sprintf("ref%d.example.com", rng.IntN(40)), Browser: fmt.Sprintf("b%d", rng.IntN(6)),
 				OS: fmt.Sprintf("os%d", rng.IntN(6)), Device: fmt.Sprintf("d%d", rng.IntN(4)),
 				Country: fmt.Sprintf("C%d", rng.IntN(30)), IsBot: rng.IntN(10) == 0,
-				VisitorHash: fmt.Sprintf("visitor%d", rng.IntN(20000)),
+				VisitorHash: fmt.Sprintf("visitor%d", rng.IntN(visitors)),
 			})
 		}
 	}
 	store := sqlite.NewClickStore(db)
+	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
 		if err := store.WriteClicks(context.Background(), batches[i]); err != nil {

@@ -20,11 +20,19 @@ var _ shortener.ClickStore = (*ClickStore)(nil)
 func NewClickStore(db *DB) *ClickStore { return &ClickStore{db: db} }
 
 var (
+	// insertClicks adds new clicks. A click seen before (a replayed batch)
+	// fails the statement, which then runs as insertClicksOnce: the same
+	// rows, skipping known IDs and returning the new ones. Replays are rare,
+	// and the plain form saves reading back every row of every batch.
 	insertClicks = multiRow{
 		head: `INSERT INTO click_events
 			(id, link_id, occurred_at, referrer, browser, os, device, country, is_bot, visitor_hash)`,
-		tail:  `ON CONFLICT (id) DO NOTHING RETURNING id`,
 		width: 10,
+	}
+	insertClicksOnce = multiRow{
+		head:  insertClicks.head,
+		tail:  `ON CONFLICT (id) DO NOTHING RETURNING id`,
+		width: insertClicks.width,
 	}
 	addClickCounts = multiRow{
 		head:  `WITH d(id, n) AS (`,
@@ -44,6 +52,13 @@ var (
 			unique_visitors = unique_visitors + excluded.unique_visitors`,
 		width: 5,
 	}
+	// findLinks looks links up by ID: VALUES lists as any multiRow, so that
+	// it is prepared once per size like the writes.
+	findLinks = multiRow{
+		head:  `SELECT id FROM short_urls WHERE id IN (`,
+		tail:  `)`,
+		width: 1,
+	}
 	upsertDims = multiRow{
 		head:  `INSERT INTO link_daily_dimensions (link_id, day, dimension, value, clicks)`,
 		tail:  `ON CONFLICT (link_id, day, dimension, value) DO UPDATE SET clicks = clicks + excluded.clicks`,
@@ -60,10 +75,11 @@ func (s *ClickStore) WriteClicks(ctx context.Context, clicks []shortener.ClickEv
 	if len(clicks) == 0 {
 		return ctx.Err()
 	}
-	tx, err := s.db.write.BeginTx(ctx, nil)
+	sqlTx, err := s.db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: write clicks: begin: %w", err)
 	}
+	tx := &writeTx{Tx: sqlTx, cache: s.db.stmts}
 	defer func() {
 		if err != nil {
 			_ = tx.Rollback()
@@ -75,38 +91,61 @@ func (s *ClickStore) WriteClicks(ctx context.Context, clicks []shortener.ClickEv
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: write clicks: commit: %w", err)
 	}
+	tx.prepareMissed(ctx)
 	return nil
 }
 
-func writeClicks(ctx context.Context, tx *sql.Tx, clicks []shortener.ClickEvent) error {
+func writeClicks(ctx context.Context, tx *writeTx, clicks []shortener.ClickEvent) error {
 	// Inside the write transaction no link can disappear, so filtering here
 	// keeps the foreign key from failing the whole batch.
 	live, err := existingLinks(ctx, tx, clicks)
 	if err != nil {
 		return err
 	}
+	// clicks is uniqueClicks' own copy: filtering it in place is safe.
+	fresh := clicks[:0]
 	args := make([]any, 0, len(clicks)*insertClicks.width)
 	for _, c := range clicks {
 		if live[c.LinkID] {
+			fresh = append(fresh, c)
 			args = append(args, c.ID, c.LinkID, micros(c.OccurredAt), c.Referrer, c.Browser, c.OS,
 				c.Device, c.Country, c.IsBot, c.VisitorHash)
 		}
 	}
+	for _, part := range insertClicks.chunks(len(fresh)) {
+		lo, hi := part[0]*insertClicks.width, part[1]*insertClicks.width
+		err := insertClicks.exec(ctx, tx, args[lo:hi])
+		if isUniqueViolation(err) {
+			// SQLite undid the failed statement alone; the transaction goes on.
+			err = dropKnownClicks(ctx, tx, fresh[part[0]:part[1]], args[lo:hi])
+		}
+		if err != nil {
+			return fmt.Errorf("insert events: %w", err)
+		}
+	}
+	fresh = slices.DeleteFunc(fresh, func(c shortener.ClickEvent) bool { return c.ID == "" })
+	return addRollup(ctx, tx, fresh)
+}
+
+// dropKnownClicks inserts the clicks of args that are new and blanks the
+// ID of the others in clicks, which args holds the rows of.
+func dropKnownClicks(ctx context.Context, tx *writeTx, clicks []shortener.ClickEvent, args []any) error {
 	inserted := map[string]bool{}
-	err = insertClicks.query(ctx, tx, args, func(r *sql.Rows) error {
+	err := insertClicksOnce.query(ctx, tx, args, func(r *sql.Rows) error {
 		var id string
 		err := r.Scan(&id)
 		inserted[id] = true
 		return err
 	})
-	if err != nil {
-		return fmt.Errorf("insert events: %w", err)
+	for i := range clicks {
+		if !inserted[clicks[i].ID] {
+			clicks[i].ID = ""
+		}
 	}
-	fresh := slices.DeleteFunc(clicks, func(c shortener.ClickEvent) bool { return !inserted[c.ID] })
-	return addRollup(ctx, tx, fresh)
+	return err
 }
 
-func addRollup(ctx context.Context, tx *sql.Tx, fresh []shortener.ClickEvent) error {
+func addRollup(ctx context.Context, tx *writeTx, fresh []shortener.ClickEvent) error {
 	r := shortener.NewClickRollup(fresh)
 	var args []any
 	for _, link := range r.SortedLinks() {
@@ -172,7 +211,7 @@ func visitorsOf(clicks []shortener.ClickEvent) []visitorKey {
 }
 
 // existingLinks returns which of the clicks' links exist.
-func existingLinks(ctx context.Context, tx *sql.Tx, clicks []shortener.ClickEvent) (map[string]bool, error) {
+func existingLinks(ctx context.Context, tx *writeTx, clicks []shortener.ClickEvent) (map[string]bool, error) {
 	var ids []any
 	seen := map[string]bool{}
 	for _, c := range clicks {
@@ -182,26 +221,14 @@ func existingLinks(ctx context.Context, tx *sql.Tx, clicks []shortener.ClickEven
 		}
 	}
 	live := map[string]bool{}
-	for lo := 0; lo < len(ids); lo += maxParams {
-		part := ids[lo:min(len(ids), lo+maxParams)]
-		rows, err := tx.QueryContext(ctx,
-			`SELECT id FROM short_urls WHERE id IN (`+placeholders(len(part))+`)`, part...)
-		if err != nil {
-			return nil, fmt.Errorf("find links: %w", err)
-		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				_ = rows.Close()
-				return nil, fmt.Errorf("find links: %w", err)
-			}
-			live[id] = true
-		}
-		if err := rows.Err(); err != nil {
-			_ = rows.Close()
-			return nil, fmt.Errorf("find links: %w", err)
-		}
-		_ = rows.Close()
+	err := findLinks.query(ctx, tx, ids, func(r *sql.Rows) error {
+		var id string
+		err := r.Scan(&id)
+		live[id] = true
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find links: %w", err)
 	}
 	return live, nil
 }

@@ -38,6 +38,7 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	path  string
+	stmts *stmtCache // the writer's prepared statements
 }
 
 // Open opens the SQLite file at path, creating it and its directory if
@@ -90,7 +91,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		_ = write.Close()
 		return nil, fmt.Errorf("sqlite: open reader %s: %w", path, err)
 	}
-	return &DB{write: write, read: read, path: path}, nil
+	return &DB{write: write, read: read, path: path, stmts: &stmtCache{db: write}}, nil
 }
 
 func cloneValues(v url.Values) url.Values {
@@ -103,7 +104,7 @@ func cloneValues(v url.Values) url.Values {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
-	return errors.Join(db.read.Close(), db.write.Close())
+	return errors.Join(db.stmts.close(), db.read.Close(), db.write.Close())
 }
 
 // Ping checks that the database answers a query.
