@@ -36,11 +36,15 @@ type ClickSink interface {
 // ShipperOptions tunes a Shipper. The zero value gives the defaults.
 type ShipperOptions struct {
 	// BatchSize is the most clicks per write to the sink
-	// (ANALYTICS_BATCH_SIZE). Default 100. Batches are never held back to
-	// fill up: a write takes whatever accumulated during the previous one,
-	// so clicks land within milliseconds at low traffic and batches reach
-	// BatchSize under load or while a backlog drains.
+	// (ANALYTICS_BATCH_SIZE). Default 100.
 	BatchSize int
+	// Linger is how long Run waits after writing a batch smaller than
+	// BatchSize before it reads the next one. A write costs about as much
+	// for one click as for a hundred, so under steady traffic the pause
+	// lets batches fill instead of each write taking the few clicks that
+	// came in meanwhile; clicks still land within Linger at low traffic.
+	// A backlog is written back to back. Default 50 ms, at most RetryMax.
+	Linger time.Duration
 	// RetryMin is the wait after a first failure; it doubles up to
 	// RetryMax (ANALYTICS_FLUSH_INTERVAL). Defaults 100 ms and 5 s.
 	RetryMin, RetryMax time.Duration
@@ -76,6 +80,10 @@ func NewShipper(src ClickSource, enrich func(shortener.Click) shortener.ClickEve
 		opts.RetryMax = 5 * time.Second
 	}
 	opts.RetryMax = max(opts.RetryMax, opts.RetryMin)
+	if opts.Linger <= 0 {
+		opts.Linger = 50 * time.Millisecond
+	}
+	opts.Linger = min(opts.Linger, opts.RetryMax)
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -108,7 +116,12 @@ func (s *Shipper) Run(ctx context.Context) {
 			continue
 		}
 		delay = s.opts.RetryMin
-		_ = s.ship(ctx, batch, token) // fails only when ctx is done
+		if s.ship(ctx, batch, token) != nil { // fails only when ctx is done
+			return
+		}
+		if len(batch) < s.opts.BatchSize && !sleep(ctx, s.opts.Linger) {
+			return
+		}
 	}
 }
 

@@ -184,6 +184,36 @@ func TestShipperShipsWithoutWaitingForAFullBatch(t *testing.T) {
 	waitFor(t, "the single click", func() bool { return sink.delivered()[c.ID] == 1 })
 }
 
+// TestShipperLingersForFullerBatches sends a steady trickle: a click every
+// millisecond. Without the pause after a short batch every write would
+// carry one or two clicks; with a 40 ms pause they carry tens.
+func TestShipperLingersForFullerBatches(t *testing.T) {
+	src := spool.NewMemory(10000, spool.Options{})
+	sink := &recordingSink{}
+	sh := analytics.NewShipper(src, plainEnrich, sink, analytics.ShipperOptions{
+		BatchSize: 100, Linger: 40 * time.Millisecond, Logger: quietLogger(),
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go sh.Run(ctx)
+
+	const n = 300
+	for i := range n {
+		src.RecordClick(click(i, time.Now()))
+		time.Sleep(time.Millisecond)
+	}
+	waitFor(t, "every click", func() bool { return len(sink.delivered()) == n })
+	sink.mu.Lock()
+	writes := len(sink.batches)
+	sink.mu.Unlock()
+	// 300 clicks over at least 300 ms: about 8 pauses of 40 ms, so about
+	// 9 writes; 30 leaves room for a slow machine and still fails at one
+	// write per click or two.
+	if writes > 30 {
+		t.Errorf("%d writes for %d clicks, want batches of tens (at most 30 writes)", writes, n)
+	}
+}
+
 func TestShipperLagWhileTheSinkIsDown(t *testing.T) {
 	at := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 	src := spool.NewMemory(10, spool.Options{})
