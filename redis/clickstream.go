@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,8 +36,9 @@ type ClickStreamMetrics interface {
 type ClickStreamOptions struct {
 	// Prefix is put before the stream's key, {Prefix}clicks:{stream}.
 	Prefix string
-	// BatchSize is the most entries read, and written to the store, at
-	// once (ANALYTICS_BATCH_SIZE). Default 100.
+	// BatchSize (ANALYTICS_BATCH_SIZE, default 100) is the most clicks per
+	// stream entry and per write to the store, and the most entries read
+	// at once.
 	BatchSize int
 	// Block is how long a read waits for new entries; it bounds how long
 	// Consume takes to notice its context is done. Default and most 1 s.
@@ -96,26 +98,26 @@ func NewClickStream(client goredis.UniversalClient, opts ClickStreamOptions) *Cl
 // StreamKey returns the key of the stream.
 func (s *ClickStream) StreamKey() string { return s.key }
 
-// WriteClicks appends the events to the stream, one entry each, in one
-// round trip. It returns an error if any of them failed; the shipper then
-// sends the whole batch again, and the duplicates this makes are skipped by
-// the store's idempotent insert.
+// WriteClicks appends the events to the stream, up to BatchSize of them
+// per entry (a shipper's batch is one entry), in one round trip. An entry
+// per click cost Redis and the consumers a command per click to add,
+// acknowledge and delete. It returns an error if any entry failed; the
+// shipper then sends the whole batch again, and the duplicates this makes
+// are skipped by the store's idempotent insert.
 func (s *ClickStream) WriteClicks(ctx context.Context, events []shortener.ClickEvent) error {
 	if len(events) == 0 {
 		return nil
 	}
-	// One buffer for all payloads; the pipeline holds them until Exec.
 	buf := make([]byte, 0, 128*len(events))
-	ends := make([]int, len(events))
-	for i, e := range events {
-		buf = appendClickEvent(buf, e)
-		ends[i] = len(buf)
-	}
 	pipe := s.client.Pipeline()
-	start := 0
-	for _, end := range ends {
-		pipe.XAdd(ctx, &goredis.XAddArgs{Stream: s.key, ID: "*", Values: []any{"e", buf[start:end]}})
-		start = end
+	for part := range slices.Chunk(events, s.opts.BatchSize) {
+		start := len(buf)
+		for _, e := range part {
+			buf = appendClickEvent(buf, e)
+		}
+		// The pipeline keeps the slice until Exec: capped at its length,
+		// later appends cannot write into it.
+		pipe.XAdd(ctx, &goredis.XAddArgs{Stream: s.key, ID: "*", Values: []any{"e", buf[start:len(buf):len(buf)]}})
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("add %d clicks to stream: %w", len(events), err)

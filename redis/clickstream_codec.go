@@ -37,8 +37,36 @@ func appendClickEvent(dst []byte, e shortener.ClickEvent) []byte {
 // The fields are substrings of data, which go-redis allocated for us.
 func decodeClickEvent(data string) (shortener.ClickEvent, error) {
 	r := wire.NewReader(data)
-	if r.Byte() != clickEventFormat {
+	e, ok := readClickEvent(&r)
+	if !ok || r.Rest() != "" {
 		return shortener.ClickEvent{}, errBadClickEvent
+	}
+	return e, nil
+}
+
+// decodeClickEvents appends to dst the events of a stream entry: one or
+// more encoded events back to back, as ClickStream.WriteClicks writes a
+// batch. A malformed entry appends nothing.
+func decodeClickEvents(dst []shortener.ClickEvent, data string) ([]shortener.ClickEvent, error) {
+	n := len(dst)
+	r := wire.NewReader(data)
+	for {
+		e, ok := readClickEvent(&r)
+		if !ok {
+			return dst[:n], errBadClickEvent
+		}
+		dst = append(dst, e)
+		if r.Rest() == "" {
+			return dst, nil
+		}
+	}
+}
+
+// readClickEvent reads one event from r and reports whether it was well
+// formed.
+func readClickEvent(r *wire.Reader) (shortener.ClickEvent, bool) {
+	if r.Byte() != clickEventFormat {
+		return shortener.ClickEvent{}, false
 	}
 	var e shortener.ClickEvent
 	e.ID = r.Str()
@@ -51,9 +79,9 @@ func decodeClickEvent(data string) (shortener.ClickEvent, error) {
 	e.Country = r.Str()
 	e.VisitorHash = r.Str()
 	bot := r.Byte()
-	if r.Bad() || r.Rest() != "" || bot > 1 || e.ID == "" {
-		return shortener.ClickEvent{}, errBadClickEvent
+	if r.Bad() || bot > 1 || e.ID == "" {
+		return shortener.ClickEvent{}, false
 	}
 	e.IsBot = bot == 1
-	return e, nil
+	return e, true
 }

@@ -2,6 +2,7 @@ package redis
 
 import (
 	"encoding/hex"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -55,6 +56,28 @@ func TestClickEventCodecRejectsGarbage(t *testing.T) {
 				t.Fatalf("decoded garbage as %+v", e)
 			}
 		})
+	}
+}
+
+func TestClickEventsOfAnEntry(t *testing.T) {
+	a := shortener.ClickEvent{ID: "a", LinkID: "l", OccurredAt: time.Unix(1, 2).UTC(), Browser: "Chrome"}
+	b := shortener.ClickEvent{ID: "b", LinkID: "l", OccurredAt: time.Unix(3, 4).UTC(), IsBot: true}
+	entry := string(appendClickEvent(appendClickEvent(nil, a), b))
+	prior := shortener.ClickEvent{ID: "prior"}
+
+	got, err := decodeClickEvents([]shortener.ClickEvent{prior}, entry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []shortener.ClickEvent{prior, a, b}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("decoded %+v, want %+v", got, want)
+	}
+	// A bad event anywhere spoils the entry: nothing of it is appended.
+	for _, bad := range []string{"", entry + "\x00", entry[:len(entry)-1], entry + "garbage"} {
+		got, err := decodeClickEvents([]shortener.ClickEvent{prior}, bad)
+		if err == nil || len(got) != 1 {
+			t.Errorf("decodeClickEvents(%q) = %d events, %v; want the prior one and an error", bad, len(got), err)
+		}
 	}
 }
 

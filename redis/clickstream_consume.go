@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -110,15 +111,31 @@ func (c *streamConsumer) claim(ctx context.Context) error {
 	}
 }
 
-// handle writes a batch of entries to the store, then acknowledges and
-// deletes them, so that the stream only holds what is still to be written.
-// Entries that cannot be decoded are acknowledged at once and counted as
-// dropped: a poison entry must not stop the group.
+// handle writes entries to the store, whole entries of up to BatchSize
+// clicks in all per write, and acknowledges and deletes each write's
+// entries after it, so that the stream only holds what is still to be
+// written. Entries that cannot be decoded are acknowledged at once and
+// counted as dropped: a poison entry must not stop the group.
 func (c *streamConsumer) handle(ctx context.Context, msgs []goredis.XMessage) error {
-	events := make([]shortener.ClickEvent, 0, len(msgs))
-	ids := make([]string, 0, len(msgs))
-	var skip []string
-	poison := 0
+	var (
+		events []shortener.ClickEvent
+		ids    []string // entries whose clicks are in events
+		skip   []string
+		poison int
+	)
+	flush := func() error {
+		if len(events) == 0 {
+			return nil
+		}
+		if err := c.store.WriteClicks(ctx, events); err != nil {
+			return fmt.Errorf("write %d clicks: %w", len(events), err)
+		}
+		if err := c.ackDelete(ctx, ids); err != nil {
+			return err
+		}
+		events, ids = events[:0], ids[:0]
+		return nil
+	}
 	for _, m := range msgs {
 		if m.Values == nil {
 			// Deleted while pending: a previous acknowledgement went
@@ -127,15 +144,25 @@ func (c *streamConsumer) handle(ctx context.Context, msgs []goredis.XMessage) er
 			continue
 		}
 		raw, _ := m.Values["e"].(string)
-		e, err := decodeClickEvent(raw)
-		if err != nil {
+		n := len(events)
+		var err error
+		if events, err = decodeClickEvents(events, raw); err != nil {
 			c.log.Warn("click stream: dropping an undecodable entry",
 				slog.String("id", m.ID), slog.Int("fields", len(m.Values)))
 			skip = append(skip, m.ID)
 			poison++
 			continue
 		}
-		events = append(events, e)
+		if n > 0 && len(events) > c.opts.BatchSize {
+			// This entry would make the write too big: write the ones
+			// before it, then start again with it.
+			entry := slices.Clone(events[n:])
+			events = events[:n]
+			if err := flush(); err != nil {
+				return err
+			}
+			events = append(events, entry...)
+		}
 		ids = append(ids, m.ID)
 	}
 	if len(skip) > 0 {
@@ -146,13 +173,7 @@ func (c *streamConsumer) handle(ctx context.Context, msgs []goredis.XMessage) er
 			c.opts.Metrics.ClicksDropped(DropUndecodable, poison)
 		}
 	}
-	if len(events) == 0 {
-		return nil
-	}
-	if err := c.store.WriteClicks(ctx, events); err != nil {
-		return fmt.Errorf("write %d clicks: %w", len(events), err)
-	}
-	return c.ackDelete(ctx, ids)
+	return flush()
 }
 
 func (c *streamConsumer) ackDelete(ctx context.Context, ids []string) error {

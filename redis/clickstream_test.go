@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -24,6 +25,7 @@ type memoryClickStore struct {
 	events map[string]shortener.ClickEvent
 	writes map[string]int // per click ID
 	calls  int
+	sizes  []int // clicks per successful call
 	// failFirst calls fail; then, if hang, every call waits for its
 	// context (a consumer that dies mid-write).
 	failFirst int
@@ -54,6 +56,7 @@ func (s *memoryClickStore) WriteClicks(ctx context.Context, events []shortener.C
 		s.events[e.ID] = e
 		s.writes[e.ID]++
 	}
+	s.sizes = append(s.sizes, len(events))
 	return nil
 }
 
@@ -209,8 +212,10 @@ func TestClickStreamClaimsADeadConsumersEntries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pending.Consumers["dead"] != 50 {
-		t.Fatalf("dead consumer holds %v pending entries, want 50", pending.Consumers)
+	// 120 clicks in entries of at most BatchSize (50): 3 entries, all read
+	// by the dead consumer.
+	if pending.Consumers["dead"] != 3 {
+		t.Fatalf("dead consumer holds %v pending entries, want 3", pending.Consumers)
 	}
 
 	alive := newMemoryClickStore()
@@ -218,6 +223,39 @@ func TestClickStreamClaimsADeadConsumersEntries(t *testing.T) {
 	waitUntil(t, "all clicks in the store", func() bool { return alive.count() == len(events) })
 	assertStreamDone(t, client, stream)
 	assertWrittenOnce(t, alive, events)
+}
+
+// TestClickStreamBatchesPerEntry checks the entry layout: a batch of
+// clicks is one entry (up to BatchSize clicks), and the consumer writes
+// whole entries, up to BatchSize clicks per write.
+func TestClickStreamBatchesPerEntry(t *testing.T) {
+	client, prefix := testenv.Redis(t)
+	producer := redis.NewClickStream(client, redis.ClickStreamOptions{Prefix: prefix, BatchSize: 30, Logger: testLogger()})
+	events := makeEvents(250)
+	produce(t, producer, events) // WriteClicks of 100, 100 and 50 clicks
+	n, err := client.XLen(context.Background(), producer.StreamKey()).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 100 = 30+30+30+10, twice; 50 = 30+20.
+	if n != 10 {
+		t.Fatalf("stream holds %d entries, want 10", n)
+	}
+
+	consumer := redis.NewClickStream(client, redis.ClickStreamOptions{
+		Prefix: prefix, BatchSize: 70, Block: 50 * time.Millisecond, Logger: testLogger(),
+	})
+	store := newMemoryClickStore()
+	consume(t, consumer, store, "one")
+	waitUntil(t, "all clicks in the store", func() bool { return store.count() == len(events) })
+	assertStreamDone(t, client, consumer)
+	assertWrittenOnce(t, store, events)
+	store.mu.Lock()
+	defer store.mu.Unlock()
+	// Whole entries, at most 70 clicks: 30+30 | 30+10+30 | 30+30+10 | 30+20.
+	if want := []int{60, 70, 70, 50}; !slices.Equal(store.sizes, want) {
+		t.Fatalf("writes of %v clicks, want %v", store.sizes, want)
+	}
 }
 
 func TestClickStreamRetriesAFailingStore(t *testing.T) {
