@@ -153,6 +153,19 @@ func (c *stmtCache) prepare(ctx context.Context, queries []string) error {
 	return nil
 }
 
+// get returns the prepared statement for query, preparing it first if
+// needed. Use it on the reader pool only: on the writer it would wait for
+// the connection a transaction of the caller may hold.
+func (c *stmtCache) get(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st := c.lookup(query); st != nil {
+		return st, nil
+	}
+	if err := c.prepare(ctx, []string{query}); err != nil {
+		return nil, err
+	}
+	return c.lookup(query), nil
+}
+
 func (c *stmtCache) close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()

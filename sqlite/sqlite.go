@@ -39,6 +39,7 @@ type DB struct {
 	read  *sql.DB
 	path  string
 	stmts *stmtCache // the writer's prepared statements
+	reads *stmtCache // the readers' prepared statements, for the hot reads
 }
 
 // Open opens the SQLite file at path, creating it and its directory if
@@ -91,7 +92,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		_ = write.Close()
 		return nil, fmt.Errorf("sqlite: open reader %s: %w", path, err)
 	}
-	return &DB{write: write, read: read, path: path, stmts: &stmtCache{db: write}}, nil
+	return &DB{write: write, read: read, path: path, stmts: &stmtCache{db: write}, reads: &stmtCache{db: read}}, nil
 }
 
 func cloneValues(v url.Values) url.Values {
@@ -104,7 +105,7 @@ func cloneValues(v url.Values) url.Values {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
-	return errors.Join(db.stmts.close(), db.read.Close(), db.write.Close())
+	return errors.Join(db.stmts.close(), db.reads.close(), db.read.Close(), db.write.Close())
 }
 
 // Ping checks that the database answers a query.
