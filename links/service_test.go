@@ -13,17 +13,52 @@ import (
 	"github.com/shortener-dev/shortener/storetest"
 )
 
-// recordingInvalidator remembers which codes were invalidated.
+// recordingInvalidator remembers which codes were invalidated, and the
+// state of the context each call got.
 type recordingInvalidator struct {
-	mu    sync.Mutex
-	codes []string
+	mu      sync.Mutex
+	codes   []string
+	ctxErrs []error
 }
 
-func (r *recordingInvalidator) Invalidate(_ context.Context, code string) error {
+func (r *recordingInvalidator) Invalidate(ctx context.Context, code string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.codes = append(r.codes, code)
+	r.ctxErrs = append(r.ctxErrs, ctx.Err())
 	return nil
+}
+
+// hangUpAfterCreate cancels the request's context as soon as the link is
+// stored: a client that went away in between.
+type hangUpAfterCreate struct {
+	shortener.LinkStore
+	cancel context.CancelFunc
+}
+
+func (h hangUpAfterCreate) CreateLink(ctx context.Context, l *shortener.Link) error {
+	err := h.LinkStore.CreateLink(ctx, l)
+	h.cancel()
+	return err
+}
+
+func TestInvalidationOutlivesTheRequest(t *testing.T) {
+	s := testdb.SQLite(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s.Links = hangUpAfterCreate{LinkStore: s.Links, cancel: cancel}
+	inv := &recordingInvalidator{}
+	svc := newService(s, inv)
+	l, err := svc.Create(ctx, user(t, s, shortener.RoleUser), links.CreateInput{OriginalURL: "https://example.com/a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ctx.Err() == nil {
+		t.Fatal("the request's context was not cancelled: the test proves nothing")
+	}
+	if !slices.Equal(inv.codes, []string{l.ShortCode}) || inv.ctxErrs[0] != nil {
+		t.Fatalf("invalidations %v with context errors %v, want %s with none", inv.codes, inv.ctxErrs, l.ShortCode)
+	}
 }
 
 func newService(s storetest.Stores, inv shortener.Invalidator) *links.Service {
