@@ -38,8 +38,8 @@ type ShipperOptions struct {
 	// BatchSize is the most clicks per write to the sink
 	// (ANALYTICS_BATCH_SIZE). Default 100.
 	BatchSize int
-	// Linger is how long Run waits after writing a batch smaller than
-	// BatchSize before it reads the next one. A write costs about as much
+	// Linger is how long Run waits, after a write, before it reads the
+	// next batch when less than BatchSize is pending. A write costs about as much
 	// for one click as for a hundred, so under steady traffic the pause
 	// lets batches fill instead of each write taking the few clicks that
 	// came in meanwhile; clicks still land within Linger at low traffic.
@@ -119,7 +119,9 @@ func (s *Shipper) Run(ctx context.Context) {
 		if s.ship(ctx, batch, token) != nil { // fails only when ctx is done
 			return
 		}
-		if len(batch) < s.opts.BatchSize && !sleep(ctx, s.opts.Linger) {
+		// Pending, not the batch's length: a spool may return a short
+		// batch (skipped corrupt entries) with a backlog behind it.
+		if s.src.Pending() < s.opts.BatchSize && !sleep(ctx, s.opts.Linger) {
 			return
 		}
 	}

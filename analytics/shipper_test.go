@@ -214,6 +214,32 @@ func TestShipperLingersForFullerBatches(t *testing.T) {
 	}
 }
 
+// shortBatches hands out at most 10 clicks a call, as a disk spool does
+// when it skips corrupt entries.
+type shortBatches struct{ *spool.Memory }
+
+func (s shortBatches) Next(ctx context.Context, limit int) ([]shortener.Click, uint64, error) {
+	return s.Memory.Next(ctx, min(limit, 10))
+}
+
+// TestShipperDoesNotLingerOnABacklog: short batches with a backlog behind
+// them are written back to back; only a pending count under BatchSize
+// earns the pause (an hour here).
+func TestShipperDoesNotLingerOnABacklog(t *testing.T) {
+	mem := spool.NewMemory(10000, spool.Options{})
+	for i := range 1000 {
+		mem.RecordClick(click(i, time.Now()))
+	}
+	sink := &recordingSink{}
+	sh := analytics.NewShipper(shortBatches{mem}, plainEnrich, sink, analytics.ShipperOptions{
+		BatchSize: 100, Linger: time.Hour, RetryMax: time.Hour, Logger: quietLogger(),
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go sh.Run(ctx)
+	waitFor(t, "all but the last 100 clicks", func() bool { return len(sink.delivered()) > 900 })
+}
+
 func TestShipperLagWhileTheSinkIsDown(t *testing.T) {
 	at := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 	src := spool.NewMemory(10, spool.Options{})
