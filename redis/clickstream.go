@@ -17,7 +17,8 @@ import (
 const clickGroup = "writers"
 
 // DropUndecodable is the reason with which undecodable entries are counted
-// as dropped clicks.
+// as dropped clicks: one per entry, as an entry that cannot be read does not
+// tell how many clicks it held.
 const DropUndecodable = "stream_undecodable"
 
 // ClickWriter stores click events; shortener.ClickStore is one. It must be
