@@ -58,15 +58,21 @@ func (m multiRow) statement(rows int) string {
 // exec runs the statements for args, a flat list of len(rows)*width values.
 func (m multiRow) exec(ctx context.Context, tx *writeTx, args []any) error {
 	for _, c := range m.chunks(len(args) / m.width) {
-		st, err := tx.stmt(ctx, m.statement(c[1]-c[0]))
-		if err != nil {
-			return err
-		}
-		if _, err := st.ExecContext(ctx, args[c[0]*m.width:c[1]*m.width]...); err != nil {
+		if err := m.execOne(ctx, tx, args[c[0]*m.width:c[1]*m.width]); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// execOne runs one statement over the rows of args: a run that chunks gave.
+func (m multiRow) execOne(ctx context.Context, tx *writeTx, args []any) error {
+	st, err := tx.stmt(ctx, m.statement(len(args)/m.width))
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(ctx, args...)
+	return err
 }
 
 // query runs the statements for args and calls scan for every returned row.
@@ -100,11 +106,6 @@ func scanAll(rows *sql.Rows, scan func(*sql.Rows) error) error {
 		return err
 	}
 	return rows.Close()
-}
-
-// placeholders returns "?, ?, ..." with n marks.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
 // stmtCache keeps the writer's prepared statements by their text. The

@@ -114,7 +114,7 @@ func writeClicks(ctx context.Context, tx *writeTx, clicks []shortener.ClickEvent
 	}
 	for _, part := range insertClicks.chunks(len(fresh)) {
 		lo, hi := part[0]*insertClicks.width, part[1]*insertClicks.width
-		err := insertClicks.exec(ctx, tx, args[lo:hi])
+		err := insertClicks.execOne(ctx, tx, args[lo:hi])
 		if isUniqueViolation(err) {
 			// SQLite undid the failed statement alone; the transaction goes on.
 			err = dropKnownClicks(ctx, tx, fresh[part[0]:part[1]], args[lo:hi])
