@@ -13,8 +13,14 @@ import (
 // exist, so a flood of random unknown codes is answered in process and
 // never reaches Redis or the database; a false positive (about 1%) only
 // costs an ordinary lookup.
+//
+// Reloads that the filter asks for itself (it grew past its capacity, or
+// invalidations may have been missed) run on Run's goroutine, which its
+// owner cancels and waits for at shutdown, so none can touch a closed
+// database.
 type CodeFilter struct {
-	load func(ctx context.Context, fn func(code string) error) error
+	load   func(ctx context.Context, fn func(code string) error) error
+	reload chan struct{} // capacity 1: a pending reload request
 
 	mu       sync.RWMutex
 	filter   *bloom.BloomFilter // nil until the first load: everything may exist
@@ -33,7 +39,30 @@ const falsePositiveRate = 0.01
 // NewCodeFilter returns an empty filter that loads codes with load (a
 // LinkStore's ShortCodes). Until Load succeeds, every code may exist.
 func NewCodeFilter(load func(ctx context.Context, fn func(code string) error) error) *CodeFilter {
-	return &CodeFilter{load: load}
+	return &CodeFilter{load: load, reload: make(chan struct{}, 1)}
+}
+
+// Run performs the reloads asked for with RequestReload until ctx is done.
+// A failed reload keeps the previous filter; the next request tries again.
+func (f *CodeFilter) Run(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-f.reload:
+			_ = f.Load(ctx)
+		}
+	}
+}
+
+// RequestReload asks Run to rebuild the filter from the store, e.g. after
+// invalidations were missed (creates among them). Requests made while one
+// is pending are merged.
+func (f *CodeFilter) RequestReload() {
+	select {
+	case f.reload <- struct{}{}:
+	default:
+	}
 }
 
 // MayExist reports whether code may be a short code. False is certain.
@@ -58,7 +87,7 @@ func (f *CodeFilter) Add(code string) {
 	f.mu.Unlock()
 	if grow {
 		// Past capacity the error rate climbs: rebuild a bigger filter.
-		go func() { _ = f.Load(context.Background()) }()
+		f.RequestReload()
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/inmem"
@@ -103,5 +104,47 @@ func TestLinkCacheFilterStopsUnknownCodes(t *testing.T) {
 	}
 	if next.n.Load() != before+1 {
 		t.Fatal("a code created after the load was not looked up")
+	}
+}
+
+// A reload that the cache asks for (after missed invalidations) runs on
+// Run's goroutine and nowhere else: before Run starts nothing touches the
+// store, and once Run's context is cancelled and it has returned, nothing
+// does any more.
+func TestCodeFilterReloadsOnlyUnderRun(t *testing.T) {
+	src := &codeSource{codes: []string{"known"}}
+	f := inmem.NewCodeFilter(src.ShortCodes)
+	if err := f.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c := inmem.NewLinkCache(&countingResolver{}, inmem.LinkCacheOptions{Size: 100, TTL: 60e9, NegativeTTL: 5e9, Filter: f})
+	src.codes = append(src.codes, "created-while-deaf")
+	c.DropAll()
+	time.Sleep(20 * time.Millisecond)
+	if n := src.calls.Load(); n != 1 {
+		t.Fatalf("%d loads before Run started, want 1 (the initial one)", n)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { f.Run(ctx); close(done) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for !f.MayExist("created-while-deaf") {
+		if time.Now().After(deadline) {
+			t.Fatal("the reload requested by DropAll did not run")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after its context was cancelled")
+	}
+	before := src.calls.Load()
+	c.DropAll()
+	time.Sleep(20 * time.Millisecond)
+	if n := src.calls.Load(); n != before {
+		t.Fatalf("a reload ran after Run returned (%d loads, want %d)", n, before)
 	}
 }

@@ -101,7 +101,7 @@ func (c *LinkCache) Drop(code string) {
 func (c *LinkCache) DropAll() {
 	if c.filter != nil {
 		// Invalidations may have been missed, creates among them.
-		go func() { _ = c.filter.Load(context.Background()) }()
+		c.filter.RequestReload()
 	}
 	c.epoch.Add(1)
 	if c.cache != nil {

@@ -34,9 +34,9 @@ const (
 )
 
 // embeddedBackend keeps everything in process.
-func (a *app) embeddedBackend(ctx context.Context, cfg *config, st *storage, clock shortener.Clock) backend {
+func (a *app) embeddedBackend(ctx, bgCtx context.Context, cfg *config, st *storage, clock shortener.Clock) backend {
 	l1 := inmem.NewLinkCache(storeResolver(st), inmem.LinkCacheOptions{
-		Size: cfg.L1CacheSize, TTL: l1TTL, NegativeTTL: l1NegativeTTL, Filter: a.codeFilter(ctx, st),
+		Size: cfg.L1CacheSize, TTL: l1TTL, NegativeTTL: l1NegativeTTL, Filter: a.codeFilter(ctx, bgCtx, st),
 	})
 	return backend{
 		resolver:    l1,
@@ -66,7 +66,7 @@ func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage,
 		Prefix: prefix, TTL: seconds(cfg.URLCacheTTL), HotThreshold: int64(cfg.HotURLClickThreshold), OnError: onError,
 	})
 	l1 := inmem.NewLinkCache(l2, inmem.LinkCacheOptions{
-		Size: cfg.L1CacheSize, TTL: l1TTL, NegativeTTL: l1NegativeTTL, Filter: a.codeFilter(ctx, st),
+		Size: cfg.L1CacheSize, TTL: l1TTL, NegativeTTL: l1NegativeTTL, Filter: a.codeFilter(ctx, bgCtx, st),
 	})
 	inv := redis.NewInvalidator(client, prefix, l1.Drop, l1.DropAll)
 	inv.SetLogger(a.logger)
@@ -104,8 +104,9 @@ func storeResolver(st *storage) shortener.Resolver {
 
 // codeFilter loads the filter of existing codes before the server serves.
 // Without it (the load failed) every unknown code is looked up, which is
-// slower but correct.
-func (a *app) codeFilter(ctx context.Context, st *storage) *inmem.CodeFilter {
+// slower but correct. Later reloads run in the background until shutdown,
+// which waits for them before the database closes.
+func (a *app) codeFilter(ctx, bgCtx context.Context, st *storage) *inmem.CodeFilter {
 	f := inmem.NewCodeFilter(st.links.ShortCodes)
 	start := time.Now()
 	if err := f.Load(ctx); err != nil {
@@ -113,6 +114,7 @@ func (a *app) codeFilter(ctx context.Context, st *storage) *inmem.CodeFilter {
 	} else {
 		a.logger.Debug("short code filter loaded", slog.Duration("took", time.Since(start)))
 	}
+	a.goBackground(bgCtx, "code filter", f.Run)
 	return f
 }
 

@@ -158,7 +158,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	if cfg.RedisURL != "" {
 		b, err = a.redisBackend(ctx, bgCtx, cfg, st, clock)
 	} else {
-		b = a.embeddedBackend(ctx, cfg, st, clock)
+		b = a.embeddedBackend(ctx, bgCtx, cfg, st, clock)
 	}
 	if err != nil {
 		return nil, err
@@ -174,7 +174,8 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		AccessTTL:  time.Duration(cfg.AccessTokenExpireMinutes) * time.Minute,
 		RefreshTTL: time.Duration(cfg.RefreshTokenExpireDays) * 24 * time.Hour,
 	})
-	go authSvc.Warm()
+	// The dummy hash for constant-time failed logins, ahead of the first one.
+	a.goBackground(bgCtx, "password hasher warm-up", func(context.Context) { authSvc.Warm() })
 	linkSvc := links.NewService(links.Config{
 		Links: st.links, Invalidator: b.invalidator, Clock: clock, BaseURL: cfg.BaseURL,
 		OwnHosts: []string{cfg.baseHost}, CodeLength: cfg.ShortCodeLength, Logger: logger,
