@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Limits of the validated request values (API.md).
@@ -82,10 +84,10 @@ func CheckPassword(pw string) error {
 
 // NormalizeEmail trims raw and checks that it is a plain address
 // (local@domain, no display name, no comments). It returns the trimmed
-// address with its case kept; comparisons elsewhere ignore case.
+// address in Unicode NFC with its case kept; identity is EmailKey's.
 // Returns EINVALID at body.email.
 func NormalizeEmail(raw string) (string, error) {
-	email := strings.TrimSpace(raw)
+	email := norm.NFC.String(strings.TrimSpace(raw))
 	if msg := emailProblem(email); msg != "" {
 		return "", Invalid("body.email", msg, raw)
 	}

@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"testing"
+
+	"github.com/shortener-dev/shortener/internal/migrate"
 )
 
 // ExecForTest runs a statement, for tests that set up states the stores
@@ -22,4 +24,15 @@ func CountForTest(t testing.TB, db *DB, query string, args ...any) int64 {
 		t.Fatalf("query %q: %v", query, err)
 	}
 	return n
+}
+
+// MigrateToForTest applies the migrations up to version only.
+func MigrateToForTest(t testing.TB, db *DB, version int64) {
+	t.Helper()
+	err := db.withMigrator(context.Background(), func(m *migrate.Migrator) error {
+		return m.UpTo(context.Background(), version)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

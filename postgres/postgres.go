@@ -121,7 +121,8 @@ func (db *DB) withMigrator(ctx context.Context, fn func(*migrate.Migrator) error
 	}
 	sqlDB := stdlib.OpenDBFromPool(db.pool)
 	defer sqlDB.Close() // leaves the pool open
-	m, err := migrate.New(goose.DialectPostgres, sqlDB, sub, goose.WithSessionLocker(locker))
+	m, err := migrate.New(goose.DialectPostgres, sqlDB, sub, goose.WithSessionLocker(locker),
+		goose.WithGoMigrations(migrate.EmailKeys(3, migrate.Numbered)))
 	if err != nil {
 		return fmt.Errorf("postgres: %w", err)
 	}
@@ -129,6 +130,14 @@ func (db *DB) withMigrator(ctx context.Context, fn func(*migrate.Migrator) error
 		return fmt.Errorf("postgres: %w", err)
 	}
 	return nil
+}
+
+// EmailCollisions lists the accounts that share an email once normalised
+// and were both kept by the migration to email keys.
+func (db *DB) EmailCollisions(ctx context.Context) ([]migrate.EmailCollision, error) {
+	sqlDB := stdlib.OpenDBFromPool(db.pool)
+	defer sqlDB.Close() // leaves the pool open
+	return migrate.EmailCollisions(ctx, sqlDB, migrate.Numbered)
 }
 
 // Migrate applies pending migrations. It refuses, applying nothing, when

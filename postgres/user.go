@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/shortener-dev/shortener"
@@ -22,14 +23,15 @@ const (
 
 const userColumns = `id, email, full_name, password_hash, role, is_active, is_verified, created_at, updated_at`
 
-// CreateUser inserts u. The unique index on lower(email) turns a second
-// registration of the same address, in any case, into ECONFLICT.
+// CreateUser inserts u with its email key. The unique index on the key
+// turns a second registration of the same address, in any case or Unicode
+// form, into ECONFLICT.
 func (s *UserStore) CreateUser(ctx context.Context, u *shortener.User) error {
 	_, err := s.db.pool.Exec(ctx, `
-		INSERT INTO users (`+userColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		INSERT INTO users (`+userColumns+`, email_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		u.ID, u.Email, u.FullName, u.PasswordHash, u.Role, u.IsActive, u.IsVerified,
-		u.CreatedAt, u.UpdatedAt)
+		u.CreatedAt, u.UpdatedAt, shortener.EmailKey(u.Email))
 	return storeError("create user", err, "", msgEmailTaken)
 }
 
@@ -42,10 +44,16 @@ func (s *UserStore) UserByID(ctx context.Context, id string) (*shortener.User, e
 	return s.userWhere(ctx, "user by id", `id = $1`, id)
 }
 
-// UserByEmail returns the user whose email equals email ignoring case, or
-// ENOTFOUND.
+// UserByEmail returns the user with this email, or ENOTFOUND. An account
+// that the migration to email keys left without a key (its address
+// collided with an older account's) is found by its exact address first;
+// every other spelling finds the account that holds the key.
 func (s *UserStore) UserByEmail(ctx context.Context, email string) (*shortener.User, error) {
-	return s.userWhere(ctx, "user by email", `lower(email) = lower($1)`, email)
+	u, err := s.userWhere(ctx, "user by email", `email_key IS NULL AND email = $1`, strings.TrimSpace(email))
+	if shortener.ErrorCode(err) == shortener.ENOTFOUND {
+		return s.userWhere(ctx, "user by email", `email_key = $1`, shortener.EmailKey(email))
+	}
+	return u, err
 }
 
 func (s *UserStore) userWhere(ctx context.Context, op, where string, arg any) (*shortener.User, error) {
@@ -64,8 +72,8 @@ func (s *UserStore) userWhere(ctx context.Context, op, where string, arg any) (*
 // ENOTFOUND.
 func (s *UserStore) SetUserRole(ctx context.Context, email, role string, now time.Time) error {
 	tag, err := s.db.pool.Exec(ctx,
-		`UPDATE users SET role = $1, updated_at = $2 WHERE lower(email) = lower($3)`,
-		role, now, email)
+		`UPDATE users SET role = $1, updated_at = $2 WHERE email_key = $3`,
+		role, now, shortener.EmailKey(email))
 	if err != nil {
 		return storeError("set user role", err, "", "")
 	}

@@ -47,3 +47,15 @@ func ReaderExecForTest(db *DB, query string) error {
 	_, err := db.read.ExecContext(context.Background(), query)
 	return err
 }
+
+// MigrateToForTest applies the migrations up to version only.
+func MigrateToForTest(t testing.TB, db *DB, version int64) {
+	t.Helper()
+	m, err := db.migrator()
+	if err == nil {
+		err = m.UpTo(context.Background(), version)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}

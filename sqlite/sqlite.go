@@ -124,7 +124,21 @@ func (db *DB) migrator() (*migrate.Migrator, error) {
 	}
 	// Migrations run on the writer: its single connection already
 	// serialises them against every other write of this process.
-	return migrate.New(goose.DialectSQLite3, db.write, sub)
+	return migrate.New(goose.DialectSQLite3, db.write, sub, goose.WithGoMigrations(goMigrations()...))
+}
+
+// goMigrations are the steps that SQL cannot express on both engines alike.
+func goMigrations() []*goose.Migration {
+	return []*goose.Migration{migrate.EmailKeys(3, asIs)}
+}
+
+// asIs leaves ? placeholders as they are: SQLite takes them.
+func asIs(query string) string { return query }
+
+// EmailCollisions lists the accounts that share an email once normalised
+// and were both kept by the migration to email keys.
+func (db *DB) EmailCollisions(ctx context.Context) ([]migrate.EmailCollision, error) {
+	return migrate.EmailCollisions(ctx, db.read, asIs)
 }
 
 // Migrate applies pending migrations. It refuses, applying nothing, when

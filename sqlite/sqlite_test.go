@@ -4,7 +4,9 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/internal/testdb"
 	"github.com/shortener-dev/shortener/sqlite"
 	"github.com/shortener-dev/shortener/storetest"
@@ -45,6 +47,11 @@ func TestMigrations(t *testing.T) {
 		SetVersion: func(t *testing.T, db storetest.Database, v int) {
 			sqlite.ExecForTest(t, db.(*sqlite.DB), `INSERT INTO goose_db_version (version_id, is_applied) VALUES (?, 1)`, v)
 		},
+		MigrateTo: func(t *testing.T, db storetest.Database, v int64) { sqlite.MigrateToForTest(t, db.(*sqlite.DB), v) },
+		InsertUser: func(t *testing.T, db storetest.Database, id, email string, created time.Time) {
+			sqlite.ExecForTest(t, db.(*sqlite.DB), `INSERT INTO users (id, email, full_name, password_hash, role, is_active, is_verified, created_at, updated_at) VALUES (?, ?, '', 'x', 'user', TRUE, FALSE, ?, ?)`, id, email, created.UnixMicro(), created.UnixMicro())
+		},
+		Users: func(db storetest.Database) shortener.UserStore { return sqlite.NewUserStore(db.(*sqlite.DB)) },
 		HasUsersTable: func(t *testing.T, db storetest.Database) bool {
 			return sqlite.CountForTest(t, db.(*sqlite.DB), `SELECT count(*) FROM sqlite_master WHERE name = 'users'`) > 0
 		},

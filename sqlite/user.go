@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/shortener-dev/shortener"
@@ -22,14 +23,15 @@ const (
 
 const userColumns = `id, email, full_name, password_hash, role, is_active, is_verified, created_at, updated_at`
 
-// CreateUser inserts u. The unique index on lower(email) turns a second
-// registration of the same address, in any case, into ECONFLICT.
+// CreateUser inserts u with its email key. The unique index on the key
+// turns a second registration of the same address, in any case or Unicode
+// form, into ECONFLICT.
 func (s *UserStore) CreateUser(ctx context.Context, u *shortener.User) error {
 	_, err := s.db.write.ExecContext(ctx, `
-		INSERT INTO users (`+userColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		INSERT INTO users (`+userColumns+`, email_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.ID, u.Email, u.FullName, u.PasswordHash, u.Role, u.IsActive, u.IsVerified,
-		micros(u.CreatedAt), micros(u.UpdatedAt))
+		micros(u.CreatedAt), micros(u.UpdatedAt), shortener.EmailKey(u.Email))
 	return storeError("create user", err, "", msgEmailTaken)
 }
 
@@ -38,10 +40,16 @@ func (s *UserStore) UserByID(ctx context.Context, id string) (*shortener.User, e
 	return s.userWhere(ctx, "user by id", `id = ?`, id)
 }
 
-// UserByEmail returns the user whose email equals email ignoring case, or
-// ENOTFOUND.
+// UserByEmail returns the user with this email, or ENOTFOUND. An account
+// that the migration to email keys left without a key (its address
+// collided with an older account's) is found by its exact address first;
+// every other spelling finds the account that holds the key.
 func (s *UserStore) UserByEmail(ctx context.Context, email string) (*shortener.User, error) {
-	return s.userWhere(ctx, "user by email", `lower(email) = lower(?)`, email)
+	u, err := s.userWhere(ctx, "user by email", `email_key IS NULL AND email = ?`, strings.TrimSpace(email))
+	if shortener.ErrorCode(err) == shortener.ENOTFOUND {
+		return s.userWhere(ctx, "user by email", `email_key = ?`, shortener.EmailKey(email))
+	}
+	return u, err
 }
 
 func (s *UserStore) userWhere(ctx context.Context, op, where string, arg any) (*shortener.User, error) {
@@ -63,8 +71,8 @@ func (s *UserStore) userWhere(ctx context.Context, op, where string, arg any) (*
 // ENOTFOUND.
 func (s *UserStore) SetUserRole(ctx context.Context, email, role string, now time.Time) error {
 	res, err := s.db.write.ExecContext(ctx,
-		`UPDATE users SET role = ?, updated_at = ? WHERE lower(email) = lower(?)`,
-		role, micros(now), email)
+		`UPDATE users SET role = ?, updated_at = ? WHERE email_key = ?`,
+		role, micros(now), shortener.EmailKey(email))
 	if err != nil {
 		return storeError("set user role", err, "", "")
 	}

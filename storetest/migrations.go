@@ -3,14 +3,18 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/internal/migrate"
 )
 
 // Database is what an engine's DB offers for migrations.
 type Database interface {
+	EmailCollisions(ctx context.Context) ([]migrate.EmailCollision, error)
 	Migrate(ctx context.Context) error
 	CheckSchema(ctx context.Context) error
 	MigrationStatus(ctx context.Context) ([]migrate.Status, error)
@@ -25,6 +29,14 @@ type MigrationHooks struct {
 	SetVersion func(t *testing.T, db Database, version int)
 	// HasUsersTable reports whether the users table exists.
 	HasUsersTable func(t *testing.T, db Database) bool
+	// MigrateTo applies the migrations up to version only, as an older
+	// binary would have left the database.
+	MigrateTo func(t *testing.T, db Database, version int64)
+	// InsertUser inserts a user row directly (as an older binary would
+	// have), active, with the given email and creation time.
+	InsertUser func(t *testing.T, db Database, id, email string, created time.Time)
+	// Users returns the user store of db.
+	Users func(db Database) shortener.UserStore
 }
 
 // RunMigrations checks the schema rules of both engines: pending
@@ -35,17 +47,18 @@ func RunMigrations(t *testing.T, h MigrationHooks) {
 	ctx := context.Background()
 	t.Run("PendingThenCurrent", func(t *testing.T) {
 		db := h.Open(t)
-		err := db.CheckSchema(ctx)
-		if !errors.Is(err, migrate.ErrSchemaPending) ||
-			!strings.Contains(err.Error(), `database schema is at version 0, this binary needs 1: run "shortener migrate"`) {
-			t.Fatalf("CheckSchema on an empty database = %v, want pending", err)
-		}
 		st, err := db.MigrationStatus(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(st) == 0 || st[0].Applied || st[0].Name != "00001_init.sql" || st[0].Version != 1 {
 			t.Fatalf("status before migrating = %+v", st)
+		}
+		latest := st[len(st)-1].Version
+		err = db.CheckSchema(ctx)
+		want := fmt.Sprintf(`database schema is at version 0, this binary needs %d: run "shortener migrate"`, latest)
+		if !errors.Is(err, migrate.ErrSchemaPending) || !strings.Contains(err.Error(), want) {
+			t.Fatalf("CheckSchema on an empty database = %v, want %q", err, want)
 		}
 		if err := db.Migrate(ctx); err != nil {
 			t.Fatal(err)
@@ -71,8 +84,10 @@ func RunMigrations(t *testing.T, h MigrationHooks) {
 		if err := db.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}
-		h.SetVersion(t, db, 7)
-		want := "database schema version 7 is newer than this binary supports (version 1); upgrade shortener"
+		latest := latestVersion(t, db)
+		h.SetVersion(t, db, int(latest)+6)
+		want := fmt.Sprintf("database schema version %d is newer than this binary supports (version %d); upgrade shortener",
+			latest+6, latest)
 		for name, err := range map[string]error{"Migrate": db.Migrate(ctx), "CheckSchema": db.CheckSchema(ctx)} {
 			if !errors.Is(err, migrate.ErrSchemaTooNew) || !strings.Contains(err.Error(), want) {
 				t.Errorf("%s = %v, want %q", name, err, want)
@@ -80,12 +95,14 @@ func RunMigrations(t *testing.T, h MigrationHooks) {
 		}
 	})
 
+	t.Run("EmailKeys", func(t *testing.T) { testEmailKeyMigration(t, h) })
+
 	t.Run("TooNewAppliesNothing", func(t *testing.T) {
 		db := h.Open(t)
 		if err := db.CheckSchema(ctx); err == nil { // creates the version table
 			t.Fatal("CheckSchema on an empty database succeeded")
 		}
-		h.SetVersion(t, db, 9)
+		h.SetVersion(t, db, int(latestVersion(t, db))+8)
 		if err := db.Migrate(ctx); !errors.Is(err, migrate.ErrSchemaTooNew) {
 			t.Fatalf("Migrate = %v, want ErrSchemaTooNew", err)
 		}
@@ -93,4 +110,56 @@ func RunMigrations(t *testing.T, h MigrationHooks) {
 			t.Errorf("Migrate created tables despite refusing")
 		}
 	})
+}
+
+// latestVersion is the newest migration the binary embeds.
+func latestVersion(t *testing.T, db Database) int64 {
+	t.Helper()
+	st, err := db.MigrationStatus(context.Background())
+	if err != nil || len(st) == 0 {
+		t.Fatalf("migration status: %v, %d migrations", err, len(st))
+	}
+	return st[len(st)-1].Version
+}
+
+// testEmailKeyMigration builds the users an older binary could hold, two of
+// them one account once emails are Unicode-folded ("straße" and "STRASSE"
+// differ to both engines' lower()), migrates, and checks that both are kept,
+// reported, and reachable, and that neither form can register again.
+func testEmailKeyMigration(t *testing.T, h MigrationHooks) {
+	ctx := context.Background()
+	db := h.Open(t)
+	h.MigrateTo(t, db, 1)
+	older, newer, other := shortener.NewID(), shortener.NewID(), shortener.NewID()
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	h.InsertUser(t, db, older, "straße@example.com", start)
+	h.InsertUser(t, db, newer, "STRASSE@example.com", start.Add(time.Second))
+	h.InsertUser(t, db, other, "Ada@Example.com", start.Add(2*time.Second))
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.EmailCollisions(ctx)
+	want := []migrate.EmailCollision{{Email: "STRASSE@example.com", OwnedBy: "straße@example.com"}}
+	if err != nil || len(got) != 1 || got[0] != want[0] {
+		t.Fatalf("EmailCollisions = %+v, %v; want %+v", got, err, want)
+	}
+	users := h.Users(db)
+	for email, id := range map[string]string{
+		"STRASSE@example.com": newer, // its exact address reaches the account without a key
+		"Strasse@example.com": older, // any other spelling is the key's holder
+		"STRAßE@EXAMPLE.COM":  older,
+		"ada@example.com":     other,
+	} {
+		u, err := users.UserByEmail(ctx, email)
+		if err != nil || u.ID != id {
+			t.Errorf("UserByEmail(%q) = %+v, %v; want user %s", email, u, err, id)
+		}
+	}
+	for _, email := range []string{"strasse@example.com", "STRASSE@example.com", "ADA@example.com"} {
+		u := &shortener.User{ID: shortener.NewID(), Email: email, PasswordHash: "x", Role: shortener.RoleUser,
+			IsActive: true, CreatedAt: time.Now().UTC(), UpdatedAt: time.Now().UTC()}
+		if err := users.CreateUser(ctx, u); shortener.ErrorCode(err) != shortener.ECONFLICT {
+			t.Errorf("registering %q after the migration = %v, want ECONFLICT", email, err)
+		}
+	}
 }

@@ -56,6 +56,21 @@ func testUsers(t *testing.T, open func(t *testing.T) Stores) {
 		noErr(t, s.Users.CreateUser(ctx, newUser("bob2@example.com", t0)))
 	})
 
+	t.Run("DuplicateEmailUnicode", func(t *testing.T) {
+		// One account on both engines, although SQLite's lower() folds
+		// ASCII only: identity is shortener.EmailKey.
+		s := open(t)
+		u := mustUser(t, s, "ÄLICE@Example.com")
+		for _, email := range []string{"älice@example.com", "a\u0308lice@EXAMPLE.com", "ÄLICE@example.com."} {
+			wantCode(t, s.Users.CreateUser(ctx, newUser(email, t0)), shortener.ECONFLICT)
+			got, err := s.Users.UserByEmail(ctx, email)
+			noErr(t, err)
+			if got.ID != u.ID {
+				t.Errorf("UserByEmail(%q) found %s, want %s", email, got.ID, u.ID)
+			}
+		}
+	})
+
 	t.Run("ConcurrentRegistrationsOneWins", func(t *testing.T) {
 		s := open(t)
 		const n = 8

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/migrate"
 )
 
 // migrateCommand runs "migrate [up|status]".
@@ -46,7 +47,30 @@ func migrateCommand(ctx context.Context, cfg *config, args []string, stdout io.W
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\n", s.Version, s.Name, applied)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return printEmailCollisions(ctx, st, status, stdout)
+}
+
+// printEmailCollisions lists the accounts that share an email once
+// normalised, once the migration to email keys has run.
+func printEmailCollisions(ctx context.Context, st *storage, status []migrate.Status, stdout io.Writer) error {
+	for _, s := range status {
+		if !s.Applied {
+			return nil // the keys are not filled yet
+		}
+	}
+	collisions, err := st.db.EmailCollisions(ctx)
+	if err != nil || len(collisions) == 0 {
+		return err
+	}
+	fmt.Fprintf(stdout, "\n%d account(s) share an email with an older account once emails are normalised;\n"+
+		"each logs in with its exact address only (merge or rename them):\n", len(collisions))
+	for _, c := range collisions {
+		fmt.Fprintf(stdout, "  %s  (same as %s)\n", c.Email, c.OwnedBy)
+	}
+	return nil
 }
 
 // promote runs "user promote EMAIL".

@@ -150,6 +150,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	if err := prepareSchema(ctx, cfg, st); err != nil {
 		return nil, err
 	}
+	warnEmailCollisions(ctx, st, logger)
 
 	bgCtx, stopBg := context.WithCancel(context.WithoutCancel(ctx))
 	a.stopBg = stopBg
