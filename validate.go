@@ -18,6 +18,7 @@ const (
 	MinPasswordLength = 8
 	MaxPasswordLength = 128
 	MaxTitleLength    = 255
+	MaxFullNameLength = 255
 	MaxEmailLength    = 254
 	maxEmailLocalPart = 64
 )
@@ -124,19 +125,18 @@ func emailProblem(email string) string {
 	return ""
 }
 
-// CheckTitle reports whether title may be a link title: at most 255
-// characters, valid UTF-8 and no control characters (PostgreSQL cannot
-// store NUL). Returns EINVALID at body.title.
+// CheckTitle reports whether title may be a link title: a display text of
+// at most 255 characters (see CheckDisplayText). Returns EINVALID at
+// body.title.
 func CheckTitle(title string) error {
-	switch {
-	case !utf8.ValidString(title):
-		return Invalid("body.title", "title must be valid UTF-8", title)
-	case utf8.RuneCountInString(title) > MaxTitleLength:
-		return Invalid("body.title", fmt.Sprintf("title is longer than %d characters", MaxTitleLength), title)
-	case strings.ContainsFunc(title, unicode.IsControl):
-		return Invalid("body.title", "title must not contain control characters", title)
-	}
-	return nil
+	return CheckDisplayText("body.title", "title", title, MaxTitleLength)
+}
+
+// CheckFullName reports whether name may be a user's full name: a display
+// text of at most 255 characters (see CheckDisplayText). Returns EINVALID
+// at body.full_name.
+func CheckFullName(name string) error {
+	return CheckDisplayText("body.full_name", "full_name", name, MaxFullNameLength)
 }
 
 // invalidField returns one EINVALID error carrying a field error per
