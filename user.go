@@ -14,7 +14,7 @@ const (
 // User is an account.
 type User struct {
 	ID           string
-	Email        string // as registered, trimmed; unique case-insensitively
+	Email        string // as registered, trimmed, NFC; unique by EmailKey
 	FullName     string
 	PasswordHash string // bcrypt; never leaves the server
 	Role         string
@@ -38,13 +38,25 @@ type UserStore interface {
 	// Returns ENOTFOUND if there is none.
 	UserByID(ctx context.Context, id string) (*User, error)
 
-	// UserByEmail returns the user whose email equals email case-insensitively.
+	// UserByEmail returns the user whose email has the EmailKey of email.
 	// Returns ENOTFOUND if there is none.
 	UserByEmail(ctx context.Context, email string) (*User, error)
 
 	// SetUserRole changes the role of the user with the given email
 	// (case-insensitive). Returns ENOTFOUND if there is none.
 	SetUserRole(ctx context.Context, email, role string, now time.Time) error
+
+	// UpdateUser writes the fields that u names, and updated_at, in one
+	// statement (fields it leaves nil keep their stored value, whatever a
+	// concurrent update wrote), and returns the user as stored. Returns
+	// ENOTFOUND if there is no user with the ID.
+	UpdateUser(ctx context.Context, id string, u UserUpdate, now time.Time) (*User, error)
+}
+
+// UserUpdate names the fields of a user to change; nil leaves one as it is.
+type UserUpdate struct {
+	FullName     *string
+	PasswordHash *string
 }
 
 // RefreshToken is one issued refresh token. Only the SHA-256 hash of the

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"golang.org/x/crypto/bcrypt"
+	"golang.org/x/text/unicode/norm"
 )
 
 // prehashKey keys the reduction of long passwords. It is fixed (not the
@@ -40,17 +41,31 @@ type Hasher struct {
 // NewHasher returns a Hasher using the bcrypt cost (4-31).
 func NewHasher(cost int) *Hasher { return &Hasher{cost: cost} }
 
-// Hash returns the bcrypt hash of password.
+// Hash returns the bcrypt hash of password in Unicode NFC, so that an "é"
+// typed as one code point or as "e" + U+0301 is the same password.
 func (h *Hasher) Hash(password string) (string, error) {
-	b, err := bcrypt.GenerateFromPassword(bcryptInput(password), h.cost)
+	b, err := bcrypt.GenerateFromPassword(bcryptInput(norm.NFC.String(password)), h.cost)
 	if err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
 	return string(b), nil
 }
 
-// Check reports whether password matches hash.
-func (h *Hasher) Check(hash, password string) (bool, error) {
+// Check reports whether password matches hash, compared in NFC. Hashes
+// made before passwords were normalised hold the password as it was typed:
+// when the NFC form does not match and differs from the raw form, the raw
+// form is tried too, and rehash reports that the caller should store a new
+// Hash of the password.
+func (h *Hasher) Check(hash, password string) (ok, rehash bool, err error) {
+	nfc := norm.NFC.String(password)
+	if ok, err = compare(hash, nfc); ok || err != nil || nfc == password {
+		return ok, false, err
+	}
+	ok, err = compare(hash, password)
+	return ok, ok, err
+}
+
+func compare(hash, password string) (bool, error) {
 	err := bcrypt.CompareHashAndPassword([]byte(hash), bcryptInput(password))
 	if errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
 		return false, nil

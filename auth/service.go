@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ type Service struct {
 	access     *Tokens
 	refreshTTL time.Duration
 	clock      shortener.Clock
+	logger     *slog.Logger
 }
 
 // Config configures a Service.
@@ -31,6 +33,7 @@ type Config struct {
 	RefreshTTL time.Duration
 	BcryptCost int
 	Clock      shortener.Clock
+	Logger     *slog.Logger // default: discard
 }
 
 // NewService returns a Service.
@@ -38,7 +41,11 @@ func NewService(c Config) *Service {
 	if c.Clock == nil {
 		c.Clock = shortener.SystemClock
 	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
 	return &Service{
+		logger:     c.Logger,
 		users:      c.Users,
 		tokens:     c.Tokens,
 		hasher:     NewHasher(c.BcryptCost),
@@ -108,11 +115,27 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 	} else if err != nil {
 		return nil, err
 	}
-	ok, err := s.hasher.Check(u.PasswordHash, password)
+	ok, rehash, err := s.hasher.Check(u.PasswordHash, password)
 	if err != nil || !ok || !u.IsActive {
 		return nil, errBadLogin
 	}
+	if rehash {
+		s.upgradeHash(ctx, u, password)
+	}
 	return s.issue(ctx, u.ID, shortener.NewID(), c, nil)
+}
+
+// upgradeHash stores the hash of the NFC form of a password that verified
+// only as typed (hashed before passwords were normalised). A failure keeps
+// the old hash, which still verifies; the next login tries again.
+func (s *Service) upgradeHash(ctx context.Context, u *shortener.User, password string) {
+	hash, err := s.hasher.Hash(password)
+	if err == nil {
+		_, err = s.users.UpdateUser(ctx, u.ID, shortener.UserUpdate{PasswordHash: &hash}, s.clock())
+	}
+	if err != nil {
+		s.logger.WarnContext(ctx, "could not store the normalised password hash", slog.Any("error", err))
+	}
 }
 
 var errBadRefresh = shortener.Errorf(shortener.EUNAUTHORIZED, "Invalid or expired refresh token.")

@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"encoding/base64"
+	"golang.org/x/crypto/bcrypt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -302,4 +303,62 @@ func TestInactiveUsers(t *testing.T) {
 		_, err := svc.Login(ctx, "off@example.com", "Correct7Horse", client)
 		wantCode(t, err, shortener.EUNAUTHORIZED)
 	})
+}
+
+// Passwords are compared in NFC: "é" typed as one code point or as "e" and
+// a combining accent is the same password. A hash stored before that rule
+// (of the decomposed form as typed) still verifies and is replaced by the
+// hash of the NFC form at that login.
+func TestPasswordsAreNormalised(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
+		ctx := context.Background()
+		svc := newService(s, newFakeClock())
+		composed, decomposed := "Caf\u00e9Latte7", "Cafe\u0301Latte7"
+		if _, err := svc.Register(ctx, "nfc@example.com", decomposed, ""); err != nil {
+			t.Fatal(err)
+		}
+		for _, pw := range []string{composed, decomposed} {
+			if _, err := svc.Login(ctx, "nfc@example.com", pw, client); err != nil {
+				t.Errorf("login with %+q: %v", pw, err)
+			}
+		}
+
+		// An account from before the rule: its hash is of the raw form.
+		legacy := auth.NewHasher(4)
+		oldHash := bcryptOf(t, decomposed)
+		u, err := svc.Register(ctx, "old@example.com", composed, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Users.UpdateUser(ctx, u.ID, shortener.UserUpdate{PasswordHash: &oldHash}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Login(ctx, "old@example.com", decomposed, client); err != nil {
+			t.Fatalf("legacy hash of the raw form no longer verifies: %v", err)
+		}
+		after, err := s.Users.UserByID(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.PasswordHash == oldHash {
+			t.Fatal("the legacy hash was not replaced at login")
+		}
+		if ok, rehash, err := legacy.Check(after.PasswordHash, composed); !ok || rehash || err != nil {
+			t.Fatalf("new hash: ok=%v rehash=%v err=%v, want the NFC form to verify directly", ok, rehash, err)
+		}
+		if _, err := svc.Login(ctx, "old@example.com", composed, client); err != nil {
+			t.Fatalf("the composed form after the upgrade: %v", err)
+		}
+	})
+}
+
+// bcryptOf hashes password exactly as given, as the service did before
+// passwords were normalised.
+func bcryptOf(t *testing.T, password string) string {
+	t.Helper()
+	b, err := bcrypt.GenerateFromPassword([]byte(password), 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

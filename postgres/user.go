@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/shortener-dev/shortener"
 )
 
@@ -57,15 +59,31 @@ func (s *UserStore) UserByEmail(ctx context.Context, email string) (*shortener.U
 }
 
 func (s *UserStore) userWhere(ctx context.Context, op, where string, arg any) (*shortener.User, error) {
+	return scanUser(op, s.db.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg))
+}
+
+func scanUser(op string, row pgx.Row) (*shortener.User, error) {
 	var u shortener.User
-	err := s.db.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg).Scan(
-		&u.ID, &u.Email, &u.FullName, &u.PasswordHash, &u.Role, &u.IsActive, &u.IsVerified,
+	err := row.Scan(&u.ID, &u.Email, &u.FullName, &u.PasswordHash, &u.Role, &u.IsActive, &u.IsVerified,
 		&u.CreatedAt, &u.UpdatedAt)
 	if err != nil {
 		return nil, storeError(op, err, msgUserNotFound, "")
 	}
 	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
 	return &u, nil
+}
+
+// UpdateUser writes the fields u names and updated_at, or returns
+// ENOTFOUND.
+func (s *UserStore) UpdateUser(ctx context.Context, id string, u shortener.UserUpdate, now time.Time) (*shortener.User, error) {
+	if !shortener.IsID(id) {
+		return nil, shortener.Errorf(shortener.ENOTFOUND, "%s", msgUserNotFound)
+	}
+	return scanUser("update user", s.db.pool.QueryRow(ctx, `
+		UPDATE users SET full_name = COALESCE($2, full_name), password_hash = COALESCE($3, password_hash),
+			updated_at = $4
+		WHERE id = $1
+		RETURNING `+userColumns, id, u.FullName, u.PasswordHash, now))
 }
 
 // SetUserRole changes the role of the user with the given email, or returns

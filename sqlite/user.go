@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 
@@ -53,18 +54,31 @@ func (s *UserStore) UserByEmail(ctx context.Context, email string) (*shortener.U
 }
 
 func (s *UserStore) userWhere(ctx context.Context, op, where string, arg any) (*shortener.User, error) {
+	return scanUser(op, s.db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg))
+}
+
+func scanUser(op string, row *sql.Row) (*shortener.User, error) {
 	var (
 		u                shortener.User
 		created, updated int64
 	)
-	err := s.db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg).Scan(
-		&u.ID, &u.Email, &u.FullName, &u.PasswordHash, &u.Role, &u.IsActive, &u.IsVerified,
+	err := row.Scan(&u.ID, &u.Email, &u.FullName, &u.PasswordHash, &u.Role, &u.IsActive, &u.IsVerified,
 		&created, &updated)
 	if err != nil {
 		return nil, storeError(op, err, msgUserNotFound, "")
 	}
 	u.CreatedAt, u.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return &u, nil
+}
+
+// UpdateUser writes the fields u names and updated_at, or returns
+// ENOTFOUND.
+func (s *UserStore) UpdateUser(ctx context.Context, id string, u shortener.UserUpdate, now time.Time) (*shortener.User, error) {
+	return scanUser("update user", s.db.write.QueryRowContext(ctx, `
+		UPDATE users SET full_name = COALESCE(?, full_name), password_hash = COALESCE(?, password_hash),
+			updated_at = ?
+		WHERE id = ?
+		RETURNING `+userColumns, nullString(u.FullName), nullString(u.PasswordHash), micros(now), strings.ToLower(id)))
 }
 
 // SetUserRole changes the role of the user with the given email, or returns

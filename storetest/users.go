@@ -110,6 +110,25 @@ func testUsers(t *testing.T, open func(t *testing.T) Stores) {
 		wantCode(t, err, shortener.ENOTFOUND)
 	})
 
+	t.Run("UpdateUserWritesOnlyNamedFields", func(t *testing.T) {
+		s := open(t)
+		u := mustUser(t, s, "dora@example.com")
+		name, hash := "Dora Maar", "$2a$04$newhashnewhashnewhashnewhashnewhashnewhashnewhashnewha"
+		later := t0.Add(time.Hour)
+		got, err := s.Users.UpdateUser(ctx, u.ID, shortener.UserUpdate{FullName: &name}, later)
+		noErr(t, err)
+		if got.FullName != name || got.PasswordHash != u.PasswordHash || !got.UpdatedAt.Equal(later) || got.Email != u.Email {
+			t.Fatalf("after a name change: %+v", got)
+		}
+		got, err = s.Users.UpdateUser(ctx, u.ID, shortener.UserUpdate{PasswordHash: &hash}, later)
+		noErr(t, err)
+		if got.FullName != name || got.PasswordHash != hash {
+			t.Fatalf("after a password change: %+v", got)
+		}
+		_, err = s.Users.UpdateUser(ctx, shortener.NewID(), shortener.UserUpdate{FullName: &name}, later)
+		wantCode(t, err, shortener.ENOTFOUND)
+	})
+
 	t.Run("SetUserRole", func(t *testing.T) {
 		s := open(t)
 		u := mustUser(t, s, "Carol@Example.com")

@@ -171,7 +171,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	}
 
 	authSvc := auth.NewService(auth.Config{
-		Users: st.users, Tokens: st.tokens, Secret: secret, Clock: clock, BcryptCost: cfg.BcryptCost,
+		Users: st.users, Tokens: st.tokens, Secret: secret, Clock: clock, BcryptCost: cfg.BcryptCost, Logger: logger,
 		AccessTTL:  time.Duration(cfg.AccessTokenExpireMinutes) * time.Minute,
 		RefreshTTL: time.Duration(cfg.RefreshTokenExpireDays) * 24 * time.Hour,
 	})
