@@ -20,6 +20,7 @@ type Service struct {
 	hasher     *Hasher
 	access     *Tokens
 	refreshTTL time.Duration
+	reuseGrace time.Duration
 	clock      shortener.Clock
 	logger     *slog.Logger
 }
@@ -32,6 +33,11 @@ type Config struct {
 	AccessTTL  time.Duration
 	RefreshTTL time.Duration
 	BcryptCost int
+	// ReuseGrace is how long after its rotation a refresh token presented
+	// again is only refused, not taken for theft (REFRESH_REUSE_GRACE):
+	// clients that refresh concurrently present one token several times.
+	// Zero makes every replay revoke the login.
+	ReuseGrace time.Duration
 	Clock      shortener.Clock
 	Logger     *slog.Logger // default: discard
 }
@@ -51,6 +57,7 @@ func NewService(c Config) *Service {
 		hasher:     NewHasher(c.BcryptCost),
 		access:     NewTokens(c.Secret, c.AccessTTL, c.Clock),
 		refreshTTL: c.RefreshTTL,
+		reuseGrace: c.ReuseGrace,
 		clock:      c.Clock,
 	}
 }
@@ -142,7 +149,9 @@ var errBadRefresh = shortener.Errorf(shortener.EUNAUTHORIZED, "Invalid or expire
 
 // Refresh rotates a refresh token: the presented token is consumed and a
 // new one of the same family issued. Presenting a token that was already
-// rotated revokes the whole family (reuse detection).
+// rotated revokes the whole family (reuse detection), unless it was
+// rotated less than ReuseGrace ago: then it is only refused, so that the
+// losers of a client's concurrent refreshes do not log the winner out.
 func (s *Service) Refresh(ctx context.Context, token string, c Client) (*TokenPair, error) {
 	old, err := s.tokens.RefreshTokenByHash(ctx, HashToken(token))
 	if shortener.ErrorCode(err) == shortener.ENOTFOUND {
@@ -153,6 +162,8 @@ func (s *Service) Refresh(ctx context.Context, token string, c Client) (*TokenPa
 	now := s.clock()
 	switch {
 	case old.RevokedAt != nil:
+		return nil, errBadRefresh
+	case old.ConsumedAt != nil && now.Sub(*old.ConsumedAt) < s.reuseGrace:
 		return nil, errBadRefresh
 	case old.ConsumedAt != nil:
 		// A rotated token came back: someone holds a copy. End that login.

@@ -263,9 +263,54 @@ func TestConcurrentRefreshOneWins(t *testing.T) {
 		if ok.Load() != 1 {
 			t.Fatalf("%d concurrent refreshes succeeded, want 1", ok.Load())
 		}
-		// A loser that read the token after the winner consumed it is a
-		// replay of a rotated token, so it may revoke the login: reuse
-		// detection is kept strict rather than given a grace period.
+	})
+}
+
+// With a reuse grace, the losers of concurrent refreshes are refused
+// without revoking the login, so the winner's new token keeps working; a
+// replay after the grace is theft as before.
+func TestRefreshReuseGrace(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
+		ctx := context.Background()
+		clock := newFakeClock()
+		svc := auth.NewService(auth.Config{
+			Users: s.Users, Tokens: s.Tokens, Secret: secret, BcryptCost: 4, Clock: clock.Now,
+			AccessTTL: 30 * time.Minute, RefreshTTL: 30 * 24 * time.Hour, ReuseGrace: 5 * time.Second,
+		})
+		pair := registerAndLogin(t, svc)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var winners []*auth.TokenPair
+		for range 20 {
+			wg.Go(func() {
+				p, err := svc.Refresh(ctx, pair.RefreshToken, client)
+				if err == nil {
+					mu.Lock()
+					winners = append(winners, p)
+					mu.Unlock()
+				} else if shortener.ErrorCode(err) != shortener.EUNAUTHORIZED {
+					t.Errorf("refresh: %v", err)
+				}
+			})
+		}
+		wg.Wait()
+		if len(winners) != 1 {
+			t.Fatalf("%d concurrent refreshes succeeded, want 1", len(winners))
+		}
+		// Within the grace a replay is refused and the winner unharmed.
+		clock.Advance(4 * time.Second)
+		_, err := svc.Refresh(ctx, pair.RefreshToken, client)
+		wantCode(t, err, shortener.EUNAUTHORIZED)
+		next, err := svc.Refresh(ctx, winners[0].RefreshToken, client)
+		if err != nil {
+			t.Fatalf("the winner's token was revoked by the losers: %v", err)
+		}
+		// After the grace, replaying a rotated token ends the login.
+		clock.Advance(6 * time.Second)
+		_, err = svc.Refresh(ctx, winners[0].RefreshToken, client)
+		wantCode(t, err, shortener.EUNAUTHORIZED)
+		_, err = svc.Refresh(ctx, next.RefreshToken, client)
+		wantCode(t, err, shortener.EUNAUTHORIZED)
 	})
 }
 

@@ -28,6 +28,7 @@ type config struct {
 
 	AccessTokenExpireMinutes int `env:"ACCESS_TOKEN_EXPIRE_MINUTES" envDefault:"30"`
 	RefreshTokenExpireDays   int `env:"REFRESH_TOKEN_EXPIRE_DAYS" envDefault:"30"`
+	RefreshReuseGrace        int `env:"REFRESH_REUSE_GRACE" envDefault:"5"`
 	BcryptCost               int `env:"BCRYPT_COST" envDefault:"12"`
 	ShortCodeLength          int `env:"SHORT_CODE_LENGTH" envDefault:"7"`
 

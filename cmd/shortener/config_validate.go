@@ -23,6 +23,7 @@ func (c *config) validate() error {
 	ranges := []intRange{
 		{"ACCESS_TOKEN_EXPIRE_MINUTES", c.AccessTokenExpireMinutes, 1, 60 * 24 * 30},
 		{"REFRESH_TOKEN_EXPIRE_DAYS", c.RefreshTokenExpireDays, 1, 3650},
+		{"REFRESH_REUSE_GRACE", c.RefreshReuseGrace, 0, 300},
 		{"BCRYPT_COST", c.BcryptCost, 4, 31},
 		{"SHORT_CODE_LENGTH", c.ShortCodeLength, 4, 32},
 		{"URL_CACHE_TTL", c.URLCacheTTL, 1, 30 * 86400},

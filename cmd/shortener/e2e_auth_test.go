@@ -108,10 +108,11 @@ func TestE2EAuthRegisterLogin(t *testing.T) {
 }
 
 // TestE2EAuthTokens covers refresh rotation, reuse detection, logout and
-// the rejection of bad access tokens.
+// the rejection of bad access tokens. The reuse grace is off, so that an
+// immediate replay counts as theft (TestE2ERefreshReuseGrace covers it).
 func TestE2EAuthTokens(t *testing.T) {
 	t.Parallel()
-	forEachBackend(t, func(t *testing.T, srv *testServer) {
+	forEachBackendEnv(t, map[string]string{"REFRESH_REUSE_GRACE": "0"}, func(t *testing.T, srv *testServer) {
 		acct := srv.newAccount(t)
 		me := func(t *testing.T, access string) *result {
 			t.Helper()
@@ -293,5 +294,42 @@ func TestE2EUserPromote(t *testing.T) {
 		expectStatus(t, r, http.StatusNoContent)
 		expectProblem(t, srv.do(t, "GET", "/api/v1/urls/"+id, nil, withToken(owner.access)), http.StatusNotFound)
 		expectProblem(t, srv.redirect(t, str(private["short_code"])), http.StatusNotFound)
+	})
+}
+
+// TestE2ERefreshReuseGrace: concurrent refreshes with one token (a client
+// with several tabs) leave exactly one winner whose new token keeps
+// working; the losers are refused without logging it out.
+func TestE2ERefreshReuseGrace(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, srv *testServer) {
+		acct := srv.newAccount(t)
+		_, r1 := srv.login(t, acct.email, acct.password)
+		var wg sync.WaitGroup
+		results := make([]*result, 20)
+		for i := range results {
+			wg.Go(func() {
+				results[i] = srv.do(t, "POST", "/api/v1/auth/refresh", map[string]any{"refresh_token": r1})
+			})
+		}
+		wg.Wait()
+		var winner string
+		for _, r := range results {
+			switch r.Status {
+			case http.StatusOK:
+				if winner != "" {
+					t.Fatalf("two concurrent refreshes of one token succeeded")
+				}
+				_, winner = checkTokenPair(t, r)
+			case http.StatusUnauthorized:
+			default:
+				t.Fatalf("concurrent refresh: %s", r)
+			}
+		}
+		if winner == "" {
+			t.Fatal("no concurrent refresh succeeded")
+		}
+		res := srv.do(t, "POST", "/api/v1/auth/refresh", map[string]any{"refresh_token": winner})
+		expectJSON(t, res, http.StatusOK)
 	})
 }

@@ -174,6 +174,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		Users: st.users, Tokens: st.tokens, Secret: secret, Clock: clock, BcryptCost: cfg.BcryptCost, Logger: logger,
 		AccessTTL:  time.Duration(cfg.AccessTokenExpireMinutes) * time.Minute,
 		RefreshTTL: time.Duration(cfg.RefreshTokenExpireDays) * 24 * time.Hour,
+		ReuseGrace: seconds(cfg.RefreshReuseGrace),
 	})
 	// The dummy hash for constant-time failed logins, ahead of the first one.
 	a.goBackground(bgCtx, "password hasher warm-up", func(context.Context) { authSvc.Warm() })
