@@ -91,4 +91,8 @@ type TokenStore interface {
 	// RevokeTokenFamily revokes every token of the family that is not yet
 	// revoked. Revoking an unknown family is not an error.
 	RevokeTokenFamily(ctx context.Context, familyID string, now time.Time) error
+
+	// RevokeUserTokens revokes every token of the user that is not yet
+	// revoked, except those of the family keepFamily ("" keeps none).
+	RevokeUserTokens(ctx context.Context, userID, keepFamily string, now time.Time) error
 }

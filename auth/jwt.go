@@ -8,9 +8,12 @@ import (
 	"github.com/shortener-dev/shortener"
 )
 
-// accessClaims are the claims of an access token.
+// accessClaims are the claims of an access token. Session is the token
+// family (login) it was issued for, so that a password change can end the
+// user's other logins and keep this one.
 type accessClaims struct {
-	Type string `json:"type"`
+	Type    string `json:"type"`
+	Session string `json:"sid,omitempty"`
 	jwt.RegisteredClaims
 }
 
@@ -29,11 +32,16 @@ func NewTokens(secret []byte, ttl time.Duration, clock shortener.Clock) *Tokens 
 // TTL returns the lifetime of the access tokens issued.
 func (t *Tokens) TTL() time.Duration { return t.ttl }
 
-// Issue returns a signed access token for userID.
-func (t *Tokens) Issue(userID string) (string, error) {
+// Issue returns a signed access token for userID outside any login.
+func (t *Tokens) Issue(userID string) (string, error) { return t.IssueForSession(userID, "") }
+
+// IssueForSession returns a signed access token for userID issued by the
+// login (refresh-token family) session.
+func (t *Tokens) IssueForSession(userID, session string) (string, error) {
 	now := t.clock()
 	claims := accessClaims{
-		Type: "access",
+		Type:    "access",
+		Session: session,
 		RegisteredClaims: jwt.RegisteredClaims{
 			Subject:   userID,
 			IssuedAt:  jwt.NewNumericDate(now),
@@ -54,6 +62,13 @@ var errBadToken = shortener.Errorf(shortener.EUNAUTHORIZED, "Invalid or expired 
 // of type "access" that have not expired are valid; anything else is
 // EUNAUTHORIZED.
 func (t *Tokens) Verify(token string) (string, error) {
+	userID, _, err := t.VerifySession(token)
+	return userID, err
+}
+
+// VerifySession is Verify that also returns the login (refresh-token
+// family) the token was issued for, "" when none.
+func (t *Tokens) VerifySession(token string) (userID, session string, err error) {
 	var claims accessClaims
 	parsed, err := jwt.ParseWithClaims(token, &claims,
 		func(*jwt.Token) (any, error) { return t.secret, nil },
@@ -63,10 +78,10 @@ func (t *Tokens) Verify(token string) (string, error) {
 		jwt.WithIssuedAt(),
 	)
 	if err != nil || !parsed.Valid {
-		return "", errBadToken
+		return "", "", errBadToken
 	}
 	if claims.Type != "access" || claims.Subject == "" || !shortener.IsID(claims.Subject) {
-		return "", errBadToken
+		return "", "", errBadToken
 	}
-	return claims.Subject, nil
+	return claims.Subject, claims.Session, nil
 }

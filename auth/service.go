@@ -84,12 +84,9 @@ func (s *Service) Warm() { s.hasher.Warm() }
 func (s *Service) Register(ctx context.Context, email, password, fullName string) (*shortener.User, error) {
 	email, emailErr := shortener.NormalizeEmail(email)
 	pwErr := shortener.CheckPassword(password)
-	if err := shortener.JoinInvalid(emailErr, pwErr); err != nil {
-		return nil, err
-	}
 	fullName = strings.TrimSpace(fullName)
-	if len([]rune(fullName)) > 255 {
-		return nil, shortener.Invalid("body.full_name", "full_name must be at most 255 characters", nil)
+	if err := shortener.JoinInvalid(emailErr, pwErr, shortener.CheckFullName(fullName)); err != nil {
+		return nil, err
 	}
 	hash, err := s.hasher.Hash(password)
 	if err != nil {
@@ -115,8 +112,14 @@ var errBadLogin = shortener.Errorf(shortener.EUNAUTHORIZED, "Incorrect email or 
 // Unknown email, wrong password and inactive account answer the same
 // EUNAUTHORIZED, in about the same time.
 func (s *Service) Login(ctx context.Context, email, password string, c Client) (*TokenPair, error) {
-	u, err := s.users.UserByEmail(ctx, strings.TrimSpace(email))
-	if shortener.ErrorCode(err) == shortener.ENOTFOUND {
+	var u *shortener.User
+	err := shortener.CheckText("body.email", "email", email)
+	if err == nil {
+		// Only storable text reaches the store: PostgreSQL fails a query
+		// with NUL or invalid UTF-8 in it, and SQLite would not.
+		u, err = s.users.UserByEmail(ctx, strings.TrimSpace(email))
+	}
+	if code := shortener.ErrorCode(err); code == shortener.ENOTFOUND || code == shortener.EINVALID {
 		s.hasher.CheckDummy(password)
 		return nil, errBadLogin
 	} else if err != nil {
@@ -147,72 +150,102 @@ func (s *Service) upgradeHash(ctx context.Context, u *shortener.User, password s
 
 var errBadRefresh = shortener.Errorf(shortener.EUNAUTHORIZED, "Invalid or expired refresh token.")
 
+// errJustRotated marks a refresh token rotated less than ReuseGrace ago.
+var errJustRotated = shortener.Errorf(shortener.EUNAUTHORIZED, "Invalid or expired refresh token.")
+
 // Refresh rotates a refresh token: the presented token is consumed and a
 // new one of the same family issued. Presenting a token that was already
 // rotated revokes the whole family (reuse detection), unless it was
 // rotated less than ReuseGrace ago: then it is only refused, so that the
 // losers of a client's concurrent refreshes do not log the winner out.
 func (s *Service) Refresh(ctx context.Context, token string, c Client) (*TokenPair, error) {
-	old, err := s.tokens.RefreshTokenByHash(ctx, HashToken(token))
-	if shortener.ErrorCode(err) == shortener.ENOTFOUND {
+	old, u, err := s.presented(ctx, token)
+	if err == errJustRotated {
 		return nil, errBadRefresh
 	} else if err != nil {
 		return nil, err
 	}
+	return s.issue(ctx, u.ID, old.FamilyID, c, old)
+}
+
+// presented checks a refresh token presented by a client and returns it
+// with its active user. A token rotated less than ReuseGrace ago returns
+// both and errJustRotated. Any other token that was rotated is a copy in
+// someone else's hands: its login is revoked. Unknown, revoked and expired
+// tokens, and tokens of unknown or inactive users, are errBadRefresh.
+func (s *Service) presented(ctx context.Context, token string) (*shortener.RefreshToken, *shortener.User, error) {
+	old, err := s.tokens.RefreshTokenByHash(ctx, HashToken(token))
+	if shortener.ErrorCode(err) == shortener.ENOTFOUND {
+		return nil, nil, errBadRefresh
+	} else if err != nil {
+		return nil, nil, err
+	}
 	now := s.clock()
+	justRotated := false
 	switch {
-	case old.RevokedAt != nil:
-		return nil, errBadRefresh
+	case old.RevokedAt != nil || !now.Before(old.ExpiresAt):
+		return nil, nil, errBadRefresh
 	case old.ConsumedAt != nil && now.Sub(*old.ConsumedAt) < s.reuseGrace:
-		return nil, errBadRefresh
+		justRotated = true
 	case old.ConsumedAt != nil:
 		// A rotated token came back: someone holds a copy. End that login.
 		if err := s.tokens.RevokeTokenFamily(ctx, old.FamilyID, now); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return nil, errBadRefresh
-	case !now.Before(old.ExpiresAt):
-		return nil, errBadRefresh
+		return nil, nil, errBadRefresh
 	}
 	u, err := s.users.UserByID(ctx, old.UserID)
-	if err != nil || !u.IsActive {
-		if err != nil && shortener.ErrorCode(err) != shortener.ENOTFOUND {
-			return nil, err
-		}
-		return nil, errBadRefresh
+	if shortener.ErrorCode(err) == shortener.ENOTFOUND || (err == nil && !u.IsActive) {
+		return nil, nil, errBadRefresh
+	} else if err != nil {
+		return nil, nil, err
 	}
-	return s.issue(ctx, u.ID, old.FamilyID, c, old)
+	if justRotated {
+		return old, u, errJustRotated
+	}
+	return old, u, nil
 }
 
 // issue creates a token pair; with old set, it rotates old atomically.
 func (s *Service) issue(ctx context.Context, userID, family string, c Client, old *shortener.RefreshToken) (*TokenPair, error) {
-	access, err := s.access.Issue(userID)
+	access, err := s.access.IssueForSession(userID, family)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := newRefreshToken()
-	if err != nil {
-		return nil, err
-	}
-	now := s.clock()
-	next := &shortener.RefreshToken{
-		ID: shortener.NewIDAt(now), UserID: userID, FamilyID: family, TokenHash: HashToken(raw),
-		UserAgent: truncate(c.UserAgent, 512), IP: c.IP, ExpiresAt: now.Add(s.refreshTTL), CreatedAt: now,
-	}
-	if old == nil {
-		err = s.tokens.CreateRefreshToken(ctx, next)
-	} else {
-		err = s.tokens.RotateRefreshToken(ctx, old.ID, next, now)
-		if shortener.ErrorCode(err) == shortener.ECONFLICT {
-			// A concurrent refresh of the same token won the race.
-			return nil, errBadRefresh
-		}
-	}
+	raw, err := s.storeRefresh(ctx, userID, family, c, old)
 	if err != nil {
 		return nil, err
 	}
 	return &TokenPair{AccessToken: access, RefreshToken: raw, ExpiresIn: s.access.TTL()}, nil
 }
+
+// storeRefresh makes a refresh token of the family and stores it; with old
+// set, it rotates old atomically, and a concurrent rotation that won the
+// race makes it errBadRefresh.
+func (s *Service) storeRefresh(ctx context.Context, userID, family string, c Client, old *shortener.RefreshToken) (string, error) {
+	raw, err := newRefreshToken()
+	if err != nil {
+		return "", err
+	}
+	now := s.clock()
+	next := &shortener.RefreshToken{
+		ID: shortener.NewIDAt(now), UserID: userID, FamilyID: family, TokenHash: HashToken(raw),
+		UserAgent: shortener.ClipText(c.UserAgent, maxUserAgentBytes), IP: c.IP,
+		ExpiresAt: now.Add(s.refreshTTL), CreatedAt: now,
+	}
+	if old == nil {
+		err = s.tokens.CreateRefreshToken(ctx, next)
+	} else if err = s.tokens.RotateRefreshToken(ctx, old.ID, next, now); shortener.ErrorCode(err) == shortener.ECONFLICT {
+		return "", errBadRefresh // a concurrent refresh of the same token won the race
+	}
+	if err != nil {
+		return "", err
+	}
+	return raw, nil
+}
+
+// maxUserAgentBytes bounds the user agent kept with a refresh token.
+const maxUserAgentBytes = 512
 
 // Logout revokes the login the refresh token belongs to. Unknown tokens
 // are not an error, so logout is no oracle for token validity.
@@ -257,12 +290,6 @@ func newRefreshToken() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
-}
 
 // VerifyAccess returns the user ID of a valid access token without
 // touching the database (the rate limiter keys on it).

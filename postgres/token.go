@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -98,4 +99,17 @@ func (s *TokenStore) RevokeTokenFamily(ctx context.Context, familyID string, now
 		`UPDATE refresh_tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL`,
 		now, familyID)
 	return storeError("revoke token family", err, "", "")
+}
+
+// RevokeUserTokens revokes every token of the user not yet revoked, except
+// those of keepFamily.
+func (s *TokenStore) RevokeUserTokens(ctx context.Context, userID, keepFamily string, now time.Time) error {
+	if !shortener.IsID(userID) {
+		return ctx.Err() // no such user; nothing to revoke
+	}
+	_, err := s.db.pool.Exec(ctx,
+		`UPDATE refresh_tokens SET revoked_at = $1
+		WHERE user_id = $2 AND family_id::text <> $3 AND revoked_at IS NULL`,
+		now, userID, strings.ToLower(keepFamily))
+	return storeError("revoke user tokens", err, "", "")
 }

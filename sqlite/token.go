@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/shortener-dev/shortener"
@@ -102,4 +103,13 @@ func (s *TokenStore) RevokeTokenFamily(ctx context.Context, familyID string, now
 		`UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL`,
 		micros(now), familyID)
 	return storeError("revoke token family", err, "", "")
+}
+
+// RevokeUserTokens revokes every token of the user not yet revoked, except
+// those of keepFamily.
+func (s *TokenStore) RevokeUserTokens(ctx context.Context, userID, keepFamily string, now time.Time) error {
+	_, err := s.db.write.ExecContext(ctx,
+		`UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND family_id <> ? AND revoked_at IS NULL`,
+		micros(now), strings.ToLower(userID), strings.ToLower(keepFamily))
+	return storeError("revoke user tokens", err, "", "")
 }

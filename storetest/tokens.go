@@ -168,4 +168,28 @@ func testTokens(t *testing.T, open func(t *testing.T) Stores) {
 		}
 		noErr(t, s.Tokens.RevokeTokenFamily(ctx, shortener.NewID(), now))
 	})
+
+	t.Run("RevokeUserTokensKeepsOneFamily", func(t *testing.T) {
+		s := open(t)
+		u, other := mustUser(t, s, "pw@example.com"), mustUser(t, s, "other@example.com")
+		keep, drop1, drop2 := shortener.NewID(), shortener.NewID(), shortener.NewID()
+		k, d1, d2 := mustToken(t, s, u.ID, keep), mustToken(t, s, u.ID, drop1), mustToken(t, s, u.ID, drop2)
+		o := mustToken(t, s, other.ID, shortener.NewID())
+		now := t0.Add(time.Hour)
+		noErr(t, s.Tokens.RevokeUserTokens(ctx, u.ID, keep, now))
+		for _, tok := range []*shortener.RefreshToken{d1, d2} {
+			if got := tokenByHash(t, s, tok.TokenHash); got.RevokedAt == nil {
+				t.Errorf("token of another login of the user not revoked")
+			}
+		}
+		for name, tok := range map[string]*shortener.RefreshToken{"kept login": k, "other user": o} {
+			if got := tokenByHash(t, s, tok.TokenHash); got.RevokedAt != nil {
+				t.Errorf("%s revoked", name)
+			}
+		}
+		noErr(t, s.Tokens.RevokeUserTokens(ctx, u.ID, "", now))
+		if got := tokenByHash(t, s, k.TokenHash); got.RevokedAt == nil {
+			t.Error("keeping no family left a token")
+		}
+	})
 }

@@ -1,0 +1,92 @@
+package auth
+
+import (
+	"context"
+	"strings"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// ProfileUpdate is a change of one's own account; nil leaves a field as
+// it is. A new Password needs the CurrentPassword.
+type ProfileUpdate struct {
+	FullName        *string
+	Password        *string
+	CurrentPassword string
+}
+
+var errWrongCurrentPassword = &shortener.Error{Code: shortener.EFORBIDDEN, Message: "The current password is wrong.",
+	Fields: []shortener.FieldError{{Location: "body.current_password", Message: "current_password is wrong"}}}
+
+// UpdateProfile changes the account of the bearer of an access token
+// (PATCH /api/v1/auth/me). A password change ends the user's other logins
+// and keeps the one the token was issued for. Returns EUNAUTHORIZED as
+// Authenticate does, EFORBIDDEN for a wrong current password and EINVALID
+// for bad values.
+func (s *Service) UpdateProfile(ctx context.Context, bearer string, in ProfileUpdate) (*shortener.User, error) {
+	u, err := s.Authenticate(ctx, bearer)
+	if err != nil {
+		return nil, err
+	}
+	_, session, err := s.access.VerifySession(bearer)
+	if err != nil {
+		return nil, err
+	}
+	return s.updateProfile(ctx, u, session, in)
+}
+
+// UpdateSessionProfile is UpdateProfile for a web session token; the
+// session stays, the user's other logins end on a password change.
+func (s *Service) UpdateSessionProfile(ctx context.Context, sessionToken string, in ProfileUpdate) (*shortener.User, error) {
+	old, u, err := s.presented(ctx, sessionToken)
+	if err != nil && err != errJustRotated {
+		if shortener.ErrorCode(err) == shortener.EUNAUTHORIZED {
+			return nil, errBadSession
+		}
+		return nil, err
+	}
+	return s.updateProfile(ctx, u, old.FamilyID, in)
+}
+
+func (s *Service) updateProfile(ctx context.Context, u *shortener.User, keepSession string, in ProfileUpdate) (*shortener.User, error) {
+	var change shortener.UserUpdate
+	var errs []error
+	if in.FullName != nil {
+		name := strings.TrimSpace(*in.FullName)
+		errs = append(errs, shortener.CheckFullName(name))
+		change.FullName = &name
+	}
+	if in.Password != nil {
+		errs = append(errs, shortener.CheckPassword(*in.Password))
+		if in.CurrentPassword == "" {
+			errs = append(errs, shortener.Invalid("body.current_password", "current_password is required to set a new password", nil))
+		}
+	}
+	if err := shortener.JoinInvalid(errs...); err != nil {
+		return nil, err
+	}
+	if in.Password != nil {
+		if ok, _, err := s.hasher.Check(u.PasswordHash, in.CurrentPassword); err != nil || !ok {
+			return nil, errWrongCurrentPassword
+		}
+		hash, err := s.hasher.Hash(*in.Password)
+		if err != nil {
+			return nil, err
+		}
+		change.PasswordHash = &hash
+	}
+	if change.FullName == nil && change.PasswordHash == nil {
+		return u, nil
+	}
+	now := s.clock()
+	updated, err := s.users.UpdateUser(ctx, u.ID, change, now)
+	if err != nil {
+		return nil, err
+	}
+	if change.PasswordHash != nil {
+		if err := s.tokens.RevokeUserTokens(ctx, u.ID, keepSession, now); err != nil {
+			return nil, err
+		}
+	}
+	return updated, nil
+}
