@@ -290,7 +290,6 @@ func newRefreshToken() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-
 // VerifyAccess returns the user ID of a valid access token without
 // touching the database (the rate limiter keys on it).
 func (s *Service) VerifyAccess(token string) (string, error) { return s.access.Verify(token) }
