@@ -30,8 +30,6 @@ func NewService(links shortener.LinkStore, clicks shortener.ClickStore, cache sh
 	return &Service{links: links, clicks: clicks, cache: cache, ttl: ttl, clock: clock}
 }
 
-var errNoLink = shortener.Errorf(shortener.ENOTFOUND, "Link not found.")
-
 // topN is the length of each top list.
 const topN = 10
 
@@ -41,12 +39,12 @@ const topN = 10
 func (s *Service) Summary(ctx context.Context, caller *shortener.User, code string, days int) (*Summary, error) {
 	l, err := s.links.LinkByCode(ctx, code)
 	if shortener.ErrorCode(err) == shortener.ENOTFOUND {
-		return nil, errNoLink
+		return nil, shortener.ErrLinkNotFound
 	} else if err != nil {
 		return nil, err
 	}
-	if !caller.IsAdmin() && (l.OwnerID == nil || *l.OwnerID != caller.ID) {
-		return nil, errNoLink
+	if !l.ManageableBy(caller) {
+		return nil, shortener.ErrLinkNotFound
 	}
 	now := s.clock()
 	// The key names the link (not only the code, which may be reused after

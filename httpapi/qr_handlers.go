@@ -69,7 +69,7 @@ func (q *QRService) serve(ctx context.Context, s *Server, in *qrInput) (*qrOutpu
 		return nil, s.fail(ctx, err)
 	}
 	if !t.Found {
-		return nil, s.fail(ctx, shortener.Errorf(shortener.ENOTFOUND, "Link not found."))
+		return nil, s.fail(ctx, shortener.ErrLinkNotFound)
 	}
 	opts := qr.Options{Format: qr.Format(in.Format), Size: in.Size, Margin: in.Margin, ECC: in.ECC}
 	fg, bg := strings.ToLower(strings.TrimPrefix(in.FG, "#")), strings.ToLower(strings.TrimPrefix(in.BG, "#"))
@@ -85,7 +85,7 @@ func (q *QRService) serve(ctx context.Context, s *Server, in *qrInput) (*qrOutpu
 	if opts.Background, err = qr.ParseHexColor(bg); err != nil {
 		return nil, s.fail(ctx, shortener.Invalid("query.bg", "bg must be 6 hex digits", in.BG))
 	}
-	content := strings.TrimRight(q.BaseURL, "/") + "/" + in.Code
+	content := shortener.ShortURL(q.BaseURL, in.Code)
 	// Rendering is deterministic, so the ETag follows from the inputs and a
 	// revalidation needs no rendering at all.
 	params := fmt.Sprintf("%s|%s|%d|%d|%s|%s|%s", content, in.Format, in.Size, in.Margin, in.ECC, fg, bg)
