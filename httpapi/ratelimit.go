@@ -8,7 +8,6 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/shortener-dev/shortener"
@@ -96,9 +95,9 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, key string, limit
 	d, err := s.limiter.Allow(r.Context(), key, limit)
 	if err != nil {
 		s.metrics.limiterErrors.Inc()
-		s.limiterLog.maybe(func() {
+		if s.limiterLog.Allow("rate limit") {
 			s.logger.WarnContext(r.Context(), "rate limiter unavailable; failing open", slog.Any("error", err))
-		})
+		}
 		return true
 	}
 	h := w.Header()
@@ -128,19 +127,4 @@ func ceilSeconds(d, window time.Duration) int {
 		n = max
 	}
 	return n
-}
-
-// everyInterval runs a function at most once per interval.
-type everyInterval struct {
-	interval time.Duration
-	last     atomic.Int64
-}
-
-func (e *everyInterval) maybe(fn func()) {
-	now := time.Now().UnixNano()
-	last := e.last.Load()
-	if now-last < int64(e.interval) || !e.last.CompareAndSwap(last, now) {
-		return
-	}
-	fn()
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/analytics"
 	"github.com/shortener-dev/shortener/auth"
+	"github.com/shortener-dev/shortener/internal/logthrottle"
 	"github.com/shortener-dev/shortener/links"
 )
 
@@ -65,7 +66,7 @@ type Server struct {
 	corsOrigins    []string
 	maxBody        int64
 	metrics        *httpMetrics
-	limiterLog     everyInterval
+	limiterLog     *logthrottle.Throttle
 	requestIDs     *requestIDs
 	mux            *http.ServeMux
 	handler        http.Handler
@@ -90,7 +91,7 @@ func New(c Config) *Server {
 		limiter: c.Limiter, limits: c.Limits, health: c.Health, trustedProxies: c.TrustedProxies,
 		corsOrigins: c.CORSOrigins, maxBody: c.MaxBodyBytes,
 		metrics:    newHTTPMetrics(c.Registry),
-		limiterLog: everyInterval{interval: time.Minute},
+		limiterLog: logthrottle.New(time.Minute),
 		requestIDs: newRequestIDs(),
 		mux:        http.NewServeMux(),
 	}
