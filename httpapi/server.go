@@ -36,7 +36,7 @@ type Config struct {
 	Clicks    shortener.ClickRecorder // where redirects hand their clicks
 	OnHit     func(code string)       // counts hits for hot-link detection; may be nil
 	Analytics *analytics.Service
-	QR        *QRService
+	QR        QRCodes
 	Limiter   shortener.RateLimiter
 	Limits    Limits
 	// Health maps a check name ("database", "cache") to its probe.
@@ -58,7 +58,7 @@ type Server struct {
 	clicks         shortener.ClickRecorder
 	onHit          func(string)
 	analytics      *analytics.Service
-	qr             *QRService
+	qr             QRCodes
 	limiter        shortener.RateLimiter
 	limits         Limits
 	health         map[string]shortener.HealthChecker
