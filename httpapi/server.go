@@ -18,7 +18,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/shortener-dev/shortener"
-	"github.com/shortener-dev/shortener/analytics"
 	"github.com/shortener-dev/shortener/auth"
 	"github.com/shortener-dev/shortener/internal/logthrottle"
 	"github.com/shortener-dev/shortener/links"
@@ -35,7 +34,7 @@ type Config struct {
 	Resolver  shortener.Resolver      // the redirect's layered lookup
 	Clicks    shortener.ClickRecorder // where redirects hand their clicks
 	OnHit     func(code string)       // counts hits for hot-link detection; may be nil
-	Analytics *analytics.Service
+	Analytics Summaries
 	QR        QRCodes
 	Limiter   shortener.RateLimiter
 	Limits    Limits
@@ -57,7 +56,7 @@ type Server struct {
 	resolver       shortener.Resolver
 	clicks         shortener.ClickRecorder
 	onHit          func(string)
-	analytics      *analytics.Service
+	analytics      Summaries
 	qr             QRCodes
 	limiter        shortener.RateLimiter
 	limits         Limits

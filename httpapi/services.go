@@ -18,3 +18,12 @@ type QRCodes interface {
 	// its QR code) and EINVALID for options that cannot be rendered.
 	QRCode(ctx context.Context, req shortener.QRRequest) (*shortener.QRImage, error)
 }
+
+// Summaries answers the click summaries of links.
+type Summaries interface {
+	// Summary returns the summary of the link with short code code over the
+	// last days UTC days, today included. Returns ENOTFOUND when there is no
+	// such link and when caller is neither its owner nor an admin, so that
+	// the link is not revealed.
+	Summary(ctx context.Context, caller *shortener.User, code string, days int) (*shortener.ClickSummary, error)
+}
