@@ -1,13 +1,10 @@
 package httpapi
 
 import (
-	"context"
 	"log/slog"
 	"math"
 	"net/http"
-	"net/netip"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/shortener-dev/shortener"
@@ -22,48 +19,13 @@ type Limits struct {
 	Redirect shortener.RateLimit // redirects per client IP; Limit 0 = off
 }
 
-// authState is what the API middleware learned from the Authorization
-// header, kept in the request context for the handlers.
-type authState struct {
-	present  bool   // a Bearer token was sent
-	userID   string // set when the token verified
-	err      error  // why it did not
-	clientIP netip.Addr
-}
-
-func authFrom(ctx context.Context) authState {
-	a, _ := ctx.Value(authKey).(authState)
-	return a
-}
-
-// bearerToken returns the token of an "Authorization: Bearer" header.
-func bearerToken(r *http.Request) (string, bool) {
-	h := r.Header.Get("Authorization")
-	if h == "" {
-		return "", false
-	}
-	scheme, token, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return "", true
-	}
-	return strings.TrimSpace(token), true
-}
-
-// api verifies the access token (signature only, no database) and applies
-// the rate limit of the call: register and login have buckets of their own
-// per client IP; every other call counts per user, or per client IP
-// without a valid token. Health checks are not limited.
-func (s *Server) api(next http.Handler) http.Handler {
+// limit applies the rate limit of the call: register and login have
+// buckets of their own per client IP; every other call counts per user, or
+// per client IP without an authenticated caller. Health checks are not
+// limited.
+func (s *Server) limit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a := authState{clientIP: s.clientIP(r)}
-		if token, ok := bearerToken(r); ok {
-			a.present = true
-			a.userID, a.err = s.auth.VerifyAccess(token)
-		}
-		ctx := context.WithValue(r.Context(), authKey, a)
-		r = r.WithContext(ctx)
-
-		key, limit := s.bucket(r, a)
+		key, limit := s.bucket(r, authFrom(r.Context()))
 		if limit.Limit > 0 && !s.admit(w, r, key, limit) {
 			return
 		}
@@ -81,8 +43,8 @@ func (s *Server) bucket(r *http.Request, a authState) (string, shortener.RateLim
 		return "register:" + a.clientIP.String(), s.limits.Register
 	case path == "/api/v1/auth/login":
 		return "login:" + a.clientIP.String(), s.limits.Login
-	case a.userID != "":
-		return "user:" + a.userID, s.limits.User
+	case a.user != nil:
+		return "user:" + a.user.ID, s.limits.User
 	default:
 		return "ip:" + a.clientIP.String(), s.limits.Anon
 	}

@@ -18,26 +18,26 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/shortener-dev/shortener"
-	"github.com/shortener-dev/shortener/auth"
 	"github.com/shortener-dev/shortener/internal/logthrottle"
 	"github.com/shortener-dev/shortener/links"
 )
 
 // Config holds a Server's dependencies.
 type Config struct {
-	Logger    *slog.Logger
-	Version   string
-	Clock     shortener.Clock
-	Auth      *auth.Service
-	Users     shortener.UserStore
-	Links     *links.Service
-	Resolver  shortener.Resolver      // the redirect's layered lookup
-	Clicks    shortener.ClickRecorder // where redirects hand their clicks
-	OnHit     func(code string)       // counts hits for hot-link detection; may be nil
-	Analytics Summaries
-	QR        QRCodes
-	Limiter   shortener.RateLimiter
-	Limits    Limits
+	Logger  *slog.Logger
+	Version string
+	Clock   shortener.Clock
+	// Authenticator tells who calls; Accounts registers and logs in.
+	Authenticator Authenticator
+	Accounts      Accounts
+	Links         *links.Service
+	Resolver      shortener.Resolver      // the redirect's layered lookup
+	Clicks        shortener.ClickRecorder // where redirects hand their clicks
+	OnHit         func(code string)       // counts hits for hot-link detection; may be nil
+	Analytics     Summaries
+	QR            QRCodes
+	Limiter       shortener.RateLimiter
+	Limits        Limits
 	// Health maps a check name ("database", "cache") to its probe.
 	Health         map[string]shortener.HealthChecker
 	TrustedProxies []netip.Prefix
@@ -50,8 +50,8 @@ type Config struct {
 type Server struct {
 	logger         *slog.Logger
 	clock          shortener.Clock
-	auth           *auth.Service
-	users          shortener.UserStore
+	authn          Authenticator
+	accounts       Accounts
 	links          *links.Service
 	resolver       shortener.Resolver
 	clicks         shortener.ClickRecorder
@@ -85,7 +85,7 @@ func New(c Config) *Server {
 		c.Clock = shortener.SystemClock
 	}
 	s := &Server{
-		logger: c.Logger, clock: c.Clock, auth: c.Auth, users: c.Users, links: c.Links,
+		logger: c.Logger, clock: c.Clock, authn: c.Authenticator, accounts: c.Accounts, links: c.Links,
 		resolver: c.Resolver, clicks: c.Clicks, onHit: c.OnHit, analytics: c.Analytics, qr: c.QR,
 		limiter: c.Limiter, limits: c.Limits, health: c.Health, trustedProxies: c.TrustedProxies,
 		corsOrigins: c.CORSOrigins, maxBody: c.MaxBodyBytes,
@@ -147,7 +147,7 @@ func (s *Server) newAPI(version string) huma.API {
 	s.mux.Handle("GET /openapi-3.0.json", apiMux)
 	s.mux.Handle("GET /docs", apiMux)
 	s.mux.Handle("GET /schemas/", apiMux)
-	s.mux.Handle("/api/v1/", s.api(s.apiFallback(apiMux)))
+	s.mux.Handle("/api/v1/", s.authenticate(s.limit(s.apiFallback(apiMux))))
 	return api
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/auth"
 )
 
 // The interfaces below are what the handlers need from the application, one
@@ -26,4 +27,34 @@ type Summaries interface {
 	// such link and when caller is neither its owner nor an admin, so that
 	// the link is not revealed.
 	Summary(ctx context.Context, caller *shortener.User, code string, days int) (*shortener.ClickSummary, error)
+}
+
+// Authenticator tells who sends a request.
+type Authenticator interface {
+	// Authenticate returns the active user a bearer credential (what follows
+	// "Authorization: Bearer") belongs to. Returns EUNAUTHORIZED for a
+	// malformed, expired or wrongly signed credential and for a user that is
+	// unknown or inactive; any other error means the check itself failed.
+	Authenticate(ctx context.Context, bearer string) (*shortener.User, error)
+}
+
+// Accounts registers users, logs them in and manages their refresh tokens.
+type Accounts interface {
+	// Register creates an account. Returns EINVALID for a bad email,
+	// password or full name and ECONFLICT when the email is taken.
+	Register(ctx context.Context, email, password, fullName string) (*shortener.User, error)
+
+	// Login checks the credentials and starts a login. Returns
+	// EUNAUTHORIZED, the same answer for an unknown email, a wrong password
+	// and an inactive account.
+	Login(ctx context.Context, email, password string, c auth.Client) (*auth.TokenPair, error)
+
+	// Refresh rotates a refresh token: the presented one stops working.
+	// Returns EUNAUTHORIZED for an unknown, expired, revoked or already
+	// rotated token; an already rotated one also ends its login.
+	Refresh(ctx context.Context, token string, c auth.Client) (*auth.TokenPair, error)
+
+	// Logout ends the login of a refresh token. An unknown token is not an
+	// error, so that logout tells nothing about token validity.
+	Logout(ctx context.Context, token string) error
 }

@@ -181,7 +181,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		OwnHosts: []string{cfg.baseHost}, CodeLength: cfg.ShortCodeLength, Logger: logger,
 	})
 	a.handler = httpapi.New(httpapi.Config{
-		Logger: logger, Version: version, Clock: clock, Auth: authSvc, Users: st.users, Links: linkSvc,
+		Logger: logger, Version: version, Clock: clock, Authenticator: authSvc, Accounts: authSvc, Links: linkSvc,
 		Resolver: b.resolver, Clicks: pipeline, OnHit: b.onHit,
 		Analytics: analytics.NewService(st.links, st.clicks, b.blobs, seconds(cfg.AnalyticsCacheTTL), clock),
 		QR:        qr.NewService(qr.Config{Resolver: b.resolver, BaseURL: cfg.BaseURL, Cache: b.blobs, TTL: seconds(cfg.QRCacheTTL)}),
