@@ -1,47 +1,84 @@
 package httpapi
 
 import (
+	"context"
 	"log/slog"
 	"math"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
 	"github.com/shortener-dev/shortener"
 )
 
 // Limits are the rate limits of CONFIG.md.
 type Limits struct {
-	User     shortener.RateLimit // API calls with a valid token, per user
+	User     shortener.RateLimit // API calls of an authenticated caller, per user
 	Anon     shortener.RateLimit // API calls without one, per client IP
 	Register shortener.RateLimit // registrations per client IP
 	Login    shortener.RateLimit // login attempts per client IP
 	Redirect shortener.RateLimit // redirects per client IP; Limit 0 = off
 }
 
-// limit applies the rate limit of the call: register and login have
-// buckets of their own per client IP; every other call counts per user, or
-// per client IP without an authenticated caller. Health checks are not
-// limited.
-func (s *Server) limit(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key, limit := s.bucket(r, authFrom(r.Context()))
-		if limit.Limit > 0 && !s.admit(w, r, key, limit) {
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
+// rateClass is the rate-limit bucket an API call counts against. Every
+// operation states its class where it is registered (registerOp), so that
+// each call counts against exactly one bucket.
+type rateClass int
+
+const (
+	// rateGeneral counts per user, or per client IP without an
+	// authenticated caller. It is the zero value: a call whose operation
+	// declares nothing, or that matches no operation, still counts.
+	rateGeneral  rateClass = iota
+	rateRegister           // registrations, per client IP, successful or not
+	rateLogin              // login attempts, per client IP, successful or not
+	rateNone               // never limited: the health check
+)
+
+// rateClassKey holds an operation's rateClass in huma.Operation.Metadata,
+// which the OpenAPI document leaves out.
+const rateClassKey = "httpapi.rateClass"
+
+// registerOp registers an operation whose calls count against the bucket of
+// class.
+func registerOp[I, O any](api huma.API, class rateClass, op huma.Operation, handler func(context.Context, *I) (*O, error)) {
+	if op.Metadata == nil {
+		op.Metadata = map[string]any{}
+	}
+	op.Metadata[rateClassKey] = class
+	huma.Register(api, op, handler)
 }
 
-// bucket picks the rate-limit key and limit for an API call.
-func (s *Server) bucket(r *http.Request, a authState) (string, shortener.RateLimit) {
-	path := r.URL.Path
+// rateLimit is the API's huma middleware: it applies the limit of the
+// operation's class before the request body is read, so that calls answered
+// 4xx count too.
+func (s *Server) rateLimit(ctx huma.Context, next func(huma.Context)) {
+	class, _ := ctx.Operation().Metadata[rateClassKey].(rateClass)
+	r, w := humago.Unwrap(ctx)
+	if s.admitClass(w, r, class) {
+		next(ctx)
+	}
+}
+
+// admitClass applies the limit of class to r. It reports false when it has
+// answered 429.
+func (s *Server) admitClass(w http.ResponseWriter, r *http.Request, class rateClass) bool {
+	key, limit := s.bucket(class, authFrom(r.Context()))
+	return limit.Limit <= 0 || s.admit(w, r, key, limit)
+}
+
+// bucket returns the rate-limit key and limit of a call of class. The key
+// formats are shared with other instances through Redis: keep them.
+func (s *Server) bucket(class rateClass, a authState) (string, shortener.RateLimit) {
 	switch {
-	case path == "/api/v1/health":
+	case class == rateNone:
 		return "", shortener.RateLimit{}
-	case path == "/api/v1/auth/register":
+	case class == rateRegister:
 		return "register:" + a.clientIP.String(), s.limits.Register
-	case path == "/api/v1/auth/login":
+	case class == rateLogin:
 		return "login:" + a.clientIP.String(), s.limits.Login
 	case a.user != nil:
 		return "user:" + a.user.ID, s.limits.User

@@ -141,22 +141,28 @@ func (s *Server) newAPI(version string) huma.API {
 		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "JWT"},
 	}
 	api := humago.New(apiMux, config)
+	// Before any operation is registered: huma binds the API's middleware
+	// at registration.
+	api.UseMiddleware(s.rateLimit)
 	// Documentation lives outside /api/v1 but comes from the same API.
 	s.mux.Handle("GET /openapi.json", apiMux)
 	s.mux.Handle("GET /openapi.yaml", apiMux)
 	s.mux.Handle("GET /openapi-3.0.json", apiMux)
 	s.mux.Handle("GET /docs", apiMux)
 	s.mux.Handle("GET /schemas/", apiMux)
-	s.mux.Handle("/api/v1/", s.authenticate(s.limit(s.apiFallback(apiMux))))
+	s.mux.Handle("/api/v1/", s.authenticate(s.apiFallback(apiMux)))
 	return api
 }
 
-// apiFallback sends API paths that no operation matches to unmatched.
+// apiFallback sends API paths that no operation matches to unmatched,
+// counted against the general rate limit like any other API call.
 func (s *Server) apiFallback(apiMux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, pattern := apiMux.Handler(r)
 		if pattern == "" {
-			s.unmatchedIn(apiMux, w, r)
+			if s.admitClass(w, r, rateGeneral) {
+				s.unmatchedIn(apiMux, w, r)
+			}
 			return
 		}
 		if sw, ok := w.(*statusWriter); ok {
