@@ -81,7 +81,7 @@ func (s *Server) registerAnalytics(api huma.API) {
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		sum, err := s.analytics.Summary(ctx, caller, in.Code, in.Days)
+		sum, err := s.summaries.Summary(ctx, caller, in.Code, in.Days)
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}

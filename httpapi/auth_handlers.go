@@ -134,8 +134,3 @@ func (s *Server) registerAuth(api huma.API) {
 		return &userOutput{Body: userBody(u)}, nil
 	})
 }
-
-// fail turns an error into the problem the handler returns.
-func (s *Server) fail(ctx context.Context, err error) error {
-	return problemOf(ctx, s.logger, err)
-}

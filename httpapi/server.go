@@ -1,12 +1,13 @@
-// Package httpapi is the HTTP face of the service: every route in one
-// place, the JSON API on huma (OpenAPI 3.1 generated from the Go types),
-// the redirect as a plain net/http handler, and the middleware around them
-// (request IDs, access log, metrics, panic recovery, CORS, rate limits,
-// problem+json errors).
+// Package httpapi is the HTTP face of the service, and speaks HTTP only:
+// every route in one place, the JSON API on huma (OpenAPI 3.1 generated from
+// the Go types), the redirect as a plain net/http handler, and the middleware
+// around them (request IDs, access log, metrics, panic recovery, CORS,
+// authentication, rate limits, problem+json errors). The application work
+// is done by services behind the small interfaces of services.go; this
+// package imports no storage, cache or rendering adapter.
 package httpapi
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -19,23 +20,22 @@ import (
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/internal/logthrottle"
-	"github.com/shortener-dev/shortener/links"
 )
 
-// Config holds a Server's dependencies.
+// Config holds a Server's dependencies. The services are the small
+// interfaces of services.go; cmd/shortener passes the concrete ones.
 type Config struct {
-	Logger  *slog.Logger
-	Version string
-	Clock   shortener.Clock
-	// Authenticator tells who calls; Accounts registers and logs in.
-	Authenticator Authenticator
-	Accounts      Accounts
-	Links         *links.Service
+	Logger        *slog.Logger
+	Version       string
+	Clock         shortener.Clock
+	Authenticator Authenticator // tells who calls, once per API request
+	Accounts      Accounts      // registration, login, refresh, logout
+	Links         Links
+	Summaries     Summaries
+	QR            QRCodes
 	Resolver      shortener.Resolver      // the redirect's layered lookup
 	Clicks        shortener.ClickRecorder // where redirects hand their clicks
 	OnHit         func(code string)       // counts hits for hot-link detection; may be nil
-	Analytics     Summaries
-	QR            QRCodes
 	Limiter       shortener.RateLimiter
 	Limits        Limits
 	// Health maps a check name ("database", "cache") to its probe.
@@ -52,11 +52,11 @@ type Server struct {
 	clock          shortener.Clock
 	authn          Authenticator
 	accounts       Accounts
-	links          *links.Service
+	links          Links
 	resolver       shortener.Resolver
 	clicks         shortener.ClickRecorder
 	onHit          func(string)
-	analytics      Summaries
+	summaries      Summaries
 	qr             QRCodes
 	limiter        shortener.RateLimiter
 	limits         Limits
@@ -86,7 +86,7 @@ func New(c Config) *Server {
 	}
 	s := &Server{
 		logger: c.Logger, clock: c.Clock, authn: c.Authenticator, accounts: c.Accounts, links: c.Links,
-		resolver: c.Resolver, clicks: c.Clicks, onHit: c.OnHit, analytics: c.Analytics, qr: c.QR,
+		resolver: c.Resolver, clicks: c.Clicks, onHit: c.OnHit, summaries: c.Summaries, qr: c.QR,
 		limiter: c.Limiter, limits: c.Limits, health: c.Health, trustedProxies: c.TrustedProxies,
 		corsOrigins: c.CORSOrigins, maxBody: c.MaxBodyBytes,
 		metrics:    newHTTPMetrics(c.Registry),
@@ -170,11 +170,4 @@ func (s *Server) apiFallback(apiMux *http.ServeMux) http.Handler {
 		}
 		apiMux.ServeHTTP(w, r)
 	})
-}
-
-// requestTimeout bounds the work of one API request.
-const requestTimeout = 10 * time.Second
-
-func withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, requestTimeout)
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/auth"
+	"github.com/shortener-dev/shortener/links"
 )
 
 // The interfaces below are what the handlers need from the application, one
@@ -57,4 +58,35 @@ type Accounts interface {
 	// Logout ends the login of a refresh token. An unknown token is not an
 	// error, so that logout tells nothing about token validity.
 	Logout(ctx context.Context, token string) error
+}
+
+// Links creates, reads, changes and deletes short links on behalf of a
+// caller, who is nil when the request carries no credential.
+type Links interface {
+	// Create shortens a URL; without a caller the link has no owner.
+	// Returns EINVALID for an unsafe URL, a bad alias or title or an expiry
+	// not in the future, and ECONFLICT when the alias is taken.
+	Create(ctx context.Context, caller *shortener.User, in links.CreateInput) (*shortener.Link, error)
+
+	// Get returns the link with the given ID if caller may read it. Returns
+	// ENOTFOUND when there is none and when caller may not read it, so that
+	// a private link is not revealed.
+	Get(ctx context.Context, caller *shortener.User, id string) (*shortener.Link, error)
+
+	// List returns a page (from 1) of caller's own links, newest first; a
+	// page past the end has no links. caller must not be nil.
+	List(ctx context.Context, caller *shortener.User, page, size int) (*shortener.LinkPage, error)
+
+	// Update changes the link with the given ID; every instance redirects
+	// by the change at once. Returns ENOTFOUND when there is none and when
+	// caller may not manage it, and EINVALID for bad values.
+	Update(ctx context.Context, caller *shortener.User, id string, in links.UpdateInput) (*shortener.Link, error)
+
+	// Delete deletes the link with the given ID; its code stops redirecting
+	// on every instance at once. Returns ENOTFOUND when there is none and
+	// when caller may not manage it.
+	Delete(ctx context.Context, caller *shortener.User, id string) error
+
+	// ShortURL returns the public short URL of code.
+	ShortURL(code string) string
 }

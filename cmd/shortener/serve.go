@@ -181,11 +181,12 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		OwnHosts: []string{cfg.baseHost}, CodeLength: cfg.ShortCodeLength, Logger: logger,
 	})
 	a.handler = httpapi.New(httpapi.Config{
-		Logger: logger, Version: version, Clock: clock, Authenticator: authSvc, Accounts: authSvc, Links: linkSvc,
-		Resolver: b.resolver, Clicks: pipeline, OnHit: b.onHit,
-		Analytics: analytics.NewService(st.links, st.clicks, b.blobs, seconds(cfg.AnalyticsCacheTTL), clock),
+		Logger: logger, Version: version, Clock: clock,
+		Authenticator: authSvc, Accounts: authSvc, Links: linkSvc,
+		Summaries: analytics.NewService(st.links, st.clicks, b.blobs, seconds(cfg.AnalyticsCacheTTL), clock),
 		QR:        qr.NewService(qr.Config{Resolver: b.resolver, BaseURL: cfg.BaseURL, Cache: b.blobs, TTL: seconds(cfg.QRCacheTTL)}),
-		Limiter:   b.limiter,
+		Resolver:  b.resolver, Clicks: pipeline, OnHit: b.onHit,
+		Limiter: b.limiter,
 		Limits: httpapi.Limits{
 			User:     shortener.RateLimit{Limit: cfg.RateLimitRequests, Window: seconds(cfg.RateLimitWindow)},
 			Anon:     shortener.RateLimit{Limit: cfg.AnonRateLimitRequests, Window: seconds(cfg.AnonRateLimitWindow)},
