@@ -56,6 +56,6 @@ func (s *Server) registerQR(api huma.API) {
 	})
 }
 
-// qrCacheControl lets browsers and CDNs keep an image for a day: it changes
-// only with its options, and those are in the URL.
+// qrCacheControl lets browsers and CDNs keep an image for a day: rendering
+// is deterministic, so the same URL always gets the same image.
 const qrCacheControl = "public, max-age=86400"

@@ -10,25 +10,10 @@ import (
 
 // The interfaces below are what the handlers need from the application, one
 // per need, so that this package speaks HTTP only and its tests run against
-// small fakes. cmd/shortener passes the concrete services.
-
-// QRCodes renders the QR codes of short links.
-type QRCodes interface {
-	// QRCode returns the image for req, or an answer with NotModified set
-	// when req.IfNoneMatch names the image's ETag. Returns ENOTFOUND when
-	// the code is unknown or deleted (a disabled or expired link still has
-	// its QR code) and EINVALID for options that cannot be rendered.
-	QRCode(ctx context.Context, req shortener.QRRequest) (*shortener.QRImage, error)
-}
-
-// Summaries answers the click summaries of links.
-type Summaries interface {
-	// Summary returns the summary of the link with short code code over the
-	// last days UTC days, today included. Returns ENOTFOUND when there is no
-	// such link and when caller is neither its owner nor an admin, so that
-	// the link is not revealed.
-	Summary(ctx context.Context, caller *shortener.User, code string, days int) (*shortener.ClickSummary, error)
-}
+// small fakes. cmd/shortener passes the concrete services. The redirect's
+// lookup, the click recorder, the rate limiter and the health probes are
+// already small interfaces of the root package (shortener.Resolver,
+// ClickRecorder, RateLimiter, HealthChecker), which Config takes as they are.
 
 // Authenticator tells who sends a request.
 type Authenticator interface {
@@ -89,4 +74,22 @@ type Links interface {
 
 	// ShortURL returns the public short URL of code.
 	ShortURL(code string) string
+}
+
+// Summaries answers the click summaries of links.
+type Summaries interface {
+	// Summary returns the summary of the link with short code code over the
+	// last days UTC days, today included. Returns ENOTFOUND when there is no
+	// such link and when caller is neither its owner nor an admin, so that
+	// the link is not revealed.
+	Summary(ctx context.Context, caller *shortener.User, code string, days int) (*shortener.ClickSummary, error)
+}
+
+// QRCodes renders the QR codes of short links.
+type QRCodes interface {
+	// QRCode returns the image for req, or an answer with NotModified set
+	// when req.IfNoneMatch names the image's ETag. Returns ENOTFOUND when
+	// the code is unknown or deleted (a disabled or expired link still has
+	// its QR code) and EINVALID for options that cannot be rendered.
+	QRCode(ctx context.Context, req shortener.QRRequest) (*shortener.QRImage, error)
 }
