@@ -42,8 +42,8 @@ func bearerToken(r *http.Request) (string, bool) {
 // authenticate learns who calls, once per API request: a request that
 // carries Authorization costs one Authenticate call, whose answer the rate
 // limit (it keys on the user) and the handlers share. A failure is kept, not
-// answered: whether it matters is the operation's business, and
-// register, login and health ignore it.
+// answered: whether it matters is the operation's business, and those that
+// need no caller (register, login, refresh, logout, health) ignore it.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a := authState{clientIP: s.clientIP(r)}

@@ -29,7 +29,7 @@ type Config struct {
 	Links       shortener.LinkStore
 	Invalidator shortener.Invalidator
 	Clock       shortener.Clock
-	BaseURL     string   // short URLs are BaseURL + "/" + code
+	BaseURL     string   // short URLs are shortener.ShortURL(BaseURL, code)
 	OwnHosts    []string // host names of BASE_URL, lower-case; links to them are refused
 	CodeLength  int
 	Logger      *slog.Logger // gets invalidation failures
