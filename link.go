@@ -2,6 +2,7 @@ package shortener
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -24,6 +25,40 @@ type Link struct {
 // Expired reports whether l has expired at now.
 func (l *Link) Expired(now time.Time) bool {
 	return l.ExpiresAt != nil && !now.Before(*l.ExpiresAt)
+}
+
+// ReadableBy reports whether u may read l through the API: a public link, or
+// one that u may manage. u is nil for an anonymous caller. Redirects ignore
+// this rule: a private link still redirects.
+func (l *Link) ReadableBy(u *User) bool {
+	return l.IsPublic || l.ManageableBy(u)
+}
+
+// ManageableBy reports whether u may change or delete l or read its
+// analytics: its owner or an admin. u is nil for an anonymous caller, who
+// manages nothing; a link created anonymously has no owner, so only an admin
+// manages it.
+func (l *Link) ManageableBy(u *User) bool {
+	if u == nil {
+		return false
+	}
+	return u.IsAdmin() || (l.OwnerID != nil && *l.OwnerID == u.ID)
+}
+
+// LinkNotFoundMessage is the client-facing message of a missing link. Every
+// package that answers "no such link" uses it, so the API says the same
+// whichever layer noticed.
+const LinkNotFoundMessage = "Link not found."
+
+// ErrLinkNotFound is the ENOTFOUND error of a link that does not exist, and
+// of one the caller may not see: the same answer, so that a private link is
+// not revealed.
+var ErrLinkNotFound = Errorf(ENOTFOUND, LinkNotFoundMessage)
+
+// ShortURL returns the public URL of code: baseURL (trailing slashes
+// dropped), a slash and the code.
+func ShortURL(baseURL, code string) string {
+	return strings.TrimRight(baseURL, "/") + "/" + code
 }
 
 // LinkPage is one page of a user's links.

@@ -30,7 +30,10 @@ func NewService(links shortener.LinkStore, clicks shortener.ClickStore, cache sh
 	return &Service{links: links, clicks: clicks, cache: cache, ttl: ttl, clock: clock}
 }
 
-var errNoLink = shortener.Errorf(shortener.ENOTFOUND, "Link not found.")
+// summaryKeyVersion starts the cache key of a summary. v2: the entry is
+// shortener.ClickSummary encoded with Go's field names; v1 (no version in the
+// key) had the API's snake_case names.
+const summaryKeyVersion = "analytics:summary:v2:"
 
 // topN is the length of each top list.
 const topN = 10
@@ -38,25 +41,27 @@ const topN = 10
 // Summary returns the summary of the link with the given code over the
 // last days UTC days, for its owner or an admin. Returns ENOTFOUND for
 // anyone else, as for an unknown code.
-func (s *Service) Summary(ctx context.Context, caller *shortener.User, code string, days int) (*Summary, error) {
+func (s *Service) Summary(ctx context.Context, caller *shortener.User, code string, days int) (*shortener.ClickSummary, error) {
 	l, err := s.links.LinkByCode(ctx, code)
 	if shortener.ErrorCode(err) == shortener.ENOTFOUND {
-		return nil, errNoLink
+		return nil, shortener.ErrLinkNotFound
 	} else if err != nil {
 		return nil, err
 	}
-	if !caller.IsAdmin() && (l.OwnerID == nil || *l.OwnerID != caller.ID) {
-		return nil, errNoLink
+	if !l.ManageableBy(caller) {
+		return nil, shortener.ErrLinkNotFound
 	}
 	now := s.clock()
 	// The key names the link (not only the code, which may be reused after
 	// a delete), the day, so a cached summary never spans a midnight, and
-	// the link's click count, so newly flushed clicks show at once.
-	key := "analytics:summary:{" + code + "}:" + l.ID + ":" + strconv.Itoa(days) + ":" +
+	// the link's click count, so newly flushed clicks show at once. Its
+	// version names the encoding of the entry, so that instances of another
+	// version sharing the cache never misread it.
+	key := summaryKeyVersion + "{" + code + "}:" + l.ID + ":" + strconv.Itoa(days) + ":" +
 		now.Format("2006-01-02") + ":" + strconv.FormatInt(l.ClickCount, 10)
 	if s.cache != nil {
 		if b, ok, err := s.cache.Get(ctx, key); err == nil && ok {
-			var sum Summary
+			var sum shortener.ClickSummary
 			if json.Unmarshal(b, &sum) == nil {
 				return &sum, nil
 			}

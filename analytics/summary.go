@@ -14,35 +14,6 @@ const TopLimit = 10
 
 const dayLayout = "2006-01-02"
 
-// Summary is the JSON body of GET /api/v1/analytics/{short_code}/summary.
-type Summary struct {
-	ShortCode      string      `json:"short_code"`
-	PeriodDays     int         `json:"period_days"`
-	TotalClicks    int64       `json:"total_clicks"`
-	UniqueVisitors int64       `json:"unique_visitors"`
-	BotClicks      int64       `json:"bot_clicks"`
-	DailyStats     []DailyStat `json:"daily_stats"`
-	TopReferrers   []TopItem   `json:"top_referrers"`
-	TopCountries   []TopItem   `json:"top_countries"`
-	TopBrowsers    []TopItem   `json:"top_browsers"`
-	TopOS          []TopItem   `json:"top_os"`
-	TopDevices     []TopItem   `json:"top_devices"`
-}
-
-// DailyStat is one UTC day of the summary.
-type DailyStat struct {
-	Date           string `json:"date"` // 2006-01-02
-	Clicks         int64  `json:"clicks"`
-	UniqueVisitors int64  `json:"unique_visitors"`
-}
-
-// TopItem is one value of a top list.
-type TopItem struct {
-	Label      string  `json:"label"`
-	Count      int64   `json:"count"`
-	Percentage float64 `json:"percentage"` // of total_clicks, one decimal
-}
-
 // Period returns the first and last UTC day (midnight) of a period of days
 // days ending with the UTC day of now, which is included. A days below 1 is
 // taken as 1.
@@ -57,15 +28,15 @@ func Period(now time.Time, days int) (first, last time.Time) {
 // BuildSummary builds the summary of the link with short code code from its
 // rollup over the period Period(now, days). stats may be nil (no clicks);
 // days outside the period are ignored. Totals count human clicks only, bots
-// have their own total, and every list is non-nil so it encodes as [].
-func BuildSummary(code string, days int, now time.Time, stats *shortener.ClickStats) Summary {
+// have their own total, and every list is non-nil.
+func BuildSummary(code string, days int, now time.Time, stats *shortener.ClickStats) shortener.ClickSummary {
 	days = max(days, 1)
 	first, last := Period(now, days)
 	if stats == nil {
 		stats = &shortener.ClickStats{}
 	}
 
-	s := Summary{ShortCode: code, PeriodDays: days, DailyStats: make([]DailyStat, days)}
+	s := shortener.ClickSummary{ShortCode: code, PeriodDays: days, DailyStats: make([]shortener.DailyStat, days)}
 	// Keyed by day number rather than time.Time, whose == also compares
 	// locations.
 	byDay := make(map[int64]shortener.DayStats, len(stats.Days))
@@ -83,7 +54,7 @@ func BuildSummary(code string, days int, now time.Time, stats *shortener.ClickSt
 	for i := range days {
 		day := first.AddDate(0, 0, i)
 		d := byDay[dayNumber(day)]
-		s.DailyStats[i] = DailyStat{Date: day.Format(dayLayout), Clicks: d.Clicks, UniqueVisitors: d.UniqueVisitors}
+		s.DailyStats[i] = shortener.DailyStat{Date: day.Format(dayLayout), Clicks: d.Clicks, UniqueVisitors: d.UniqueVisitors}
 		s.TotalClicks += d.Clicks
 		// The visitor hash changes every UTC day, so a period's visitors
 		// can only be the sum of its days' visitors.
@@ -111,7 +82,7 @@ func dayNumber(t time.Time) int64 {
 
 // topItems orders the counts largest first (ties by label, so the order is
 // stable between calls), keeps TopLimit of them and adds percentages.
-func topItems(counts []shortener.LabelCount, total int64) []TopItem {
+func topItems(counts []shortener.LabelCount, total int64) []shortener.TopItem {
 	sorted := make([]shortener.LabelCount, 0, len(counts))
 	for _, c := range counts {
 		if c.Count > 0 {
@@ -126,9 +97,9 @@ func topItems(counts []shortener.LabelCount, total int64) []TopItem {
 	})
 	sorted = sorted[:min(len(sorted), TopLimit)]
 
-	items := make([]TopItem, len(sorted))
+	items := make([]shortener.TopItem, len(sorted))
 	for i, c := range sorted {
-		items[i] = TopItem{Label: c.Label, Count: c.Count, Percentage: percentage(c.Count, total)}
+		items[i] = shortener.TopItem{Label: c.Label, Count: c.Count, Percentage: percentage(c.Count, total)}
 	}
 	return items
 }

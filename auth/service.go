@@ -259,10 +259,14 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	return s.tokens.RevokeTokenFamily(ctx, t.FamilyID, s.clock())
 }
 
-// Authenticate returns the active user an access token belongs to.
-// Returns EUNAUTHORIZED for a bad token or an unknown or inactive user.
-func (s *Service) Authenticate(ctx context.Context, accessToken string) (*shortener.User, error) {
-	id, err := s.access.Verify(accessToken)
+// Authenticate returns the active user a bearer credential belongs to: today
+// an access token, later also an API key. It is the one check of a caller's
+// identity, so the inactive-user rule lives here and nowhere else. Returns
+// EUNAUTHORIZED ("Invalid or expired access token.") for a malformed,
+// expired, wrongly signed or alg-none token and for a user that is unknown
+// or inactive; any other error means the user lookup itself failed.
+func (s *Service) Authenticate(ctx context.Context, bearer string) (*shortener.User, error) {
+	id, err := s.access.Verify(bearer)
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +293,3 @@ func newRefreshToken() (string, error) {
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
-
-// VerifyAccess returns the user ID of a valid access token without
-// touching the database (the rate limiter keys on it).
-func (s *Service) VerifyAccess(token string) (string, error) { return s.access.Verify(token) }

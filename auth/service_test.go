@@ -337,7 +337,8 @@ func TestLogoutRevokesTheLogin(t *testing.T) {
 func TestInactiveUsers(t *testing.T) {
 	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
 		ctx := context.Background()
-		svc := newService(s, newFakeClock())
+		clock := newFakeClock()
+		svc := newService(s, clock)
 		hash, _ := auth.NewHasher(4).Hash("Correct7Horse")
 		now := time.Now().UTC().Truncate(time.Microsecond)
 		u := &shortener.User{ID: shortener.NewID(), Email: "off@example.com", PasswordHash: hash, Role: shortener.RoleUser,
@@ -347,6 +348,21 @@ func TestInactiveUsers(t *testing.T) {
 		}
 		_, err := svc.Login(ctx, "off@example.com", "Correct7Horse", client)
 		wantCode(t, err, shortener.EUNAUTHORIZED)
+
+		// A token issued before the account was switched off, or for an
+		// account that is gone, no longer authenticates.
+		tokens := auth.NewTokens(secret, 30*time.Minute, clock.Now)
+		for name, id := range map[string]string{"inactive": u.ID, "unknown": shortener.NewID()} {
+			token, err := tokens.Issue(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = svc.Authenticate(ctx, token)
+			wantCode(t, err, shortener.EUNAUTHORIZED)
+			if msg := shortener.ErrorMessage(err); msg != "Invalid or expired access token." {
+				t.Errorf("%s user: message %q", name, msg)
+			}
+		}
 	})
 }
 

@@ -6,8 +6,63 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"github.com/shortener-dev/shortener/analytics"
+	"github.com/shortener-dev/shortener"
 )
+
+// Summary is the body of GET /api/v1/analytics/{short_code}/summary. The
+// names Summary, DailyStat and TopItem are also the schema names of the
+// OpenAPI document, which clients generate their types from: keep them.
+type Summary struct {
+	ShortCode      string      `json:"short_code"`
+	PeriodDays     int         `json:"period_days" doc:"Length of the period in UTC days, today included."`
+	TotalClicks    int64       `json:"total_clicks" doc:"Human clicks in the period."`
+	UniqueVisitors int64       `json:"unique_visitors" doc:"Sum of the days' unique visitors (the visitor hash changes each UTC day)."`
+	BotClicks      int64       `json:"bot_clicks" doc:"Clicks by bots, counted here only."`
+	DailyStats     []DailyStat `json:"daily_stats" doc:"One row per day of the period, zeros included, oldest first."`
+	TopReferrers   []TopItem   `json:"top_referrers" doc:"Referrer hosts; (direct) for none. At most 10 rows, largest first."`
+	TopCountries   []TopItem   `json:"top_countries" doc:"ISO 3166 alpha-2 codes; unknown when not known."`
+	TopBrowsers    []TopItem   `json:"top_browsers"`
+	TopOS          []TopItem   `json:"top_os"`
+	TopDevices     []TopItem   `json:"top_devices" doc:"desktop, mobile, tablet or other."`
+}
+
+// DailyStat is one UTC day of a Summary.
+type DailyStat struct {
+	Date           string `json:"date" doc:"The UTC day, YYYY-MM-DD."`
+	Clicks         int64  `json:"clicks"`
+	UniqueVisitors int64  `json:"unique_visitors"`
+}
+
+// TopItem is one row of a top list.
+type TopItem struct {
+	Label      string  `json:"label"`
+	Count      int64   `json:"count"`
+	Percentage float64 `json:"percentage" doc:"Share of total_clicks, one decimal."`
+}
+
+// summaryBody converts a summary to its body. Every list is made non-nil,
+// so that an empty one is [] and never null.
+func summaryBody(s *shortener.ClickSummary) *Summary {
+	b := &Summary{
+		ShortCode: s.ShortCode, PeriodDays: s.PeriodDays,
+		TotalClicks: s.TotalClicks, UniqueVisitors: s.UniqueVisitors, BotClicks: s.BotClicks,
+		DailyStats:   make([]DailyStat, len(s.DailyStats)),
+		TopReferrers: topItems(s.TopReferrers), TopCountries: topItems(s.TopCountries),
+		TopBrowsers: topItems(s.TopBrowsers), TopOS: topItems(s.TopOS), TopDevices: topItems(s.TopDevices),
+	}
+	for i, d := range s.DailyStats {
+		b.DailyStats[i] = DailyStat(d)
+	}
+	return b
+}
+
+func topItems(items []shortener.TopItem) []TopItem {
+	out := make([]TopItem, len(items))
+	for i, it := range items {
+		out[i] = TopItem(it)
+	}
+	return out
+}
 
 type summaryInput struct {
 	Code string `path:"short_code"`
@@ -15,21 +70,21 @@ type summaryInput struct {
 }
 
 func (s *Server) registerAnalytics(api huma.API) {
-	huma.Register(api, huma.Operation{
+	registerOp(api, rateGeneral, huma.Operation{
 		OperationID: "analytics-summary", Method: http.MethodGet, Path: "/api/v1/analytics/{short_code}/summary",
 		Tags: []string{"analytics"}, Summary: "Click summary of a link", Security: bearerSecurity,
 		Description: "Owner or admin. Human clicks only in totals and top lists; bots counted apart. " +
 			"Computed from daily rollups and cached until new clicks are flushed (at most ANALYTICS_CACHE_TTL).",
 		Errors: []int{401, 404, 422, 429},
-	}, func(ctx context.Context, in *summaryInput) (*struct{ Body *analytics.Summary }, error) {
+	}, func(ctx context.Context, in *summaryInput) (*struct{ Body *Summary }, error) {
 		caller, err := s.caller(ctx, true)
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		sum, err := s.analytics.Summary(ctx, caller, in.Code, in.Days)
+		sum, err := s.summaries.Summary(ctx, caller, in.Code, in.Days)
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		return &struct{ Body *analytics.Summary }{sum}, nil
+		return &struct{ Body *Summary }{summaryBody(sum)}, nil
 	})
 }

@@ -72,7 +72,7 @@ type tokenOutput struct{ Body TokenPairBody }
 var bearerSecurity = []map[string][]string{{"bearer": {}}}
 
 func (s *Server) registerAuth(api huma.API) {
-	huma.Register(api, huma.Operation{
+	registerOp(api, rateRegister, huma.Operation{
 		OperationID: "register", Method: http.MethodPost, Path: "/api/v1/auth/register", Tags: []string{"auth"},
 		Summary: "Create an account", DefaultStatus: http.StatusCreated, MaxBodyBytes: s.maxBody,
 		Errors: []int{409, 422, 429},
@@ -81,49 +81,49 @@ func (s *Server) registerAuth(api huma.API) {
 		if in.Body.FullName != nil {
 			fullName = *in.Body.FullName
 		}
-		u, err := s.auth.Register(ctx, in.Body.Email, in.Body.Password, fullName)
+		u, err := s.accounts.Register(ctx, in.Body.Email, in.Body.Password, fullName)
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
 		return &userOutput{Body: userBody(u)}, nil
 	})
 
-	huma.Register(api, huma.Operation{
+	registerOp(api, rateLogin, huma.Operation{
 		OperationID: "login", Method: http.MethodPost, Path: "/api/v1/auth/login", Tags: []string{"auth"},
 		Summary: "Log in and get a token pair", MaxBodyBytes: s.maxBody, Errors: []int{401, 422, 429},
 	}, func(ctx context.Context, in *loginInput) (*tokenOutput, error) {
-		pair, err := s.auth.Login(ctx, in.Body.Email, in.Body.Password, s.client(ctx, in.UserAgent))
+		pair, err := s.accounts.Login(ctx, in.Body.Email, in.Body.Password, s.client(ctx, in.UserAgent))
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
 		return &tokenOutput{Body: tokenPairBody(pair)}, nil
 	})
 
-	huma.Register(api, huma.Operation{
+	registerOp(api, rateGeneral, huma.Operation{
 		OperationID: "refresh", Method: http.MethodPost, Path: "/api/v1/auth/refresh", Tags: []string{"auth"},
 		Summary:      "Rotate a refresh token",
 		Description:  "The presented refresh token stops working. Presenting an already-rotated token revokes every token of that login.",
 		MaxBodyBytes: s.maxBody, Errors: []int{401, 422, 429},
 	}, func(ctx context.Context, in *refreshInput) (*tokenOutput, error) {
-		pair, err := s.auth.Refresh(ctx, in.Body.RefreshToken, s.client(ctx, in.UserAgent))
+		pair, err := s.accounts.Refresh(ctx, in.Body.RefreshToken, s.client(ctx, in.UserAgent))
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
 		return &tokenOutput{Body: tokenPairBody(pair)}, nil
 	})
 
-	huma.Register(api, huma.Operation{
+	registerOp(api, rateGeneral, huma.Operation{
 		OperationID: "logout", Method: http.MethodPost, Path: "/api/v1/auth/logout", Tags: []string{"auth"},
 		Summary: "Revoke the login of a refresh token", Description: "Answers 204 for unknown tokens too.",
 		DefaultStatus: http.StatusNoContent, MaxBodyBytes: s.maxBody, Errors: []int{422, 429},
 	}, func(ctx context.Context, in *refreshInput) (*struct{}, error) {
-		if err := s.auth.Logout(ctx, in.Body.RefreshToken); err != nil {
+		if err := s.accounts.Logout(ctx, in.Body.RefreshToken); err != nil {
 			return nil, s.fail(ctx, err)
 		}
 		return nil, nil
 	})
 
-	huma.Register(api, huma.Operation{
+	registerOp(api, rateGeneral, huma.Operation{
 		OperationID: "me", Method: http.MethodGet, Path: "/api/v1/auth/me", Tags: []string{"auth"},
 		Summary: "The current user", Security: bearerSecurity, Errors: []int{401, 429},
 	}, func(ctx context.Context, _ *struct{}) (*userOutput, error) {
@@ -133,35 +133,4 @@ func (s *Server) registerAuth(api huma.API) {
 		}
 		return &userOutput{Body: userBody(u)}, nil
 	})
-}
-
-func (s *Server) client(ctx context.Context, userAgent string) auth.Client {
-	return auth.Client{UserAgent: userAgent, IP: authFrom(ctx).clientIP.String()}
-}
-
-var errNeedToken = shortener.Errorf(shortener.EUNAUTHORIZED, "Authentication required: send Authorization: Bearer <access token>.")
-
-// caller returns the authenticated user of the request, or nil when no
-// token was sent and required is false. A token that was sent but is bad
-// is always EUNAUTHORIZED.
-func (s *Server) caller(ctx context.Context, required bool) (*shortener.User, error) {
-	a := authFrom(ctx)
-	switch {
-	case !a.present && required:
-		return nil, errNeedToken
-	case !a.present:
-		return nil, nil
-	case a.err != nil:
-		return nil, a.err
-	}
-	u, err := s.users.UserByID(ctx, a.userID)
-	if shortener.ErrorCode(err) == shortener.ENOTFOUND || (err == nil && !u.IsActive) {
-		return nil, shortener.Errorf(shortener.EUNAUTHORIZED, "Invalid or expired access token.")
-	}
-	return u, err
-}
-
-// fail turns an error into the problem the handler returns.
-func (s *Server) fail(ctx context.Context, err error) error {
-	return problemOf(ctx, s.logger, err)
 }

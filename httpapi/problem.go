@@ -103,6 +103,11 @@ func problemOf(ctx context.Context, logger *slog.Logger, err error) *Problem {
 	return p
 }
 
+// fail turns an error into the problem a handler returns.
+func (s *Server) fail(ctx context.Context, err error) error {
+	return problemOf(ctx, s.logger, err)
+}
+
 // validationDetail summarises validation errors in one sentence.
 func validationDetail(errs []ProblemDetail) string {
 	first := errs[0]

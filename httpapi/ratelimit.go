@@ -5,85 +5,83 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
-	"net/netip"
 	"strconv"
-	"strings"
-	"sync/atomic"
 	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"github.com/shortener-dev/shortener"
 )
 
 // Limits are the rate limits of CONFIG.md.
 type Limits struct {
-	User     shortener.RateLimit // API calls with a valid token, per user
+	User     shortener.RateLimit // API calls of an authenticated caller, per user
 	Anon     shortener.RateLimit // API calls without one, per client IP
 	Register shortener.RateLimit // registrations per client IP
 	Login    shortener.RateLimit // login attempts per client IP
 	Redirect shortener.RateLimit // redirects per client IP; Limit 0 = off
 }
 
-// authState is what the API middleware learned from the Authorization
-// header, kept in the request context for the handlers.
-type authState struct {
-	present  bool   // a Bearer token was sent
-	userID   string // set when the token verified
-	err      error  // why it did not
-	clientIP netip.Addr
-}
+// rateClass is the rate-limit bucket an API call counts against. Every
+// operation states its class where it is registered (registerOp), so that
+// each call counts against exactly one bucket.
+type rateClass int
 
-func authFrom(ctx context.Context) authState {
-	a, _ := ctx.Value(authKey).(authState)
-	return a
-}
+const (
+	// rateGeneral counts per user, or per client IP without an
+	// authenticated caller. It is the zero value: a call whose operation
+	// declares nothing, or that matches no operation, still counts.
+	rateGeneral  rateClass = iota
+	rateRegister           // registrations, per client IP, successful or not
+	rateLogin              // login attempts, per client IP, successful or not
+	rateNone               // never limited: the health check
+)
 
-// bearerToken returns the token of an "Authorization: Bearer" header.
-func bearerToken(r *http.Request) (string, bool) {
-	h := r.Header.Get("Authorization")
-	if h == "" {
-		return "", false
+// rateClassKey holds an operation's rateClass in huma.Operation.Metadata,
+// which the OpenAPI document leaves out.
+const rateClassKey = "httpapi.rateClass"
+
+// registerOp registers an operation whose calls count against the bucket of
+// class.
+func registerOp[I, O any](api huma.API, class rateClass, op huma.Operation, handler func(context.Context, *I) (*O, error)) {
+	if op.Metadata == nil {
+		op.Metadata = map[string]any{}
 	}
-	scheme, token, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return "", true
+	op.Metadata[rateClassKey] = class
+	huma.Register(api, op, handler)
+}
+
+// rateLimit is the API's huma middleware: it applies the limit of the
+// operation's class before the request body is read, so that calls answered
+// 4xx count too.
+func (s *Server) rateLimit(ctx huma.Context, next func(huma.Context)) {
+	class, _ := ctx.Operation().Metadata[rateClassKey].(rateClass)
+	r, w := humago.Unwrap(ctx)
+	if s.admitClass(w, r, class) {
+		next(ctx)
 	}
-	return strings.TrimSpace(token), true
 }
 
-// api verifies the access token (signature only, no database) and applies
-// the rate limit of the call: register and login have buckets of their own
-// per client IP; every other call counts per user, or per client IP
-// without a valid token. Health checks are not limited.
-func (s *Server) api(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a := authState{clientIP: s.clientIP(r)}
-		if token, ok := bearerToken(r); ok {
-			a.present = true
-			a.userID, a.err = s.auth.VerifyAccess(token)
-		}
-		ctx := context.WithValue(r.Context(), authKey, a)
-		r = r.WithContext(ctx)
-
-		key, limit := s.bucket(r, a)
-		if limit.Limit > 0 && !s.admit(w, r, key, limit) {
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
+// admitClass applies the limit of class to r. It reports false when it has
+// answered 429.
+func (s *Server) admitClass(w http.ResponseWriter, r *http.Request, class rateClass) bool {
+	key, limit := s.bucket(class, authFrom(r.Context()))
+	return limit.Limit <= 0 || s.admit(w, r, key, limit)
 }
 
-// bucket picks the rate-limit key and limit for an API call.
-func (s *Server) bucket(r *http.Request, a authState) (string, shortener.RateLimit) {
-	path := r.URL.Path
+// bucket returns the rate-limit key and limit of a call of class. The key
+// formats are shared with other instances through Redis: keep them.
+func (s *Server) bucket(class rateClass, a authState) (string, shortener.RateLimit) {
 	switch {
-	case path == "/api/v1/health":
+	case class == rateNone:
 		return "", shortener.RateLimit{}
-	case path == "/api/v1/auth/register":
+	case class == rateRegister:
 		return "register:" + a.clientIP.String(), s.limits.Register
-	case path == "/api/v1/auth/login":
+	case class == rateLogin:
 		return "login:" + a.clientIP.String(), s.limits.Login
-	case a.userID != "":
-		return "user:" + a.userID, s.limits.User
+	case a.user != nil:
+		return "user:" + a.user.ID, s.limits.User
 	default:
 		return "ip:" + a.clientIP.String(), s.limits.Anon
 	}
@@ -96,9 +94,9 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, key string, limit
 	d, err := s.limiter.Allow(r.Context(), key, limit)
 	if err != nil {
 		s.metrics.limiterErrors.Inc()
-		s.limiterLog.maybe(func() {
+		if s.limiterLog.Allow("rate limit") {
 			s.logger.WarnContext(r.Context(), "rate limiter unavailable; failing open", slog.Any("error", err))
-		})
+		}
 		return true
 	}
 	h := w.Header()
@@ -128,19 +126,4 @@ func ceilSeconds(d, window time.Duration) int {
 		n = max
 	}
 	return n
-}
-
-// everyInterval runs a function at most once per interval.
-type everyInterval struct {
-	interval time.Duration
-	last     atomic.Int64
-}
-
-func (e *everyInterval) maybe(fn func()) {
-	now := time.Now().UnixNano()
-	last := e.last.Load()
-	if now-last < int64(e.interval) || !e.last.CompareAndSwap(last, now) {
-		return
-	}
-	fn()
 }

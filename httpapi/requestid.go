@@ -54,7 +54,7 @@ func (g *requestIDs) next() string {
 	return g.prefix + strconv.FormatUint(g.n.Add(1), 36)
 }
 
-// withRequestID keeps a valid incoming X-Request-ID or makes one, sends it
+// middleware keeps a valid incoming X-Request-ID or makes one, sends it
 // back, and stores it in the request context for every log line.
 func (g *requestIDs) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

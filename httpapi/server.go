@@ -1,12 +1,13 @@
-// Package httpapi is the HTTP face of the service: every route in one
-// place, the JSON API on huma (OpenAPI 3.1 generated from the Go types),
-// the redirect as a plain net/http handler, and the middleware around them
-// (request IDs, access log, metrics, panic recovery, CORS, rate limits,
-// problem+json errors).
+// Package httpapi is the HTTP face of the service, and speaks HTTP only:
+// every route in one place, the JSON API on huma (OpenAPI 3.1 generated from
+// the Go types), the redirect as a plain net/http handler, and the middleware
+// around them (request IDs, access log, metrics, panic recovery, CORS,
+// authentication, rate limits, problem+json errors). The application work
+// is done by services behind the small interfaces of services.go; this
+// package imports no storage, cache or rendering adapter.
 package httpapi
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -18,26 +19,25 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/shortener-dev/shortener"
-	"github.com/shortener-dev/shortener/analytics"
-	"github.com/shortener-dev/shortener/auth"
-	"github.com/shortener-dev/shortener/links"
+	"github.com/shortener-dev/shortener/internal/logthrottle"
 )
 
-// Config holds a Server's dependencies.
+// Config holds a Server's dependencies. The services are the small
+// interfaces of services.go; cmd/shortener passes the concrete ones.
 type Config struct {
-	Logger    *slog.Logger
-	Version   string
-	Clock     shortener.Clock
-	Auth      *auth.Service
-	Users     shortener.UserStore
-	Links     *links.Service
-	Resolver  shortener.Resolver      // the redirect's layered lookup
-	Clicks    shortener.ClickRecorder // where redirects hand their clicks
-	OnHit     func(code string)       // counts hits for hot-link detection; may be nil
-	Analytics *analytics.Service
-	QR        *QRService
-	Limiter   shortener.RateLimiter
-	Limits    Limits
+	Logger        *slog.Logger
+	Version       string
+	Clock         shortener.Clock
+	Authenticator Authenticator // tells who calls, once per API request
+	Accounts      Accounts      // registration, login, refresh, logout
+	Links         Links
+	Summaries     Summaries
+	QR            QRCodes
+	Resolver      shortener.Resolver      // the redirect's layered lookup
+	Clicks        shortener.ClickRecorder // where redirects hand their clicks
+	OnHit         func(code string)       // counts hits for hot-link detection; may be nil
+	Limiter       shortener.RateLimiter
+	Limits        Limits
 	// Health maps a check name ("database", "cache") to its probe.
 	Health         map[string]shortener.HealthChecker
 	TrustedProxies []netip.Prefix
@@ -50,14 +50,14 @@ type Config struct {
 type Server struct {
 	logger         *slog.Logger
 	clock          shortener.Clock
-	auth           *auth.Service
-	users          shortener.UserStore
-	links          *links.Service
+	authn          Authenticator
+	accounts       Accounts
+	links          Links
 	resolver       shortener.Resolver
 	clicks         shortener.ClickRecorder
 	onHit          func(string)
-	analytics      *analytics.Service
-	qr             *QRService
+	summaries      Summaries
+	qr             QRCodes
 	limiter        shortener.RateLimiter
 	limits         Limits
 	health         map[string]shortener.HealthChecker
@@ -65,7 +65,7 @@ type Server struct {
 	corsOrigins    []string
 	maxBody        int64
 	metrics        *httpMetrics
-	limiterLog     everyInterval
+	limiterLog     *logthrottle.Throttle
 	requestIDs     *requestIDs
 	mux            *http.ServeMux
 	handler        http.Handler
@@ -85,12 +85,12 @@ func New(c Config) *Server {
 		c.Clock = shortener.SystemClock
 	}
 	s := &Server{
-		logger: c.Logger, clock: c.Clock, auth: c.Auth, users: c.Users, links: c.Links,
-		resolver: c.Resolver, clicks: c.Clicks, onHit: c.OnHit, analytics: c.Analytics, qr: c.QR,
+		logger: c.Logger, clock: c.Clock, authn: c.Authenticator, accounts: c.Accounts, links: c.Links,
+		resolver: c.Resolver, clicks: c.Clicks, onHit: c.OnHit, summaries: c.Summaries, qr: c.QR,
 		limiter: c.Limiter, limits: c.Limits, health: c.Health, trustedProxies: c.TrustedProxies,
 		corsOrigins: c.CORSOrigins, maxBody: c.MaxBodyBytes,
 		metrics:    newHTTPMetrics(c.Registry),
-		limiterLog: everyInterval{interval: time.Minute},
+		limiterLog: logthrottle.New(time.Minute),
 		requestIDs: newRequestIDs(),
 		mux:        http.NewServeMux(),
 	}
@@ -141,22 +141,28 @@ func (s *Server) newAPI(version string) huma.API {
 		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "JWT"},
 	}
 	api := humago.New(apiMux, config)
+	// Before any operation is registered: huma binds the API's middleware
+	// at registration.
+	api.UseMiddleware(s.rateLimit)
 	// Documentation lives outside /api/v1 but comes from the same API.
 	s.mux.Handle("GET /openapi.json", apiMux)
 	s.mux.Handle("GET /openapi.yaml", apiMux)
 	s.mux.Handle("GET /openapi-3.0.json", apiMux)
 	s.mux.Handle("GET /docs", apiMux)
 	s.mux.Handle("GET /schemas/", apiMux)
-	s.mux.Handle("/api/v1/", s.api(s.apiFallback(apiMux)))
+	s.mux.Handle("/api/v1/", s.authenticate(s.apiFallback(apiMux)))
 	return api
 }
 
-// apiFallback sends API paths that no operation matches to unmatched.
+// apiFallback sends API paths that no operation matches to unmatched,
+// counted against the general rate limit like any other API call.
 func (s *Server) apiFallback(apiMux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, pattern := apiMux.Handler(r)
 		if pattern == "" {
-			s.unmatchedIn(apiMux, w, r)
+			if s.admitClass(w, r, rateGeneral) {
+				s.unmatchedIn(apiMux, w, r)
+			}
 			return
 		}
 		if sw, ok := w.(*statusWriter); ok {
@@ -164,11 +170,4 @@ func (s *Server) apiFallback(apiMux *http.ServeMux) http.Handler {
 		}
 		apiMux.ServeHTTP(w, r)
 	})
-}
-
-// requestTimeout bounds the work of one API request.
-const requestTimeout = 10 * time.Second
-
-func withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, requestTimeout)
 }

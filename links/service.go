@@ -29,7 +29,7 @@ type Config struct {
 	Links       shortener.LinkStore
 	Invalidator shortener.Invalidator
 	Clock       shortener.Clock
-	BaseURL     string   // without trailing slash
+	BaseURL     string   // short URLs are shortener.ShortURL(BaseURL, code)
 	OwnHosts    []string // host names of BASE_URL, lower-case; links to them are refused
 	CodeLength  int
 	Logger      *slog.Logger // gets invalidation failures
@@ -45,12 +45,12 @@ func NewService(c Config) *Service {
 	}
 	return &Service{
 		logger: c.Logger, links: c.Links, invalidator: c.Invalidator, clock: c.Clock,
-		baseURL: strings.TrimRight(c.BaseURL, "/"), ownHosts: c.OwnHosts, codeLength: c.CodeLength,
+		baseURL: c.BaseURL, ownHosts: c.OwnHosts, codeLength: c.CodeLength,
 	}
 }
 
 // ShortURL returns the public short URL of a code.
-func (s *Service) ShortURL(code string) string { return s.baseURL + "/" + code }
+func (s *Service) ShortURL(code string) string { return shortener.ShortURL(s.baseURL, code) }
 
 // CreateInput is a request to shorten a URL.
 type CreateInput struct {
@@ -134,31 +134,15 @@ func checkExpiry(t *time.Time, now time.Time) error {
 	return nil
 }
 
-var errNotFound = shortener.Errorf(shortener.ENOTFOUND, "Link not found.")
-
-// canRead reports whether caller may read l through the API.
-func canRead(caller *shortener.User, l *shortener.Link) bool {
-	return l.IsPublic || canManage(caller, l)
-}
-
-// canManage reports whether caller may change or delete l: its owner or
-// an admin. Anonymous links can be managed by admins only.
-func canManage(caller *shortener.User, l *shortener.Link) bool {
-	if caller == nil {
-		return false
-	}
-	return caller.IsAdmin() || (l.OwnerID != nil && *l.OwnerID == caller.ID)
-}
-
 // Get returns the link if caller may read it. Returns ENOTFOUND otherwise,
 // so that private links are not revealed.
 func (s *Service) Get(ctx context.Context, caller *shortener.User, id string) (*shortener.Link, error) {
 	if !shortener.IsID(id) {
-		return nil, errNotFound
+		return nil, shortener.ErrLinkNotFound
 	}
 	l, err := s.links.LinkByID(ctx, strings.ToLower(id))
-	if shortener.ErrorCode(err) == shortener.ENOTFOUND || (err == nil && !canRead(caller, l)) {
-		return nil, errNotFound
+	if shortener.ErrorCode(err) == shortener.ENOTFOUND || (err == nil && !l.ReadableBy(caller)) {
+		return nil, shortener.ErrLinkNotFound
 	}
 	return l, err
 }
@@ -171,11 +155,11 @@ func (s *Service) List(ctx context.Context, caller *shortener.User, page, size i
 // manageable loads a link that caller may change; ENOTFOUND otherwise.
 func (s *Service) manageable(ctx context.Context, caller *shortener.User, id string) (*shortener.Link, error) {
 	if !shortener.IsID(id) {
-		return nil, errNotFound
+		return nil, shortener.ErrLinkNotFound
 	}
 	l, err := s.links.LinkByID(ctx, strings.ToLower(id))
-	if shortener.ErrorCode(err) == shortener.ENOTFOUND || (err == nil && !canManage(caller, l)) {
-		return nil, errNotFound
+	if shortener.ErrorCode(err) == shortener.ENOTFOUND || (err == nil && !l.ManageableBy(caller)) {
+		return nil, shortener.ErrLinkNotFound
 	}
 	return l, err
 }

@@ -24,7 +24,7 @@ var (
 func NewLinkStore(db *DB) *LinkStore { return &LinkStore{db: db} }
 
 const (
-	msgLinkNotFound = "Link not found."
+	msgLinkNotFound = shortener.LinkNotFoundMessage
 	msgCodeTaken    = "This short code is already taken."
 )
 

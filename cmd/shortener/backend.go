@@ -8,6 +8,7 @@ import (
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/analytics"
 	"github.com/shortener-dev/shortener/inmem"
+	"github.com/shortener-dev/shortener/internal/logthrottle"
 	"github.com/shortener-dev/shortener/redis"
 )
 
@@ -121,17 +122,9 @@ func (a *app) codeFilter(ctx, bgCtx context.Context, st *storage) *inmem.CodeFil
 // everyMinute returns a logger of Redis errors that writes at most one
 // line per operation a minute, so an outage does not flood the log.
 func everyMinute(logger *slog.Logger) func(op string, err error) {
-	var mu = make(chan struct{}, 1)
-	last := map[string]time.Time{}
+	throttle := logthrottle.New(time.Minute)
 	return func(op string, err error) {
-		mu <- struct{}{}
-		now := time.Now()
-		skip := now.Sub(last[op]) < time.Minute
-		if !skip {
-			last[op] = now
-		}
-		<-mu
-		if !skip {
+		if throttle.Allow(op) {
 			logger.Warn("redis unavailable; continuing without it", slog.String("op", op), slog.Any("error", err))
 		}
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/shortener-dev/shortener/auth"
 	"github.com/shortener-dev/shortener/httpapi"
 	"github.com/shortener-dev/shortener/links"
+	"github.com/shortener-dev/shortener/qr"
 )
 
 // shutdownTimeout bounds the graceful shutdown of the HTTP server; the
@@ -183,11 +184,12 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		OwnHosts: []string{cfg.baseHost}, CodeLength: cfg.ShortCodeLength, Logger: logger,
 	})
 	a.handler = httpapi.New(httpapi.Config{
-		Logger: logger, Version: version, Clock: clock, Auth: authSvc, Users: st.users, Links: linkSvc,
-		Resolver: b.resolver, Clicks: pipeline, OnHit: b.onHit,
-		Analytics: analytics.NewService(st.links, st.clicks, b.blobs, seconds(cfg.AnalyticsCacheTTL), clock),
-		QR:        &httpapi.QRService{Resolver: b.resolver, BaseURL: cfg.BaseURL, Cache: b.blobs, TTL: seconds(cfg.QRCacheTTL)},
-		Limiter:   b.limiter,
+		Logger: logger, Version: version, Clock: clock,
+		Authenticator: authSvc, Accounts: authSvc, Links: linkSvc,
+		Summaries: analytics.NewService(st.links, st.clicks, b.blobs, seconds(cfg.AnalyticsCacheTTL), clock),
+		QR:        qr.NewService(qr.Config{Resolver: b.resolver, BaseURL: cfg.BaseURL, Cache: b.blobs, TTL: seconds(cfg.QRCacheTTL)}),
+		Resolver:  b.resolver, Clicks: pipeline, OnHit: b.onHit,
+		Limiter: b.limiter,
 		Limits: httpapi.Limits{
 			User:     shortener.RateLimit{Limit: cfg.RateLimitRequests, Window: seconds(cfg.RateLimitWindow)},
 			Anon:     shortener.RateLimit{Limit: cfg.AnonRateLimitRequests, Window: seconds(cfg.AnonRateLimitWindow)},

@@ -1,0 +1,264 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/auth"
+	"github.com/shortener-dev/shortener/httpapi"
+	"github.com/shortener-dev/shortener/links"
+)
+
+// The fakes below stand in for the services behind httpapi's interfaces:
+// these tests are about what the handlers make of their answers.
+
+var (
+	testNow = time.Date(2026, 11, 7, 12, 0, 0, 0, time.UTC)
+	ada     = &shortener.User{ID: "0190a0f4-0000-7000-8000-000000000001", Email: "ada@example.com", Role: shortener.RoleUser, IsActive: true}
+)
+
+// adaToken is the bearer credential fakeAuth knows as ada.
+const adaToken = "ada-token"
+
+// fakeAuth authenticates adaToken as ada; any other credential is
+// EUNAUTHORIZED, or failWith when set. It counts its calls.
+type fakeAuth struct {
+	mu       sync.Mutex
+	calls    int
+	failWith error
+}
+
+func (f *fakeAuth) Authenticate(_ context.Context, bearer string) (*shortener.User, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	switch {
+	case bearer == adaToken:
+		return ada, nil
+	case f.failWith != nil:
+		return nil, f.failWith
+	}
+	return nil, shortener.Errorf(shortener.EUNAUTHORIZED, "Invalid or expired access token.")
+}
+
+func (f *fakeAuth) Register(_ context.Context, email, _, _ string) (*shortener.User, error) {
+	return &shortener.User{ID: shortener.NewID(), Email: email, Role: shortener.RoleUser, IsActive: true, CreatedAt: testNow}, nil
+}
+
+func (f *fakeAuth) Login(context.Context, string, string, auth.Client) (*auth.TokenPair, error) {
+	return &auth.TokenPair{AccessToken: "a", RefreshToken: "r", ExpiresIn: time.Minute}, nil
+}
+
+func (f *fakeAuth) Refresh(context.Context, string, auth.Client) (*auth.TokenPair, error) {
+	return &auth.TokenPair{AccessToken: "a", RefreshToken: "r", ExpiresIn: time.Minute}, nil
+}
+
+func (f *fakeAuth) Logout(context.Context, string) error { return nil }
+
+// fakeLinks answers every call with link or err and keeps the caller it
+// was given.
+type fakeLinks struct {
+	link   *shortener.Link
+	err    error
+	caller *shortener.User
+}
+
+func (f *fakeLinks) answer(caller *shortener.User) (*shortener.Link, error) {
+	f.caller = caller
+	if f.err != nil {
+		return nil, f.err
+	}
+	return f.link, nil
+}
+
+func (f *fakeLinks) Create(_ context.Context, caller *shortener.User, _ links.CreateInput) (*shortener.Link, error) {
+	return f.answer(caller)
+}
+
+func (f *fakeLinks) Get(_ context.Context, caller *shortener.User, _ string) (*shortener.Link, error) {
+	return f.answer(caller)
+}
+
+func (f *fakeLinks) List(_ context.Context, caller *shortener.User, _, _ int) (*shortener.LinkPage, error) {
+	l, err := f.answer(caller)
+	if err != nil {
+		return nil, err
+	}
+	return &shortener.LinkPage{Links: []*shortener.Link{l}, Total: 1}, nil
+}
+
+func (f *fakeLinks) Update(_ context.Context, caller *shortener.User, _ string, _ links.UpdateInput) (*shortener.Link, error) {
+	return f.answer(caller)
+}
+
+func (f *fakeLinks) Delete(_ context.Context, caller *shortener.User, _ string) error {
+	_, err := f.answer(caller)
+	return err
+}
+
+func (f *fakeLinks) ShortURL(code string) string { return "https://sho.rt/" + code }
+
+// fakeSummaries answers sum or err and keeps what it was asked.
+type fakeSummaries struct {
+	sum    *shortener.ClickSummary
+	err    error
+	caller *shortener.User
+	code   string
+	days   int
+}
+
+func (f *fakeSummaries) Summary(_ context.Context, caller *shortener.User, code string, days int) (*shortener.ClickSummary, error) {
+	f.caller, f.code, f.days = caller, code, days
+	return f.sum, f.err
+}
+
+// fakeQR answers img or err and keeps the request.
+type fakeQR struct {
+	img   *shortener.QRImage
+	err   error
+	req   shortener.QRRequest
+	calls int
+}
+
+func (f *fakeQR) QRCode(_ context.Context, req shortener.QRRequest) (*shortener.QRImage, error) {
+	f.req = req
+	f.calls++
+	return f.img, f.err
+}
+
+// fakeResolver knows the targets of its map; err fails every lookup.
+type fakeResolver struct {
+	targets map[string]shortener.Target
+	err     error
+	calls   int
+}
+
+func (f *fakeResolver) Resolve(_ context.Context, code string) (shortener.Target, error) {
+	f.calls++
+	return f.targets[code], f.err
+}
+
+// clickLog records the clicks handed to it.
+type clickLog struct {
+	mu     sync.Mutex
+	clicks []shortener.Click
+}
+
+func (c *clickLog) RecordClick(click shortener.Click) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.clicks = append(c.clicks, click)
+}
+
+// fakeLimiter records every key it is asked about. It admits everything
+// unless deny is set; err fails every check.
+type fakeLimiter struct {
+	mu     sync.Mutex
+	keys   []string
+	limits []shortener.RateLimit
+	deny   bool
+	err    error
+}
+
+func (l *fakeLimiter) Allow(_ context.Context, key string, limit shortener.RateLimit) (shortener.RateDecision, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.keys = append(l.keys, key)
+	l.limits = append(l.limits, limit)
+	if l.err != nil {
+		return shortener.RateDecision{}, l.err
+	}
+	if l.deny {
+		return shortener.RateDecision{Limit: limit.Limit, Reset: 30 * time.Second, RetryAfter: 12300 * time.Millisecond}, nil
+	}
+	return shortener.RateDecision{Allowed: true, Limit: limit.Limit, Remaining: limit.Limit - 1, Reset: limit.Window}, nil
+}
+
+// pinger is a health check that fails with err.
+type pinger struct{ err error }
+
+func (p pinger) Ping(context.Context) error { return p.err }
+
+// Limits that tell the buckets apart by their numbers.
+var testLimits = httpapi.Limits{
+	User:     shortener.RateLimit{Limit: 100, Window: time.Minute},
+	Anon:     shortener.RateLimit{Limit: 20, Window: time.Minute},
+	Register: shortener.RateLimit{Limit: 10, Window: time.Hour},
+	Login:    shortener.RateLimit{Limit: 5, Window: 5 * time.Minute},
+}
+
+// fakes is one server's set of fakes; tests set their answers.
+type fakes struct {
+	auth      *fakeAuth
+	links     *fakeLinks
+	summaries *fakeSummaries
+	qr        *fakeQR
+	resolver  *fakeResolver
+	clicks    *clickLog
+	limiter   *fakeLimiter
+	health    map[string]shortener.HealthChecker
+	limits    httpapi.Limits
+}
+
+func newFakes() *fakes {
+	return &fakes{
+		auth: &fakeAuth{}, links: &fakeLinks{}, summaries: &fakeSummaries{}, qr: &fakeQR{},
+		resolver: &fakeResolver{targets: map[string]shortener.Target{}}, clicks: &clickLog{},
+		limiter: &fakeLimiter{}, health: map[string]shortener.HealthChecker{"database": pinger{}}, limits: testLimits,
+	}
+}
+
+// server returns a Server on the fakes.
+func (f *fakes) server() *httpapi.Server {
+	return httpapi.New(httpapi.Config{
+		Logger: slog.New(slog.DiscardHandler), Version: "test", Clock: func() time.Time { return testNow },
+		Authenticator: f.auth, Accounts: f.auth, Links: f.links, Summaries: f.summaries, QR: f.qr,
+		Resolver: f.resolver, Clicks: f.clicks, Limiter: f.limiter, Limits: f.limits, Health: f.health,
+		MaxBodyBytes: 1 << 16, Registry: prometheus.NewRegistry(),
+	})
+}
+
+// serve sends one request; header holds name/value pairs.
+func serve(t *testing.T, srv http.Handler, method, target, body string, header ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, target, r)
+	req.RemoteAddr = "203.0.113.7:41000"
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	srv.ServeHTTP(w, req)
+	return w
+}
+
+// bearer is the header pair of an Authorization: Bearer credential.
+func bearer(token string) []string { return []string{"Authorization", "Bearer " + token} }
+
+// decodeJSON decodes a 200 answer's JSON body into v.
+func decodeJSON(t *testing.T, w *httptest.ResponseRecorder, v any) {
+	t.Helper()
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), v); err != nil {
+		t.Fatal(err)
+	}
+}

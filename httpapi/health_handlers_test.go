@@ -1,0 +1,33 @@
+package httpapi_test
+
+import (
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/shortener-dev/shortener"
+)
+
+func TestHealth(t *testing.T) {
+	tests := []struct {
+		name   string
+		checks map[string]shortener.HealthChecker
+		status int
+		body   string
+	}{
+		{"all up", map[string]shortener.HealthChecker{"database": pinger{}, "cache": pinger{}}, http.StatusOK,
+			`{"status":"ok","checks":{"cache":"ok","database":"ok"}}` + "\n"},
+		{"cache down", map[string]shortener.HealthChecker{"database": pinger{}, "cache": pinger{errors.New("refused")}},
+			http.StatusServiceUnavailable, `{"status":"unavailable","checks":{"cache":"unavailable","database":"ok"}}` + "\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakes()
+			f.health = tt.checks
+			w := serve(t, f.server(), "GET", "/api/v1/health", "")
+			if w.Code != tt.status || w.Body.String() != tt.body {
+				t.Errorf("status %d, body %s; want %d, %s", w.Code, w.Body, tt.status, tt.body)
+			}
+		})
+	}
+}

@@ -1,0 +1,137 @@
+package httpapi_test
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// redirectFakes knows "live", "off" (disabled) and "old" (expired).
+func redirectFakes() *fakes {
+	f := newFakes()
+	f.resolver.targets = map[string]shortener.Target{
+		"live": {Found: true, LinkID: "link-live", URL: "https://example.com/landing?a=1", Active: true},
+		"off":  {Found: true, LinkID: "link-off", URL: "https://example.com/off", Active: false},
+		"old":  {Found: true, LinkID: "link-old", URL: "https://example.com/old", Active: true, ExpiresAt: testNow},
+	}
+	return f
+}
+
+func TestRedirectFound(t *testing.T) {
+	f := redirectFakes()
+	w := serve(t, f.server(), "GET", "/live", "", "User-Agent", "Firefox/120.0", "Referer", "https://news.example/")
+	if w.Code != http.StatusFound {
+		t.Fatalf("status %d, want 302", w.Code)
+	}
+	for name, want := range map[string]string{
+		"Location": "https://example.com/landing?a=1", "Cache-Control": "private, max-age=0", "X-Robots-Tag": "noindex",
+	} {
+		if got := w.Header().Get(name); got != want {
+			t.Errorf("%s %q, want %q", name, got, want)
+		}
+	}
+	if len(f.clicks.clicks) != 1 {
+		t.Fatalf("%d clicks recorded, want 1", len(f.clicks.clicks))
+	}
+	c := f.clicks.clicks[0]
+	if c.LinkID != "link-live" || !c.At.Equal(testNow) || c.IP != "203.0.113.7" || c.UserAgent != "Firefox/120.0" ||
+		c.Referrer != "https://news.example/" || !shortener.IsID(c.ID) {
+		t.Errorf("click %+v", c)
+	}
+}
+
+func TestRedirectHeadRecordsNoClick(t *testing.T) {
+	f := redirectFakes()
+	w := serve(t, f.server(), "HEAD", "/live", "")
+	if w.Code != http.StatusFound || w.Header().Get("Location") != "https://example.com/landing?a=1" {
+		t.Fatalf("HEAD: status %d, Location %q", w.Code, w.Header().Get("Location"))
+	}
+	if len(f.clicks.clicks) != 0 {
+		t.Fatalf("HEAD recorded %d clicks", len(f.clicks.clicks))
+	}
+}
+
+// A code that does not redirect answers a page to browsers and a problem
+// to everyone else, and records no click.
+func TestRedirectMisses(t *testing.T) {
+	tests := []struct {
+		code   string
+		status int
+		detail string
+	}{
+		{"unknown", http.StatusNotFound, "This short link does not exist or has been disabled."},
+		{"off", http.StatusNotFound, "This short link does not exist or has been disabled."},
+		{"old", http.StatusGone, "This short link has expired."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			f := redirectFakes()
+			srv := f.server()
+
+			p := decodeProblem(t, serve(t, srv, "GET", "/"+tt.code, "", "Accept", "application/json"), tt.status)
+			if p.Detail != tt.detail {
+				t.Errorf("problem detail %q, want %q", p.Detail, tt.detail)
+			}
+
+			w := serve(t, srv, "GET", "/"+tt.code, "", "Accept", "text/html,application/xhtml+xml")
+			if w.Code != tt.status || w.Header().Get("Content-Type") != "text/html; charset=utf-8" ||
+				w.Header().Get("Cache-Control") != "no-store" || w.Header().Get("X-Robots-Tag") != "noindex" {
+				t.Errorf("browser: status %d, headers %v", w.Code, w.Header())
+			}
+			if body := w.Body.String(); !strings.Contains(body, "<h1>"+http.StatusText(tt.status)+"</h1>") || !strings.Contains(body, tt.detail) {
+				t.Errorf("browser page %q", body)
+			}
+
+			if len(f.clicks.clicks) != 0 {
+				t.Errorf("%d clicks recorded for a miss", len(f.clicks.clicks))
+			}
+		})
+	}
+}
+
+// Codes that cannot exist are refused before any lookup.
+func TestRedirectRefusesImpossibleCodes(t *testing.T) {
+	for _, path := range []string{"/" + strings.Repeat("a", 51), "/has.dot", "/static", "/Admin"} {
+		f := redirectFakes()
+		w := serve(t, f.server(), "GET", path, "")
+		if w.Code != http.StatusNotFound || f.resolver.calls != 0 {
+			t.Errorf("GET %s: status %d after %d lookups, want 404 after none", path, w.Code, f.resolver.calls)
+		}
+	}
+}
+
+func TestRedirectLookupFailure(t *testing.T) {
+	f := redirectFakes()
+	f.resolver.err = errors.New("dial tcp: connection refused")
+	w := serve(t, f.server(), "GET", "/live", "")
+	p := decodeProblem(t, w, http.StatusServiceUnavailable)
+	if p.Detail != "The link service is temporarily unavailable; try again shortly." {
+		t.Errorf("detail %q", p.Detail)
+	}
+	if len(f.clicks.clicks) != 0 {
+		t.Errorf("%d clicks recorded", len(f.clicks.clicks))
+	}
+}
+
+// Redirects are limited only when a redirect limit is set, per client IP.
+func TestRedirectRateLimit(t *testing.T) {
+	f := redirectFakes()
+	serve(t, f.server(), "GET", "/live", "")
+	if len(f.limiter.keys) != 0 {
+		t.Fatalf("redirects limited without a redirect limit: %q", f.limiter.keys)
+	}
+
+	f = redirectFakes()
+	f.limits.Redirect = shortener.RateLimit{Limit: 3, Window: time.Second}
+	f.limiter.deny = true
+	w := serve(t, f.server(), "GET", "/live", "")
+	decodeProblem(t, w, http.StatusTooManyRequests)
+	if !slices.Equal(f.limiter.keys, []string{"redirect:203.0.113.7"}) || len(f.clicks.clicks) != 0 {
+		t.Fatalf("limiter keys %q, %d clicks; want redirect:203.0.113.7 and none", f.limiter.keys, len(f.clicks.clicks))
+	}
+}

@@ -1,0 +1,95 @@
+package httpapi
+
+import (
+	"context"
+
+	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/auth"
+	"github.com/shortener-dev/shortener/links"
+)
+
+// The interfaces below are what the handlers need from the application, one
+// per need, so that this package speaks HTTP only and its tests run against
+// small fakes. cmd/shortener passes the concrete services. The redirect's
+// lookup, the click recorder, the rate limiter and the health probes are
+// already small interfaces of the root package (shortener.Resolver,
+// ClickRecorder, RateLimiter, HealthChecker), which Config takes as they are.
+
+// Authenticator tells who sends a request.
+type Authenticator interface {
+	// Authenticate returns the active user a bearer credential (what follows
+	// "Authorization: Bearer") belongs to. Returns EUNAUTHORIZED for a
+	// malformed, expired or wrongly signed credential and for a user that is
+	// unknown or inactive; any other error means the check itself failed.
+	Authenticate(ctx context.Context, bearer string) (*shortener.User, error)
+}
+
+// Accounts registers users, logs them in and manages their refresh tokens.
+type Accounts interface {
+	// Register creates an account. Returns EINVALID for a bad email,
+	// password or full name and ECONFLICT when the email is taken.
+	Register(ctx context.Context, email, password, fullName string) (*shortener.User, error)
+
+	// Login checks the credentials and starts a login. Returns
+	// EUNAUTHORIZED, the same answer for an unknown email, a wrong password
+	// and an inactive account.
+	Login(ctx context.Context, email, password string, c auth.Client) (*auth.TokenPair, error)
+
+	// Refresh rotates a refresh token: the presented one stops working.
+	// Returns EUNAUTHORIZED for an unknown, expired, revoked or already
+	// rotated token; an already rotated one also ends its login.
+	Refresh(ctx context.Context, token string, c auth.Client) (*auth.TokenPair, error)
+
+	// Logout ends the login of a refresh token. An unknown token is not an
+	// error, so that logout tells nothing about token validity.
+	Logout(ctx context.Context, token string) error
+}
+
+// Links creates, reads, changes and deletes short links on behalf of a
+// caller, who is nil when the request carries no credential.
+type Links interface {
+	// Create shortens a URL; without a caller the link has no owner.
+	// Returns EINVALID for an unsafe URL, a bad alias or title or an expiry
+	// not in the future, and ECONFLICT when the alias is taken.
+	Create(ctx context.Context, caller *shortener.User, in links.CreateInput) (*shortener.Link, error)
+
+	// Get returns the link with the given ID if caller may read it. Returns
+	// ENOTFOUND when there is none and when caller may not read it, so that
+	// a private link is not revealed.
+	Get(ctx context.Context, caller *shortener.User, id string) (*shortener.Link, error)
+
+	// List returns a page (from 1) of caller's own links, newest first; a
+	// page past the end has no links. caller must not be nil.
+	List(ctx context.Context, caller *shortener.User, page, size int) (*shortener.LinkPage, error)
+
+	// Update changes the link with the given ID; every instance redirects
+	// by the change at once. Returns ENOTFOUND when there is none and when
+	// caller may not manage it, and EINVALID for bad values.
+	Update(ctx context.Context, caller *shortener.User, id string, in links.UpdateInput) (*shortener.Link, error)
+
+	// Delete deletes the link with the given ID; its code stops redirecting
+	// on every instance at once. Returns ENOTFOUND when there is none and
+	// when caller may not manage it.
+	Delete(ctx context.Context, caller *shortener.User, id string) error
+
+	// ShortURL returns the public short URL of code.
+	ShortURL(code string) string
+}
+
+// Summaries answers the click summaries of links.
+type Summaries interface {
+	// Summary returns the summary of the link with short code code over the
+	// last days UTC days, today included. Returns ENOTFOUND when there is no
+	// such link and when caller is neither its owner nor an admin, so that
+	// the link is not revealed.
+	Summary(ctx context.Context, caller *shortener.User, code string, days int) (*shortener.ClickSummary, error)
+}
+
+// QRCodes renders the QR codes of short links.
+type QRCodes interface {
+	// QRCode returns the image for req, or an answer with NotModified set
+	// when req.IfNoneMatch names the image's ETag. Returns ENOTFOUND when
+	// the code is unknown or deleted (a disabled or expired link still has
+	// its QR code) and EINVALID for options that cannot be rendered.
+	QRCode(ctx context.Context, req shortener.QRRequest) (*shortener.QRImage, error)
+}
