@@ -17,6 +17,7 @@ import (
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/auth"
 	"github.com/shortener-dev/shortener/httpapi"
+	"github.com/shortener-dev/shortener/internal/testenv"
 	"github.com/shortener-dev/shortener/links"
 )
 
@@ -209,6 +210,10 @@ type fakes struct {
 	limiter   *fakeLimiter
 	health    map[string]shortener.HealthChecker
 	limits    httpapi.Limits
+	// registry is the metrics registry of the last server made; logs
+	// collects every server's log lines as JSON, debug level included.
+	registry *prometheus.Registry
+	logs     *testenv.Buffer
 }
 
 func newFakes() *fakes {
@@ -216,16 +221,19 @@ func newFakes() *fakes {
 		auth: &fakeAuth{}, links: &fakeLinks{}, summaries: &fakeSummaries{}, qr: &fakeQR{},
 		resolver: &fakeResolver{targets: map[string]shortener.Target{}}, clicks: &clickLog{},
 		limiter: &fakeLimiter{}, health: map[string]shortener.HealthChecker{"database": pinger{}}, limits: testLimits,
+		logs: &testenv.Buffer{},
 	}
 }
 
 // server returns a Server on the fakes.
 func (f *fakes) server() *httpapi.Server {
+	f.registry = prometheus.NewRegistry()
+	logger := slog.New(httpapi.ContextHandler{Handler: slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})})
 	return httpapi.New(httpapi.Config{
-		Logger: slog.New(slog.DiscardHandler), Version: "test", Clock: func() time.Time { return testNow },
+		Logger: logger, Version: "test", Clock: func() time.Time { return testNow },
 		Authenticator: f.auth, Accounts: f.auth, Links: f.links, Summaries: f.summaries, QR: f.qr,
 		Resolver: f.resolver, Clicks: f.clicks, Limiter: f.limiter, Limits: f.limits, Health: f.health,
-		MaxBodyBytes: 1 << 16, Registry: prometheus.NewRegistry(),
+		MaxBodyBytes: 1 << 16, Registry: f.registry,
 	})
 }
 

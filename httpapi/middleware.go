@@ -65,14 +65,14 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			if route == "" {
 				route = "unmatched"
 			}
-			s.metrics.observe(route, r.Method, status, elapsed)
+			s.metrics.observe(route, methodLabel(r.Method), status, elapsed)
 			level := slog.LevelInfo
 			if route == redirectPattern && status < 500 {
 				level = slog.LevelDebug
 			}
 			if s.logger.Enabled(r.Context(), level) {
 				s.logger.LogAttrs(r.Context(), level, "request",
-					slog.String("method", r.Method), slog.String("path", r.URL.Path),
+					slog.String("method", methodLogValue(r.Method)), slog.String("path", pathLogValue(r.URL.Path)),
 					slog.Int("status", status), slog.Int("bytes", sw.bytes),
 					slog.Duration("duration", elapsed), slog.String("client_ip", s.clientIP(r).String()),
 				)

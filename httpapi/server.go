@@ -95,7 +95,7 @@ func New(c Config) *Server {
 		mux:        http.NewServeMux(),
 	}
 	s.routes(c)
-	s.handler = s.requestIDs.middleware(s.observe(s.cors(s.mux)))
+	s.handler = s.requestIDs.middleware(s.observe(s.cors(s.refuseUnroutable(s.mux))))
 	return s
 }
 
