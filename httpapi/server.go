@@ -131,9 +131,13 @@ func (s *Server) newAPI(version string) huma.API {
 	config.OpenAPIPath = "/openapi"
 	config.DocsPath = "/docs"
 	config.SchemasPath = "/schemas"
+	// Exact names only: huma also looks up the text after a "+", and a
+	// "json" entry made "text/html+json" a JSON body. jsonRequestBody
+	// matches request media types as API.md says and hands huma the first
+	// spelling; the second is how problems are written.
 	config.Formats = map[string]huma.Format{
-		"application/json": huma.DefaultJSONFormat,
-		"json":             huma.DefaultJSONFormat,
+		"application/json":         huma.DefaultJSONFormat,
+		"application/problem+json": huma.DefaultJSONFormat,
 	}
 	config.Transformers = nil
 	config.CreateHooks = nil
@@ -142,8 +146,9 @@ func (s *Server) newAPI(version string) huma.API {
 	}
 	api := humago.New(apiMux, config)
 	// Before any operation is registered: huma binds the API's middleware
-	// at registration.
-	api.UseMiddleware(s.rateLimit)
+	// at registration. The rate limit comes first, so that refused
+	// bodies count too.
+	api.UseMiddleware(s.rateLimit, s.jsonRequestBody(api))
 	// Documentation lives outside /api/v1 but comes from the same API.
 	s.mux.Handle("GET /openapi.json", apiMux)
 	s.mux.Handle("GET /openapi.yaml", apiMux)
