@@ -46,7 +46,7 @@ type registerInput struct {
 	Body struct {
 		Email    string  `json:"email" doc:"Unique, compared case-insensitively."`
 		Password string  `json:"password" doc:"8-128 characters with an upper-case letter and a digit."`
-		FullName *string `json:"full_name,omitempty"`
+		FullName *string `json:"full_name,omitempty" nullable:"true" doc:"null: no name."`
 	}
 }
 

@@ -67,12 +67,14 @@ func (f *fakeAuth) Refresh(context.Context, string, auth.Client) (*auth.TokenPai
 
 func (f *fakeAuth) Logout(context.Context, string) error { return nil }
 
-// fakeLinks answers every call with link or err and keeps the caller it
-// was given.
+// fakeLinks answers every call with link or err and keeps the caller and
+// the input it was given.
 type fakeLinks struct {
 	link   *shortener.Link
 	err    error
 	caller *shortener.User
+	create *links.CreateInput
+	update *links.UpdateInput
 }
 
 func (f *fakeLinks) answer(caller *shortener.User) (*shortener.Link, error) {
@@ -83,7 +85,8 @@ func (f *fakeLinks) answer(caller *shortener.User) (*shortener.Link, error) {
 	return f.link, nil
 }
 
-func (f *fakeLinks) Create(_ context.Context, caller *shortener.User, _ links.CreateInput) (*shortener.Link, error) {
+func (f *fakeLinks) Create(_ context.Context, caller *shortener.User, in links.CreateInput) (*shortener.Link, error) {
+	f.create = &in
 	return f.answer(caller)
 }
 
@@ -99,7 +102,8 @@ func (f *fakeLinks) List(_ context.Context, caller *shortener.User, _, _ int) (*
 	return &shortener.LinkPage{Links: []*shortener.Link{l}, Total: 1}, nil
 }
 
-func (f *fakeLinks) Update(_ context.Context, caller *shortener.User, _ string, _ links.UpdateInput) (*shortener.Link, error) {
+func (f *fakeLinks) Update(_ context.Context, caller *shortener.User, _ string, in links.UpdateInput) (*shortener.Link, error) {
+	f.update = &in
 	return f.answer(caller)
 }
 

@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"io"
 	"mime"
 	"net/http"
 
@@ -10,13 +13,20 @@ import (
 )
 
 // jsonRequestBody is the API's huma middleware for the operations that take
-// a body. It applies the media-type rule of API.md, which huma's own
-// lookup misses: huma finds a format by the exact text of Content-Type
-// after any "+", so "Application/JSON" was 415 while "text/html+json"
-// passed as JSON.
+// a body. It applies the input rules of API.md that huma's own decoding
+// misses, before huma reads the body:
+//
+//   - media types: huma finds a format by the exact text of Content-Type
+//     after any "+", so "Application/JSON" was 415 while "text/html+json"
+//     passed as JSON;
+//   - null for a field that is not nullable is 422 (see nullErrors).
+//
+// Case-sensitive field names are huma's own validation, switched on in
+// this package's init.
 func (s *Server) jsonRequestBody(api huma.API) func(huma.Context, func(huma.Context)) {
 	return func(ctx huma.Context, next func(huma.Context)) {
-		if ctx.Operation().RequestBody == nil {
+		op := ctx.Operation()
+		if op.RequestBody == nil {
 			next(ctx)
 			return
 		}
@@ -27,6 +37,10 @@ func (s *Server) jsonRequestBody(api huma.API) func(huma.Context, func(huma.Cont
 		}
 		// The one spelling huma's format table knows.
 		r.Header.Set("Content-Type", "application/json")
+		if errs := refusedNulls(api, op, r); len(errs) > 0 {
+			_ = huma.WriteErr(api, ctx, http.StatusUnprocessableEntity, "", errs...)
+			return
+		}
 		next(ctx)
 	}
 }
@@ -43,4 +57,43 @@ func isJSONMediaType(contentType string) bool {
 		return false
 	}
 	return mediaType == "application/json"
+}
+
+// refusedNulls reads the body (and puts it back for huma) and returns the
+// nulls that its schema refuses. A body that is too large or not JSON is
+// left to huma, which answers 413 or 400.
+func refusedNulls(api huma.API, op *huma.Operation, r *http.Request) []error {
+	body, complete := peekBody(r, op.MaxBodyBytes)
+	mt := op.RequestBody.Content["application/json"]
+	if !complete || mt == nil || mt.Schema == nil {
+		return nil
+	}
+	var doc any
+	if json.Unmarshal(body, &doc) != nil {
+		return nil
+	}
+	return nullErrors(api.OpenAPI().Components.Schemas, mt.Schema, doc, "body")
+}
+
+// peekBody reads r's body, at most limit bytes (limit <= 0: no limit, as
+// for huma), and puts what it read back in front of the rest. complete is false when the limit was reached or
+// reading failed: then the body is huma's to refuse.
+func peekBody(r *http.Request, limit int64) (body []byte, complete bool) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, true
+	}
+	reader := io.Reader(r.Body)
+	if limit > 0 {
+		reader = io.LimitReader(r.Body, limit)
+	}
+	body, err := io.ReadAll(reader)
+	r.Body = readCloser{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+	// huma refuses a body of exactly its limit too.
+	return body, err == nil && (limit <= 0 || int64(len(body)) < limit)
+}
+
+// readCloser reads from one reader and closes another.
+type readCloser struct {
+	io.Reader
+	io.Closer
 }

@@ -41,12 +41,14 @@ func (s *Server) linkBody(l *shortener.Link) LinkBody {
 	return b
 }
 
+// createLinkInput is the body of a create. The fields a Link shows as null
+// may be sent as null, meaning "none"; null for the others is 422.
 type createLinkInput struct {
 	Body struct {
 		OriginalURL string     `json:"original_url" doc:"Absolute http(s) URL, at most 2048 characters, not pointing to private or reserved addresses."`
-		CustomAlias *string    `json:"custom_alias,omitempty" doc:"3-50 characters of A-Z a-z 0-9 _ -; becomes the short code."`
-		Title       *string    `json:"title,omitempty" doc:"At most 255 characters."`
-		ExpiresAt   *Timestamp `json:"expires_at,omitempty" doc:"Must be in the future."`
+		CustomAlias *string    `json:"custom_alias,omitempty" nullable:"true" doc:"3-50 characters of A-Z a-z 0-9 _ -; becomes the short code. null: a generated code."`
+		Title       *string    `json:"title,omitempty" nullable:"true" doc:"At most 255 characters. null: no title."`
+		ExpiresAt   *Timestamp `json:"expires_at,omitempty" nullable:"true" doc:"Must be in the future. null: never expires."`
 		IsPublic    *bool      `json:"is_public,omitempty" doc:"Readable through the API by anyone (default true). Private links still redirect."`
 	}
 }

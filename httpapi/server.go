@@ -71,12 +71,18 @@ type Server struct {
 	handler        http.Handler
 }
 
+// huma is configured through two package variables; this package holds the
+// process's only huma API.
 func init() {
 	// huma builds its own errors (validation, malformed JSON, 413, 415)
 	// through this hook; make them the API's problem+json shape.
 	huma.NewErrorWithContext = func(_ huma.Context, status int, msg string, errs ...error) huma.StatusError {
 		return humaError(status, msg, errs...)
 	}
+	// JSON field names are case-sensitive (API.md). By default huma's
+	// validator accepts "Original_URL" for original_url, and encoding/json
+	// then lets whichever of the two comes last win.
+	huma.ValidateStrictCasing = true
 }
 
 // New returns a Server with every route registered.

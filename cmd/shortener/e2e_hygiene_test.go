@@ -33,5 +33,42 @@ func TestE2EInputHygiene(t *testing.T) {
 				expectProblem(t, r, http.StatusUnsupportedMediaType)
 			}
 		})
+		t.Run("field names are case-sensitive", func(t *testing.T) {
+			r := srv.do(t, "POST", "/api/v1/urls", map[string]any{"Original_URL": "https://example.com/case"})
+			expectValidation(t, r, "body.Original_URL")
+			r = srv.do(t, "POST", "/api/v1/urls", rawBody(`{"original_url": "https://example.com/case", "Original_URL": "x"}`))
+			expectValidation(t, r, "body.Original_URL")
+			r = srv.do(t, "PATCH", linkPath, map[string]any{"Title": "x"}, withToken(acct.access))
+			expectValidation(t, r, "body.Title")
+			r = srv.do(t, "POST", "/api/v1/auth/register", map[string]any{"EMAIL": randomEmail(), "email": randomEmail(), "password": e2ePassword})
+			expectValidation(t, r, "body.EMAIL")
+			r = srv.do(t, "POST", "/api/v1/auth/login", map[string]any{"email": acct.email, "Password": acct.password, "password": acct.password})
+			expectValidation(t, r, "body.Password")
+		})
+		t.Run("null for a field that is not nullable is 422", func(t *testing.T) {
+			for _, field := range []string{"original_url", "is_active", "is_public"} {
+				r := srv.do(t, "PATCH", linkPath, rawBody(`{"`+field+`": null}`), withToken(acct.access))
+				expectValidation(t, r, "body."+field)
+			}
+			r := srv.do(t, "POST", "/api/v1/urls", rawBody(`{"original_url": "https://example.com/n", "is_public": null}`))
+			expectValidation(t, r, "body.is_public")
+			r = srv.do(t, "POST", "/api/v1/auth/login", rawBody(`{"email": "`+acct.email+`", "password": null}`))
+			expectValidation(t, r, "body.password")
+			r = srv.do(t, "GET", linkPath, nil, withToken(acct.access))
+			if l := r.object(t); l["is_active"] != true || l["is_public"] != true || str(l["original_url"]) != "https://example.com/hygiene" {
+				t.Errorf("%s: a refused PATCH changed the link", r)
+			}
+		})
+		t.Run("null clears or means none where the field is nullable", func(t *testing.T) {
+			r := srv.do(t, "PATCH", linkPath, map[string]any{"title": "set", "expires_at": "2999-01-01T00:00:00Z"}, withToken(acct.access))
+			expectJSON(t, r, http.StatusOK)
+			r = srv.do(t, "PATCH", linkPath, rawBody(`{"title": null, "expires_at": null}`), withToken(acct.access))
+			expectJSON(t, r, http.StatusOK)
+			if l := r.object(t); l["title"] != nil || l["expires_at"] != nil {
+				t.Errorf("%s: want title and expires_at cleared", r)
+			}
+			r = srv.do(t, "POST", "/api/v1/urls", rawBody(`{"original_url": "https://example.com/n", "title": null, "custom_alias": null, "expires_at": null}`))
+			expectJSON(t, r, http.StatusCreated)
+		})
 	})
 }
