@@ -127,8 +127,16 @@ func (s *Service) insert(ctx context.Context, l *shortener.Link) error {
 	return fmt.Errorf("create link: no free code after %d attempts", codeAttempts)
 }
 
+// checkExpiry refuses an expiry that could not be answered again or that
+// is not in the future.
 func checkExpiry(t *time.Time, now time.Time) error {
-	if t != nil && !t.After(now) {
+	if t == nil {
+		return nil
+	}
+	if err := shortener.CheckTimestamp("body.expires_at", "expires_at", *t); err != nil {
+		return err
+	}
+	if !t.After(now) {
 		return shortener.Invalid("body.expires_at", "expires_at must be in the future", t.UTC().Format(time.RFC3339))
 	}
 	return nil

@@ -2,6 +2,7 @@ package links_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
 	"testing"
@@ -178,4 +179,41 @@ func TestOwnership(t *testing.T) {
 			t.Fatalf("invalidated %v, want the updated and the deleted code", inv.codes)
 		}
 	})
+}
+
+// A time outside years 1-9999 in UTC is refused before it is stored: it
+// could never be answered again.
+func TestExpiryOutsideTheYearsOfRFC3339(t *testing.T) {
+	s := testdb.SQLite(t)
+	ctx := context.Background()
+	svc := newService(s, &recordingInvalidator{})
+	owner := user(t, s, shortener.RoleUser)
+	year10000 := time.Date(9999, 12, 31, 23, 59, 59, 0, time.FixedZone("EST", -5*3600))
+	_, err := svc.Create(ctx, owner, links.CreateInput{OriginalURL: "https://example.com/y", ExpiresAt: &year10000})
+	expectInvalidAt(t, err, "body.expires_at")
+	l, err := svc.Create(ctx, owner, links.CreateInput{OriginalURL: "https://example.com/y"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = svc.Update(ctx, owner, l.ID, links.UpdateInput{ExpiresAt: &year10000})
+	expectInvalidAt(t, err, "body.expires_at")
+	page, err := svc.List(ctx, owner, 1, 10)
+	if err != nil || len(page.Links) != 1 || page.Links[0].ExpiresAt != nil {
+		t.Fatalf("after the refusals: %+v, %v; want the one link without expiry", page, err)
+	}
+}
+
+// expectInvalidAt checks an EINVALID error with a field error at location.
+func expectInvalidAt(t *testing.T, err error, location string) {
+	t.Helper()
+	var e *shortener.Error
+	if !errors.As(err, &e) || e.Code != shortener.EINVALID {
+		t.Fatalf("%v, want EINVALID", err)
+	}
+	for _, f := range e.Fields {
+		if f.Location == location {
+			return
+		}
+	}
+	t.Fatalf("%v: no field error at %s", err, location)
 }

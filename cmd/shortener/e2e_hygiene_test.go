@@ -70,5 +70,17 @@ func TestE2EInputHygiene(t *testing.T) {
 			r = srv.do(t, "POST", "/api/v1/urls", rawBody(`{"original_url": "https://example.com/n", "title": null, "custom_alias": null, "expires_at": null}`))
 			expectJSON(t, r, http.StatusCreated)
 		})
+		t.Run("timestamps outside years 1-9999 in UTC are 422", func(t *testing.T) {
+			for _, ts := range []string{"9999-12-31T23:59:59-05:00", "10000-01-01T00:00:00Z"} {
+				r := srv.do(t, "POST", "/api/v1/urls", map[string]any{"original_url": "https://example.com/y", "expires_at": ts}, withToken(acct.access))
+				expectValidation(t, r, "body.expires_at")
+				r = srv.do(t, "PATCH", linkPath, map[string]any{"expires_at": ts}, withToken(acct.access))
+				expectValidation(t, r, "body.expires_at")
+			}
+			r := srv.do(t, "POST", "/api/v1/urls", map[string]any{"original_url": "https://example.com/y", "expires_at": "9999-12-31T23:59:59Z"}, withToken(acct.access))
+			expectJSON(t, r, http.StatusCreated)
+			// The owner's list still answers: nothing unencodable was stored.
+			expectJSON(t, srv.do(t, "GET", "/api/v1/urls?size=100", nil, withToken(acct.access)), http.StatusOK)
+		})
 	})
 }
