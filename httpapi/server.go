@@ -142,10 +142,10 @@ func (s *Server) newAPI(version string) huma.API {
 	// matches request media types as API.md says and hands huma the first
 	// spelling; the second is how problems are written.
 	config.Formats = map[string]huma.Format{
-		"application/json":         huma.DefaultJSONFormat,
-		"application/problem+json": huma.DefaultJSONFormat,
+		"application/json":         jsonFormat,
+		"application/problem+json": jsonFormat,
 	}
-	config.Transformers = nil
+	config.Transformers = []huma.Transformer{encodeFirst}
 	config.CreateHooks = nil
 	config.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "JWT"},
@@ -179,6 +179,7 @@ func (s *Server) apiFallback(apiMux *http.ServeMux) http.Handler {
 		if sw, ok := w.(*statusWriter); ok {
 			sw.route = pattern
 		}
+		defer s.answerEncodingFailure(w, r)
 		apiMux.ServeHTTP(w, r)
 	})
 }
