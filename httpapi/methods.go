@@ -2,7 +2,8 @@ package httpapi
 
 import (
 	"net/http"
-	"unicode/utf8"
+
+	"github.com/shortener-dev/shortener"
 )
 
 // The request method and path are chosen by the client. Used as they come,
@@ -46,15 +47,11 @@ func methodLogValue(m string) string { return clip(m, maxLoggedMethod) }
 // character boundary.
 func pathLogValue(p string) string { return clip(p, maxLoggedPath) }
 
-// clip cuts s to at most n bytes on a UTF-8 character boundary and marks
-// the cut; a shorter s is returned as it is, without allocating.
+// clip cuts s to at most n bytes on a character boundary and marks the
+// cut; a shorter s is returned as it is, without allocating.
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	i := n
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + logFieldMarker
+	return shortener.ClipText(s, n) + logFieldMarker
 }
