@@ -78,6 +78,9 @@ func (s *Server) registerAnalytics(api huma.API) {
 		Errors: []int{401, 404, 422, 429},
 	}, func(ctx context.Context, in *summaryInput) (*struct{ Body *Summary }, error) {
 		caller, err := s.caller(ctx, true)
+		if err == nil {
+			err = checkCode(in.Code)
+		}
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}

@@ -42,6 +42,9 @@ func (s *Server) registerQR(api huma.API) {
 		},
 		Errors: []int{404, 422, 429},
 	}, func(ctx context.Context, in *qrInput) (*qrOutput, error) {
+		if err := checkCode(in.Code); err != nil {
+			return nil, s.fail(ctx, err)
+		}
 		img, err := s.qr.QRCode(ctx, shortener.QRRequest{
 			Code: in.Code, Format: in.Format, Size: in.Size, Margin: in.Margin, ECC: in.ECC,
 			Foreground: in.FG, Background: in.BG, IfNoneMatch: in.IfNoneMatch,

@@ -11,22 +11,6 @@ import (
 // redirectPattern is the route of the hot path.
 const redirectPattern = "GET /{code}"
 
-// validCode reports whether code could be a short code at all: 1-50
-// characters of [A-Za-z0-9_-]. Anything else is answered 404 without a
-// lookup, so junk paths never reach a cache or the database.
-func validCode(code string) bool {
-	if len(code) == 0 || len(code) > 50 {
-		return false
-	}
-	for i := 0; i < len(code); i++ {
-		c := code[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
-
 // redirect answers GET and HEAD /{code}: 302 to the target, 404 for
 // unknown, disabled or deleted codes, 410 for expired ones. A GET hands
 // its click to the recorder (a local spool append) before answering; the

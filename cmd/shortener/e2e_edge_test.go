@@ -33,3 +33,18 @@ func TestE2EMadeUpMethods(t *testing.T) {
 		}
 	})
 }
+
+// TestE2EJunkCodes: a code with NUL, invalid UTF-8 or other characters a
+// code cannot have is 404 on every route that takes one, on both engines
+// (PostgreSQL refuses such text with an error).
+func TestE2EJunkCodes(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, srv *testServer) {
+		acct := srv.newAccount(t)
+		for _, code := range []string{"%00", "ab%00cd", "%ff", "%C3%28abc", "caf%C3%A9", strings.Repeat("x", 51)} {
+			expectProblem(t, srv.do(t, "GET", "/api/v1/analytics/"+code+"/summary", nil, withToken(acct.access)), http.StatusNotFound)
+			expectProblem(t, srv.do(t, "GET", "/api/v1/qr/"+code, nil), http.StatusNotFound)
+			expectProblem(t, srv.do(t, "GET", "/"+code, nil), http.StatusNotFound)
+		}
+	})
+}
