@@ -57,7 +57,7 @@ func CheckAlias(alias string) error {
 		msgs = append(msgs, "alias may contain only letters A-Z and a-z, digits, '_' and '-'")
 	}
 	if len(msgs) == 0 && IsReservedCode(alias) {
-		msgs = append(msgs, fmt.Sprintf("alias %q is a reserved word", alias))
+		msgs = append(msgs, "alias is a reserved word") // the value is in the error; a message never echoes it
 	}
 	return invalidField("body.custom_alias", alias, msgs)
 }

@@ -137,10 +137,10 @@ func (s *Server) unmatchedIn(mux *http.ServeMux, w http.ResponseWriter, r *http.
 		}
 	}
 	if len(allow) == 0 {
-		writeProblem(w, newProblem(http.StatusNotFound, "No resource at "+r.URL.Path+"."))
+		writeProblem(w, noResource())
 		return
 	}
 	w.Header().Set("Allow", strings.Join(allow, ", "))
 	writeProblem(w, newProblem(http.StatusMethodNotAllowed,
-		fmt.Sprintf("Method %s is not allowed here; allowed: %s.", r.Method, strings.Join(allow, ", "))))
+		"This method is not allowed here; allowed: "+strings.Join(allow, ", ")+"."))
 }

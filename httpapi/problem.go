@@ -10,6 +10,8 @@ import (
 	"regexp"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/validation"
+
 	"github.com/shortener-dev/shortener"
 )
 
@@ -108,11 +110,16 @@ func (s *Server) fail(ctx context.Context, err error) error {
 	return problemOf(ctx, s.logger, err)
 }
 
-// validationDetail summarises validation errors in one sentence.
+// validationDetail summarises validation errors in one sentence. It names
+// the first error's location, except where the location is a name the
+// client chose (an unknown property): a detail never echoes the request.
 func validationDetail(errs []ProblemDetail) string {
 	first := errs[0]
 	msg := first.Message
-	if first.Location != "" {
+	switch {
+	case first.Message == validation.MsgUnexpectedProperty:
+		msg = "the body has a property this operation does not take (see errors)"
+	case first.Location != "":
 		msg = first.Location + ": " + msg
 	}
 	if len(errs) > 1 {
@@ -157,10 +164,8 @@ func humaError(status int, msg string, errs ...error) huma.StatusError {
 	}
 	switch status {
 	case http.StatusBadRequest:
+		// The decoder's message quotes the body; errors keep it.
 		p.Detail = "The request body is not valid JSON."
-		if len(p.Errors) > 0 && p.Errors[0].Message != "" {
-			p.Detail = "The request body is not valid JSON: " + p.Errors[0].Message + "."
-		}
 	case http.StatusUnsupportedMediaType:
 		p.Detail = "The request body must be JSON (Content-Type: application/json)."
 		p.Errors = []ProblemDetail{}

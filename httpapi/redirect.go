@@ -62,12 +62,19 @@ var (
 	robotsNoindex       = []string{"noindex"}
 )
 
-var missPage = template.Must(template.New("miss").Parse(`<!doctype html>
+// missStyle is the one resource of the miss page; missPolicy allows it by
+// its hash.
+const missStyle = `body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}`
+
+var (
+	missPage = template.Must(template.New("miss").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
 <title>{{.Title}}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}</style>
+<style>` + missStyle + `</style>
 </head><body><h1>{{.Title}}</h1><p>{{.Detail}}</p></body></html>
 `))
+	missPolicy = pagePolicy(missStyle)
+)
 
 // redirectMiss answers a code that does not redirect: a small HTML page
 // for browsers, problem+json for everyone else.
@@ -85,6 +92,8 @@ func (s *Server) redirectMiss(w http.ResponseWriter, r *http.Request, status int
 	}
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Security-Policy", missPolicy)
+	h.Set("Referrer-Policy", referrerPolicy)
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		_ = missPage.Execute(w, struct{ Title, Detail string }{http.StatusText(status), detail})

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -101,7 +102,7 @@ func New(c Config) *Server {
 		mux:        http.NewServeMux(),
 	}
 	s.routes(c)
-	s.handler = s.requestIDs.middleware(s.observe(s.cors(s.refuseUnroutable(s.mux))))
+	s.handler = sendNosniff(s.requestIDs.middleware(s.observe(s.cors(s.refuseUnroutable(s.mux)))))
 	return s
 }
 
@@ -160,9 +161,26 @@ func (s *Server) newAPI(version string) huma.API {
 	s.mux.Handle("GET /openapi.yaml", apiMux)
 	s.mux.Handle("GET /openapi-3.0.json", apiMux)
 	s.mux.Handle("GET /docs", apiMux)
-	s.mux.Handle("GET /schemas/", apiMux)
-	s.mux.Handle("/api/v1/", s.authenticate(s.apiFallback(apiMux)))
+	s.mux.Handle("GET /schemas/{name}", s.knownSchema(api, apiMux))
+	apiHandler := s.authenticate(s.apiFallback(apiMux))
+	s.mux.Handle("/api/v1/", apiHandler)
+	// Else the mux would redirect /api/v1 to /api/v1/.
+	s.mux.Handle("/api/v1", apiHandler)
 	return api
+}
+
+// knownSchema passes requests for the schemas of the OpenAPI document on to
+// huma, which would answer an unknown name with a 200 "null": an unknown
+// name is a 404 problem.
+func (s *Server) knownSchema(api huma.API, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimSuffix(r.PathValue("name"), ".json")
+		if api.OpenAPI().Components.Schemas.Map()[name] == nil {
+			writeProblem(w, newProblem(http.StatusNotFound, "There is no schema of this name."))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // apiFallback sends API paths that no operation matches to unmatched,

@@ -95,6 +95,9 @@ func checkCommonHeaders(t *testing.T, r *result) {
 	if id := r.Header.Get("X-Request-ID"); !requestIDRE.MatchString(id) {
 		t.Errorf("%s: X-Request-ID %q, want 1-128 visible ASCII characters on every response", r, id)
 	}
+	if v := r.Header.Get("X-Content-Type-Options"); v != "nosniff" {
+		t.Errorf("%s: X-Content-Type-Options %q, want nosniff on every response", r, v)
+	}
 }
 
 // internalMarkers are words that betray internal error text.

@@ -48,3 +48,58 @@ func TestE2EJunkCodes(t *testing.T) {
 		}
 	})
 }
+
+// TestE2EPathsAndPages: unclean paths are answered without a redirect,
+// schema lookups and problems name nothing the client sent, and the HTML
+// pages of the redirect carry their policies.
+func TestE2EPathsAndPages(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, srv *testServer) {
+		code := str(srv.link(t, "", "https://example.com/paths")["short_code"])
+		for _, path := range []string{"//" + code, "/./" + code, "/x/../" + code, "/api/v1//urls", "/api/v1/urls/../health",
+			"/api/v1/./health", "/api/v1"} {
+			for _, method := range []string{"GET", "POST"} {
+				r := srv.do(t, method, path, nil)
+				expectProblem(t, r, http.StatusNotFound)
+				if loc := r.Header.Get("Location"); loc != "" {
+					t.Errorf("%s: Location %q", r, loc)
+				}
+			}
+		}
+		for _, path := range []string{"/schemas/", "/schemas/Nope", "/schemas/Nope.json"} {
+			expectProblem(t, srv.do(t, "GET", path, nil), http.StatusNotFound)
+		}
+		expectJSON(t, srv.do(t, "GET", "/schemas/LinkBody.json", nil), http.StatusOK)
+
+		const mark = "Zq9mark"
+		for _, r := range []*result{
+			srv.do(t, "GET", "/api/v1/"+mark, nil),
+			srv.do(t, "DELETE", "/"+mark, nil),
+			srv.do(t, "POST", "/api/v1/urls", map[string]any{"original_url": "https://example.com/", mark: 1}),
+			srv.do(t, "POST", "/api/v1/urls", rawBody(mark)),
+		} {
+			if p := expectProblem(t, r, r.Status); strings.Contains(p.Detail, mark) {
+				t.Errorf("%s: the detail echoes the request", r)
+			}
+		}
+		r := srv.do(t, "POST", "/api/v1/urls", map[string]any{"original_url": "https://example.com/", "custom_alias": "Docs"})
+		if p := expectProblem(t, r, http.StatusUnprocessableEntity); strings.Contains(p.Detail, "Docs") {
+			t.Errorf("%s: the detail echoes the alias", r)
+		}
+
+		r = srv.do(t, "GET", "/zzzzzzzzzzzzz", nil, withHeader("Accept", "text/html"))
+		expectStatus(t, r, http.StatusNotFound)
+		csp := r.Header.Get("Content-Security-Policy")
+		for _, d := range []string{"default-src 'none'", "style-src 'sha256-", "frame-ancestors 'none'", "base-uri 'none'"} {
+			if !strings.Contains(csp, d) {
+				t.Errorf("%s: CSP %q lacks %s", r, csp, d)
+			}
+		}
+		if strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("%s: CSP %q allows unsafe-inline", r, csp)
+		}
+		if rp := r.Header.Get("Referrer-Policy"); rp != "strict-origin-when-cross-origin" {
+			t.Errorf("%s: Referrer-Policy %q", r, rp)
+		}
+	})
+}

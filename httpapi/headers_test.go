@@ -1,0 +1,79 @@
+package httpapi_test
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// Every answer, whoever writes it (huma, the redirect, the mux, promhttp,
+// a refusal before routing), tells browsers not to sniff its type.
+func TestEveryResponseSendsNosniff(t *testing.T) {
+	f := withAnswers(redirectFakes())
+	srv := f.server()
+	for _, tt := range []struct{ method, target, body string }{
+		{"GET", "/live", ""}, {"HEAD", "/live", ""}, {"GET", "/unknown", ""}, {"GET", "/old", ""},
+		{"GET", "/api/v1/health", ""}, {"GET", "/api/v1/urls", ""}, {"GET", linkPath, ""},
+		{"POST", "/api/v1/urls", `{"original_url":"https://example.com"}`}, {"POST", "/api/v1/urls", `{`},
+		{"GET", "/api/v1/qr/abc", ""}, {"GET", "/api/v1/nope", ""}, {"PUT", "/api/v1/urls", ""},
+		{"BREW", "/", ""}, {"GET", "/healthz", ""}, {"GET", "/metrics", ""}, {"GET", "/openapi.json", ""},
+		{"GET", "/docs", ""}, {"GET", "//live", ""},
+	} {
+		for _, accept := range []string{"application/json", "text/html"} {
+			w := serve(t, srv, tt.method, tt.target, tt.body, append(bearer(adaToken), "Accept", accept)...)
+			if got := w.Header().Get("X-Content-Type-Options"); got != "nosniff" {
+				t.Errorf("%s %s (Accept %s): status %d, X-Content-Type-Options %q", tt.method, tt.target, accept, w.Code, got)
+			}
+		}
+	}
+	f.limiter.deny = true
+	if w := serve(t, f.server(), "GET", "/api/v1/urls", "", bearer(adaToken)...); w.Header().Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("429: no nosniff")
+	}
+	f = withAnswers(newFakes())
+	f.links.err = errors.New("boom")
+	if w := serve(t, f.server(), "GET", linkPath, ""); w.Header().Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("500: no nosniff")
+	}
+}
+
+var styleRE = regexp.MustCompile(`(?s)<style>(.*?)</style>`)
+
+// The HTML pages of a missed redirect allow nothing but their own inline
+// style, by its hash, and tell where they came from only to their origin.
+func TestMissPagePolicy(t *testing.T) {
+	for _, code := range []string{"unknown", "old"} {
+		w := serve(t, redirectFakes().server(), "GET", "/"+code, "", "Accept", "text/html")
+		m := styleRE.FindStringSubmatch(w.Body.String())
+		if m == nil {
+			t.Fatalf("%s: no inline style in %q", code, w.Body)
+		}
+		sum := sha256.Sum256([]byte(m[1]))
+		csp := w.Header().Get("Content-Security-Policy")
+		want := map[string]string{
+			"default-src":     "'none'",
+			"style-src":       "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'",
+			"frame-ancestors": "'none'",
+			"base-uri":        "'none'",
+		}
+		got := map[string]string{}
+		for _, d := range strings.Split(csp, ";") {
+			name, value, _ := strings.Cut(strings.TrimSpace(d), " ")
+			got[name] = value
+		}
+		for name, value := range want {
+			if got[name] != value {
+				t.Errorf("%s: CSP %s %q, want %q (policy %q)", code, name, got[name], value, csp)
+			}
+		}
+		if strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("%s: CSP %q allows unsafe-inline", code, csp)
+		}
+		if rp := w.Header().Get("Referrer-Policy"); rp != "strict-origin-when-cross-origin" {
+			t.Errorf("%s: Referrer-Policy %q", code, rp)
+		}
+	}
+}
