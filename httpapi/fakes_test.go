@@ -218,6 +218,8 @@ type fakes struct {
 	// collects every server's log lines as JSON, debug level included.
 	registry *prometheus.Registry
 	logs     *testenv.Buffer
+	// metricsToken is the server's METRICS_TOKEN.
+	metricsToken string
 }
 
 func newFakes() *fakes {
@@ -237,7 +239,7 @@ func (f *fakes) server() *httpapi.Server {
 		Logger: logger, Version: "test", Clock: func() time.Time { return testNow },
 		Authenticator: f.auth, Accounts: f.auth, Links: f.links, Summaries: f.summaries, QR: f.qr,
 		Resolver: f.resolver, Clicks: f.clicks, Limiter: f.limiter, Limits: f.limits, Health: f.health,
-		MaxBodyBytes: 1 << 16, Registry: f.registry,
+		MaxBodyBytes: 1 << 16, Registry: f.registry, MetricsToken: f.metricsToken,
 	})
 }
 

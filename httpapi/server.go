@@ -17,7 +17,6 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/internal/logthrottle"
@@ -45,6 +44,8 @@ type Config struct {
 	CORSOrigins    []string
 	MaxBodyBytes   int64
 	Registry       *prometheus.Registry
+	// MetricsToken, when set, is the bearer credential /metrics asks for.
+	MetricsToken string
 }
 
 // Server serves the API and the redirects.
@@ -123,7 +124,7 @@ func (s *Server) routes(c Config) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}`))
 	})
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(c.Registry, promhttp.HandlerOpts{}))
+	s.mux.Handle("GET /metrics", metricsEndpoint(c.Registry, c.MetricsToken))
 	s.mux.HandleFunc(redirectPattern, s.redirect)
 	s.mux.HandleFunc("/", s.unmatched)
 }

@@ -63,6 +63,9 @@ type config struct {
 	LogLevel           string   `env:"LOG_LEVEL" envDefault:"info"`
 	Debug              bool     `env:"DEBUG" envDefault:"false"`
 
+	// MetricsToken, when set, is the bearer credential /metrics asks for.
+	MetricsToken string `env:"METRICS_TOKEN"`
+
 	// Parsed forms, filled by validate.
 	trustedPrefixes []netip.Prefix
 	baseHost        string

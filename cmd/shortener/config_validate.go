@@ -90,6 +90,9 @@ func (c *config) validate() error {
 		}
 		c.trustedPrefixes = append(c.trustedPrefixes, p.Masked())
 	}
+	if !isBearerToken(c.MetricsToken) {
+		return fmt.Errorf("METRICS_TOKEN: must be visible ASCII characters without spaces")
+	}
 	origins := c.CORSAllowedOrigins[:0]
 	for _, o := range c.CORSAllowedOrigins {
 		if o = strings.TrimSpace(o); o != "" {
@@ -98,4 +101,15 @@ func (c *config) validate() error {
 	}
 	c.CORSAllowedOrigins = origins
 	return nil
+}
+
+// isBearerToken reports whether s can be sent as "Authorization: Bearer s"
+// and compared as sent: empty (no token), or visible ASCII without spaces.
+func isBearerToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }

@@ -35,6 +35,7 @@ func TestE2EConfigErrors(t *testing.T) {
 		{"CLICK_SPOOL", "tape"},
 		{"LOG_LEVEL", "loud"},
 		{"DATABASE_URL", "mysql://root@localhost/x"},
+		{"METRICS_TOKEN", "has space"},
 	}
 	for _, b := range bad {
 		t.Run(b.name+"="+b.value, func(t *testing.T) {

@@ -103,3 +103,24 @@ func TestE2EPathsAndPages(t *testing.T) {
 		}
 	})
 }
+
+// TestE2EMetricsToken: with METRICS_TOKEN set, /metrics needs it as a
+// bearer credential.
+func TestE2EMetricsToken(t *testing.T) {
+	t.Parallel()
+	const token = "e2e-metrics-token-0123456789"
+	forEachBackendEnv(t, map[string]string{"METRICS_TOKEN": token}, func(t *testing.T, srv *testServer) {
+		for _, opts := range [][]reqOpt{nil, {withToken("wrong")}, {withToken(token + "x")}, {withHeader("Authorization", token)}} {
+			r := srv.do(t, "GET", "/metrics", nil, opts...)
+			expectUnauthorized(t, r)
+			if strings.Contains(string(r.Body), "shortener_http_requests_total") {
+				t.Errorf("%s: metrics leaked", r)
+			}
+		}
+		r := srv.do(t, "GET", "/metrics", nil, withToken(token))
+		expectStatus(t, r, http.StatusOK)
+		if !strings.Contains(string(r.Body), "shortener_http_requests_total") {
+			t.Errorf("%s: no request counter", r)
+		}
+	})
+}

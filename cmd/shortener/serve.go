@@ -202,6 +202,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		CORSOrigins:    cfg.CORSAllowedOrigins,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		Registry:       a.registry,
+		MetricsToken:   cfg.MetricsToken,
 	})
 	return a, nil
 }
