@@ -137,7 +137,7 @@ func (s *Server) newAPI(version string) huma.API {
 	config.Info.Description = "URL shortener with click analytics. Errors are RFC 9457 problem details " +
 		"(application/problem+json). Rate limits answer 429 with Retry-After and RateLimit-* headers."
 	config.OpenAPIPath = "/openapi"
-	config.DocsPath = "/docs"
+	config.DocsPath = "" // docs.go serves them, without a CDN
 	config.SchemasPath = "/schemas"
 	// Exact names only: huma also looks up the text after a "+", and a
 	// "json" entry made "text/html+json" a JSON body. jsonRequestBody
@@ -161,7 +161,8 @@ func (s *Server) newAPI(version string) huma.API {
 	s.mux.Handle("GET /openapi.json", apiMux)
 	s.mux.Handle("GET /openapi.yaml", apiMux)
 	s.mux.Handle("GET /openapi-3.0.json", apiMux)
-	s.mux.Handle("GET /docs", apiMux)
+	s.mux.HandleFunc("GET /docs", docsPage)
+	s.mux.HandleFunc("GET /docs/{file}", docsAsset)
 	s.mux.Handle("GET /schemas/{name}", s.knownSchema(api, apiMux))
 	apiHandler := s.authenticate(s.apiFallback(apiMux))
 	s.mux.Handle("/api/v1/", apiHandler)
