@@ -71,19 +71,20 @@ func (s *Server) admitClass(w http.ResponseWriter, r *http.Request, class rateCl
 }
 
 // bucket returns the rate-limit key and limit of a call of class. The key
-// formats are shared with other instances through Redis: keep them.
+// formats are shared with other instances through Redis: keep them. A
+// client without a user is keyed by clientKey (its IPv6 /64).
 func (s *Server) bucket(class rateClass, a authState) (string, shortener.RateLimit) {
 	switch {
 	case class == rateNone:
 		return "", shortener.RateLimit{}
 	case class == rateRegister:
-		return "register:" + a.clientIP.String(), s.limits.Register
+		return "register:" + clientKey(a.clientIP), s.limits.Register
 	case class == rateLogin:
-		return "login:" + a.clientIP.String(), s.limits.Login
+		return "login:" + clientKey(a.clientIP), s.limits.Login
 	case a.user != nil:
 		return "user:" + a.user.ID, s.limits.User
 	default:
-		return "ip:" + a.clientIP.String(), s.limits.Anon
+		return "ip:" + clientKey(a.clientIP), s.limits.Anon
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -122,5 +123,25 @@ func TestE2EMetricsToken(t *testing.T) {
 		if !strings.Contains(string(r.Body), "shortener_http_requests_total") {
 			t.Errorf("%s: no request counter", r)
 		}
+	})
+}
+
+// TestE2ERateLimitIPv6: an IPv6 client is limited by its /64, whichever
+// of its addresses it sends from.
+func TestE2ERateLimitIPv6(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"LOGIN_RATE_LIMIT_REQUESTS": "3", "LOGIN_RATE_LIMIT_WINDOW": "60", "TRUSTED_PROXIES": "127.0.0.1/32"}
+	forEachBackendEnv(t, env, func(t *testing.T, srv *testServer) {
+		n := 0
+		from := func(prefix string) func() *result {
+			return func() *result {
+				n++
+				return srv.do(t, "POST", "/api/v1/auth/login", map[string]any{"email": "nobody@example.com", "password": "Wrong-pass1"},
+					withHeader("X-Forwarded-For", prefix+strconv.Itoa(n)))
+			}
+		}
+		exhaust(t, 3, 60, from("2001:db8:5:6::"))
+		expectLimited(t, from("2001:db8:5:6:ffff:ffff:ffff:")(), 3, 60)
+		expectUnauthorized(t, from("2001:db8:5:7::")())
 	})
 }
