@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"strings"
 	"time"
 
@@ -155,9 +156,23 @@ func (s *Service) Get(ctx context.Context, caller *shortener.User, id string) (*
 	return l, err
 }
 
-// List returns a page of caller's links, newest first (page from 1).
+// List returns a page of caller's links, newest first (page from 1, size
+// from 1). A page past the end has no links, however far past.
 func (s *Service) List(ctx context.Context, caller *shortener.User, page, size int) (*shortener.LinkPage, error) {
-	return s.links.LinksByOwner(ctx, caller.ID, (page-1)*size, size)
+	return s.links.LinksByOwner(ctx, caller.ID, pageOffset(page, size), size)
+}
+
+// pageOffset is the offset of a page: (page-1)*size, or math.MaxInt where
+// that does not fit in an int. Past the end either way; a wrapped product
+// (page=9223372036854775807, size=2 gives -4) would have answered page 1.
+func pageOffset(page, size int) int {
+	if page < 1 || size < 1 {
+		return 0
+	}
+	if page-1 > math.MaxInt/size {
+		return math.MaxInt
+	}
+	return (page - 1) * size
 }
 
 // manageable loads a link that caller may change; ENOTFOUND otherwise.

@@ -3,6 +3,8 @@ package links_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"testing"
@@ -216,4 +218,30 @@ func expectInvalidAt(t *testing.T, err error, location string) {
 		}
 	}
 	t.Fatalf("%v: no field error at %s", err, location)
+}
+
+// A page past the end is empty, however far past: (page-1)*size must not
+// wrap around to an early page.
+func TestListHugePage(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
+		ctx := context.Background()
+		svc := newService(s, &recordingInvalidator{})
+		owner := user(t, s, shortener.RoleUser)
+		for i := range 3 {
+			if _, err := svc.Create(ctx, owner, links.CreateInput{OriginalURL: fmt.Sprintf("https://example.com/%d", i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, size := range []int{1, 2, 3, 7, 20, 100} {
+			for _, page := range []int{math.MaxInt, math.MaxInt - 1, math.MaxInt / 2, math.MaxInt / size, 1<<62 + 1, 4} {
+				p, err := svc.List(ctx, owner, page, size)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(p.Links) != 0 || p.Total != 3 {
+					t.Errorf("page %d of size %d: %d links of %d, want none of 3", page, size, len(p.Links), p.Total)
+				}
+			}
+		}
+	})
 }

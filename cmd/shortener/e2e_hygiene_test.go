@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
+	"strconv"
 	"testing"
 )
 
@@ -81,6 +83,28 @@ func TestE2EInputHygiene(t *testing.T) {
 			expectJSON(t, r, http.StatusCreated)
 			// The owner's list still answers: nothing unencodable was stored.
 			expectJSON(t, srv.do(t, "GET", "/api/v1/urls?size=100", nil, withToken(acct.access)), http.StatusOK)
+		})
+		t.Run("a page past the end is empty, however far", func(t *testing.T) {
+			list := srv.do(t, "GET", "/api/v1/urls?size=100", nil, withToken(acct.access))
+			expectJSON(t, list, http.StatusOK)
+			total := integer(t, "total", list.object(t)["total"])
+			for _, size := range []int{1, 2, 7, 100} {
+				for _, page := range []string{"9223372036854775807", "4611686018427387905", "1000"} {
+					r := srv.do(t, "GET", "/api/v1/urls?page="+page+"&size="+strconv.Itoa(size), nil, withToken(acct.access))
+					expectJSON(t, r, http.StatusOK)
+					var p struct {
+						Items []any       `json:"items"`
+						Total int         `json:"total"`
+						Pages int         `json:"pages"`
+						Page  json.Number `json:"page"`
+					}
+					r.decode(t, &p)
+					if p.Items == nil || len(p.Items) != 0 || p.Total != total || p.Pages != (total+size-1)/size || p.Page.String() != page {
+						t.Errorf("%s: want items [], total %d, pages %d, page %s", r, total, (total+size-1)/size, page)
+					}
+				}
+			}
+			expectProblem(t, srv.do(t, "GET", "/api/v1/urls?page=9223372036854775808", nil, withToken(acct.access)), http.StatusUnprocessableEntity)
 		})
 	})
 }
