@@ -215,7 +215,8 @@ type fakes struct {
 	health    map[string]shortener.HealthChecker
 	limits    httpapi.Limits
 	// registry is the metrics registry of the last server made; logs
-	// collects every server's log lines as JSON, debug level included.
+	// collects every server's log lines as JSON, debug level included
+	// (nil: they are dropped).
 	registry *prometheus.Registry
 	logs     *testenv.Buffer
 	// metricsToken is the server's METRICS_TOKEN.
@@ -234,7 +235,11 @@ func newFakes() *fakes {
 // server returns a Server on the fakes.
 func (f *fakes) server() *httpapi.Server {
 	f.registry = prometheus.NewRegistry()
-	logger := slog.New(httpapi.ContextHandler{Handler: slog.NewJSONHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})})
+	logs := io.Writer(io.Discard)
+	if f.logs != nil {
+		logs = f.logs
+	}
+	logger := slog.New(httpapi.ContextHandler{Handler: slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})})
 	return httpapi.New(httpapi.Config{
 		Logger: logger, Version: "test", Clock: func() time.Time { return testNow },
 		Authenticator: f.auth, Accounts: f.auth, Links: f.links, Summaries: f.summaries, QR: f.qr,
