@@ -1,10 +1,18 @@
 // Package httpapi is the HTTP face of the service, and speaks HTTP only:
 // every route in one place, the JSON API on huma (OpenAPI 3.1 generated from
-// the Go types), the redirect as a plain net/http handler, and the middleware
-// around them (request IDs, access log, metrics, panic recovery, CORS,
-// authentication, rate limits, problem+json errors). The application work
-// is done by services behind the small interfaces of services.go; this
-// package imports no storage, cache or rendering adapter.
+// the Go types), the redirect as a plain net/http handler, the docs viewer,
+// and the middleware around them (security headers, request IDs, access log,
+// metrics, panic recovery, CORS, refusals before routing, authentication,
+// rate limits, problem+json errors).
+//
+// It is the edge that hostile and careless clients reach first, so it
+// holds the input rules of API.md that no service can: media types, exact
+// field names and nulls in bodies (jsonbody.go), one syntax for short codes
+// (code.go), bounded metric labels and log fields (methods.go), no
+// redirects for unclean paths (guard.go), and bodies encoded before their
+// status line (encode.go). The application work is done by services behind
+// the small interfaces of services.go; this package imports no storage,
+// cache or rendering adapter.
 package httpapi
 
 import (
