@@ -61,6 +61,19 @@ func ShortURL(baseURL, code string) string {
 	return strings.TrimRight(baseURL, "/") + "/" + code
 }
 
+// LinkUpdate names the fields of a link to change, as a PATCH does: nil
+// (and false) leave a field as it is; ClearTitle and ClearExpiry set those
+// to none.
+type LinkUpdate struct {
+	OriginalURL *string
+	Title       *string
+	ClearTitle  bool
+	ExpiresAt   *time.Time
+	ClearExpiry bool
+	IsActive    *bool
+	IsPublic    *bool
+}
+
 // LinkPage is one page of a user's links.
 type LinkPage struct {
 	Links []*Link
@@ -85,10 +98,11 @@ type LinkStore interface {
 	// and returning at most limit, with the owner's total count.
 	LinksByOwner(ctx context.Context, ownerID string, offset, limit int) (*LinkPage, error)
 
-	// UpdateLink writes the mutable fields of l (original URL, title,
-	// expiry, active, public, updated_at). Returns ENOTFOUND if l.ID does
-	// not exist.
-	UpdateLink(ctx context.Context, l *Link) error
+	// UpdateLink writes the fields that u names, and updated_at, in one
+	// statement, and returns the link as stored. Fields u leaves alone keep
+	// their stored value, so concurrent updates of different fields never
+	// undo each other. Returns ENOTFOUND if there is no link with the ID.
+	UpdateLink(ctx context.Context, id string, u LinkUpdate, now time.Time) (*Link, error)
 
 	// DeleteLink deletes the link and its analytics.
 	// Returns ENOTFOUND if there is none.

@@ -179,3 +179,49 @@ func TestOwnership(t *testing.T) {
 		}
 	})
 }
+
+// barrierReads makes LinkByID wait until n callers have read the link, so
+// that two updates are forced to read the same old state before either
+// writes: the interleaving that lost an admin's is_active=false to an
+// owner's concurrent title change.
+type barrierReads struct {
+	shortener.LinkStore
+	arrived sync.WaitGroup
+}
+
+func (b *barrierReads) LinkByID(ctx context.Context, id string) (*shortener.Link, error) {
+	l, err := b.LinkStore.LinkByID(ctx, id)
+	b.arrived.Done()
+	b.arrived.Wait()
+	return l, err
+}
+
+func TestConcurrentUpdatesKeepEachField(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
+		ctx := context.Background()
+		owner, admin := user(t, s, shortener.RoleUser), user(t, s, shortener.RoleAdmin)
+		l, err := newService(s, &recordingInvalidator{}).Create(ctx, owner, links.CreateInput{OriginalURL: "https://example.com/a", Title: ptr("old")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		store := &barrierReads{LinkStore: s.Links}
+		store.arrived.Add(2)
+		s.Links = store
+		svc := newService(s, &recordingInvalidator{})
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		wg.Go(func() { _, errs[0] = svc.Update(ctx, admin, l.ID, links.UpdateInput{IsActive: ptr(false)}) })
+		wg.Go(func() { _, errs[1] = svc.Update(ctx, owner, l.ID, links.UpdateInput{Title: ptr("new")}) })
+		wg.Wait()
+		if errs[0] != nil || errs[1] != nil {
+			t.Fatal(errs)
+		}
+		got, err := store.LinkStore.LinkByID(ctx, l.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.IsActive || got.Title == nil || *got.Title != "new" {
+			t.Fatalf("after concurrent updates: active=%v title=%v; want the admin's disable and the owner's title both kept", got.IsActive, got.Title)
+		}
+	})
+}

@@ -2,26 +2,19 @@ package links
 
 import (
 	"context"
-	"time"
 
 	"github.com/shortener-dev/shortener"
 )
 
 // UpdateInput holds the fields a PATCH may change; nil means unchanged.
-// ClearExpiry removes the expiry (a JSON null).
-type UpdateInput struct {
-	OriginalURL *string
-	Title       *string
-	ClearTitle  bool
-	ExpiresAt   *time.Time
-	ClearExpiry bool
-	IsActive    *bool
-	IsPublic    *bool
-}
+// ClearTitle and ClearExpiry remove those (a JSON null).
+type UpdateInput = shortener.LinkUpdate
 
 // Update changes a link caller may manage; the redirect reflects the
-// change at once on every instance. Returns ENOTFOUND when caller may not
-// manage it and EINVALID for bad values.
+// change at once on every instance. Only the fields in names are written,
+// so a concurrent change of other fields (an admin disabling the link
+// while its owner retitles it) is kept. Returns ENOTFOUND when caller may
+// not manage it and EINVALID for bad values.
 func (s *Service) Update(ctx context.Context, caller *shortener.User, id string, in UpdateInput) (*shortener.Link, error) {
 	now := s.clock()
 	var errs []error
@@ -35,32 +28,18 @@ func (s *Service) Update(ctx context.Context, caller *shortener.User, id string,
 	if err := shortener.JoinInvalid(errs...); err != nil {
 		return nil, err
 	}
+	if in.ExpiresAt != nil {
+		t := in.ExpiresAt.UTC()
+		in.ExpiresAt = &t
+	}
 	l, err := s.manageable(ctx, caller, id)
 	if err != nil {
 		return nil, err
 	}
-	if in.OriginalURL != nil {
-		l.OriginalURL = *in.OriginalURL
-	}
-	if in.ClearTitle {
-		l.Title = nil
-	} else if in.Title != nil {
-		l.Title = in.Title
-	}
-	if in.ClearExpiry {
-		l.ExpiresAt = nil
-	} else if in.ExpiresAt != nil {
-		t := in.ExpiresAt.UTC()
-		l.ExpiresAt = &t
-	}
-	if in.IsActive != nil {
-		l.IsActive = *in.IsActive
-	}
-	if in.IsPublic != nil {
-		l.IsPublic = *in.IsPublic
-	}
-	l.UpdatedAt = now
-	if err := s.links.UpdateLink(ctx, l); err != nil {
+	l, err = s.links.UpdateLink(ctx, l.ID, in, now)
+	if shortener.ErrorCode(err) == shortener.ENOTFOUND {
+		return nil, shortener.ErrLinkNotFound // deleted in between
+	} else if err != nil {
 		return nil, err
 	}
 	s.invalidate(ctx, l.ShortCode)

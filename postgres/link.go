@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -115,20 +116,25 @@ func (s *LinkStore) LinksByOwner(ctx context.Context, ownerID string, offset, li
 	return page, nil
 }
 
-// UpdateLink writes the mutable fields of l, or returns ENOTFOUND.
-func (s *LinkStore) UpdateLink(ctx context.Context, l *shortener.Link) error {
-	if !shortener.IsID(l.ID) {
-		return shortener.Errorf(shortener.ENOTFOUND, "%s", msgLinkNotFound)
+// UpdateLink writes the fields u names and updated_at, or returns
+// ENOTFOUND.
+func (s *LinkStore) UpdateLink(ctx context.Context, id string, u shortener.LinkUpdate, now time.Time) (*shortener.Link, error) {
+	if !shortener.IsID(id) {
+		return nil, shortener.Errorf(shortener.ENOTFOUND, "%s", msgLinkNotFound)
 	}
-	tag, err := s.db.pool.Exec(ctx, `
-		UPDATE short_urls
-		SET original_url = $1, title = $2, expires_at = $3, is_active = $4, is_public = $5, updated_at = $6
-		WHERE id = $7`,
-		l.OriginalURL, l.Title, l.ExpiresAt, l.IsActive, l.IsPublic, l.UpdatedAt, l.ID)
-	if err != nil {
-		return storeError("update link", err, "", "")
-	}
-	return requireRow(tag, msgLinkNotFound)
+	row := s.db.pool.QueryRow(ctx, `
+		UPDATE short_urls SET
+			original_url = COALESCE($2, original_url),
+			title = CASE WHEN $3 THEN NULL ELSE COALESCE($4, title) END,
+			expires_at = CASE WHEN $5 THEN NULL ELSE COALESCE($6, expires_at) END,
+			is_active = COALESCE($7, is_active),
+			is_public = COALESCE($8, is_public),
+			updated_at = $9
+		WHERE id = $1
+		RETURNING `+linkColumns,
+		id, u.OriginalURL, u.ClearTitle, u.Title, u.ClearExpiry, u.ExpiresAt, u.IsActive, u.IsPublic, now)
+	l, err := scanLink(row)
+	return l, storeError("update link", err, msgLinkNotFound, "")
 }
 
 // DeleteLink deletes the link; foreign keys cascade to its clicks and

@@ -95,3 +95,10 @@ func requireRow(res sql.Result, op, notFoundMsg string) error {
 	}
 	return nil
 }
+
+func nullBool(b *bool) sql.NullBool {
+	if b == nil {
+		return sql.NullBool{}
+	}
+	return sql.NullBool{Bool: *b, Valid: true}
+}

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/shortener-dev/shortener"
 )
@@ -117,18 +119,23 @@ func (s *LinkStore) LinksByOwner(ctx context.Context, ownerID string, offset, li
 	return page, nil
 }
 
-// UpdateLink writes the mutable fields of l, or returns ENOTFOUND.
-func (s *LinkStore) UpdateLink(ctx context.Context, l *shortener.Link) error {
-	res, err := s.db.write.ExecContext(ctx, `
-		UPDATE short_urls
-		SET original_url = ?, title = ?, expires_at = ?, is_active = ?, is_public = ?, updated_at = ?
-		WHERE id = ?`,
-		l.OriginalURL, nullString(l.Title), nullMicros(l.ExpiresAt), l.IsActive, l.IsPublic,
-		micros(l.UpdatedAt), l.ID)
-	if err != nil {
-		return storeError("update link", err, "", "")
-	}
-	return requireRow(res, "update link", msgLinkNotFound)
+// UpdateLink writes the fields u names and updated_at, or returns
+// ENOTFOUND.
+func (s *LinkStore) UpdateLink(ctx context.Context, id string, u shortener.LinkUpdate, now time.Time) (*shortener.Link, error) {
+	row := s.db.write.QueryRowContext(ctx, `
+		UPDATE short_urls SET
+			original_url = COALESCE(?, original_url),
+			title = CASE WHEN ? THEN NULL ELSE COALESCE(?, title) END,
+			expires_at = CASE WHEN ? THEN NULL ELSE COALESCE(?, expires_at) END,
+			is_active = COALESCE(?, is_active),
+			is_public = COALESCE(?, is_public),
+			updated_at = ?
+		WHERE id = ?
+		RETURNING `+linkColumns,
+		nullString(u.OriginalURL), u.ClearTitle, nullString(u.Title), u.ClearExpiry, nullMicros(u.ExpiresAt),
+		nullBool(u.IsActive), nullBool(u.IsPublic), micros(now), strings.ToLower(id))
+	l, err := scanLink(row)
+	return l, storeError("update link", err, msgLinkNotFound, "")
 }
 
 // DeleteLink deletes the link; foreign keys cascade to its clicks and

@@ -156,7 +156,10 @@ func testContext(t *testing.T, open func(t *testing.T) Stores) {
 		"LinkByID":          func() error { _, err := s.Links.LinkByID(ctx, l.ID); return err },
 		"LinkByCode":        func() error { _, err := s.Links.LinkByCode(ctx, l.ShortCode); return err },
 		"LinksByOwner":      func() error { _, err := s.Links.LinksByOwner(ctx, u.ID, 0, 10); return err },
-		"UpdateLink":        func() error { return s.Links.UpdateLink(ctx, l) },
+		"UpdateLink": func() error {
+			_, err := s.Links.UpdateLink(ctx, l.ID, shortener.LinkUpdate{IsActive: ptr(false)}, t0)
+			return err
+		},
 		"DeleteLink":        func() error { return s.Links.DeleteLink(ctx, l.ID) },
 		"WriteClicks": func() error {
 			return s.Clicks.WriteClicks(ctx, []shortener.ClickEvent{click(l.ID, t0, "v")})
