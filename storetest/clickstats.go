@@ -160,7 +160,7 @@ func testContext(t *testing.T, open func(t *testing.T) Stores) {
 			_, err := s.Links.UpdateLink(ctx, l.ID, shortener.LinkUpdate{IsActive: ptr(false)}, t0)
 			return err
 		},
-		"DeleteLink":        func() error { return s.Links.DeleteLink(ctx, l.ID) },
+		"DeleteLink": func() error { return s.Links.DeleteLink(ctx, l.ID) },
 		"WriteClicks": func() error {
 			return s.Clicks.WriteClicks(ctx, []shortener.ClickEvent{click(l.ID, t0, "v")})
 		},
