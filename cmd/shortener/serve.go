@@ -19,9 +19,14 @@ import (
 	"github.com/shortener-dev/shortener/analytics"
 	"github.com/shortener-dev/shortener/auth"
 	"github.com/shortener-dev/shortener/httpapi"
+	"github.com/shortener-dev/shortener/inmem"
 	"github.com/shortener-dev/shortener/links"
 	"github.com/shortener-dev/shortener/qr"
 )
+
+// localQRCacheBytes bounds the in-process cache of QR renderings with
+// uncommon options (custom colours, odd sizes), which stay out of Redis.
+const localQRCacheBytes = 16 << 20
 
 // shutdownTimeout bounds the graceful shutdown of the HTTP server; the
 // click drain after it gets drainTimeout.
@@ -187,8 +192,9 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		Logger: logger, Version: version, Clock: clock,
 		Authenticator: authSvc, Accounts: authSvc, Links: linkSvc,
 		Summaries: analytics.NewService(st.links, st.clicks, b.blobs, seconds(cfg.AnalyticsCacheTTL), clock),
-		QR:        qr.NewService(qr.Config{Resolver: b.resolver, BaseURL: cfg.BaseURL, Cache: b.blobs, TTL: seconds(cfg.QRCacheTTL)}),
-		Resolver:  b.resolver, Clicks: pipeline, OnHit: b.onHit,
+		QR: qr.NewService(qr.Config{Resolver: b.resolver, BaseURL: cfg.BaseURL, Cache: b.blobs,
+			Local: inmem.NewBlobCache(localQRCacheBytes, clock), TTL: seconds(cfg.QRCacheTTL)}),
+		Resolver: b.resolver, Clicks: pipeline, OnHit: b.onHit,
 		Limiter: b.limiter,
 		Limits: httpapi.Limits{
 			User:     shortener.RateLimit{Limit: cfg.RateLimitRequests, Window: seconds(cfg.RateLimitWindow)},
