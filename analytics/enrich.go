@@ -115,7 +115,7 @@ func (e *Enricher) visitorHash(c shortener.Click, ip netip.Addr) string {
 	b = append(b, '\n')
 	b = append(b, c.UserAgent...)
 	b = append(b, '\n')
-	b = c.At.UTC().AppendFormat(b, "2006-01-02")
+	b = shortener.AppendUTCDay(b, c.At)
 	v.buf = b
 
 	v.mac.Reset()
