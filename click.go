@@ -90,11 +90,11 @@ type ClickStats struct {
 
 // ClickStore keeps clicks and their daily rollups.
 type ClickStore interface {
-	// WriteClicks stores the clicks in one transaction: the click rows, the
-	// links' click_count (human clicks only) and the daily rollups. It is
-	// idempotent: a click whose ID is already stored is skipped entirely.
-	// Clicks of links that no longer exist are skipped too.
-	WriteClicks(ctx context.Context, clicks []ClickEvent) error
+	// ClickWriter stores the clicks in one transaction: the click rows, the
+	// links' click_count (human clicks only) and the daily rollups. A click
+	// whose ID is already stored is skipped entirely, and so are clicks of
+	// links that no longer exist.
+	ClickWriter
 
 	// ClickStats returns the rollups of the link for the UTC days from
 	// first to last, inclusive, with at most top values per dimension.

@@ -7,9 +7,10 @@
 // replaces the IP with a visitor hash that is keyed by the server secret and
 // changes every UTC day, so the raw IP never reaches the database.
 //
-// The Shipper moves clicks from the local spool (a ClickSource) to the next
-// hop (a ClickSink: the SQL store in embedded mode, the Redis stream in
-// Redis mode), enriching them on the way and acknowledging a batch only
+// The Shipper moves clicks from the local spool (a shortener.ClickSource)
+// to the next hop (a shortener.ClickWriter: the SQL store in embedded
+// mode, the Redis stream in Redis mode), enriching them on the way and
+// acknowledging a batch only
 // after the sink took it, so nothing is lost and nothing is dropped on a
 // failing sink; PipelineMetrics counts every stage.
 //

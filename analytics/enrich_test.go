@@ -75,7 +75,7 @@ func TestEnrichCountry(t *testing.T) {
 	}
 	tests := []struct {
 		name   string
-		lookup CountryLookup
+		lookup shortener.CountryLookup
 		ip     string
 		want   string
 	}{

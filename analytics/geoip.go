@@ -6,14 +6,9 @@ import (
 	"net/netip"
 
 	"github.com/oschwald/geoip2-golang/v2"
-)
 
-// CountryLookup maps a client IP to its country.
-type CountryLookup interface {
-	// Country returns the ISO 3166-1 alpha-2 code of the IP's country in
-	// upper case, or "" when the country is not known.
-	Country(ip netip.Addr) string
-}
+	"github.com/shortener-dev/shortener"
+)
 
 // GeoIP is a CountryLookup over a MaxMind-format (.mmdb) database. Country
 // and City databases (GeoIP2, GeoLite2, DB-IP) both work. It is safe for
@@ -22,7 +17,7 @@ type GeoIP struct {
 	reader *geoip2.Reader
 }
 
-var _ CountryLookup = (*GeoIP)(nil)
+var _ shortener.CountryLookup = (*GeoIP)(nil)
 
 // OpenGeoIP opens the database at path. It fails when the file is not a
 // MaxMind database or is one without country data (an ASN database, say),

@@ -8,19 +8,9 @@ import (
 	"github.com/shortener-dev/shortener"
 )
 
-// Reasons for dropping a click that the pipeline knows of, exported as zero
-// from the start so that an alert on them has a series to watch. They match
-// spool.Drop* and the click stream's reason; analytics does not import
-// those packages.
-var dropReasons = []string{
-	"spool_closed", "spool_write_failed", "spool_overflow", "spool_full",
-	"spool_corrupt", "stream_undecodable",
-}
-
 // PipelineMetrics are the Prometheus metrics of the click pipeline, from the
 // redirect's spool to the click store. Every method is safe on a nil
-// *PipelineMetrics, which records nothing. It implements spool.Metrics and
-// the click stream's metrics interface.
+// *PipelineMetrics, which records nothing.
 type PipelineMetrics struct {
 	spooled     prometheus.Counter
 	shipped     prometheus.Counter
@@ -31,6 +21,8 @@ type PipelineMetrics struct {
 	pending     prometheus.Gauge
 	lag         prometheus.Gauge
 }
+
+var _ shortener.PipelineMetrics = (*PipelineMetrics)(nil)
 
 // NewPipelineMetrics makes the metrics and registers them with reg (unless
 // reg is nil). It panics if they are already registered there, as
@@ -62,8 +54,10 @@ func NewPipelineMetrics(reg prometheus.Registerer) *PipelineMetrics {
 		lag: gauge("shortener_click_pipeline_lag_seconds",
 			"Age of the oldest click not yet delivered by the shipper; 0 when none is waiting."),
 	}
-	for _, r := range dropReasons {
-		m.dropped.WithLabelValues(r)
+	// Every reason exported as zero from the start, so that an alert on
+	// one has a series to watch.
+	for _, r := range shortener.DropReasons {
+		m.dropped.WithLabelValues(string(r))
 	}
 	if reg != nil {
 		reg.MustRegister(m.spooled, m.shipped, m.written, m.dropped,
@@ -80,9 +74,9 @@ func (m *PipelineMetrics) ClicksSpooled(n int) {
 }
 
 // ClicksDropped counts clicks lost for reason.
-func (m *PipelineMetrics) ClicksDropped(reason string, n int) {
+func (m *PipelineMetrics) ClicksDropped(reason shortener.DropReason, n int) {
 	if m != nil {
-		m.dropped.WithLabelValues(reason).Add(float64(n))
+		m.dropped.WithLabelValues(string(reason)).Add(float64(n))
 	}
 }
 
@@ -132,12 +126,12 @@ func (m *PipelineMetrics) SetLag(d time.Duration) {
 // so that its successful writes count as written and its failures as write
 // errors. Wrap the store where it is the last hop: the shipper's sink in
 // embedded mode, the click stream consumer's writer in Redis mode.
-func (m *PipelineMetrics) CountWrites(store ClickSink) ClickSink {
+func (m *PipelineMetrics) CountWrites(store shortener.ClickWriter) shortener.ClickWriter {
 	return countedWriter{store: store, m: m}
 }
 
 type countedWriter struct {
-	store ClickSink
+	store shortener.ClickWriter
 	m     *PipelineMetrics
 }
 

@@ -40,7 +40,7 @@ func assertMetric(t *testing.T, reg *prometheus.Registry, name, label string, wa
 func TestPipelineMetricsNilIsSafe(t *testing.T) {
 	var m *analytics.PipelineMetrics
 	m.ClicksSpooled(1)
-	m.ClicksDropped("spool_full", 1)
+	m.ClicksDropped(shortener.DropSpoolFull, 1)
 	m.ClicksShipped(1)
 	m.ClicksWritten(1)
 	m.ShipError()
@@ -62,7 +62,7 @@ func TestPipelineMetrics(t *testing.T) {
 	// Every known drop reason is exported before anything is dropped.
 	assertMetric(t, reg, "shortener_clicks_dropped_total", "spool_full", 0)
 	assertMetric(t, reg, "shortener_clicks_dropped_total", "stream_undecodable", 0)
-	m.ClicksDropped("spool_full", 2)
+	m.ClicksDropped(shortener.DropSpoolFull, 2)
 	m.ClicksSpooled(5)
 	m.SetLag(-time.Second) // clocks of two machines: never negative
 	assertMetric(t, reg, "shortener_clicks_dropped_total", "spool_full", 2)

@@ -9,30 +9,6 @@ import (
 	"github.com/shortener-dev/shortener"
 )
 
-// ClickSource is the spool the shipper reads: spool.Spool on disk or
-// spool.Memory. It has one reader.
-type ClickSource interface {
-	// Next waits until at least one click is pending or ctx is done, then
-	// returns up to limit of the oldest unacknowledged clicks, oldest
-	// first, and a token for Ack. Until Ack, every call starts with the
-	// same clicks. Returns ctx's error when ctx is done first.
-	Next(ctx context.Context, limit int) (clicks []shortener.Click, token uint64, err error)
-	// Ack marks the clicks returned with token, and all older ones, as
-	// delivered.
-	Ack(token uint64) error
-	// Pending returns the number of clicks not yet acknowledged.
-	Pending() int
-}
-
-// ClickSink is the hop after the spool: the click store in embedded mode,
-// the Redis click stream otherwise. WriteClicks must not keep the slice. A
-// batch that failed, even partly, is written again, and a crash replays
-// delivered clicks, so the sink must be idempotent by click ID, as
-// shortener.ClickStore is.
-type ClickSink interface {
-	WriteClicks(ctx context.Context, clicks []shortener.ClickEvent) error
-}
-
 // ShipperOptions tunes a Shipper. The zero value gives the defaults.
 type ShipperOptions struct {
 	// BatchSize is the most clicks per write to the sink
@@ -58,9 +34,9 @@ type ShipperOptions struct {
 // it. It never drops a batch: a failed write is retried with exponential
 // backoff for as long as it takes.
 type Shipper struct {
-	src    ClickSource
+	src    shortener.ClickSource
 	enrich func(shortener.Click) shortener.ClickEvent
-	sink   ClickSink
+	sink   shortener.ClickWriter
 	opts   ShipperOptions
 	// turn is held by Run or Drain: the source has one reader.
 	turn   chan struct{}
@@ -69,7 +45,7 @@ type Shipper struct {
 
 // NewShipper returns a shipper from src to sink that turns each click into
 // an event with enrich (analytics.Enricher.Enrich in production).
-func NewShipper(src ClickSource, enrich func(shortener.Click) shortener.ClickEvent, sink ClickSink, opts ShipperOptions) *Shipper {
+func NewShipper(src shortener.ClickSource, enrich func(shortener.Click) shortener.ClickEvent, sink shortener.ClickWriter, opts ShipperOptions) *Shipper {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 100
 	}

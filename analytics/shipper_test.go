@@ -16,12 +16,6 @@ import (
 	"github.com/shortener-dev/shortener/spool"
 )
 
-// The spools and the stream report to PipelineMetrics without importing
-// analytics; these checks keep the method sets in step.
-var _ spool.Metrics = (*analytics.PipelineMetrics)(nil)
-var _ analytics.ClickSource = (*spool.Spool)(nil)
-var _ analytics.ClickSource = (*spool.Memory)(nil)
-
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // plainEnrich stands in for Enricher.Enrich: the shipper must not care.
@@ -40,7 +34,7 @@ type recordingSink struct {
 	failed    [][]string // IDs of each failed call
 	// pendingAtFailure is the spool's Pending() during each failed call.
 	pendingAtFailure []int
-	src              analytics.ClickSource
+	src              shortener.ClickSource
 	alwaysFail       bool
 }
 

@@ -16,23 +16,6 @@ import (
 // SQL. Any instance may consume; each entry goes to one of them.
 const clickGroup = "writers"
 
-// DropUndecodable is the reason with which undecodable entries are counted
-// as dropped clicks: one per entry, as an entry that cannot be read does not
-// tell how many clicks it held.
-const DropUndecodable = "stream_undecodable"
-
-// ClickWriter stores click events; shortener.ClickStore is one. It must be
-// idempotent by click ID: entries are redelivered after failures.
-type ClickWriter interface {
-	WriteClicks(ctx context.Context, clicks []shortener.ClickEvent) error
-}
-
-// ClickStreamMetrics receives the stream's counts; analytics.PipelineMetrics
-// implements it.
-type ClickStreamMetrics interface {
-	ClicksDropped(reason string, n int)
-}
-
 // ClickStreamOptions tunes a ClickStream. The zero value gives the defaults.
 type ClickStreamOptions struct {
 	// Prefix is put before the stream's key, {Prefix}clicks:{stream}.
@@ -51,8 +34,12 @@ type ClickStreamOptions struct {
 	// RetryMin is the wait after a first failure; it doubles up to
 	// RetryMax. Defaults 100 ms and 5 s.
 	RetryMin, RetryMax time.Duration
-	Logger             *slog.Logger       // default slog.Default()
-	Metrics            ClickStreamMetrics // nil records nothing
+	Logger             *slog.Logger // default slog.Default()
+	// Metrics counts undecodable entries as dropped clicks
+	// (shortener.DropStreamUndecodable), one per entry: an entry that
+	// cannot be read does not tell how many clicks it held. Nil records
+	// nothing.
+	Metrics shortener.PipelineMetrics
 }
 
 func (o ClickStreamOptions) withDefaults() ClickStreamOptions {
@@ -132,7 +119,7 @@ func (s *ClickStream) WriteClicks(ctx context.Context, events []shortener.ClickE
 // entries first. Entries are acknowledged and deleted only after store took
 // them; on any failure Consume backs off and retries, so it returns only
 // when ctx is done.
-func (s *ClickStream) Consume(ctx context.Context, store ClickWriter, consumerName string) {
+func (s *ClickStream) Consume(ctx context.Context, store shortener.ClickWriter, consumerName string) {
 	c := &streamConsumer{
 		ClickStream: s, store: store, name: consumerName,
 		needGroup: true, ownFirst: true, claimDue: true,

@@ -16,7 +16,7 @@ import (
 // streamConsumer is the state of one Consume loop.
 type streamConsumer struct {
 	*ClickStream
-	store ClickWriter
+	store shortener.ClickWriter
 	name  string
 	log   *slog.Logger
 
@@ -170,7 +170,7 @@ func (c *streamConsumer) handle(ctx context.Context, msgs []goredis.XMessage) er
 			return err
 		}
 		if poison > 0 && c.opts.Metrics != nil {
-			c.opts.Metrics.ClicksDropped(DropUndecodable, poison)
+			c.opts.Metrics.ClicksDropped(shortener.DropStreamUndecodable, poison)
 		}
 	}
 	return flush()

@@ -66,16 +66,19 @@ func (s *memoryClickStore) count() int {
 	return len(s.events)
 }
 
+// dropCounter records dropped clicks, all the stream reports: any other
+// method would call the nil embedded interface and panic.
 type dropCounter struct {
+	shortener.PipelineMetrics
 	mu      sync.Mutex
-	dropped map[string]int
+	dropped map[shortener.DropReason]int
 }
 
-func (d *dropCounter) ClicksDropped(reason string, n int) {
+func (d *dropCounter) ClicksDropped(reason shortener.DropReason, n int) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.dropped == nil {
-		d.dropped = map[string]int{}
+		d.dropped = map[shortener.DropReason]int{}
 	}
 	d.dropped[reason] += n
 }
@@ -107,7 +110,7 @@ func produce(t *testing.T, stream *redis.ClickStream, events []shortener.ClickEv
 }
 
 // consume runs Consume until the test ends, or until the returned stop.
-func consume(t *testing.T, stream *redis.ClickStream, store redis.ClickWriter, name string) (stop func()) {
+func consume(t *testing.T, stream *redis.ClickStream, store shortener.ClickWriter, name string) (stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -307,8 +310,8 @@ func TestClickStreamSkipsPoisonEntries(t *testing.T) {
 	assertWrittenOnce(t, store, events)
 	drops.mu.Lock()
 	defer drops.mu.Unlock()
-	if drops.dropped[redis.DropUndecodable] != 3 {
-		t.Fatalf("dropped = %v, want 3 %s", drops.dropped, redis.DropUndecodable)
+	if drops.dropped[shortener.DropStreamUndecodable] != 3 {
+		t.Fatalf("dropped = %v, want 3 %s", drops.dropped, shortener.DropStreamUndecodable)
 	}
 }
 

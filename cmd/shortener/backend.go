@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/shortener-dev/shortener"
-	"github.com/shortener-dev/shortener/analytics"
 	"github.com/shortener-dev/shortener/inmem"
 	"github.com/shortener-dev/shortener/redis"
 )
@@ -21,7 +20,7 @@ type backend struct {
 	cacheHealth shortener.HealthChecker
 	// clickSink is where the shipper sends enriched clicks: the SQL store
 	// (embedded) or the Redis stream (whose consumers write to SQL).
-	clickSink analytics.ClickSink
+	clickSink shortener.ClickWriter
 }
 
 // L1 lifetimes: a found target is kept briefly (invalidation messages make

@@ -17,7 +17,7 @@ import (
 // shipper reads from it.
 type clickSpool interface {
 	shortener.ClickRecorder
-	analytics.ClickSource
+	shortener.ClickSource
 	Close() error
 }
 
@@ -36,7 +36,7 @@ func (a *app) clickPipeline(bgCtx context.Context, cfg *config, b backend, secre
 		}
 		src = s
 	}
-	var countries analytics.CountryLookup
+	var countries shortener.CountryLookup
 	if cfg.GeoIPDB != "" {
 		geo, err := analytics.OpenGeoIP(cfg.GeoIPDB)
 		if err != nil {
