@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/backoff"
 )
 
 // ShipperOptions tunes a Shipper. The zero value gives the defaults.
@@ -76,7 +77,7 @@ func (s *Shipper) Run(ctx context.Context) {
 		return
 	}
 	defer s.release()
-	delay := s.opts.RetryMin
+	retry := s.backoff()
 	for ctx.Err() == nil {
 		batch, token, err := s.src.Next(ctx, s.opts.BatchSize)
 		if err != nil {
@@ -84,20 +85,19 @@ func (s *Shipper) Run(ctx context.Context) {
 				return
 			}
 			s.opts.Logger.Error("click shipper: reading the spool failed",
-				slog.Duration("retry_in", delay), slog.Any("error", err))
-			if !sleep(ctx, delay) {
+				slog.Duration("retry_in", retry.Delay()), slog.Any("error", err))
+			if !retry.Wait(ctx) {
 				return
 			}
-			delay = min(2*delay, s.opts.RetryMax)
 			continue
 		}
-		delay = s.opts.RetryMin
+		retry.Reset()
 		if s.ship(ctx, batch, token) != nil { // fails only when ctx is done
 			return
 		}
 		// Pending, not the batch's length: a spool may return a short
 		// batch (skipped corrupt entries) with a backlog behind it.
-		if s.src.Pending() < s.opts.BatchSize && !sleep(ctx, s.opts.Linger) {
+		if s.src.Pending() < s.opts.BatchSize && !backoff.Sleep(ctx, s.opts.Linger) {
 			return
 		}
 	}
@@ -135,7 +135,7 @@ func (s *Shipper) ship(ctx context.Context, batch []shortener.Click, token uint6
 		s.events = append(s.events, s.enrich(c))
 	}
 	oldest := batch[0].At // Next returns the oldest pending click first
-	delay := s.opts.RetryMin
+	retry := s.backoff()
 	for attempt := 1; ; attempt++ {
 		s.opts.Metrics.SetPending(s.src.Pending())
 		s.opts.Metrics.SetLag(s.opts.Clock().Sub(oldest))
@@ -153,11 +153,10 @@ func (s *Shipper) ship(ctx context.Context, batch []shortener.Click, token uint6
 		s.opts.Metrics.ShipError()
 		s.opts.Logger.Warn("click shipper: delivery failed; retrying the batch",
 			slog.Int("clicks", len(batch)), slog.Int("attempt", attempt),
-			slog.Duration("retry_in", delay), slog.Any("error", err))
-		if !sleep(ctx, delay) {
+			slog.Duration("retry_in", retry.Delay()), slog.Any("error", err))
+		if !retry.Wait(ctx) {
 			return ctx.Err()
 		}
-		delay = min(2*delay, s.opts.RetryMax)
 	}
 	s.opts.Metrics.ClicksShipped(len(batch))
 	if err := s.src.Ack(token); err != nil {
@@ -184,14 +183,7 @@ func (s *Shipper) acquire(ctx context.Context) bool {
 
 func (s *Shipper) release() { <-s.turn }
 
-// sleep waits for d or until ctx is done, and reports whether d passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
+// backoff spaces the retries of a failing read or write.
+func (s *Shipper) backoff() backoff.Backoff {
+	return backoff.Backoff{Min: s.opts.RetryMin, Max: s.opts.RetryMax}
 }

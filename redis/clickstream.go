@@ -10,6 +10,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/backoff"
 )
 
 // clickGroup is the consumer group of the instances that write clicks to
@@ -127,7 +128,7 @@ func (s *ClickStream) Consume(ctx context.Context, store shortener.ClickWriter, 
 	}
 	claim := time.NewTicker(s.opts.ClaimInterval)
 	defer claim.Stop()
-	delay := s.opts.RetryMin
+	retry := backoff.Backoff{Min: s.opts.RetryMin, Max: s.opts.RetryMax}
 	for ctx.Err() == nil {
 		select {
 		case <-claim.C:
@@ -136,7 +137,7 @@ func (s *ClickStream) Consume(ctx context.Context, store shortener.ClickWriter, 
 		}
 		err := c.step(ctx)
 		if err == nil {
-			delay = s.opts.RetryMin
+			retry.Reset()
 			continue
 		}
 		if ctx.Err() != nil {
@@ -149,22 +150,9 @@ func (s *ClickStream) Consume(ctx context.Context, store shortener.ClickWriter, 
 			c.needGroup = true // Redis restarted without persistence
 		}
 		c.log.Warn("click stream: consuming failed; retrying",
-			slog.Duration("retry_in", delay), slog.Any("error", err))
-		if !c.backOff(ctx, delay) {
+			slog.Duration("retry_in", retry.Delay()), slog.Any("error", err))
+		if !retry.Wait(ctx) {
 			return
 		}
-		delay = min(2*delay, s.opts.RetryMax)
-	}
-}
-
-// backOff waits for d or until ctx is done, and reports whether d passed.
-func (c *streamConsumer) backOff(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }
