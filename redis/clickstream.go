@@ -11,6 +11,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/internal/backoff"
+	"github.com/shortener-dev/shortener/internal/clickcodec"
 )
 
 // clickGroup is the consumer group of the instances that write clicks to
@@ -102,7 +103,7 @@ func (s *ClickStream) WriteClicks(ctx context.Context, events []shortener.ClickE
 	for part := range slices.Chunk(events, s.opts.BatchSize) {
 		start := len(buf)
 		for _, e := range part {
-			buf = appendClickEvent(buf, e)
+			buf = clickcodec.AppendEvent(buf, e)
 		}
 		// The pipeline keeps the slice until Exec: capped at its length,
 		// later appends cannot write into it.
