@@ -10,6 +10,7 @@ import (
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/analytics"
+	"github.com/shortener-dev/shortener/geoip"
 	"github.com/shortener-dev/shortener/spool"
 )
 
@@ -38,7 +39,7 @@ func (a *app) clickPipeline(bgCtx context.Context, cfg *config, b backend, secre
 	}
 	var countries shortener.CountryLookup
 	if cfg.GeoIPDB != "" {
-		geo, err := analytics.OpenGeoIP(cfg.GeoIPDB)
+		geo, err := geoip.Open(cfg.GeoIPDB)
 		if err != nil {
 			_ = src.Close()
 			return nil, fmt.Errorf("GEOIP_DB: %w", err)
