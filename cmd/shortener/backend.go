@@ -7,6 +7,7 @@ import (
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/inmem"
+	"github.com/shortener-dev/shortener/pipeline"
 	"github.com/shortener-dev/shortener/redis"
 )
 
@@ -43,7 +44,7 @@ func (a *app) embeddedBackend(ctx context.Context, cfg *config, st *storage, clo
 		blobs:       inmem.NewBlobCache(blobCacheSize, clock),
 		limiter:     inmem.NewRateLimiter(clock),
 		cacheHealth: pingFunc(func(context.Context) error { return nil }),
-		clickSink:   a.pipelineMetrics.CountWrites(st.clicks),
+		clickSink:   pipeline.CountWrites(st.clicks, a.pipelineMetrics),
 	}
 }
 
@@ -79,7 +80,7 @@ func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage,
 		ClaimIdle: seconds(cfg.ClickClaimIdle), ClaimInterval: min(seconds(cfg.ClickClaimIdle), 10*time.Second),
 	})
 	a.goBackground(bgCtx, "click consumer", func(ctx context.Context) {
-		stream.Consume(ctx, a.pipelineMetrics.CountWrites(st.clicks), consumerName(cfg))
+		stream.Consume(ctx, pipeline.CountWrites(st.clicks, a.pipelineMetrics), consumerName(cfg))
 	})
 	return backend{
 		resolver:    l1,

@@ -11,6 +11,7 @@ import (
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/analytics"
 	"github.com/shortener-dev/shortener/geoip"
+	"github.com/shortener-dev/shortener/pipeline"
 	"github.com/shortener-dev/shortener/spool"
 )
 
@@ -48,7 +49,7 @@ func (a *app) clickPipeline(bgCtx context.Context, cfg *config, b backend, secre
 		a.onShutdown = append(a.onShutdown, func(context.Context) { _ = geo.Close() })
 	}
 	enricher := analytics.NewEnricher(secret, countries)
-	shipper := analytics.NewShipper(src, enricher.Enrich, b.clickSink, analytics.ShipperOptions{
+	shipper := pipeline.NewShipper(src, enricher.Enrich, b.clickSink, pipeline.ShipperOptions{
 		BatchSize: cfg.AnalyticsBatchSize, RetryMax: seconds(cfg.AnalyticsFlushInterval),
 		Logger: a.logger, Metrics: metrics,
 	})

@@ -20,6 +20,7 @@ import (
 	"github.com/shortener-dev/shortener/auth"
 	"github.com/shortener-dev/shortener/httpapi"
 	"github.com/shortener-dev/shortener/links"
+	"github.com/shortener-dev/shortener/pipeline"
 )
 
 // shutdownTimeout bounds the graceful shutdown of the HTTP server; the
@@ -47,7 +48,7 @@ type app struct {
 	// the click drain, then closing connections.
 	onShutdown      []func(context.Context)
 	redisErrors     *prometheus.CounterVec
-	pipelineMetrics *analytics.PipelineMetrics
+	pipelineMetrics *pipeline.Metrics
 }
 
 // serve runs the HTTP server until ctx is cancelled, then shuts down
@@ -125,7 +126,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	a.redisErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "shortener_redis_errors_total", Help: "Redis operations that failed and were skipped (the request was served without Redis).",
 	}, []string{"op"})
-	a.pipelineMetrics = analytics.NewPipelineMetrics(a.registry)
+	a.pipelineMetrics = pipeline.NewMetrics(a.registry)
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), a.redisErrors)
 	defer func() {
 		if err != nil {
@@ -164,7 +165,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		return nil, err
 	}
 
-	pipeline, err := a.clickPipeline(bgCtx, cfg, b, secret)
+	clicks, err := a.clickPipeline(bgCtx, cfg, b, secret)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +182,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	})
 	a.handler = httpapi.New(httpapi.Config{
 		Logger: logger, Version: version, Clock: clock, Auth: authSvc, Users: st.users, Links: linkSvc,
-		Resolver: b.resolver, Clicks: pipeline, OnHit: b.onHit,
+		Resolver: b.resolver, Clicks: clicks, OnHit: b.onHit,
 		Analytics: analytics.NewService(st.links, st.clicks, b.blobs, seconds(cfg.AnalyticsCacheTTL), clock),
 		QR:        &httpapi.QRService{Resolver: b.resolver, BaseURL: cfg.BaseURL, Cache: b.blobs, TTL: seconds(cfg.QRCacheTTL)},
 		Limiter:   b.limiter,

@@ -1,4 +1,4 @@
-package analytics
+package pipeline
 
 import (
 	"context"
@@ -16,23 +16,24 @@ type ShipperOptions struct {
 	// (ANALYTICS_BATCH_SIZE). Default 100.
 	BatchSize int
 	// Linger is how long Run waits, after a write, before it reads the
-	// next batch when less than BatchSize is pending. A write costs about as much
-	// for one click as for a hundred, so under steady traffic the pause
-	// lets batches fill instead of each write taking the few clicks that
-	// came in meanwhile; clicks still land within Linger at low traffic.
+	// next batch when less than BatchSize is pending. A write costs about
+	// as much for one click as for a hundred, so under steady traffic the
+	// pause lets batches fill instead of each write taking the few clicks
+	// that came in meanwhile; clicks still land within Linger at low
+	// traffic.
 	// A backlog is written back to back. Default 50 ms, at most RetryMax.
 	Linger time.Duration
 	// RetryMin is the wait after a first failure; it doubles up to
 	// RetryMax (ANALYTICS_FLUSH_INTERVAL). Defaults 100 ms and 5 s.
 	RetryMin, RetryMax time.Duration
-	Logger             *slog.Logger     // default slog.Default()
-	Metrics            *PipelineMetrics // nil records nothing
-	Clock              shortener.Clock  // for the lag metric; default SystemClock
+	Logger             *slog.Logger              // default slog.Default()
+	Metrics            shortener.PipelineMetrics // nil records nothing
+	Clock              shortener.Clock           // for the lag metric; default SystemClock
 }
 
-// Shipper moves clicks from the spool to the sink: it enriches a batch,
-// writes it, and acknowledges it to the spool only once the sink has taken
-// it. It never drops a batch: a failed write is retried with exponential
+// Shipper moves clicks from the spool to the sink (the click stream): it
+// enriches a batch, writes it, and acknowledges it to the spool only once
+// the sink has taken it. It never drops a batch: a failed write is retried with exponential
 // backoff for as long as it takes.
 type Shipper struct {
 	src    shortener.ClickSource
@@ -66,6 +67,9 @@ func NewShipper(src shortener.ClickSource, enrich func(shortener.Click) shortene
 	}
 	if opts.Clock == nil {
 		opts.Clock = shortener.SystemClock
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = (*Metrics)(nil) // records nothing, as every method of a nil *Metrics
 	}
 	return &Shipper{src: src, enrich: enrich, sink: sink, opts: opts, turn: make(chan struct{}, 1)}
 }

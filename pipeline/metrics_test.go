@@ -1,14 +1,12 @@
-package analytics_test
+package pipeline_test
 
 import (
-	"context"
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/shortener-dev/shortener"
-	"github.com/shortener-dev/shortener/analytics"
+	"github.com/shortener-dev/shortener/pipeline"
 )
 
 // assertMetric checks the value of the series name{reason=label} (or name,
@@ -37,8 +35,8 @@ func assertMetric(t *testing.T, reg *prometheus.Registry, name, label string, wa
 	t.Fatalf("no series %s{%s}", name, label)
 }
 
-func TestPipelineMetricsNilIsSafe(t *testing.T) {
-	var m *analytics.PipelineMetrics
+func TestMetricsNilIsSafe(t *testing.T) {
+	var m *pipeline.Metrics
 	m.ClicksSpooled(1)
 	m.ClicksDropped(shortener.DropSpoolFull, 1)
 	m.ClicksShipped(1)
@@ -47,37 +45,38 @@ func TestPipelineMetricsNilIsSafe(t *testing.T) {
 	m.WriteError()
 	m.SetPending(1)
 	m.SetLag(time.Second)
-	sink := &recordingSink{}
-	if err := m.CountWrites(sink).WriteClicks(context.Background(), []shortener.ClickEvent{{ID: "a"}}); err != nil {
-		t.Fatal(err)
-	}
-	if len(sink.delivered()) != 1 {
-		t.Fatal("CountWrites on nil metrics did not pass the write on")
-	}
 }
 
-func TestPipelineMetrics(t *testing.T) {
+func TestMetrics(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	m := analytics.NewPipelineMetrics(reg)
-	// Every known drop reason is exported before anything is dropped.
-	assertMetric(t, reg, "shortener_clicks_dropped_total", "spool_full", 0)
-	assertMetric(t, reg, "shortener_clicks_dropped_total", "stream_undecodable", 0)
+	m := pipeline.NewMetrics(reg)
+	// Every drop reason is exported before anything is dropped, under the
+	// label values that dashboards and alerts already use.
+	labels := []string{"spool_closed", "spool_write_failed", "spool_overflow", "spool_full",
+		"spool_corrupt", "stream_undecodable"}
+	if len(shortener.DropReasons) != len(labels) {
+		t.Fatalf("%d drop reasons, want %d: %v", len(shortener.DropReasons), len(labels), shortener.DropReasons)
+	}
+	for _, label := range labels {
+		assertMetric(t, reg, "shortener_clicks_dropped_total", label, 0)
+	}
 	m.ClicksDropped(shortener.DropSpoolFull, 2)
 	m.ClicksSpooled(5)
+	m.ClicksShipped(4)
+	m.ClicksWritten(3)
+	m.ShipError()
+	m.WriteError()
+	m.WriteError()
+	m.SetPending(7)
 	m.SetLag(-time.Second) // clocks of two machines: never negative
 	assertMetric(t, reg, "shortener_clicks_dropped_total", "spool_full", 2)
 	assertMetric(t, reg, "shortener_clicks_spooled_total", "", 5)
+	assertMetric(t, reg, "shortener_clicks_shipped_total", "", 4)
+	assertMetric(t, reg, "shortener_clicks_written_total", "", 3)
+	assertMetric(t, reg, "shortener_click_ship_errors_total", "", 1)
+	assertMetric(t, reg, "shortener_click_write_errors_total", "", 2)
+	assertMetric(t, reg, "shortener_click_spool_pending", "", 7)
 	assertMetric(t, reg, "shortener_click_pipeline_lag_seconds", "", 0)
-
-	ok := &recordingSink{}
-	events := []shortener.ClickEvent{{ID: "a"}, {ID: "b"}}
-	if err := m.CountWrites(ok).WriteClicks(context.Background(), events); err != nil {
-		t.Fatal(err)
-	}
-	failing := &recordingSink{alwaysFail: true}
-	if err := m.CountWrites(failing).WriteClicks(context.Background(), events); !errors.Is(err, errSinkDown) {
-		t.Fatalf("CountWrites changed the error: %v", err)
-	}
-	assertMetric(t, reg, "shortener_clicks_written_total", "", 2)
-	assertMetric(t, reg, "shortener_click_write_errors_total", "", 1)
+	m.SetLag(1500 * time.Millisecond)
+	assertMetric(t, reg, "shortener_click_pipeline_lag_seconds", "", 1.5)
 }

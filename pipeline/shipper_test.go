@@ -1,4 +1,4 @@
-package analytics_test
+package pipeline_test
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/shortener-dev/shortener"
-	"github.com/shortener-dev/shortener/analytics"
+	"github.com/shortener-dev/shortener/pipeline"
 	"github.com/shortener-dev/shortener/spool"
 )
 
@@ -97,8 +97,8 @@ func TestShipperRetriesUntilDelivered(t *testing.T) {
 	}
 	sink := &recordingSink{failFirst: 3, src: src}
 	reg := prometheus.NewRegistry()
-	metrics := analytics.NewPipelineMetrics(reg)
-	sh := analytics.NewShipper(src, plainEnrich, sink, analytics.ShipperOptions{
+	metrics := pipeline.NewMetrics(reg)
+	sh := pipeline.NewShipper(src, plainEnrich, sink, pipeline.ShipperOptions{
 		BatchSize: 100, RetryMin: time.Millisecond, RetryMax: 4 * time.Millisecond,
 		Logger: quietLogger(), Metrics: metrics,
 	})
@@ -164,7 +164,7 @@ func equalIDs(a, b []string) bool {
 func TestShipperShipsWithoutWaitingForAFullBatch(t *testing.T) {
 	src := spool.NewMemory(100, spool.Options{})
 	sink := &recordingSink{}
-	sh := analytics.NewShipper(src, plainEnrich, sink, analytics.ShipperOptions{
+	sh := pipeline.NewShipper(src, plainEnrich, sink, pipeline.ShipperOptions{
 		BatchSize: 100, RetryMax: time.Hour, Logger: quietLogger(),
 	})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -184,7 +184,7 @@ func TestShipperShipsWithoutWaitingForAFullBatch(t *testing.T) {
 func TestShipperLingersForFullerBatches(t *testing.T) {
 	src := spool.NewMemory(10000, spool.Options{})
 	sink := &recordingSink{}
-	sh := analytics.NewShipper(src, plainEnrich, sink, analytics.ShipperOptions{
+	sh := pipeline.NewShipper(src, plainEnrich, sink, pipeline.ShipperOptions{
 		BatchSize: 100, Linger: 40 * time.Millisecond, Logger: quietLogger(),
 	})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -225,7 +225,7 @@ func TestShipperDoesNotLingerOnABacklog(t *testing.T) {
 		mem.RecordClick(click(i, time.Now()))
 	}
 	sink := &recordingSink{}
-	sh := analytics.NewShipper(shortBatches{mem}, plainEnrich, sink, analytics.ShipperOptions{
+	sh := pipeline.NewShipper(shortBatches{mem}, plainEnrich, sink, pipeline.ShipperOptions{
 		BatchSize: 100, Linger: time.Hour, RetryMax: time.Hour, Logger: quietLogger(),
 	})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -241,9 +241,9 @@ func TestShipperLagWhileTheSinkIsDown(t *testing.T) {
 	src.RecordClick(click(2, at.Add(time.Second)))
 	sink := &recordingSink{alwaysFail: true}
 	reg := prometheus.NewRegistry()
-	sh := analytics.NewShipper(src, plainEnrich, sink, analytics.ShipperOptions{
+	sh := pipeline.NewShipper(src, plainEnrich, sink, pipeline.ShipperOptions{
 		RetryMin: time.Millisecond, RetryMax: time.Millisecond, Logger: quietLogger(),
-		Metrics: analytics.NewPipelineMetrics(reg),
+		Metrics: pipeline.NewMetrics(reg),
 		Clock:   func() time.Time { return at.Add(90 * time.Second) },
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
@@ -265,7 +265,7 @@ func TestShipperDrain(t *testing.T) {
 			src.RecordClick(click(i, time.Now()))
 		}
 		sink := &recordingSink{failFirst: 1}
-		sh := analytics.NewShipper(src, plainEnrich, sink, analytics.ShipperOptions{
+		sh := pipeline.NewShipper(src, plainEnrich, sink, pipeline.ShipperOptions{
 			BatchSize: 100, RetryMin: time.Millisecond, Logger: quietLogger(),
 		})
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -280,7 +280,7 @@ func TestShipperDrain(t *testing.T) {
 	t.Run("respects its deadline", func(t *testing.T) {
 		src := spool.NewMemory(10, spool.Options{})
 		src.RecordClick(click(1, time.Now()))
-		sh := analytics.NewShipper(src, plainEnrich, &recordingSink{alwaysFail: true}, analytics.ShipperOptions{
+		sh := pipeline.NewShipper(src, plainEnrich, &recordingSink{alwaysFail: true}, pipeline.ShipperOptions{
 			RetryMin: time.Hour, Logger: quietLogger(),
 		})
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
@@ -302,7 +302,7 @@ func TestShipperDrain(t *testing.T) {
 	t.Run("waits for Run to stop", func(t *testing.T) {
 		src := spool.NewMemory(10, spool.Options{})
 		sink := &recordingSink{}
-		sh := analytics.NewShipper(src, plainEnrich, sink, analytics.ShipperOptions{Logger: quietLogger()})
+		sh := pipeline.NewShipper(src, plainEnrich, sink, pipeline.ShipperOptions{Logger: quietLogger()})
 		runCtx, stopRun := context.WithCancel(context.Background())
 		runDone := make(chan struct{})
 		go func() {
