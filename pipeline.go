@@ -47,14 +47,16 @@ type ClickSource interface {
 type ClickStream interface {
 	// ClickWriter is the producing side, the shipper's sink: WriteClicks
 	// appends the events to the stream and returns nil once the stream has
-	// them (a stream that keeps nothing itself: once the consumer's writer
-	// has them). On an error the producer writes the whole batch again.
+	// them; a stream that keeps nothing itself returns once the consumer's
+	// writer has them, and returns that writer's error. On an error the
+	// producer writes the whole batch again.
 	ClickWriter
-	// Consume delivers every produced event to w until ctx is done,
-	// retrying failures with backoff, so it returns only when ctx is done.
-	// Delivery is at least once (w is idempotent by click ID); events
-	// produced before Consume starts are delivered too. w is not called
-	// after Consume returns.
+	// Consume delivers every produced event to w until ctx is done, and
+	// returns only then. Delivery is at least once (w is idempotent by
+	// click ID): a stream that keeps events retries a failed write of w
+	// with backoff; a stream that keeps nothing fails the producer's
+	// WriteClicks, which retries. Events produced before Consume starts
+	// are delivered too. w is not called after Consume returns.
 	Consume(ctx context.Context, w ClickWriter)
 }
 

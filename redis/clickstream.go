@@ -1,9 +1,11 @@
 package redis
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -22,6 +24,11 @@ const clickGroup = "writers"
 type ClickStreamOptions struct {
 	// Prefix is put before the stream's key, {Prefix}clicks:{stream}.
 	Prefix string
+	// Consumer names this instance in the consumer group. It must differ
+	// between instances; an instance that keeps its name across restarts
+	// finishes its own unacknowledged entries first. Default: the host
+	// name.
+	Consumer string
 	// BatchSize (ANALYTICS_BATCH_SIZE, default 100) is the most clicks per
 	// stream entry and per write to the store, and the most entries read
 	// at once.
@@ -67,6 +74,10 @@ func (o ClickStreamOptions) withDefaults() ClickStreamOptions {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.Consumer == "" {
+		o.Consumer, _ = os.Hostname()
+		o.Consumer = cmp.Or(o.Consumer, "shortener")
+	}
 	return o
 }
 
@@ -78,6 +89,8 @@ type ClickStream struct {
 	key    string
 	opts   ClickStreamOptions
 }
+
+var _ shortener.ClickStream = (*ClickStream)(nil)
 
 // NewClickStream returns the click stream under opts.Prefix.
 func NewClickStream(client goredis.UniversalClient, opts ClickStreamOptions) *ClickStream {
@@ -115,17 +128,15 @@ func (s *ClickStream) WriteClicks(ctx context.Context, events []shortener.ClickE
 	return nil
 }
 
-// Consume writes the stream's events to store, as consumerName in the
-// group, until ctx is done. consumerName must differ between instances; an
-// instance that keeps its name across restarts finishes its own unacknowledged
-// entries first. Entries are acknowledged and deleted only after store took
-// them; on any failure Consume backs off and retries, so it returns only
-// when ctx is done.
-func (s *ClickStream) Consume(ctx context.Context, store shortener.ClickWriter, consumerName string) {
+// Consume writes the stream's events to store, as Options.Consumer in the
+// group, until ctx is done. Entries are acknowledged and deleted only after
+// store took them; on any failure Consume backs off and retries, so it
+// returns only when ctx is done.
+func (s *ClickStream) Consume(ctx context.Context, store shortener.ClickWriter) {
 	c := &streamConsumer{
-		ClickStream: s, store: store, name: consumerName,
+		ClickStream: s, store: store, name: s.opts.Consumer,
 		needGroup: true, ownFirst: true, claimDue: true,
-		log: s.opts.Logger.With(slog.String("stream", s.key), slog.String("consumer", consumerName)),
+		log: s.opts.Logger.With(slog.String("stream", s.key), slog.String("consumer", s.opts.Consumer)),
 	}
 	claim := time.NewTicker(s.opts.ClaimInterval)
 	defer claim.Stop()

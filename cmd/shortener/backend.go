@@ -76,11 +76,11 @@ func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage,
 	a.onShutdown = append(a.onShutdown, func(context.Context) { _ = l2.Close(); _ = inv.Close() })
 
 	stream := redis.NewClickStream(client, redis.ClickStreamOptions{
-		Prefix: prefix, BatchSize: cfg.AnalyticsBatchSize, Logger: a.logger, Metrics: a.pipelineMetrics,
+		Prefix: prefix, Consumer: consumerName(cfg), BatchSize: cfg.AnalyticsBatchSize, Logger: a.logger, Metrics: a.pipelineMetrics,
 		ClaimIdle: seconds(cfg.ClickClaimIdle), ClaimInterval: min(seconds(cfg.ClickClaimIdle), 10*time.Second),
 	})
 	a.goBackground(bgCtx, "click consumer", func(ctx context.Context) {
-		stream.Consume(ctx, pipeline.CountWrites(st.clicks, a.pipelineMetrics), consumerName(cfg))
+		stream.Consume(ctx, pipeline.CountWrites(st.clicks, a.pipelineMetrics))
 	})
 	return backend{
 		resolver:    l1,
