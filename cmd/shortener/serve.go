@@ -155,17 +155,18 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	bgCtx, stopBg := context.WithCancel(context.WithoutCancel(ctx))
 	a.stopBg = stopBg
 
-	var b backend
-	if cfg.RedisURL != "" {
-		b, err = a.redisBackend(ctx, bgCtx, cfg, st, clock)
-	} else {
-		b = a.embeddedBackend(ctx, cfg, st, clock)
-	}
+	rdb, err := a.connectRedis(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
+	var b backend
+	if cfg.RedisURL != "" {
+		b = a.redisBackend(ctx, bgCtx, cfg, st, rdb)
+	} else {
+		b = a.embeddedBackend(ctx, cfg, st, clock)
+	}
 
-	clicks, err := a.clickPipeline(bgCtx, cfg, b, secret)
+	clicks, err := a.clickPipeline(ctx, bgCtx, cfg, st, rdb, secret)
 	if err != nil {
 		return nil, err
 	}
