@@ -16,10 +16,8 @@ func testDeliversEveryEvent(t *testing.T, s shortener.ClickStream) {
 	w := &recordingWriter{}
 	startConsumer(t, s, w)
 	events := makeEvents(t, 250)
-	for _, batch := range batches(events, 100) {
-		if err := produce(testContext(t), s, batch); err != nil {
-			t.Fatal(err)
-		}
+	if err := produceAll(testContext(t), s, events, 100); err != nil {
+		t.Fatal(err)
 	}
 	waitForAll(t, w, events)
 }
@@ -30,15 +28,7 @@ func testDeliversEveryEvent(t *testing.T, s shortener.ClickStream) {
 func testProducedBeforeConsume(t *testing.T, s shortener.ClickStream) {
 	events := makeEvents(t, 120)
 	produced := make(chan error, 1)
-	go func() {
-		var err error
-		for _, batch := range batches(events, 50) {
-			if err = produce(testContext(t), s, batch); err != nil {
-				break
-			}
-		}
-		produced <- err
-	}()
+	go func() { produced <- produceAll(testContext(t), s, events, 50) }()
 	// A stream with storage has taken every batch by now; one without is
 	// holding the producer. Either way no consumer has run.
 	select {
@@ -60,10 +50,8 @@ func testFailingWriter(t *testing.T, s shortener.ClickStream) {
 	w := &recordingWriter{failFirst: 3}
 	startConsumer(t, s, w)
 	events := makeEvents(t, 200)
-	for _, batch := range batches(events, 40) {
-		if err := produce(testContext(t), s, batch); err != nil {
-			t.Fatal(err)
-		}
+	if err := produceAll(testContext(t), s, events, 40); err != nil {
+		t.Fatal(err)
 	}
 	waitForAll(t, w, events)
 	if calls, failed := w.counts(); failed != 3 || calls <= 3 {
@@ -83,11 +71,8 @@ func testConcurrentProducers(t *testing.T, s shortener.ClickStream) {
 	for p := range producers {
 		wg.Go(func() {
 			mine := events[p*perProducer : (p+1)*perProducer]
-			for _, batch := range batches(mine, 30) {
-				if err := produce(testContext(t), s, batch); err != nil {
-					errs <- fmt.Errorf("producer %d: %w", p, err)
-					return
-				}
+			if err := produceAll(testContext(t), s, mine, 30); err != nil {
+				errs <- fmt.Errorf("producer %d: %w", p, err)
 			}
 		})
 	}

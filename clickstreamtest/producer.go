@@ -3,6 +3,7 @@ package clickstreamtest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -55,12 +56,13 @@ func makeEvents(t *testing.T, n int) []shortener.ClickEvent {
 	return events
 }
 
-// batches splits events into batches of at most size.
-func batches(events []shortener.ClickEvent, size int) [][]shortener.ClickEvent {
-	var out [][]shortener.ClickEvent
-	for len(events) > size {
-		out = append(out, events[:size])
-		events = events[size:]
+// produceAll produces events in batches of at most size, one after the
+// other, as one shipper does.
+func produceAll(ctx context.Context, s shortener.ClickStream, events []shortener.ClickEvent, size int) error {
+	for batch := range slices.Chunk(events, size) {
+		if err := produce(ctx, s, batch); err != nil {
+			return err
+		}
 	}
-	return append(out, events)
+	return nil
 }
