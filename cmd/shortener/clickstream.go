@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -39,8 +40,13 @@ func (a *app) clickStream(ctx context.Context, cfg *config, rdb goredis.Universa
 // until a shutdown hook stops it. Unlike the goBackground tasks it outlives
 // the shipper's Drain (hooks run last added first, and this one is added
 // before the drain's): with the in-process stream the drained clicks reach
-// the store only through it.
+// the store only through it. A stream with a connection of its own (an
+// io.Closer; the Redis one shares the cache's client) is closed after its
+// consumer stopped.
 func (a *app) consumeClicks(bgCtx context.Context, stream shortener.ClickStream, store shortener.ClickWriter) {
+	if c, ok := stream.(io.Closer); ok {
+		a.onShutdown = append(a.onShutdown, func(context.Context) { _ = c.Close() })
+	}
 	ctx, stop := context.WithCancel(context.WithoutCancel(bgCtx))
 	done := make(chan struct{})
 	go func() {
