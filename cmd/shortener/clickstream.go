@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -52,6 +53,7 @@ func (a *app) consumeClicks(bgCtx context.Context, stream shortener.ClickStream,
 	go func() {
 		defer close(done)
 		stream.Consume(ctx, pipeline.CountWrites(store, a.pipelineMetrics))
+		a.logger.Debug("background task stopped", slog.String("task", "click consumer"))
 	}()
 	a.onShutdown = append(a.onShutdown, func(context.Context) {
 		stop()
