@@ -2,6 +2,7 @@ package shortener
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -89,13 +90,33 @@ type ClickStats struct {
 
 // ClickStore keeps clicks and their daily rollups.
 type ClickStore interface {
-	// WriteClicks stores the clicks in one transaction: the click rows, the
-	// links' click_count (human clicks only) and the daily rollups. It is
-	// idempotent: a click whose ID is already stored is skipped entirely.
-	// Clicks of links that no longer exist are skipped too.
-	WriteClicks(ctx context.Context, clicks []ClickEvent) error
+	// ClickWriter stores the clicks in one transaction: the click rows, the
+	// links' click_count (human clicks only) and the daily rollups. A click
+	// whose ID is already stored is skipped entirely, and so are clicks of
+	// links that no longer exist.
+	ClickWriter
 
 	// ClickStats returns the rollups of the link for the UTC days from
 	// first to last, inclusive, with at most top values per dimension.
 	ClickStats(ctx context.Context, linkID string, first, last time.Time, top int) (*ClickStats, error)
+}
+
+// UniqueClicks returns the clicks with repeated IDs dropped (the first
+// wins), in a new slice: the caller's is left alone, and a store may filter
+// the result in place. IDs and link IDs are lower-cased, as the databases
+// return them, so that the two spellings of one UUID are one click. A
+// click whose ID or link ID is not a UUID is dropped too: it can match no
+// link (PostgreSQL's uuid columns would refuse it), and failing the batch
+// would block every click queued behind it.
+func UniqueClicks(clicks []ClickEvent) []ClickEvent {
+	seen := make(map[string]bool, len(clicks))
+	out := make([]ClickEvent, 0, len(clicks))
+	for _, c := range clicks {
+		c.ID, c.LinkID = strings.ToLower(c.ID), strings.ToLower(c.LinkID)
+		if !seen[c.ID] && IsID(c.ID) && IsID(c.LinkID) {
+			seen[c.ID] = true
+			out = append(out, c)
+		}
+	}
+	return out
 }

@@ -33,7 +33,7 @@ type Enricher struct {
 	// known remembers classified user agents: traffic repeats a small set
 	// of them, and parsing one is the largest cost of a click's enrichment.
 	known     *otter.Cache[string, agent]
-	countries CountryLookup
+	countries shortener.CountryLookup
 	// macs holds HMAC states keyed with the secret: making one costs two
 	// SHA-256 blocks and allocations, which dominate a click's enrichment.
 	macs sync.Pool
@@ -48,7 +48,7 @@ type visitorMAC struct {
 // NewEnricher returns an Enricher that keys visitor hashes with secret and
 // finds countries with countries. A nil countries leaves every country
 // unknown (no GEOIP_DB configured).
-func NewEnricher(secret []byte, countries CountryLookup) *Enricher {
+func NewEnricher(secret []byte, countries shortener.CountryLookup) *Enricher {
 	key := append([]byte(nil), secret...) // the caller may reuse its slice
 	e := &Enricher{agents: newAgentClassifier(), countries: countries,
 		known: otter.Must(&otter.Options[string, agent]{MaximumSize: knownAgents})}
@@ -115,7 +115,7 @@ func (e *Enricher) visitorHash(c shortener.Click, ip netip.Addr) string {
 	b = append(b, '\n')
 	b = append(b, c.UserAgent...)
 	b = append(b, '\n')
-	b = c.At.UTC().AppendFormat(b, "2006-01-02")
+	b = shortener.AppendUTCDay(b, c.At)
 	v.buf = b
 
 	v.mac.Reset()

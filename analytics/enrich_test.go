@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/geoip"
+	"github.com/shortener-dev/shortener/internal/testenv"
 )
 
 var testSecret = []byte("0123456789abcdef0123456789abcdef")
@@ -21,8 +23,20 @@ type countryTable map[netip.Addr]string
 
 func (c countryTable) Country(ip netip.Addr) string { return c[ip] }
 
+// openTestCountries opens a real MaxMind database of dbType that knows
+// testenv.GeoIPNetworks, closed when the test ends.
+func openTestCountries(t testing.TB, dbType string) *geoip.Database {
+	t.Helper()
+	db, err := geoip.Open(testenv.GeoIPDatabase(t, dbType))
+	if err != nil {
+		t.Fatalf("geoip.Open: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
 func TestEnrich(t *testing.T) {
-	e := NewEnricher(testSecret, openTestGeoIP(t, "GeoIP2-Country"))
+	e := NewEnricher(testSecret, openTestCountries(t, "GeoIP2-Country"))
 	paris := time.FixedZone("CET", 3600)
 	c := shortener.Click{
 		ID:        "0190b6a0-0000-7000-8000-000000000001",
@@ -66,7 +80,7 @@ func expectedHash(secret []byte, ip, ua, day string) string {
 }
 
 func TestEnrichCountry(t *testing.T) {
-	geo := openTestGeoIP(t, "GeoIP2-City")
+	geo := openTestCountries(t, "GeoIP2-City")
 	table := countryTable{
 		netip.MustParseAddr("192.0.2.1"): "fr",
 		netip.MustParseAddr("192.0.2.2"): "",
@@ -75,7 +89,7 @@ func TestEnrichCountry(t *testing.T) {
 	}
 	tests := []struct {
 		name   string
-		lookup CountryLookup
+		lookup shortener.CountryLookup
 		ip     string
 		want   string
 	}{
@@ -210,7 +224,7 @@ func TestNewEnricherCopiesSecret(t *testing.T) {
 }
 
 func TestEnrichConcurrent(t *testing.T) {
-	e := NewEnricher(testSecret, openTestGeoIP(t, "GeoIP2-Country"))
+	e := NewEnricher(testSecret, openTestCountries(t, "GeoIP2-Country"))
 	agents := []string{uaChromeWindows, uaFirefoxLinux, uaSafariIPhone, uaSafariIPad, uaGooglebot, ""}
 	ips := []string{"81.2.69.160", "2a02:cf40::1", "10.0.0.1", "::ffff:81.2.69.1"}
 	at := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
@@ -244,7 +258,7 @@ func TestEnrichConcurrent(t *testing.T) {
 }
 
 func BenchmarkEnrich(b *testing.B) {
-	e := NewEnricher(testSecret, openTestGeoIP(b, "GeoIP2-Country"))
+	e := NewEnricher(testSecret, openTestCountries(b, "GeoIP2-Country"))
 	clicks := []shortener.Click{
 		{IP: "81.2.69.160", UserAgent: uaChromeWindows, Referrer: "https://news.ycombinator.com/item?id=1"},
 		{IP: "2a02:cf40::1", UserAgent: uaSafariIPhone, Referrer: "https://t.co/abc"},

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -64,7 +63,7 @@ const insertEventsSQL = `
 // links that still exist) reach the counters, so a batch delivered twice is
 // counted once.
 func (s *ClickStore) WriteClicks(ctx context.Context, clicks []shortener.ClickEvent) error {
-	clicks = uniqueClicks(clicks)
+	clicks = shortener.UniqueClicks(clicks)
 	if len(clicks) == 0 {
 		return ctx.Err()
 	}
@@ -112,7 +111,7 @@ func insertEvents(ctx context.Context, tx pgx.Tx, clicks []shortener.ClickEvent)
 		if id.Valid {
 			isNew[id.String] = true
 		} else {
-			visitorN[shortener.DayKey{Link: link.String, Day: dayOf(day.Time)}]++
+			visitorN[shortener.DayKey{Link: link.String, Day: shortener.UTCDay(day.Time)}]++
 		}
 		return nil
 	})
@@ -121,24 +120,6 @@ func insertEvents(ctx context.Context, tx pgx.Tx, clicks []shortener.ClickEvent)
 	}
 	fresh := slices.DeleteFunc(clicks, func(c shortener.ClickEvent) bool { return !isNew[c.ID] })
 	return fresh, visitorN, nil
-}
-
-// uniqueClicks returns the clicks with repeated IDs dropped (the first
-// wins), in a new slice: the caller's is left alone. A click whose ID or
-// link ID is not a UUID is dropped too: it can match no link, and failing
-// the batch would block every click queued behind it.
-func uniqueClicks(clicks []shortener.ClickEvent) []shortener.ClickEvent {
-	seen := make(map[string]bool, len(clicks))
-	out := make([]shortener.ClickEvent, 0, len(clicks))
-	for _, c := range clicks {
-		// IDs are compared as the database returns them: lower case.
-		c.ID, c.LinkID = strings.ToLower(c.ID), strings.ToLower(c.LinkID)
-		if !seen[c.ID] && shortener.IsID(c.ID) && shortener.IsID(c.LinkID) {
-			seen[c.ID] = true
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // uuidOf parses a canonical UUID, already checked with shortener.IsID.

@@ -75,14 +75,8 @@ func utcPtr(v pgtype.Timestamptz) *time.Time {
 	return &t
 }
 
-// dayLayout is how rollup code spells a day (a date column) in Go.
-const dayLayout = "2006-01-02"
-
-// dayOf returns the UTC date of t.
-func dayOf(t time.Time) string { return t.UTC().Format(dayLayout) }
-
 // dayTime returns a day as midnight UTC, the value pgx sends for a date.
 func dayTime(day string) time.Time {
-	t, _ := time.Parse(dayLayout, day) // days come from dayOf
+	t, _ := time.Parse(shortener.DayLayout, day) // days come from shortener.UTCDay
 	return t
 }

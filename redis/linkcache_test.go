@@ -220,11 +220,11 @@ func TestLinkCacheCorruptValue(t *testing.T) {
 		t.Fatalf("OnError(decode) not called: %v", errs.ops)
 	}
 	_ = c.Close()
-	b, err := client.Get(ctx, key).Bytes()
+	value, err := client.Get(ctx, key).Result()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stored, err := decodeTarget(b); err != nil || stored != exampleTarget {
+	if stored, err := decodeTarget(value); err != nil || stored != exampleTarget {
 		t.Fatalf("corrupt value not replaced: %+v, %v", stored, err)
 	}
 }

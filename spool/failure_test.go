@@ -33,8 +33,8 @@ func TestSpoolWriteFailureDropsAndRecovers(t *testing.T) {
 		t.Fatal("RecordClick blocked on a failed write")
 	}
 	spooled, dropped := m.counts()
-	if spooled != 1 || dropped[DropWrite] != 1 {
-		t.Fatalf("spooled %d, dropped %v; want 1 spooled, 1 %s", spooled, dropped, DropWrite)
+	if spooled != 1 || dropped[shortener.DropSpoolWriteFailed] != 1 {
+		t.Fatalf("spooled %d, dropped %v; want 1 spooled, 1 %s", spooled, dropped, shortener.DropSpoolWriteFailed)
 	}
 
 	after := testClick(3)
@@ -45,8 +45,8 @@ func TestSpoolWriteFailureDropsAndRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.RecordClick(testClick(4))
-	if _, dropped := m.counts(); dropped[DropClosed] != 1 {
-		t.Fatalf("dropped after Close = %v, want 1 %s", dropped, DropClosed)
+	if _, dropped := m.counts(); dropped[shortener.DropSpoolClosed] != 1 {
+		t.Fatalf("dropped after Close = %v, want 1 %s", dropped, shortener.DropSpoolClosed)
 	}
 }
 
@@ -116,8 +116,8 @@ func TestSpoolRepairsTornTail(t *testing.T) {
 			c := testClick(3)
 			s2.RecordClick(c)
 			assertSameClicks(t, drain(t, s2, 100), append(clicks, c))
-			if _, dropped := m.counts(); dropped[DropCorrupt] != tt.wantCorrupt {
-				t.Fatalf("dropped = %v, want %d %s", dropped, tt.wantCorrupt, DropCorrupt)
+			if _, dropped := m.counts(); dropped[shortener.DropSpoolCorrupt] != tt.wantCorrupt {
+				t.Fatalf("dropped = %v, want %d %s", dropped, tt.wantCorrupt, shortener.DropSpoolCorrupt)
 			}
 		})
 	}

@@ -8,13 +8,16 @@ import (
 	"github.com/shortener-dev/shortener"
 )
 
-var _ shortener.ClickRecorder = (*Memory)(nil)
+var (
+	_ shortener.ClickRecorder = (*Memory)(nil)
+	_ shortener.ClickSource   = (*Memory)(nil)
+)
 
 // Memory is the spool for CLICK_SPOOL=memory: a bounded in-process queue
 // with the same reading side as Spool. Clicks in it are lost when the
 // process dies; a click that finds it full is dropped and counted.
 type Memory struct {
-	metrics Metrics
+	metrics shortener.PipelineMetrics
 
 	capacity int
 
@@ -55,9 +58,9 @@ func (m *Memory) RecordClick(c shortener.Click) {
 		m.grow()
 	}
 	if m.isClosed || m.n == len(m.ring) {
-		reason := DropFull
+		reason := shortener.DropSpoolFull
 		if m.isClosed {
-			reason = DropClosed
+			reason = shortener.DropSpoolClosed
 		}
 		m.mu.Unlock()
 		if m.metrics != nil {

@@ -60,7 +60,7 @@ func (s *Spool) read(from, to uint64) ([]shortener.Click, error) {
 		}
 		c, err := decodeClick(data)
 		if err != nil {
-			s.dropped(DropCorrupt, 1)
+			s.dropped(shortener.DropSpoolCorrupt, 1)
 			s.opts.Logger.Warn("click spool: skipped a corrupt entry",
 				slog.Uint64("index", i), slog.Int("bytes", len(data)))
 			continue

@@ -25,26 +25,13 @@ import (
 	"github.com/tidwall/wal"
 )
 
-var _ shortener.ClickRecorder = (*Spool)(nil)
+var (
+	_ shortener.ClickRecorder = (*Spool)(nil)
+	_ shortener.ClickSource   = (*Spool)(nil)
+)
 
 // ErrClosed is returned by Next and Ack after Close.
 var ErrClosed = errors.New("spool closed")
-
-// Reasons for dropping a click, the label of the dropped counter.
-const (
-	DropClosed   = "spool_closed"       // recorded after Close
-	DropWrite    = "spool_write_failed" // the log could not be written
-	DropOverflow = "spool_overflow"     // too much waiting behind a stalled write
-	DropFull     = "spool_full"         // the memory spool is at capacity
-	DropCorrupt  = "spool_corrupt"      // an entry failed its checksum on replay
-)
-
-// Metrics receives the spool's counts. analytics.PipelineMetrics implements
-// it; cmd wires the two, so that this package does not import analytics.
-type Metrics interface {
-	ClicksSpooled(n int)
-	ClicksDropped(reason string, n int)
-}
 
 // Options tunes a Spool. The zero value gives the defaults.
 type Options struct {
@@ -61,9 +48,10 @@ type Options struct {
 	// front of the log is cut off. Truncating rewrites the rest of a
 	// segment with the log locked, so it is done in bulk. Default 16384.
 	TruncateEvery int
-	// Metrics receives counts; nil for none. Memory uses only this and
-	// Logger.
-	Metrics Metrics
+	// Metrics receives the clicks spooled and dropped (with the
+	// shortener.DropSpool* reasons); nil records nothing. Memory uses only
+	// this and Logger.
+	Metrics shortener.PipelineMetrics
 	// Logger gets write failures and replays. Default slog.Default().
 	Logger *slog.Logger
 }
@@ -217,7 +205,7 @@ func (s *Spool) Close() error {
 	return nil
 }
 
-func (s *Spool) dropped(reason string, n int) {
+func (s *Spool) dropped(reason shortener.DropReason, n int) {
 	if s.opts.Metrics != nil {
 		s.opts.Metrics.ClicksDropped(reason, n)
 	}

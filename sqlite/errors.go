@@ -79,11 +79,6 @@ func stringPtr(v sql.NullString) *string {
 	return &s
 }
 
-// dayLayout is how rollup days are stored: UTC dates that sort as text.
-const dayLayout = "2006-01-02"
-
-func dayOf(t time.Time) string { return t.UTC().Format(dayLayout) }
-
 // requireRow returns ENOTFOUND when res affected no row.
 func requireRow(res sql.Result, op, notFoundMsg string) error {
 	n, err := res.RowsAffected()

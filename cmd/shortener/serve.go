@@ -21,6 +21,7 @@ import (
 	"github.com/shortener-dev/shortener/httpapi"
 	"github.com/shortener-dev/shortener/inmem"
 	"github.com/shortener-dev/shortener/links"
+	"github.com/shortener-dev/shortener/pipeline"
 	"github.com/shortener-dev/shortener/qr"
 )
 
@@ -53,7 +54,7 @@ type app struct {
 	// the click drain, then closing connections.
 	onShutdown      []func(context.Context)
 	redisErrors     *prometheus.CounterVec
-	pipelineMetrics *analytics.PipelineMetrics
+	pipelineMetrics *pipeline.Metrics
 }
 
 // serve runs the HTTP server until ctx is cancelled, then shuts down
@@ -131,7 +132,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	a.redisErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "shortener_redis_errors_total", Help: "Redis operations that failed and were skipped (the request was served without Redis).",
 	}, []string{"op"})
-	a.pipelineMetrics = analytics.NewPipelineMetrics(a.registry)
+	a.pipelineMetrics = pipeline.NewMetrics(a.registry)
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), a.redisErrors)
 	defer func() {
 		if err != nil {
@@ -161,17 +162,18 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	bgCtx, stopBg := context.WithCancel(context.WithoutCancel(ctx))
 	a.stopBg = stopBg
 
-	var b backend
-	if cfg.RedisURL != "" {
-		b, err = a.redisBackend(ctx, bgCtx, cfg, st, clock)
-	} else {
-		b = a.embeddedBackend(ctx, bgCtx, cfg, st, clock)
-	}
+	rdb, err := a.connectRedis(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
+	var b backend
+	if cfg.RedisURL != "" {
+		b = a.redisBackend(ctx, bgCtx, cfg, st, rdb)
+	} else {
+		b = a.embeddedBackend(ctx, bgCtx, cfg, st, clock)
+	}
 
-	pipeline, err := a.clickPipeline(bgCtx, cfg, b, secret)
+	clicks, err := a.clickPipeline(ctx, bgCtx, cfg, st, rdb, secret)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +196,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		Summaries: analytics.NewService(st.links, st.clicks, b.blobs, seconds(cfg.AnalyticsCacheTTL), clock),
 		QR: qr.NewService(qr.Config{Resolver: b.resolver, BaseURL: cfg.BaseURL, Cache: b.blobs,
 			Local: inmem.NewBlobCache(localQRCacheBytes, clock), TTL: seconds(cfg.QRCacheTTL)}),
-		Resolver: b.resolver, Clicks: pipeline, OnHit: b.onHit,
+		Resolver: b.resolver, Clicks: clicks, OnHit: b.onHit,
 		Limiter: b.limiter,
 		Limits: httpapi.Limits{
 			User:     shortener.RateLimit{Limit: cfg.RateLimitRequests, Window: seconds(cfg.RateLimitWindow)},

@@ -1,4 +1,4 @@
-package analytics
+package pipeline
 
 import (
 	"context"
@@ -7,31 +7,8 @@ import (
 	"time"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/backoff"
 )
-
-// ClickSource is the spool the shipper reads: spool.Spool on disk or
-// spool.Memory. It has one reader.
-type ClickSource interface {
-	// Next waits until at least one click is pending or ctx is done, then
-	// returns up to limit of the oldest unacknowledged clicks, oldest
-	// first, and a token for Ack. Until Ack, every call starts with the
-	// same clicks. Returns ctx's error when ctx is done first.
-	Next(ctx context.Context, limit int) (clicks []shortener.Click, token uint64, err error)
-	// Ack marks the clicks returned with token, and all older ones, as
-	// delivered.
-	Ack(token uint64) error
-	// Pending returns the number of clicks not yet acknowledged.
-	Pending() int
-}
-
-// ClickSink is the hop after the spool: the click store in embedded mode,
-// the Redis click stream otherwise. WriteClicks must not keep the slice. A
-// batch that failed, even partly, is written again, and a crash replays
-// delivered clicks, so the sink must be idempotent by click ID, as
-// shortener.ClickStore is.
-type ClickSink interface {
-	WriteClicks(ctx context.Context, clicks []shortener.ClickEvent) error
-}
 
 // ShipperOptions tunes a Shipper. The zero value gives the defaults.
 type ShipperOptions struct {
@@ -39,28 +16,29 @@ type ShipperOptions struct {
 	// (ANALYTICS_BATCH_SIZE). Default 100.
 	BatchSize int
 	// Linger is how long Run waits, after a write, before it reads the
-	// next batch when less than BatchSize is pending. A write costs about as much
-	// for one click as for a hundred, so under steady traffic the pause
-	// lets batches fill instead of each write taking the few clicks that
-	// came in meanwhile; clicks still land within Linger at low traffic.
+	// next batch when less than BatchSize is pending. A write costs about
+	// as much for one click as for a hundred, so under steady traffic the
+	// pause lets batches fill instead of each write taking the few clicks
+	// that came in meanwhile; clicks still land within Linger at low
+	// traffic.
 	// A backlog is written back to back. Default 50 ms, at most RetryMax.
 	Linger time.Duration
 	// RetryMin is the wait after a first failure; it doubles up to
 	// RetryMax (ANALYTICS_FLUSH_INTERVAL). Defaults 100 ms and 5 s.
 	RetryMin, RetryMax time.Duration
-	Logger             *slog.Logger     // default slog.Default()
-	Metrics            *PipelineMetrics // nil records nothing
-	Clock              shortener.Clock  // for the lag metric; default SystemClock
+	Logger             *slog.Logger              // default slog.Default()
+	Metrics            shortener.PipelineMetrics // nil records nothing
+	Clock              shortener.Clock           // for the lag metric; default SystemClock
 }
 
-// Shipper moves clicks from the spool to the sink: it enriches a batch,
-// writes it, and acknowledges it to the spool only once the sink has taken
-// it. It never drops a batch: a failed write is retried with exponential
+// Shipper moves clicks from the spool to the sink (the click stream): it
+// enriches a batch, writes it, and acknowledges it to the spool only once
+// the sink has taken it. It never drops a batch: a failed write is retried with exponential
 // backoff for as long as it takes.
 type Shipper struct {
-	src    ClickSource
+	src    shortener.ClickSource
 	enrich func(shortener.Click) shortener.ClickEvent
-	sink   ClickSink
+	sink   shortener.ClickWriter
 	opts   ShipperOptions
 	// turn is held by Run or Drain: the source has one reader.
 	turn   chan struct{}
@@ -69,7 +47,7 @@ type Shipper struct {
 
 // NewShipper returns a shipper from src to sink that turns each click into
 // an event with enrich (analytics.Enricher.Enrich in production).
-func NewShipper(src ClickSource, enrich func(shortener.Click) shortener.ClickEvent, sink ClickSink, opts ShipperOptions) *Shipper {
+func NewShipper(src shortener.ClickSource, enrich func(shortener.Click) shortener.ClickEvent, sink shortener.ClickWriter, opts ShipperOptions) *Shipper {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 100
 	}
@@ -90,6 +68,9 @@ func NewShipper(src ClickSource, enrich func(shortener.Click) shortener.ClickEve
 	if opts.Clock == nil {
 		opts.Clock = shortener.SystemClock
 	}
+	if opts.Metrics == nil {
+		opts.Metrics = (*Metrics)(nil) // records nothing, as every method of a nil *Metrics
+	}
 	return &Shipper{src: src, enrich: enrich, sink: sink, opts: opts, turn: make(chan struct{}, 1)}
 }
 
@@ -100,7 +81,7 @@ func (s *Shipper) Run(ctx context.Context) {
 		return
 	}
 	defer s.release()
-	delay := s.opts.RetryMin
+	retry := s.backoff()
 	for ctx.Err() == nil {
 		batch, token, err := s.src.Next(ctx, s.opts.BatchSize)
 		if err != nil {
@@ -108,20 +89,19 @@ func (s *Shipper) Run(ctx context.Context) {
 				return
 			}
 			s.opts.Logger.Error("click shipper: reading the spool failed",
-				slog.Duration("retry_in", delay), slog.Any("error", err))
-			if !sleep(ctx, delay) {
+				slog.Duration("retry_in", retry.Delay()), slog.Any("error", err))
+			if !retry.Wait(ctx) {
 				return
 			}
-			delay = min(2*delay, s.opts.RetryMax)
 			continue
 		}
-		delay = s.opts.RetryMin
+		retry.Reset()
 		if s.ship(ctx, batch, token) != nil { // fails only when ctx is done
 			return
 		}
 		// Pending, not the batch's length: a spool may return a short
 		// batch (skipped corrupt entries) with a backlog behind it.
-		if s.src.Pending() < s.opts.BatchSize && !sleep(ctx, s.opts.Linger) {
+		if s.src.Pending() < s.opts.BatchSize && !backoff.Sleep(ctx, s.opts.Linger) {
 			return
 		}
 	}
@@ -159,7 +139,7 @@ func (s *Shipper) ship(ctx context.Context, batch []shortener.Click, token uint6
 		s.events = append(s.events, s.enrich(c))
 	}
 	oldest := batch[0].At // Next returns the oldest pending click first
-	delay := s.opts.RetryMin
+	retry := s.backoff()
 	for attempt := 1; ; attempt++ {
 		s.opts.Metrics.SetPending(s.src.Pending())
 		s.opts.Metrics.SetLag(s.opts.Clock().Sub(oldest))
@@ -177,11 +157,10 @@ func (s *Shipper) ship(ctx context.Context, batch []shortener.Click, token uint6
 		s.opts.Metrics.ShipError()
 		s.opts.Logger.Warn("click shipper: delivery failed; retrying the batch",
 			slog.Int("clicks", len(batch)), slog.Int("attempt", attempt),
-			slog.Duration("retry_in", delay), slog.Any("error", err))
-		if !sleep(ctx, delay) {
+			slog.Duration("retry_in", retry.Delay()), slog.Any("error", err))
+		if !retry.Wait(ctx) {
 			return ctx.Err()
 		}
-		delay = min(2*delay, s.opts.RetryMax)
 	}
 	s.opts.Metrics.ClicksShipped(len(batch))
 	if err := s.src.Ack(token); err != nil {
@@ -208,14 +187,7 @@ func (s *Shipper) acquire(ctx context.Context) bool {
 
 func (s *Shipper) release() { <-s.turn }
 
-// sleep waits for d or until ctx is done, and reports whether d passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
+// backoff spaces the retries of a failing read or write.
+func (s *Shipper) backoff() backoff.Backoff {
+	return backoff.Backoff{Min: s.opts.RetryMin, Max: s.opts.RetryMax}
 }

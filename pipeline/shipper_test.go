@@ -1,4 +1,4 @@
-package analytics_test
+package pipeline_test
 
 import (
 	"context"
@@ -6,75 +6,20 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/shortener-dev/shortener"
-	"github.com/shortener-dev/shortener/analytics"
+	"github.com/shortener-dev/shortener/pipeline"
 	"github.com/shortener-dev/shortener/spool"
 )
-
-// The spools and the stream report to PipelineMetrics without importing
-// analytics; these checks keep the method sets in step.
-var _ spool.Metrics = (*analytics.PipelineMetrics)(nil)
-var _ analytics.ClickSource = (*spool.Spool)(nil)
-var _ analytics.ClickSource = (*spool.Memory)(nil)
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // plainEnrich stands in for Enricher.Enrich: the shipper must not care.
 func plainEnrich(c shortener.Click) shortener.ClickEvent {
 	return shortener.ClickEvent{ID: c.ID, LinkID: c.LinkID, OccurredAt: c.At, Referrer: c.Referrer}
-}
-
-// recordingSink keeps every batch it is given and fails the first failFirst
-// calls. It stands in for the click store or the stream, which have their
-// own tests against real databases.
-type recordingSink struct {
-	mu        sync.Mutex
-	failFirst int
-	calls     int
-	batches   [][]string // IDs of each successful call
-	failed    [][]string // IDs of each failed call
-	// pendingAtFailure is the spool's Pending() during each failed call.
-	pendingAtFailure []int
-	src              analytics.ClickSource
-	alwaysFail       bool
-}
-
-var errSinkDown = errors.New("sink down")
-
-func (s *recordingSink) WriteClicks(ctx context.Context, events []shortener.ClickEvent) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.calls++
-	ids := make([]string, len(events))
-	for i, e := range events {
-		ids[i] = e.ID
-	}
-	if s.alwaysFail || s.calls <= s.failFirst {
-		s.failed = append(s.failed, ids)
-		if s.src != nil {
-			s.pendingAtFailure = append(s.pendingAtFailure, s.src.Pending())
-		}
-		return errSinkDown
-	}
-	s.batches = append(s.batches, ids)
-	return nil
-}
-
-func (s *recordingSink) delivered() map[string]int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make(map[string]int)
-	for _, b := range s.batches {
-		for _, id := range b {
-			out[id]++
-		}
-	}
-	return out
 }
 
 func click(i int, at time.Time) shortener.Click {
@@ -103,8 +48,8 @@ func TestShipperRetriesUntilDelivered(t *testing.T) {
 	}
 	sink := &recordingSink{failFirst: 3, src: src}
 	reg := prometheus.NewRegistry()
-	metrics := analytics.NewPipelineMetrics(reg)
-	sh := analytics.NewShipper(src, plainEnrich, sink, analytics.ShipperOptions{
+	metrics := pipeline.NewMetrics(reg)
+	sh := pipeline.NewShipper(src, plainEnrich, sink, pipeline.ShipperOptions{
 		BatchSize: 100, RetryMin: time.Millisecond, RetryMax: 4 * time.Millisecond,
 		Logger: quietLogger(), Metrics: metrics,
 	})
@@ -170,7 +115,7 @@ func equalIDs(a, b []string) bool {
 func TestShipperShipsWithoutWaitingForAFullBatch(t *testing.T) {
 	src := spool.NewMemory(100, spool.Options{})
 	sink := &recordingSink{}
-	sh := analytics.NewShipper(src, plainEnrich, sink, analytics.ShipperOptions{
+	sh := pipeline.NewShipper(src, plainEnrich, sink, pipeline.ShipperOptions{
 		BatchSize: 100, RetryMax: time.Hour, Logger: quietLogger(),
 	})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -190,7 +135,7 @@ func TestShipperShipsWithoutWaitingForAFullBatch(t *testing.T) {
 func TestShipperLingersForFullerBatches(t *testing.T) {
 	src := spool.NewMemory(10000, spool.Options{})
 	sink := &recordingSink{}
-	sh := analytics.NewShipper(src, plainEnrich, sink, analytics.ShipperOptions{
+	sh := pipeline.NewShipper(src, plainEnrich, sink, pipeline.ShipperOptions{
 		BatchSize: 100, Linger: 40 * time.Millisecond, Logger: quietLogger(),
 	})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -231,7 +176,7 @@ func TestShipperDoesNotLingerOnABacklog(t *testing.T) {
 		mem.RecordClick(click(i, time.Now()))
 	}
 	sink := &recordingSink{}
-	sh := analytics.NewShipper(shortBatches{mem}, plainEnrich, sink, analytics.ShipperOptions{
+	sh := pipeline.NewShipper(shortBatches{mem}, plainEnrich, sink, pipeline.ShipperOptions{
 		BatchSize: 100, Linger: time.Hour, RetryMax: time.Hour, Logger: quietLogger(),
 	})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -247,9 +192,9 @@ func TestShipperLagWhileTheSinkIsDown(t *testing.T) {
 	src.RecordClick(click(2, at.Add(time.Second)))
 	sink := &recordingSink{alwaysFail: true}
 	reg := prometheus.NewRegistry()
-	sh := analytics.NewShipper(src, plainEnrich, sink, analytics.ShipperOptions{
+	sh := pipeline.NewShipper(src, plainEnrich, sink, pipeline.ShipperOptions{
 		RetryMin: time.Millisecond, RetryMax: time.Millisecond, Logger: quietLogger(),
-		Metrics: analytics.NewPipelineMetrics(reg),
+		Metrics: pipeline.NewMetrics(reg),
 		Clock:   func() time.Time { return at.Add(90 * time.Second) },
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
@@ -271,7 +216,7 @@ func TestShipperDrain(t *testing.T) {
 			src.RecordClick(click(i, time.Now()))
 		}
 		sink := &recordingSink{failFirst: 1}
-		sh := analytics.NewShipper(src, plainEnrich, sink, analytics.ShipperOptions{
+		sh := pipeline.NewShipper(src, plainEnrich, sink, pipeline.ShipperOptions{
 			BatchSize: 100, RetryMin: time.Millisecond, Logger: quietLogger(),
 		})
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -286,7 +231,7 @@ func TestShipperDrain(t *testing.T) {
 	t.Run("respects its deadline", func(t *testing.T) {
 		src := spool.NewMemory(10, spool.Options{})
 		src.RecordClick(click(1, time.Now()))
-		sh := analytics.NewShipper(src, plainEnrich, &recordingSink{alwaysFail: true}, analytics.ShipperOptions{
+		sh := pipeline.NewShipper(src, plainEnrich, &recordingSink{alwaysFail: true}, pipeline.ShipperOptions{
 			RetryMin: time.Hour, Logger: quietLogger(),
 		})
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
@@ -308,7 +253,7 @@ func TestShipperDrain(t *testing.T) {
 	t.Run("waits for Run to stop", func(t *testing.T) {
 		src := spool.NewMemory(10, spool.Options{})
 		sink := &recordingSink{}
-		sh := analytics.NewShipper(src, plainEnrich, sink, analytics.ShipperOptions{Logger: quietLogger()})
+		sh := pipeline.NewShipper(src, plainEnrich, sink, pipeline.ShipperOptions{Logger: quietLogger()})
 		runCtx, stopRun := context.WithCancel(context.Background())
 		runDone := make(chan struct{})
 		go func() {

@@ -1,4 +1,9 @@
-package redis
+// Package clickcodec is the binary form of an enriched click
+// (shortener.ClickEvent) on its way from the shipper to the click store:
+// the entries of the Redis click stream hold such events back to back.
+// Entries written by an earlier build may still be pending when a new one
+// starts, so the layout only changes with a new format byte.
+package clickcodec
 
 import (
 	"errors"
@@ -13,12 +18,12 @@ const clickEventFormat = 1
 
 var errBadClickEvent = errors.New("undecodable click event")
 
-// appendClickEvent appends the binary form of e to dst: the format byte;
+// AppendEvent appends the binary form of e to dst: the format byte;
 // ID and LinkID (uvarint length + bytes each); OccurredAt as varint Unix
 // seconds and uvarint nanoseconds; Referrer, Browser, OS, Device, Country
 // and VisitorHash; one byte for IsBot. About a third of the size of JSON,
 // and no reflection.
-func appendClickEvent(dst []byte, e shortener.ClickEvent) []byte {
+func AppendEvent(dst []byte, e shortener.ClickEvent) []byte {
 	dst = append(dst, clickEventFormat)
 	dst = wire.AppendString(dst, e.ID)
 	dst = wire.AppendString(dst, e.LinkID)
@@ -33,21 +38,12 @@ func appendClickEvent(dst []byte, e shortener.ClickEvent) []byte {
 	return append(dst, bot)
 }
 
-// decodeClickEvent is the inverse of appendClickEvent; the time is in UTC.
-// The fields are substrings of data, which go-redis allocated for us.
-func decodeClickEvent(data string) (shortener.ClickEvent, error) {
-	r := wire.NewReader(data)
-	e, ok := readClickEvent(&r)
-	if !ok || r.Rest() != "" {
-		return shortener.ClickEvent{}, errBadClickEvent
-	}
-	return e, nil
-}
-
-// decodeClickEvents appends to dst the events of a stream entry: one or
-// more encoded events back to back, as ClickStream.WriteClicks writes a
-// batch. A malformed entry appends nothing.
-func decodeClickEvents(dst []shortener.ClickEvent, data string) ([]shortener.ClickEvent, error) {
+// DecodeEvents appends to dst the events of an entry: one or more events
+// encoded with AppendEvent back to back, as the click stream writes a
+// batch. The times are in UTC; the strings are substrings of data, which
+// the Redis client allocated anyway. A malformed entry appends nothing and
+// returns an error.
+func DecodeEvents(dst []shortener.ClickEvent, data string) ([]shortener.ClickEvent, error) {
 	n := len(dst)
 	r := wire.NewReader(data)
 	for {

@@ -1,4 +1,4 @@
-package analytics_test
+package pipeline_test
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/shortener-dev/shortener/analytics"
+	"github.com/shortener-dev/shortener/pipeline"
 	"github.com/shortener-dev/shortener/spool"
 )
 
@@ -17,7 +17,7 @@ import (
 func TestPipelineFromDiskSpool(t *testing.T) {
 	dir := t.TempDir()
 	reg := prometheus.NewRegistry()
-	metrics := analytics.NewPipelineMetrics(reg)
+	metrics := pipeline.NewMetrics(reg)
 	sink := &recordingSink{failFirst: 2}
 	opts := spool.Options{Metrics: metrics, Logger: quietLogger()}
 
@@ -41,7 +41,7 @@ func TestPipelineFromDiskSpool(t *testing.T) {
 	}
 	defer src.Close()
 
-	sh := analytics.NewShipper(src, plainEnrich, metrics.CountWrites(sink), analytics.ShipperOptions{
+	sh := pipeline.NewShipper(src, plainEnrich, pipeline.CountWrites(sink, metrics), pipeline.ShipperOptions{
 		BatchSize: 50, RetryMin: time.Millisecond, Logger: quietLogger(), Metrics: metrics,
 	})
 	ctx, cancel := context.WithCancel(context.Background())

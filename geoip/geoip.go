@@ -1,4 +1,7 @@
-package analytics
+// Package geoip finds the country of a client IP in a MaxMind-format
+// (.mmdb) database, for click enrichment: an adapter implementing
+// shortener.CountryLookup, like the stores implement theirs.
+package geoip
 
 import (
 	"errors"
@@ -6,29 +9,24 @@ import (
 	"net/netip"
 
 	"github.com/oschwald/geoip2-golang/v2"
+
+	"github.com/shortener-dev/shortener"
 )
 
-// CountryLookup maps a client IP to its country.
-type CountryLookup interface {
-	// Country returns the ISO 3166-1 alpha-2 code of the IP's country in
-	// upper case, or "" when the country is not known.
-	Country(ip netip.Addr) string
-}
-
-// GeoIP is a CountryLookup over a MaxMind-format (.mmdb) database. Country
-// and City databases (GeoIP2, GeoLite2, DB-IP) both work. It is safe for
+// Database is a CountryLookup over a MaxMind-format database. Country and
+// City databases (GeoIP2, GeoLite2, DB-IP) both work. It is safe for
 // concurrent use; the file is memory-mapped until Close.
-type GeoIP struct {
+type Database struct {
 	reader *geoip2.Reader
 }
 
-var _ CountryLookup = (*GeoIP)(nil)
+var _ shortener.CountryLookup = (*Database)(nil)
 
-// OpenGeoIP opens the database at path. It fails when the file is not a
-// MaxMind database or is one without country data (an ASN database, say),
-// so that a wrong GEOIP_DB is reported at start rather than turning every
-// click into "unknown".
-func OpenGeoIP(path string) (*GeoIP, error) {
+// Open opens the database at path. It fails when the file is not a MaxMind
+// database or is one without country data (an ASN database, say), so that
+// a wrong GEOIP_DB is reported at start rather than turning every click
+// into "unknown".
+func Open(path string) (*Database, error) {
 	reader, err := geoip2.Open(path)
 	if err != nil {
 		if reader != nil {
@@ -43,16 +41,16 @@ func OpenGeoIP(path string) (*GeoIP, error) {
 		_ = reader.Close()
 		return nil, fmt.Errorf("open geoip database %q: %w", path, err)
 	}
-	return &GeoIP{reader: reader}, nil
+	return &Database{reader: reader}, nil
 }
 
 // Country returns the country of ip, or "" when the database does not know
 // it. An IPv4-mapped IPv6 address is looked up as the IPv4 address.
-func (g *GeoIP) Country(ip netip.Addr) string {
+func (d *Database) Country(ip netip.Addr) string {
 	if !ip.IsValid() {
 		return ""
 	}
-	rec, err := g.reader.Country(ip.Unmap().WithZone(""))
+	rec, err := d.reader.Country(ip.Unmap().WithZone(""))
 	if err != nil {
 		// Only a corrupt database fails a lookup; the click is still worth
 		// keeping, with its country unknown.
@@ -62,8 +60,8 @@ func (g *GeoIP) Country(ip netip.Addr) string {
 }
 
 // Close releases the database file.
-func (g *GeoIP) Close() error {
-	if err := g.reader.Close(); err != nil {
+func (d *Database) Close() error {
+	if err := d.reader.Close(); err != nil {
 		return fmt.Errorf("close geoip database: %w", err)
 	}
 	return nil

@@ -1,27 +1,17 @@
-package analytics
+package pipeline
 
 import (
-	"context"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/shortener-dev/shortener"
 )
 
-// Reasons for dropping a click that the pipeline knows of, exported as zero
-// from the start so that an alert on them has a series to watch. They match
-// spool.Drop* and the click stream's reason; analytics does not import
-// those packages.
-var dropReasons = []string{
-	"spool_closed", "spool_write_failed", "spool_overflow", "spool_full",
-	"spool_corrupt", "stream_undecodable",
-}
-
-// PipelineMetrics are the Prometheus metrics of the click pipeline, from the
+// Metrics are the Prometheus metrics of the click pipeline, from the
 // redirect's spool to the click store. Every method is safe on a nil
-// *PipelineMetrics, which records nothing. It implements spool.Metrics and
-// the click stream's metrics interface.
-type PipelineMetrics struct {
+// *Metrics, which records nothing.
+type Metrics struct {
 	spooled     prometheus.Counter
 	shipped     prometheus.Counter
 	written     prometheus.Counter
@@ -32,17 +22,19 @@ type PipelineMetrics struct {
 	lag         prometheus.Gauge
 }
 
-// NewPipelineMetrics makes the metrics and registers them with reg (unless
-// reg is nil). It panics if they are already registered there, as
+var _ shortener.PipelineMetrics = (*Metrics)(nil)
+
+// NewMetrics makes the metrics and registers them with reg (unless reg is
+// nil). It panics if they are already registered there, as
 // prometheus.MustRegister does: that is a wiring bug.
-func NewPipelineMetrics(reg prometheus.Registerer) *PipelineMetrics {
+func NewMetrics(reg prometheus.Registerer) *Metrics {
 	counter := func(name, help string) prometheus.Counter {
 		return prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
 	}
 	gauge := func(name, help string) prometheus.Gauge {
 		return prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help})
 	}
-	m := &PipelineMetrics{
+	m := &Metrics{
 		spooled: counter("shortener_clicks_spooled_total",
 			"Clicks kept by the spool before their redirect answered."),
 		shipped: counter("shortener_clicks_shipped_total",
@@ -62,8 +54,10 @@ func NewPipelineMetrics(reg prometheus.Registerer) *PipelineMetrics {
 		lag: gauge("shortener_click_pipeline_lag_seconds",
 			"Age of the oldest click not yet delivered by the shipper; 0 when none is waiting."),
 	}
-	for _, r := range dropReasons {
-		m.dropped.WithLabelValues(r)
+	// Every reason exported as zero from the start, so that an alert on
+	// one has a series to watch.
+	for _, r := range shortener.DropReasons {
+		m.dropped.WithLabelValues(string(r))
 	}
 	if reg != nil {
 		reg.MustRegister(m.spooled, m.shipped, m.written, m.dropped,
@@ -73,79 +67,58 @@ func NewPipelineMetrics(reg prometheus.Registerer) *PipelineMetrics {
 }
 
 // ClicksSpooled counts clicks kept by the spool.
-func (m *PipelineMetrics) ClicksSpooled(n int) {
+func (m *Metrics) ClicksSpooled(n int) {
 	if m != nil {
 		m.spooled.Add(float64(n))
 	}
 }
 
 // ClicksDropped counts clicks lost for reason.
-func (m *PipelineMetrics) ClicksDropped(reason string, n int) {
+func (m *Metrics) ClicksDropped(reason shortener.DropReason, n int) {
 	if m != nil {
-		m.dropped.WithLabelValues(reason).Add(float64(n))
+		m.dropped.WithLabelValues(string(reason)).Add(float64(n))
 	}
 }
 
 // ClicksShipped counts clicks delivered by the shipper.
-func (m *PipelineMetrics) ClicksShipped(n int) {
+func (m *Metrics) ClicksShipped(n int) {
 	if m != nil {
 		m.shipped.Add(float64(n))
 	}
 }
 
 // ClicksWritten counts clicks written to the click store.
-func (m *PipelineMetrics) ClicksWritten(n int) {
+func (m *Metrics) ClicksWritten(n int) {
 	if m != nil {
 		m.written.Add(float64(n))
 	}
 }
 
 // ShipError counts a failed delivery attempt.
-func (m *PipelineMetrics) ShipError() {
+func (m *Metrics) ShipError() {
 	if m != nil {
 		m.shipErrors.Inc()
 	}
 }
 
 // WriteError counts a failed write to the click store.
-func (m *PipelineMetrics) WriteError() {
+func (m *Metrics) WriteError() {
 	if m != nil {
 		m.writeErrors.Inc()
 	}
 }
 
 // SetPending sets the number of clicks waiting in the spool.
-func (m *PipelineMetrics) SetPending(n int) {
+func (m *Metrics) SetPending(n int) {
 	if m != nil {
 		m.pending.Set(float64(n))
 	}
 }
 
-// SetLag sets the age of the oldest click not yet delivered.
-func (m *PipelineMetrics) SetLag(d time.Duration) {
+// SetLag sets the age of the oldest click not yet delivered; a negative
+// age (the clocks of two machines) counts as 0.
+func (m *Metrics) SetLag(d time.Duration) {
 	if m != nil {
 		m.lag.Set(max(d, 0).Seconds())
 	}
-}
-
-// CountWrites wraps the click store (or anything that writes clicks to it)
-// so that its successful writes count as written and its failures as write
-// errors. Wrap the store where it is the last hop: the shipper's sink in
-// embedded mode, the click stream consumer's writer in Redis mode.
-func (m *PipelineMetrics) CountWrites(store ClickSink) ClickSink {
-	return countedWriter{store: store, m: m}
-}
-
-type countedWriter struct {
-	store ClickSink
-	m     *PipelineMetrics
-}
-
-func (w countedWriter) WriteClicks(ctx context.Context, clicks []shortener.ClickEvent) error {
-	if err := w.store.WriteClicks(ctx, clicks); err != nil {
-		w.m.WriteError()
-		return err
-	}
-	w.m.ClicksWritten(len(clicks))
-	return nil
 }

@@ -1,4 +1,4 @@
-package redis
+package clickcodec_test
 
 import (
 	"encoding/hex"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/clickcodec"
 )
 
 func TestClickEventCodecRoundTrip(t *testing.T) {
@@ -29,11 +30,11 @@ func TestClickEventCodecRoundTrip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := decodeClickEvent(string(appendClickEvent(nil, tt.event)))
+			got, err := clickcodec.DecodeEvents(nil, string(clickcodec.AppendEvent(nil, tt.event)))
 			if err != nil {
 				t.Fatalf("decode: %v", err)
 			}
-			if got != tt.event {
+			if len(got) != 1 || got[0] != tt.event {
 				t.Fatalf("round trip:\n got %+v\nwant %+v", got, tt.event)
 			}
 		})
@@ -41,19 +42,19 @@ func TestClickEventCodecRoundTrip(t *testing.T) {
 }
 
 func TestClickEventCodecRejectsGarbage(t *testing.T) {
-	good := string(appendClickEvent(nil, shortener.ClickEvent{ID: "id", Browser: "b"}))
+	good := string(clickcodec.AppendEvent(nil, shortener.ClickEvent{ID: "id", Browser: "b"}))
 	for name, data := range map[string]string{
 		"empty":       "",
 		"text":        "garbage",
 		"truncated":   good[:len(good)-1],
 		"extra byte":  good + "\x00",
 		"bad bot":     good[:len(good)-1] + "\x02",
-		"no ID":       string(appendClickEvent(nil, shortener.ClickEvent{})),
+		"no ID":       string(clickcodec.AppendEvent(nil, shortener.ClickEvent{})),
 		"huge length": "\x01\xff\xff\xff\xff\x0f",
 	} {
 		t.Run(name, func(t *testing.T) {
-			if e, err := decodeClickEvent(data); err == nil {
-				t.Fatalf("decoded garbage as %+v", e)
+			if events, err := clickcodec.DecodeEvents(nil, data); err == nil || len(events) != 0 {
+				t.Fatalf("decoded garbage as %+v, %v", events, err)
 			}
 		})
 	}
@@ -62,10 +63,10 @@ func TestClickEventCodecRejectsGarbage(t *testing.T) {
 func TestClickEventsOfAnEntry(t *testing.T) {
 	a := shortener.ClickEvent{ID: "a", LinkID: "l", OccurredAt: time.Unix(1, 2).UTC(), Browser: "Chrome"}
 	b := shortener.ClickEvent{ID: "b", LinkID: "l", OccurredAt: time.Unix(3, 4).UTC(), IsBot: true}
-	entry := string(appendClickEvent(appendClickEvent(nil, a), b))
+	entry := string(clickcodec.AppendEvent(clickcodec.AppendEvent(nil, a), b))
 	prior := shortener.ClickEvent{ID: "prior"}
 
-	got, err := decodeClickEvents([]shortener.ClickEvent{prior}, entry)
+	got, err := clickcodec.DecodeEvents([]shortener.ClickEvent{prior}, entry)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,9 +75,9 @@ func TestClickEventsOfAnEntry(t *testing.T) {
 	}
 	// A bad event anywhere spoils the entry: nothing of it is appended.
 	for _, bad := range []string{"", entry + "\x00", entry[:len(entry)-1], entry + "garbage"} {
-		got, err := decodeClickEvents([]shortener.ClickEvent{prior}, bad)
+		got, err := clickcodec.DecodeEvents([]shortener.ClickEvent{prior}, bad)
 		if err == nil || len(got) != 1 {
-			t.Errorf("decodeClickEvents(%q) = %d events, %v; want the prior one and an error", bad, len(got), err)
+			t.Errorf("DecodeEvents(%q) = %d events, %v; want the prior one and an error", bad, len(got), err)
 		}
 	}
 }
@@ -119,20 +120,20 @@ func TestClickEventCodecGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := hex.EncodeToString(appendClickEvent(nil, tt.event))
+			got := hex.EncodeToString(clickcodec.AppendEvent(nil, tt.event))
 			if got != tt.want {
-				t.Errorf("appendClickEvent =\n%s\nwant\n%s", got, tt.want)
+				t.Errorf("AppendEvent =\n%s\nwant\n%s", got, tt.want)
 			}
 			data, err := hex.DecodeString(tt.want)
 			if err != nil {
 				t.Fatal(err)
 			}
-			e, err := decodeClickEvent(string(data))
+			events, err := clickcodec.DecodeEvents(nil, string(data))
 			if err != nil {
-				t.Fatalf("decodeClickEvent(golden): %v", err)
+				t.Fatalf("DecodeEvents(golden): %v", err)
 			}
-			if e != tt.event {
-				t.Errorf("decodeClickEvent(golden):\n got %+v\nwant %+v", e, tt.event)
+			if len(events) != 1 || events[0] != tt.event {
+				t.Errorf("DecodeEvents(golden):\n got %+v\nwant %+v", events, tt.event)
 			}
 		})
 	}
