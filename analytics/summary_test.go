@@ -10,7 +10,7 @@ import (
 )
 
 func day(s string) time.Time {
-	t, err := time.Parse(dayLayout, s)
+	t, err := time.Parse(shortener.DayLayout, s)
 	if err != nil {
 		panic(err)
 	}
@@ -97,7 +97,7 @@ func TestBuildSummaryPeriodLengths(t *testing.T) {
 			}
 			first, _ := Period(now, days)
 			for i, row := range s.DailyStats {
-				if want := first.AddDate(0, 0, i).Format(dayLayout); row.Date != want {
+				if want := first.AddDate(0, 0, i).Format(shortener.DayLayout); row.Date != want {
 					t.Fatalf("row %d date %s, want %s", i, row.Date, want)
 				}
 			}

@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/shortener-dev/shortener"
 )
@@ -62,21 +60,4 @@ func requireRow(tag pgconn.CommandTag, notFoundMsg string) error {
 		return shortener.Errorf(shortener.ENOTFOUND, "%s", notFoundMsg)
 	}
 	return nil
-}
-
-// Time handling: pgx sends microseconds (truncating nanoseconds) and
-// returns times in the local zone; the stores return UTC.
-
-func utcPtr(v pgtype.Timestamptz) *time.Time {
-	if !v.Valid {
-		return nil
-	}
-	t := v.Time.UTC()
-	return &t
-}
-
-// dayTime returns a day as midnight UTC, the value pgx sends for a date.
-func dayTime(day string) time.Time {
-	t, _ := time.Parse(shortener.DayLayout, day) // days come from shortener.UTCDay
-	return t
 }
