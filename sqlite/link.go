@@ -25,7 +25,7 @@ func NewLinkStore(db *DB) *LinkStore { return &LinkStore{db: db} }
 
 const (
 	msgLinkNotFound = shortener.LinkNotFoundMessage
-	msgCodeTaken    = "This short code is already taken."
+	msgCodeTaken    = shortener.MsgCodeTaken
 )
 
 const linkColumns = `id, short_code, original_url, custom_alias, title, owner_id,
