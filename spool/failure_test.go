@@ -1,6 +1,7 @@
 package spool
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"sync"
@@ -12,7 +13,7 @@ import (
 
 func TestSpoolWriteFailureDropsAndRecovers(t *testing.T) {
 	m := &countingMetrics{}
-	s := mustOpen(t, t.TempDir(), Options{Metrics: m})
+	s := mustOpen(t, t.TempDir(), Options{Metrics: m, Overflow: -1})
 	first := testClick(1)
 	s.RecordClick(first)
 
@@ -48,6 +49,40 @@ func TestSpoolWriteFailureDropsAndRecovers(t *testing.T) {
 	if _, dropped := m.counts(); dropped[shortener.DropSpoolClosed] != 1 {
 		t.Fatalf("dropped after Close = %v, want 1 %s", dropped, shortener.DropSpoolClosed)
 	}
+}
+
+// With the overflow (the default), the click of a failed write is kept in
+// memory and shipped like the others; the spool says it is degraded until
+// the log takes writes again.
+func TestSpoolWriteFailureKeepsClicksInMemory(t *testing.T) {
+	m := &countingMetrics{}
+	s := mustOpen(t, t.TempDir(), Options{Metrics: m, SyncInterval: 10 * time.Millisecond})
+	first := testClick(1)
+	s.RecordClick(first)
+	if err := s.log.Load().Close(); err != nil {
+		t.Fatal(err)
+	}
+	kept := testClick(2)
+	s.RecordClick(kept)
+	spooled, dropped := m.counts()
+	if spooled != 2 || len(dropped) != 0 {
+		t.Fatalf("spooled %d, dropped %v; want 2 spooled, none dropped", spooled, dropped)
+	}
+	if s.Ping(context.Background()) == nil {
+		t.Fatal("Ping is nil after a failed write")
+	}
+	// The maintenance loop reopens the log and probes the disk; no click is
+	// needed for the spool to recover.
+	deadline := time.Now().Add(5 * time.Second)
+	for s.Ping(context.Background()) != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("the spool did not recover by itself")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	after := testClick(3)
+	s.RecordClick(after)
+	assertSameClicks(t, drain(t, s, 10), []shortener.Click{first, after, kept})
 }
 
 func TestSpoolRecordClickBoundsItsWait(t *testing.T) {

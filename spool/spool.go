@@ -54,7 +54,16 @@ type Options struct {
 	Metrics shortener.PipelineMetrics
 	// Logger gets write failures and replays. Default slog.Default().
 	Logger *slog.Logger
+	// Overflow is how many clicks are kept in memory while the log cannot
+	// be written (a full or failing disk), instead of being dropped; the
+	// shipper takes them from there. 0 takes the default, 100,000; a
+	// negative value turns it off.
+	Overflow int
 }
+
+// DefaultOverflow is the number of clicks held in memory while the log
+// cannot be written: about 100 bytes each.
+const DefaultOverflow = 100000
 
 func (o Options) withDefaults() Options {
 	if o.SyncInterval <= 0 {
@@ -71,6 +80,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.Overflow == 0 {
+		o.Overflow = DefaultOverflow
 	}
 	return o
 }
@@ -96,6 +108,13 @@ type Spool struct {
 	quit          chan struct{}
 	writerDone    chan struct{}
 	stallTimer    *time.Timer
+
+	// overflow holds the clicks of writes that failed, until the shipper
+	// takes them (nil when Options.Overflow is negative); degraded is set
+	// by a failed write and cleared once the disk takes writes again.
+	overflow   *Memory
+	degraded   atomic.Bool
+	recoverReq chan struct{} // asks the writer to reopen and probe; capacity 1
 
 	// Owned by the writer goroutine.
 	walBatch   wal.Batch
@@ -156,6 +175,10 @@ func Open(dir string, opts Options) (*Spool, error) {
 		closed:     make(chan struct{}),
 		syncQuit:   make(chan struct{}),
 		syncDone:   make(chan struct{}),
+		recoverReq: make(chan struct{}, 1),
+	}
+	if opts.Overflow > 0 {
+		s.overflow = NewMemory(opts.Overflow, Options{Metrics: opts.Metrics})
 	}
 	s.cond.L = &s.mu
 	s.log.Store(log)
@@ -193,6 +216,7 @@ func (s *Spool) Close() error {
 	close(s.syncQuit)
 	<-s.syncDone
 	s.maintain(true)
+	s.closeOverflow()
 	close(s.closed)
 
 	log := s.log.Swap(nil)

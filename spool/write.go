@@ -74,6 +74,9 @@ func (s *Spool) writeLoop() {
 	for {
 		select {
 		case <-s.kick:
+		case <-s.recoverReq:
+			s.recoverLog()
+			continue
 		case <-s.quit:
 			for s.flushOne() {
 			}
@@ -110,8 +113,12 @@ func (s *Spool) flushOne() bool {
 	// Count before waking the recorders, so that a returned RecordClick
 	// is already in the metrics.
 	if err != nil {
-		s.dropped(shortener.DropSpoolWriteFailed, n)
+		s.degraded.Store(true)
+		if kept := s.keepInMemory(b); kept < n {
+			s.dropped(shortener.DropSpoolWriteFailed, n-kept)
+		}
 	} else {
+		s.degraded.Store(false)
 		s.writes.Add(1)
 		s.spooled(n)
 	}

@@ -15,17 +15,20 @@ import (
 )
 
 // clickSpool is a spool of either kind: the redirect records into it, the
-// shipper reads from it.
+// shipper reads from it, and its Ping is the clicks health check (failing
+// while clicks cannot be kept as they should: a full disk, a full queue).
 type clickSpool interface {
 	shortener.ClickRecorder
 	shortener.ClickSource
+	shortener.HealthChecker
 	Close() error
 }
 
 // clickPipeline starts the spool, the click stream's consumer and the
 // shipper that moves clicks from the spool to the stream, and returns the
-// recorder for the redirect. rdb is the Redis client, nil without Redis.
-func (a *app) clickPipeline(ctx, bgCtx context.Context, cfg *config, st *storage, rdb goredis.UniversalClient, secret []byte) (shortener.ClickRecorder, error) {
+// spool: the redirect's recorder and the clicks health check. rdb is the
+// Redis client, nil without Redis.
+func (a *app) clickPipeline(ctx, bgCtx context.Context, cfg *config, st *storage, rdb goredis.UniversalClient, secret []byte) (clickSpool, error) {
 	metrics := a.pipelineMetrics
 	opts := spool.Options{Metrics: metrics, Logger: a.logger}
 	var src clickSpool

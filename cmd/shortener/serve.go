@@ -205,7 +205,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 			Login:    shortener.RateLimit{Limit: cfg.LoginRateLimitRequests, Window: seconds(cfg.LoginRateLimitWindow)},
 			Redirect: shortener.RateLimit{Limit: cfg.RedirectRateLimitRequests, Window: seconds(cfg.RedirectRateLimitWindow)},
 		},
-		Health:         map[string]shortener.HealthChecker{"database": st.db, "cache": b.cacheHealth},
+		Health:         map[string]shortener.HealthChecker{"database": st.db, "cache": b.cacheHealth, "clicks": clicks},
 		TrustedProxies: cfg.trustedPrefixes,
 		CORSOrigins:    cfg.CORSAllowedOrigins,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
