@@ -12,7 +12,6 @@ import (
 // TopLimit is how many values each top list of the summary shows.
 const TopLimit = 10
 
-
 // Period returns the first and last UTC day (midnight) of a period of days
 // days ending with the UTC day of now, which is included. A days below 1 is
 // taken as 1.
