@@ -152,8 +152,11 @@ func referrerHost(ref string) string {
 	if err != nil {
 		return shortener.LabelUnknown
 	}
-	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
-	if host == "" || len(host) > maxHostLen {
+	raw := u.Hostname()
+	host := strings.TrimSuffix(strings.ToLower(raw), ".")
+	if host == "" || len(host) > maxHostLen || !shortener.IsDisplaySafe(raw) {
+		// A label shown in every summary must not carry bidi overrides,
+		// zero-width or control characters, nor invalid UTF-8.
 		return shortener.LabelUnknown
 	}
 	return host

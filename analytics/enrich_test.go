@@ -141,6 +141,10 @@ func TestReferrerHost(t *testing.T) {
 		{"http://%zz/", shortener.LabelUnknown},
 		{"http://exa mple.com/", shortener.LabelUnknown},
 		{"http://[::1/", shortener.LabelUnknown},
+		{"https://exa\u202eelpmaxe.com/", shortener.LabelUnknown}, // a bidi override in a label
+		{"https://pay\u200bpal.com/", shortener.LabelUnknown},     // zero-width space
+		{"https://b\xfcr.example/", shortener.LabelUnknown},       // invalid UTF-8
+		{"https://bücher.example/", "bücher.example"},
 		{"https://" + string(make([]byte, 0)) + longHost(300) + "/", shortener.LabelUnknown},
 	}
 	for _, tt := range tests {
