@@ -20,6 +20,15 @@ type Link struct {
 	ClickCount  int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+
+	// Options (API.md, "Link options").
+	RedirectType int        // 301, 302, 307 or 308
+	ForwardQuery bool       // merge the request's query into the target's
+	ValidSince   *time.Time // before it the code answers 404
+	MaxClicks    *int64     // human redirects answered at most; nil uncapped
+	PasswordHash string     // bcrypt of the link's password; "" for none
+	Rules        []TargetRule
+	Variants     []Variant // nil: no A/B split
 }
 
 // Expired reports whether l has expired at now.
@@ -121,6 +130,24 @@ type Target struct {
 	URL       string
 	Active    bool
 	ExpiresAt time.Time // zero when the link never expires
+
+	// The link's options (API.md, "Link options"); zero values are a plain
+	// link's.
+	RedirectType int       // 0 means DefaultRedirectType
+	ForwardQuery bool      // merge the request's query into the target's
+	ValidSince   time.Time // zero when the link is valid from its creation
+	MaxClicks    int64     // 0 when uncapped
+	PasswordHash string    // bcrypt; "" when the link has no password
+	Rules        []TargetRule
+	Variants     []Variant
+}
+
+// RedirectStatus returns the status of the link's redirects.
+func (t Target) RedirectStatus() int {
+	if t.RedirectType == 0 {
+		return DefaultRedirectType
+	}
+	return t.RedirectType
 }
 
 // Expired reports whether the target has expired at now.
@@ -130,9 +157,20 @@ func (t Target) Expired(now time.Time) bool {
 
 // TargetOf returns the Target of l.
 func TargetOf(l *Link) Target {
-	t := Target{Found: true, LinkID: l.ID, URL: l.OriginalURL, Active: l.IsActive}
+	t := Target{Found: true, LinkID: l.ID, URL: l.OriginalURL, Active: l.IsActive,
+		RedirectType: l.RedirectType, ForwardQuery: l.ForwardQuery, PasswordHash: l.PasswordHash,
+		Rules: l.Rules, Variants: l.Variants}
+	if l.RedirectType == DefaultRedirectType {
+		t.RedirectType = 0
+	}
 	if l.ExpiresAt != nil {
 		t.ExpiresAt = *l.ExpiresAt
+	}
+	if l.ValidSince != nil {
+		t.ValidSince = *l.ValidSince
+	}
+	if l.MaxClicks != nil {
+		t.MaxClicks = *l.MaxClicks
 	}
 	return t
 }
