@@ -81,6 +81,17 @@ type LinkUpdate struct {
 	ClearExpiry bool
 	IsActive    *bool
 	IsPublic    *bool
+
+	RedirectType    *int
+	ForwardQuery    *bool
+	ValidSince      *time.Time
+	ClearValidSince bool
+	MaxClicks       *int64
+	ClearMaxClicks  bool
+	PasswordHash    *string // "" removes the password
+	Rules           *[]TargetRule
+	Variants        *[]Variant
+	ClearVariants   bool
 }
 
 // LinkPage is one page of a user's links.
@@ -117,6 +128,17 @@ type LinkStore interface {
 	// Returns ENOTFOUND if there is none.
 	DeleteLink(ctx context.Context, id string) error
 
+	// TakeLinkClick uses one of the clicks of the link with the given ID
+	// if it is capped (max_clicks), atomically across every instance: true
+	// when one was left (always true for an uncapped link), false when they
+	// are used up. Returns ENOTFOUND if there is no such link.
+	TakeLinkClick(ctx context.Context, id string) (bool, error)
+
+	// LinkClicksLeft reports whether a capped link has clicks left,
+	// without using one (true for an uncapped link). Returns ENOTFOUND if
+	// there is no such link.
+	LinkClicksLeft(ctx context.Context, id string) (bool, error)
+
 	// ShortCodes calls fn with every short code, in no particular order,
 	// stopping at fn's first error, which it returns.
 	ShortCodes(ctx context.Context, fn func(code string) error) error
@@ -143,11 +165,15 @@ type Target struct {
 }
 
 // RedirectStatus returns the status of the link's redirects.
-func (t Target) RedirectStatus() int {
-	if t.RedirectType == 0 {
+func (t Target) RedirectStatus() int { return RedirectStatusOf(t.RedirectType) }
+
+// RedirectStatusOf returns a link's redirect status: redirectType, or the
+// default for a link that names none (0).
+func RedirectStatusOf(redirectType int) int {
+	if redirectType == 0 {
 		return DefaultRedirectType
 	}
-	return t.RedirectType
+	return redirectType
 }
 
 // Expired reports whether the target has expired at now.

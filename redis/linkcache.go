@@ -158,9 +158,12 @@ func (c *LinkCache) lookup(ctx context.Context, code string) (t shortener.Target
 	}
 	t, err = decodeTarget(value)
 	if err != nil {
-		// Overwritten by the write that follows the miss.
-		c.opts.OnError("decode", fmt.Errorf("url:%s: %w", code, err))
-		return t, false, true
+		// Overwritten by the write that follows the miss. Another
+		// version's entry is expected during a rolling deploy.
+		if !errors.Is(err, errOtherFormat) {
+			c.opts.OnError("decode", fmt.Errorf("url:%s: %w", code, err))
+		}
+		return shortener.Target{}, false, true
 	}
 	return t, true, true
 }

@@ -51,3 +51,17 @@ func nullBool(b *bool) sql.NullBool {
 	}
 	return sql.NullBool{Bool: *b, Valid: true}
 }
+
+func nullInt64(n *int64) sql.NullInt64 {
+	if n == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: *n, Valid: true}
+}
+
+func nullRedirectType(n *int) sql.NullInt64 {
+	if n == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: int64(*n), Valid: true}
+}

@@ -211,7 +211,7 @@ func testResolve(t *testing.T, s Stores) {
 	noErr(t, s.Links.CreateLink(ctx, l))
 	got, err := r.Resolve(ctx, "res")
 	noErr(t, err)
-	if want := shortener.TargetOf(l); got != want {
+	if want := shortener.TargetOf(l); !reflect.DeepEqual(got, want) {
 		t.Errorf("Resolve = %+v, want %+v", got, want)
 	}
 	got, err = r.Resolve(ctx, "RES")
