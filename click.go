@@ -16,6 +16,7 @@ type Click struct {
 	IP        string
 	UserAgent string
 	Referrer  string // the Referer header as sent
+	Target    string // the URL the visitor was sent to (a rule's, a variant's or the link's own)
 }
 
 // ClickRecorder takes clicks off the redirect's hands. RecordClick never
@@ -52,6 +53,7 @@ type ClickEvent struct {
 	Country     string // ISO 3166 alpha-2 or LabelUnknown
 	IsBot       bool
 	VisitorHash string // keyed hash of IP + user agent + UTC day
+	Target      string // the URL the visitor was sent to; "" for clicks from before targets were kept
 }
 
 // Dimensions of the per-day rollups, in the order the summary lists them.
@@ -61,10 +63,11 @@ const (
 	DimBrowser  = "browser"
 	DimOS       = "os"
 	DimDevice   = "device"
+	DimTarget   = "target"
 )
 
 // Dimensions lists every rollup dimension.
-var Dimensions = []string{DimReferrer, DimCountry, DimBrowser, DimOS, DimDevice}
+var Dimensions = []string{DimReferrer, DimCountry, DimBrowser, DimOS, DimDevice, DimTarget}
 
 // DayStats is one UTC day of a link's rollup.
 type DayStats struct {

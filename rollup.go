@@ -84,6 +84,11 @@ func DimensionValue(c *ClickEvent, dim string) string {
 		return c.OS
 	case DimDevice:
 		return c.Device
+	case DimTarget:
+		if c.Target == "" {
+			return LabelUnknown
+		}
+		return c.Target
 	}
 	return ""
 }

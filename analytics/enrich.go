@@ -79,6 +79,7 @@ func (e *Enricher) Enrich(c shortener.Click) shortener.ClickEvent {
 		Country:     e.country(ip),
 		IsBot:       a.IsBot,
 		VisitorHash: e.visitorHash(c, ip),
+		Target:      c.Target,
 	}
 }
 

@@ -65,6 +65,7 @@ func BuildSummary(code string, days int, now time.Time, stats *shortener.ClickSt
 	s.TopBrowsers = topItems(stats.Top[shortener.DimBrowser], s.TotalClicks)
 	s.TopOS = topItems(stats.Top[shortener.DimOS], s.TotalClicks)
 	s.TopDevices = topItems(stats.Top[shortener.DimDevice], s.TotalClicks)
+	s.TopTargets = topItems(stats.Top[shortener.DimTarget], s.TotalClicks)
 	return s
 }
 

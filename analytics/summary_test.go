@@ -193,7 +193,7 @@ func TestBuildSummaryEmpty(t *testing.T) {
 		want := shortener.ClickSummary{ShortCode: "empty", PeriodDays: 3,
 			DailyStats:   []shortener.DailyStat{{Date: "2026-11-05"}, {Date: "2026-11-06"}, {Date: "2026-11-07"}},
 			TopReferrers: []shortener.TopItem{}, TopCountries: []shortener.TopItem{}, TopBrowsers: []shortener.TopItem{},
-			TopOS: []shortener.TopItem{}, TopDevices: []shortener.TopItem{}}
+			TopOS: []shortener.TopItem{}, TopDevices: []shortener.TopItem{}, TopTargets: []shortener.TopItem{}}
 		if !reflect.DeepEqual(s, want) {
 			t.Errorf("summary =\n%#v\nwant\n%#v", s, want)
 		}

@@ -39,10 +39,10 @@ const insertEventsSQL = `
 		ORDER BY id FOR KEY SHARE
 	), ins AS (
 		INSERT INTO click_events
-			(id, link_id, occurred_at, referrer, browser, os, device, country, is_bot, visitor_hash)
+			(id, link_id, occurred_at, referrer, browser, os, device, country, is_bot, visitor_hash, target)
 		SELECT c.* FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[],
-			$6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[])
-			AS c (id, link_id, occurred_at, referrer, browser, os, device, country, is_bot, visitor_hash)
+			$6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[], $11::text[])
+			AS c (id, link_id, occurred_at, referrer, browser, os, device, country, is_bot, visitor_hash, target)
 		WHERE c.link_id IN (SELECT id FROM live)
 		ON CONFLICT (id) DO NOTHING
 		RETURNING id, link_id, occurred_at, is_bot, visitor_hash
@@ -89,15 +89,15 @@ func insertEvents(ctx context.Context, tx pgx.Tx, clicks []shortener.ClickEvent)
 		at                                            = make([]time.Time, n)
 		referrers, browsers, oses, devices, countries = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		bots                                          = make([]bool, n)
-		visitors                                      = make([]string, n)
+		visitors, targets                             = make([]string, n), make([]string, n)
 	)
 	for i, c := range clicks {
 		ids[i], links[i], at[i] = uuidOf(c.ID), uuidOf(c.LinkID), c.OccurredAt
 		referrers[i], browsers[i], oses[i], devices[i], countries[i] = c.Referrer, c.Browser, c.OS, c.Device, c.Country
-		bots[i], visitors[i] = c.IsBot, c.VisitorHash
+		bots[i], visitors[i], targets[i] = c.IsBot, c.VisitorHash, c.Target
 	}
 	rows, err := tx.Query(ctx, insertEventsSQL,
-		ids, links, at, referrers, browsers, oses, devices, countries, bots, visitors)
+		ids, links, at, referrers, browsers, oses, devices, countries, bots, visitors, targets)
 	if err != nil {
 		return nil, nil, fmt.Errorf("insert events: %w", err)
 	}

@@ -26,8 +26,8 @@ var (
 	// and the plain form saves reading back every row of every batch.
 	insertClicks = multiRow{
 		head: `INSERT INTO click_events
-			(id, link_id, occurred_at, referrer, browser, os, device, country, is_bot, visitor_hash)`,
-		width: 10,
+			(id, link_id, occurred_at, referrer, browser, os, device, country, is_bot, visitor_hash, target)`,
+		width: 11,
 	}
 	insertClicksOnce = multiRow{
 		head:  insertClicks.head,
@@ -109,7 +109,7 @@ func writeClicks(ctx context.Context, tx *writeTx, clicks []shortener.ClickEvent
 		if live[c.LinkID] {
 			fresh = append(fresh, c)
 			args = append(args, c.ID, c.LinkID, micros(c.OccurredAt), c.Referrer, c.Browser, c.OS,
-				c.Device, c.Country, c.IsBot, c.VisitorHash)
+				c.Device, c.Country, c.IsBot, c.VisitorHash, c.Target)
 		}
 	}
 	for _, part := range insertClicks.chunks(len(fresh)) {

@@ -102,11 +102,13 @@ func testClickStats(t *testing.T, open func(t *testing.T) Stores) {
 		l := mustLink(t, s, "dims")
 		c := click(l.ID, t0, "v")
 		c.Referrer, c.Country, c.Browser, c.OS, c.Device = "r.example", "FR", "Firefox", "Linux", shortener.DeviceMobile
+		c.Target = "https://example.com/variant-b"
 		noErr(t, s.Clicks.WriteClicks(ctx, []shortener.ClickEvent{c}))
 		st := stats(t, s, l.ID, t0, t0, 10)
 		want := map[string]string{
 			shortener.DimReferrer: "r.example", shortener.DimCountry: "FR", shortener.DimBrowser: "Firefox",
 			shortener.DimOS: "Linux", shortener.DimDevice: shortener.DeviceMobile,
+			shortener.DimTarget: "https://example.com/variant-b",
 		}
 		for dim, label := range want {
 			if got := st.Top[dim]; len(got) != 1 || got[0] != (shortener.LabelCount{Label: label, Count: 1}) {

@@ -12,17 +12,22 @@ import (
 	"github.com/shortener-dev/shortener/internal/wire"
 )
 
-// clickEventFormat is the first byte of an encoded event, so that a later
-// layout can be told apart while old entries are still in the stream.
-const clickEventFormat = 1
+// The first byte of an encoded event, so that a later layout can be told
+// apart while old entries are still in the stream. Format 2 adds the
+// target served after the bot byte; format 1 events are still read (their
+// target is "").
+const (
+	clickEventFormatV1 = 1
+	clickEventFormat   = 2
+)
 
 var errBadClickEvent = errors.New("undecodable click event")
 
 // AppendEvent appends the binary form of e to dst: the format byte;
 // ID and LinkID (uvarint length + bytes each); OccurredAt as varint Unix
 // seconds and uvarint nanoseconds; Referrer, Browser, OS, Device, Country
-// and VisitorHash; one byte for IsBot. About a third of the size of JSON,
-// and no reflection.
+// and VisitorHash; one byte for IsBot; Target. About a third of the size
+// of JSON, and no reflection.
 func AppendEvent(dst []byte, e shortener.ClickEvent) []byte {
 	dst = append(dst, clickEventFormat)
 	dst = wire.AppendString(dst, e.ID)
@@ -35,7 +40,8 @@ func AppendEvent(dst []byte, e shortener.ClickEvent) []byte {
 	if e.IsBot {
 		bot = 1
 	}
-	return append(dst, bot)
+	dst = append(dst, bot)
+	return wire.AppendString(dst, e.Target)
 }
 
 // DecodeEvents appends to dst the events of an entry: one or more events
@@ -61,7 +67,8 @@ func DecodeEvents(dst []shortener.ClickEvent, data string) ([]shortener.ClickEve
 // readClickEvent reads one event from r and reports whether it was well
 // formed.
 func readClickEvent(r *wire.Reader) (shortener.ClickEvent, bool) {
-	if r.Byte() != clickEventFormat {
+	format := r.Byte()
+	if format != clickEventFormat && format != clickEventFormatV1 {
 		return shortener.ClickEvent{}, false
 	}
 	var e shortener.ClickEvent
@@ -75,6 +82,9 @@ func readClickEvent(r *wire.Reader) (shortener.ClickEvent, bool) {
 	e.Country = r.Str()
 	e.VisitorHash = r.Str()
 	bot := r.Byte()
+	if format == clickEventFormat {
+		e.Target = r.Str()
+	}
 	if r.Bad() || bot > 1 || e.ID == "" {
 		return shortener.ClickEvent{}, false
 	}

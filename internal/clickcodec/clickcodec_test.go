@@ -91,7 +91,8 @@ func TestClickEventCodecGolden(t *testing.T) {
 	tests := []struct {
 		name  string
 		event shortener.ClickEvent
-		want  string
+		v1    string // as format 1 wrote it, before events kept their target
+		want  string // format 2: the target after the bot byte
 	}{
 		{name: "full", event: shortener.ClickEvent{
 			ID:          "01890a5d-ac96-774b-bcce-b302099a8057",
@@ -103,20 +104,31 @@ func TestClickEventCodecGolden(t *testing.T) {
 			Device:      shortener.DeviceDesktop,
 			Country:     "DE",
 			VisitorHash: strings.Repeat("ab", 16),
-		}, want: "01" +
+		}, v1: "01" +
 			"2430313839306135642d616339362d373734622d626363652d623330323039396138303537" +
 			"2430313839306135642d616339362d373734622d626363652d623330323039396138303538" +
 			"96a0d1b00d" + "9498e8d901" +
 			"09e4be8be381882e6a70" + "0746697265666f78" + "054c696e7578" +
-			"076465736b746f70" + "024445" + "20" + strings.Repeat("6162", 16) + "00"},
+			"076465736b746f70" + "024445" + "20" + strings.Repeat("6162", 16) + "00",
+			want: "02" +
+				"2430313839306135642d616339362d373734622d626363652d623330323039396138303537" +
+				"2430313839306135642d616339362d373734622d626363652d623330323039396138303538" +
+				"96a0d1b00d" + "9498e8d901" +
+				"09e4be8be381882e6a70" + "0746697265666f78" + "054c696e7578" +
+				"076465736b746f70" + "024445" + "20" + strings.Repeat("6162", 16) + "00" + "00"},
 		{name: "bot before 1970, long referrer", event: shortener.ClickEvent{
 			ID:         "y",
 			OccurredAt: time.Date(1960, 1, 1, 0, 0, 0, 1, time.UTC),
 			Referrer:   strings.Repeat("r", 200),
 			Device:     shortener.DeviceBot,
 			IsBot:      true,
-		}, want: "01" + "0179" + "00" + "ffddffac02" + "01" +
-			"c801" + strings.Repeat("72", 200) + "00" + "00" + "03626f74" + "00" + "00" + "01"},
+		}, v1: "01" + "0179" + "00" + "ffddffac02" + "01" +
+			"c801" + strings.Repeat("72", 200) + "00" + "00" + "03626f74" + "00" + "00" + "01",
+			want: "02" + "0179" + "00" + "ffddffac02" + "01" +
+				"c801" + strings.Repeat("72", 200) + "00" + "00" + "03626f74" + "00" + "00" + "01" + "00"},
+		{name: "target", event: shortener.ClickEvent{ID: "z", OccurredAt: time.Unix(0, 0).UTC(), Target: "https://a.example/"},
+			v1:   "01" + "017a" + "00" + "00" + "00" + "000000000000" + "00",
+			want: "02" + "017a" + "00" + "00" + "00" + "000000000000" + "00" + "12" + "68747470733a2f2f612e6578616d706c652f"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,16 +136,22 @@ func TestClickEventCodecGolden(t *testing.T) {
 			if got != tt.want {
 				t.Errorf("AppendEvent =\n%s\nwant\n%s", got, tt.want)
 			}
-			data, err := hex.DecodeString(tt.want)
-			if err != nil {
-				t.Fatal(err)
-			}
-			events, err := clickcodec.DecodeEvents(nil, string(data))
-			if err != nil {
-				t.Fatalf("DecodeEvents(golden): %v", err)
-			}
-			if len(events) != 1 || events[0] != tt.event {
-				t.Errorf("DecodeEvents(golden):\n got %+v\nwant %+v", events, tt.event)
+			for format, golden := range map[int]string{2: tt.want, 1: tt.v1} {
+				data, err := hex.DecodeString(golden)
+				if err != nil {
+					t.Fatal(err)
+				}
+				events, err := clickcodec.DecodeEvents(nil, string(data))
+				if err != nil {
+					t.Fatalf("DecodeEvents(format %d golden): %v", format, err)
+				}
+				want := tt.event
+				if format == 1 {
+					want.Target = "" // format 1 had none
+				}
+				if len(events) != 1 || events[0] != want {
+					t.Errorf("DecodeEvents(format %d golden):\n got %+v\nwant %+v", format, events, want)
+				}
 			}
 		})
 	}
