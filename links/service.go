@@ -16,6 +16,7 @@ import (
 // Service creates, reads, changes and deletes links.
 type Service struct {
 	links       shortener.LinkStore
+	passwords   PasswordHasher
 	invalidator shortener.Invalidator
 	clock       shortener.Clock
 	baseURL     string
@@ -32,7 +33,8 @@ type Config struct {
 	BaseURL     string   // short URLs are shortener.ShortURL(BaseURL, code)
 	OwnHosts    []string // host names of BASE_URL, lower-case; links to them are refused
 	CodeLength  int
-	Logger      *slog.Logger // gets invalidation failures
+	Logger      *slog.Logger   // gets invalidation failures
+	Passwords   PasswordHasher // hashes link passwords
 }
 
 // NewService returns a Service.
@@ -44,7 +46,7 @@ func NewService(c Config) *Service {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{
-		logger: c.Logger, links: c.Links, invalidator: c.Invalidator, clock: c.Clock,
+		logger: c.Logger, links: c.Links, passwords: c.Passwords, invalidator: c.Invalidator, clock: c.Clock,
 		baseURL: c.BaseURL, ownHosts: c.OwnHosts, codeLength: c.CodeLength,
 	}
 }
@@ -59,6 +61,7 @@ type CreateInput struct {
 	Title       *string
 	ExpiresAt   *time.Time
 	IsPublic    *bool
+	Options
 }
 
 // codeAttempts bounds retries on generated-code collisions.
@@ -77,7 +80,12 @@ func (s *Service) Create(ctx context.Context, caller *shortener.User, in CreateI
 		errs = append(errs, shortener.CheckTitle(*in.Title))
 	}
 	errs = append(errs, checkExpiry(in.ExpiresAt, now))
-	if err := shortener.JoinInvalid(errs...); err != nil {
+	opts, optErrs := s.checkOptions(in.Options)
+	if err := shortener.JoinInvalid(append(errs, optErrs...)...); err != nil {
+		return nil, err
+	}
+	hash, err := s.passwordHash(opts.Password)
+	if err != nil {
 		return nil, err
 	}
 	l := &shortener.Link{
@@ -94,6 +102,7 @@ func (s *Service) Create(ctx context.Context, caller *shortener.User, in CreateI
 	if caller != nil {
 		l.OwnerID = &caller.ID
 	}
+	applyOptions(l, opts, hash)
 	if err := s.insert(ctx, l); err != nil {
 		return nil, err
 	}

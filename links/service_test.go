@@ -2,6 +2,8 @@ package links_test
 
 import (
 	"context"
+	"errors"
+	"github.com/shortener-dev/shortener/auth"
 	"slices"
 	"sync"
 	"testing"
@@ -222,6 +224,91 @@ func TestConcurrentUpdatesKeepEachField(t *testing.T) {
 		}
 		if got.IsActive || got.Title == nil || *got.Title != "new" {
 			t.Fatalf("after concurrent updates: active=%v title=%v; want the admin's disable and the owner's title both kept", got.IsActive, got.Title)
+		}
+	})
+}
+
+func TestCreateWithOptions(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
+		ctx := context.Background()
+		svc := links.NewService(links.Config{
+			Links: s.Links, Invalidator: &recordingInvalidator{}, BaseURL: "https://sho.rt", OwnHosts: []string{"sho.rt"},
+			CodeLength: 7, Passwords: auth.NewHasher(4),
+		})
+		owner := user(t, s, shortener.RoleUser)
+		since := time.Now().Add(-time.Hour).UTC().Truncate(time.Microsecond)
+		rules := []shortener.TargetRule{{URL: "https://example.com/ios", Devices: []string{"iOS"}, Countries: []string{"de"}}}
+		variants := []shortener.Variant{{URL: "https://a.example", Weight: 1}, {URL: "https://b.example", Weight: 3}}
+		l, err := svc.Create(ctx, owner, links.CreateInput{OriginalURL: "https://example.com/x", Options: links.Options{
+			RedirectType: ptr(307), ForwardQuery: ptr(true), ValidSince: &since, MaxClicks: ptr(int64(5)),
+			Password: ptr("open sesame"), Rules: &rules, Variants: &variants,
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.RedirectType != 307 || !l.ForwardQuery || !l.ValidSince.Equal(since) || *l.MaxClicks != 5 ||
+			l.PasswordHash == "" || l.PasswordHash == "open sesame" || len(l.Variants) != 2 {
+			t.Fatalf("created %+v", l)
+		}
+		if got := l.Rules[0]; got.Devices[0] != "ios" || got.Countries[0] != "DE" {
+			t.Fatalf("rules not normalised: %+v", got)
+		}
+		if ok, _, _ := auth.NewHasher(4).Check(l.PasswordHash, "open sesame"); !ok {
+			t.Fatal("the stored hash does not verify the password")
+		}
+		plain, err := svc.Create(ctx, owner, links.CreateInput{OriginalURL: "https://example.com/plain"})
+		if err != nil || plain.RedirectType != 302 || plain.Rules != nil || plain.Variants != nil || plain.PasswordHash != "" {
+			t.Fatalf("a plain link: %+v, %v", plain, err)
+		}
+
+		// Every bad option is named at its location, all at once.
+		bad := []shortener.TargetRule{{URL: "http://10.0.0.1/"}, {URL: "https://sho.rt/loop", Languages: []string{"german"}}}
+		one := []shortener.Variant{{URL: "https://a.example", Weight: 0}}
+		_, err = svc.Create(ctx, owner, links.CreateInput{OriginalURL: "https://example.com/y", Options: links.Options{
+			RedirectType: ptr(303), MaxClicks: ptr(int64(0)), Password: ptr("abc"), Rules: &bad, Variants: &one,
+		}})
+		var e *shortener.Error
+		if !errors.As(err, &e) || e.Code != shortener.EINVALID {
+			t.Fatalf("bad options: %v", err)
+		}
+		var locations []string
+		for _, f := range e.Fields {
+			locations = append(locations, f.Location)
+		}
+		for _, want := range []string{"body.redirect_type", "body.max_clicks", "body.password", "body.rules[0].url",
+			"body.rules[0]", "body.rules[1].url", "body.rules[1].language[0]", "body.variants", "body.variants[0].weight"} {
+			if !slices.Contains(locations, want) {
+				t.Errorf("no error at %s in %v", want, locations)
+			}
+		}
+	})
+}
+
+func TestUpdateOptions(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
+		ctx := context.Background()
+		inv := &recordingInvalidator{}
+		svc := links.NewService(links.Config{Links: s.Links, Invalidator: inv, BaseURL: "https://sho.rt", CodeLength: 7,
+			Passwords: auth.NewHasher(4)})
+		owner := user(t, s, shortener.RoleUser)
+		l, err := svc.Create(ctx, owner, links.CreateInput{OriginalURL: "https://example.com/x", Options: links.Options{
+			MaxClicks: ptr(int64(3)), Password: ptr("first"),
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		variants := []shortener.Variant{{URL: "https://a.example", Weight: 1}, {URL: "https://b.example", Weight: 1}}
+		got, err := svc.Update(ctx, owner, l.ID, links.UpdateInput{Options: links.Options{
+			Password: ptr("second"), RedirectType: ptr(301), Variants: &variants}})
+		if err != nil || got.PasswordHash == l.PasswordHash || got.RedirectType != 301 || *got.MaxClicks != 3 || len(got.Variants) != 2 {
+			t.Fatalf("update: %+v, %v", got, err)
+		}
+		got, err = svc.Update(ctx, owner, l.ID, links.UpdateInput{ClearPassword: true, ClearMaxClicks: true, ClearVariants: true})
+		if err != nil || got.PasswordHash != "" || got.MaxClicks != nil || got.Variants != nil || got.RedirectType != 301 {
+			t.Fatalf("clearing: %+v, %v", got, err)
+		}
+		if !slices.Contains(inv.codes, l.ShortCode) {
+			t.Fatal("an update of options was not invalidated")
 		}
 	})
 }

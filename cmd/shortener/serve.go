@@ -189,6 +189,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	linkSvc := links.NewService(links.Config{
 		Links: st.links, Invalidator: b.invalidator, Clock: clock, BaseURL: cfg.BaseURL,
 		OwnHosts: []string{cfg.baseHost}, CodeLength: cfg.ShortCodeLength, Logger: logger,
+		Passwords: auth.NewHasher(cfg.BcryptCost),
 	})
 	a.handler = httpapi.New(httpapi.Config{
 		Logger: logger, Version: version, Clock: clock,
