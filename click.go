@@ -26,6 +26,34 @@ type ClickRecorder interface {
 	RecordClick(c Click)
 }
 
+// Agent is what a user agent says about its client.
+type Agent struct {
+	Browser string // "Chrome", "Firefox", … or LabelUnknown
+	OS      string // "Windows", "macOS", "iOS", "Android", … or LabelUnknown
+	Device  string // one of the Device constants
+	IsBot   bool   // a crawler, a preview fetcher, or no user agent at all
+}
+
+// Platform returns the platform a targeting rule may name: PlatformIOS,
+// PlatformAndroid, or "".
+func (a Agent) Platform() string {
+	switch a.OS {
+	case "iOS":
+		return PlatformIOS
+	case "Android":
+		return PlatformAndroid
+	}
+	return ""
+}
+
+// AgentClassifier classifies user agents: the click enrichment's, which
+// the redirect shares.
+type AgentClassifier interface {
+	// Classify tells what userAgent says about its client; an empty one
+	// is a bot.
+	Classify(userAgent string) Agent
+}
+
 // Device classes of a click.
 const (
 	DeviceDesktop = "desktop"

@@ -58,15 +58,25 @@ func NewEnricher(secret []byte, countries shortener.CountryLookup) *Enricher {
 	return e
 }
 
-// Enrich classifies the click. The event keeps no raw IP or user agent.
-func (e *Enricher) Enrich(c shortener.Click) shortener.ClickEvent {
-	a, ok := e.known.GetIfPresent(c.UserAgent)
+var _ shortener.AgentClassifier = (*Enricher)(nil)
+
+// Classify tells what a user agent says about its client. The redirect
+// asks it too (targeting, caps): both share the memo, so a user agent is
+// parsed once, however many requests and clicks carry it.
+func (e *Enricher) Classify(userAgent string) shortener.Agent {
+	a, ok := e.known.GetIfPresent(userAgent)
 	if !ok {
-		a = e.agents.classify(c.UserAgent)
-		if len(c.UserAgent) <= maxKnownAgentLen {
-			e.known.Set(c.UserAgent, a)
+		a = e.agents.classify(userAgent)
+		if len(userAgent) <= maxKnownAgentLen {
+			e.known.Set(userAgent, a)
 		}
 	}
+	return a
+}
+
+// Enrich classifies the click. The event keeps no raw IP or user agent.
+func (e *Enricher) Enrich(c shortener.Click) shortener.ClickEvent {
+	a := e.Classify(c.UserAgent)
 	ip := parseIP(c.IP)
 	return shortener.ClickEvent{
 		ID:          c.ID,

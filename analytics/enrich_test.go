@@ -282,3 +282,24 @@ func BenchmarkEnrich(b *testing.B) {
 		}
 	})
 }
+
+// The redirect asks the enricher about user agents too (device targeting,
+// bots on capped links): iOS and Android are told apart as platforms.
+func TestClassifyPlatforms(t *testing.T) {
+	e := NewEnricher([]byte("secret"), nil)
+	tests := []struct{ ua, device, platform string }{
+		{"Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1", shortener.DeviceMobile, shortener.PlatformIOS},
+		{"Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36", shortener.DeviceMobile, shortener.PlatformAndroid},
+		{"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36", shortener.DeviceDesktop, ""},
+		{"", shortener.DeviceBot, ""},
+	}
+	for _, tt := range tests {
+		a := e.Classify(tt.ua)
+		if a.Device != tt.device || a.Platform() != tt.platform {
+			t.Errorf("Classify(%.40q) = %s/%s, want %s/%s", tt.ua, a.Device, a.Platform(), tt.device, tt.platform)
+		}
+	}
+	if !e.Classify("").IsBot {
+		t.Error("an empty user agent is not a bot")
+	}
+}
