@@ -2,6 +2,7 @@ package shortener
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -46,12 +47,20 @@ func (a Agent) Platform() string {
 	return ""
 }
 
-// AgentClassifier classifies user agents: the click enrichment's, which
-// the redirect shares.
-type AgentClassifier interface {
+// Enrichment is what the click enrichment knows about a request, which the
+// redirect needs too for link options (targeting, variants, caps): one
+// implementation, so a redirect decides on the very facts its click
+// records.
+type Enrichment interface {
 	// Classify tells what userAgent says about its client; an empty one
 	// is a bot.
 	Classify(userAgent string) Agent
+	// Country returns the ISO 3166 alpha-2 code of ip's country, or
+	// LabelUnknown.
+	Country(ip netip.Addr) string
+	// VisitorHash returns the visitor of a request at a time: a keyed hash
+	// of the client IP, the user agent and the UTC day.
+	VisitorHash(ip netip.Addr, userAgent string, at time.Time) string
 }
 
 // Device classes of a click.

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/maypok86/otter/v2"
 
@@ -58,7 +59,7 @@ func NewEnricher(secret []byte, countries shortener.CountryLookup) *Enricher {
 	return e
 }
 
-var _ shortener.AgentClassifier = (*Enricher)(nil)
+var _ shortener.Enrichment = (*Enricher)(nil)
 
 // Classify tells what a user agent says about its client. The redirect
 // asks it too (targeting, caps): both share the memo, so a user agent is
@@ -86,16 +87,16 @@ func (e *Enricher) Enrich(c shortener.Click) shortener.ClickEvent {
 		Browser:     a.Browser,
 		OS:          a.OS,
 		Device:      a.Device,
-		Country:     e.country(ip),
+		Country:     e.Country(ip),
 		IsBot:       a.IsBot,
-		VisitorHash: e.visitorHash(c, ip),
+		VisitorHash: e.visitorHash(ip, c.IP, c.UserAgent, c.At),
 		Target:      c.Target,
 	}
 }
 
-// country looks ip up, normalising whatever the lookup returns to an upper
+// Country looks ip up, normalising whatever the lookup returns to an upper
 // case alpha-2 code or LabelUnknown.
-func (e *Enricher) country(ip netip.Addr) string {
+func (e *Enricher) Country(ip netip.Addr) string {
 	if e.countries == nil || !ip.IsValid() {
 		return shortener.LabelUnknown
 	}
@@ -108,12 +109,19 @@ func (e *Enricher) country(ip netip.Addr) string {
 
 func isASCIILetter(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' }
 
+// VisitorHash returns the visitor of a request: the hash a click of it
+// would record.
+func (e *Enricher) VisitorHash(ip netip.Addr, userAgent string, at time.Time) string {
+	ip = ip.Unmap().WithZone("")
+	return e.visitorHash(ip, ip.String(), userAgent, at)
+}
+
 // visitorHash is the hex of the first 16 bytes of
 // HMAC-SHA256(secret, ip "\n" user agent "\n" UTC day). The day makes a
 // visitor untraceable across days; the key makes the hash useless without
 // the server secret. The IP is used in its canonical form when it parses,
 // so that "::ffff:1.2.3.4" and "1.2.3.4" are one visitor.
-func (e *Enricher) visitorHash(c shortener.Click, ip netip.Addr) string {
+func (e *Enricher) visitorHash(ip netip.Addr, rawIP, userAgent string, at time.Time) string {
 	v := e.macs.Get().(*visitorMAC)
 	defer e.macs.Put(v)
 
@@ -121,12 +129,12 @@ func (e *Enricher) visitorHash(c shortener.Click, ip netip.Addr) string {
 	if ip.IsValid() {
 		b = ip.AppendTo(b)
 	} else {
-		b = append(b, c.IP...)
+		b = append(b, rawIP...)
 	}
 	b = append(b, '\n')
-	b = append(b, c.UserAgent...)
+	b = append(b, userAgent...)
 	b = append(b, '\n')
-	b = shortener.AppendUTCDay(b, c.At)
+	b = shortener.AppendUTCDay(b, at)
 	v.buf = b
 
 	v.mac.Reset()

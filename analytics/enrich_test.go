@@ -303,3 +303,16 @@ func TestClassifyPlatforms(t *testing.T) {
 		t.Error("an empty user agent is not a bot")
 	}
 }
+
+// The redirect's visitor (for variant stickiness) is the visitor its click
+// records.
+func TestVisitorHashMatchesTheClick(t *testing.T) {
+	e := NewEnricher([]byte("secret"), nil)
+	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	for _, ip := range []string{"203.0.113.7", "2001:db8::1", "::ffff:198.51.100.2"} {
+		ev := e.Enrich(shortener.Click{ID: shortener.NewID(), LinkID: shortener.NewID(), At: at, IP: ip, UserAgent: "ua"})
+		if got := e.VisitorHash(netip.MustParseAddr(ip), "ua", at); got != ev.VisitorHash {
+			t.Errorf("VisitorHash(%s) = %s, the click records %s", ip, got, ev.VisitorHash)
+		}
+	}
+}
