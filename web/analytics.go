@@ -114,9 +114,9 @@ func topLists(s *ClickSummary) []topList {
 	return []topList{
 		makeTop("referrers", "Referrers", s.TopReferrers, referrerLabel),
 		makeTop("countries", "Countries", s.TopCountries, countryName),
-		makeTop("browsers", "Browsers", s.TopBrowsers, plainLabel),
-		makeTop("os", "Operating systems", s.TopOS, plainLabel),
-		makeTop("devices", "Devices", s.TopDevices, plainLabel),
+		makeTop("browsers", "Browsers", s.TopBrowsers, unknownLabel),
+		makeTop("os", "Operating systems", s.TopOS, unknownLabel),
+		makeTop("devices", "Devices", s.TopDevices, deviceLabel),
 	}
 }
 
@@ -135,19 +135,28 @@ func makeTop(id, title string, items []TopItem, label func(string) string) topLi
 	return t
 }
 
-// referrerLabel names the summary's "(direct)": a click without referrer.
+// referrerLabel names the summary's "(direct)", a click without
+// referrer; other referrers are host names and stay as they are.
 func referrerLabel(s string) string {
 	if s == "(direct)" {
 		return "Direct or no referrer"
 	}
-	return plainLabel(s)
+	return unknownLabel(s)
 }
 
-// plainLabel capitalises the summary's lower-case labels (devices,
-// "unknown"); browsers and systems already come with their names.
-func plainLabel(s string) string {
+// unknownLabel says the summary's "unknown" as a word; browsers and
+// systems already come with their names.
+func unknownLabel(s string) string {
+	if s == "unknown" || s == "" {
+		return "Unknown"
+	}
+	return s
+}
+
+// deviceLabel capitalises the summary's device classes (desktop, mobile).
+func deviceLabel(s string) string {
 	if s == "" || s[0] < 'a' || s[0] > 'z' {
-		return s
+		return unknownLabel(s)
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -85,6 +85,9 @@ func TestLinkListPaging(t *testing.T) {
 	b := e.signedIn(alice)
 	p := b.get("/app?page=2")
 	wantStatus(t, p, http.StatusOK)
+	if got := p.Header.Get("Cache-Control"); got != "no-store" {
+		t.Errorf("signed-in page Cache-Control %q, want no-store", got)
+	}
 	wantBody(t, p, "21–40 of 45 links", "Page 2 of 3", `href="/app" rel="prev"`, `href="/app?page=3" rel="next"`)
 	if n := strings.Count(p.Body, `<tr>`); n != 21 { // the header row and 20 links
 		t.Errorf("%d rows, want 20 links", n-1)

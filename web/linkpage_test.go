@@ -44,7 +44,7 @@ func TestLinkPage(t *testing.T) {
 		`<dt>Clicks</dt><dd>1,234</dd>`, `<dt>Unique visitors</dt><dd>800</dd>`, `<dt>Bots</dt><dd>17</dd>`,
 		`<dt>Clicks today</dt><dd>14</dd>`, // the last day, 14 Dec, had 14 clicks
 		`class="chart chart-narrow"`, `class="chart chart-wide"`, "3 Dec 2026: 41 clicks, 29 visitors",
-		"Direct or no referrer", "Germany", "<span>ZZ</span>", "<span>Unknown</span>", "Desktop",
+		"Direct or no referrer", "<span>news.ycombinator.com</span>", "Germany", "<span>ZZ</span>", "<span>Unknown</span>", "Desktop",
 		"56.7%", `aria-current="page">30 days`, `href="/app/links/`+linkID+`?days=7"`,
 		`value="https://example.com/a/long/page"`, // the edit form, filled in
 	)

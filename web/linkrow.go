@@ -24,7 +24,7 @@ type linkRow struct {
 }
 
 // targetLength is how much of a target URL a list row shows.
-const targetLength = 60
+const targetLength = 48
 
 func (a *App) linkRow(l *shortener.Link, now time.Time) linkRow {
 	u := a.links.ShortURL(l.ShortCode)
