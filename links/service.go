@@ -205,3 +205,11 @@ func (s *Service) invalidate(ctx context.Context, code string) {
 		s.logger.WarnContext(ctx, "cache invalidation not broadcast", slog.String("code", code), slog.Any("error", err))
 	}
 }
+
+// ListQuery selects one page of links: the caller's own, or with
+// AllOwners (admins only) every user's.
+type ListQuery struct {
+	Page      int // from 1
+	Size      int // from 1
+	AllOwners bool
+}

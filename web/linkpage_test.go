@@ -24,10 +24,10 @@ func sampleSummary() *ClickSummary {
 			}
 			return int64(day.Day()), 1
 		}),
-		TopReferrers: []TopItem{{"(direct)", 700, 56.7}, {"news.ycombinator.com", 534, 43.3}},
-		TopCountries: []TopItem{{"DE", 600, 48.6}, {"ZZ", 34, 2.8}, {"unknown", 600, 48.6}},
-		TopBrowsers:  []TopItem{{"Firefox", 1234, 100}},
-		TopDevices:   []TopItem{{"desktop", 1000, 81}, {"mobile", 234, 19}},
+		TopReferrers: []TopItem{{Label: "(direct)", Count: 700, Percentage: 56.7}, {Label: "news.ycombinator.com", Count: 534, Percentage: 43.3}},
+		TopCountries: []TopItem{{Label: "DE", Count: 600, Percentage: 48.6}, {Label: "ZZ", Count: 34, Percentage: 2.8}, {Label: "unknown", Count: 600, Percentage: 48.6}},
+		TopBrowsers:  []TopItem{{Label: "Firefox", Count: 1234, Percentage: 100}},
+		TopDevices:   []TopItem{{Label: "desktop", Count: 1000, Percentage: 81}, {Label: "mobile", Count: 234, Percentage: 19}},
 	}
 	return s
 }
