@@ -254,7 +254,7 @@ func (f *fakeQR) QRCode(_ context.Context, code, format string, size int) ([]byt
 }
 
 type limitCall struct {
-	Class string
+	Class shortener.RateClass
 	User  string // "" when signed out
 	IP    netip.Addr
 }
@@ -263,10 +263,10 @@ type limitCall struct {
 type fakeLimiter struct {
 	mu     sync.Mutex
 	seen   []limitCall
-	refuse map[string]time.Duration
+	refuse map[shortener.RateClass]time.Duration
 }
 
-func (f *fakeLimiter) Admit(_ context.Context, class string, u *shortener.User, ip netip.Addr) (bool, time.Duration) {
+func (f *fakeLimiter) Admit(_ context.Context, class shortener.RateClass, u *shortener.User, ip netip.Addr) (bool, time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	c := limitCall{Class: class, IP: ip}

@@ -40,7 +40,7 @@ func newEnv(t testing.TB, configure ...func(*Config)) *env {
 	t.Helper()
 	e := &env{
 		t: t, accounts: &fakeAccounts{}, links: &fakeLinks{}, summaries: &fakeSummaries{}, qr: &fakeQR{},
-		limiter: &fakeLimiter{refuse: map[string]time.Duration{}}, logs: &bytes.Buffer{},
+		limiter: &fakeLimiter{refuse: map[shortener.RateClass]time.Duration{}}, logs: &bytes.Buffer{},
 		sessions: &fakeSessions{
 			passwords: map[string]string{alice.Email: "Secret123"}, users: map[string]*shortener.User{alice.Email: alice},
 			tokens: map[string]*shortener.User{}, rotate: map[string]string{},

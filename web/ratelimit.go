@@ -28,7 +28,7 @@ func (e *limited) seconds() int { return max(1, int(math.Ceil(e.wait.Seconds()))
 
 // admit counts the request against its rate-limit bucket: class with the
 // user, or the client IP's bucket when user is nil.
-func (a *App) admit(r *http.Request, class string, user *shortener.User) error {
+func (a *App) admit(r *http.Request, class shortener.RateClass, user *shortener.User) error {
 	ok, wait := a.limiter.Admit(r.Context(), class, user, a.clientIP(r))
 	if ok {
 		return nil

@@ -90,15 +90,15 @@ type QRCodes interface {
 // Limiter is the API's rate limiter, so that the forms count against the
 // same buckets as the API calls they stand for.
 type Limiter interface {
-	// Admit counts one request of class ("login", "register", "user") for
-	// the client (user nil when signed out) and reports whether it is
-	// allowed; when not, retryAfter is how long until it would be.
-	Admit(ctx context.Context, class string, user *shortener.User, clientIP netip.Addr) (ok bool, retryAfter time.Duration)
+	// Admit counts one request of class for the client (user nil when
+	// signed out) and reports whether it is allowed; when not, retryAfter
+	// is how long until it would be.
+	Admit(ctx context.Context, class shortener.RateClass, user *shortener.User, clientIP netip.Addr) (ok bool, retryAfter time.Duration)
 }
 
 // Rate-limit classes, as the API names its buckets.
 const (
-	classLogin    = "login"
-	classRegister = "register"
-	classUser     = "user"
+	classLogin    = shortener.RateLogin
+	classRegister = shortener.RateRegister
+	classUser     = shortener.RateGeneral
 )
