@@ -43,6 +43,12 @@ type RateLimiter interface {
 	// Allow records an event for key and reports whether it is within
 	// limit; a refused event is not recorded.
 	Allow(ctx context.Context, key string, limit RateLimit) (RateDecision, error)
+
+	// Peek reports whether Allow would admit an event for key now,
+	// recording nothing; Remaining is the events still admitted. It serves
+	// limits that count only some events (wrong passwords) but refuse every
+	// event once reached.
+	Peek(ctx context.Context, key string, limit RateLimit) (RateDecision, error)
 }
 
 // HealthChecker reports whether a dependency is reachable.

@@ -99,3 +99,14 @@ func JoinInvalid(errs ...error) error {
 	}
 	return out
 }
+
+// Messages of the errors every store returns, written once so that both
+// engines answer alike.
+const (
+	MsgCodeTaken     = "This short code is already taken."
+	MsgUserNotFound  = "User not found."
+	MsgEmailTaken    = "A user with this email already exists."
+	MsgTokenNotFound = "Refresh token not found."
+	MsgTokenConflict = "Refresh token already exists."
+	MsgTokenUsed     = "Refresh token was already used or revoked."
+)

@@ -20,6 +20,15 @@ type Link struct {
 	ClickCount  int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+
+	// Options (API.md, "Link options").
+	RedirectType int        // 301, 302, 307 or 308
+	ForwardQuery bool       // merge the request's query into the target's
+	ValidSince   *time.Time // before it the code answers 404
+	MaxClicks    *int64     // human redirects answered at most; nil uncapped
+	PasswordHash string     // bcrypt of the link's password; "" for none
+	Rules        []TargetRule
+	Variants     []Variant // nil: no A/B split
 }
 
 // Expired reports whether l has expired at now.
@@ -61,6 +70,30 @@ func ShortURL(baseURL, code string) string {
 	return strings.TrimRight(baseURL, "/") + "/" + code
 }
 
+// LinkUpdate names the fields of a link to change, as a PATCH does: nil
+// (and false) leave a field as it is; ClearTitle and ClearExpiry set those
+// to none.
+type LinkUpdate struct {
+	OriginalURL *string
+	Title       *string
+	ClearTitle  bool
+	ExpiresAt   *time.Time
+	ClearExpiry bool
+	IsActive    *bool
+	IsPublic    *bool
+
+	RedirectType    *int
+	ForwardQuery    *bool
+	ValidSince      *time.Time
+	ClearValidSince bool
+	MaxClicks       *int64
+	ClearMaxClicks  bool
+	PasswordHash    *string // "" removes the password
+	Rules           *[]TargetRule
+	Variants        *[]Variant
+	ClearVariants   bool
+}
+
 // LinkPage is one page of a user's links.
 type LinkPage struct {
 	Links []*Link
@@ -85,14 +118,26 @@ type LinkStore interface {
 	// and returning at most limit, with the owner's total count.
 	LinksByOwner(ctx context.Context, ownerID string, offset, limit int) (*LinkPage, error)
 
-	// UpdateLink writes the mutable fields of l (original URL, title,
-	// expiry, active, public, updated_at). Returns ENOTFOUND if l.ID does
-	// not exist.
-	UpdateLink(ctx context.Context, l *Link) error
+	// UpdateLink writes the fields that u names, and updated_at, in one
+	// statement, and returns the link as stored. Fields u leaves alone keep
+	// their stored value, so concurrent updates of different fields never
+	// undo each other. Returns ENOTFOUND if there is no link with the ID.
+	UpdateLink(ctx context.Context, id string, u LinkUpdate, now time.Time) (*Link, error)
 
 	// DeleteLink deletes the link and its analytics.
 	// Returns ENOTFOUND if there is none.
 	DeleteLink(ctx context.Context, id string) error
+
+	// TakeLinkClick uses one of the clicks of the link with the given ID
+	// if it is capped (max_clicks), atomically across every instance: true
+	// when one was left (always true for an uncapped link), false when they
+	// are used up. Returns ENOTFOUND if there is no such link.
+	TakeLinkClick(ctx context.Context, id string) (bool, error)
+
+	// LinkClicksLeft reports whether a capped link has clicks left,
+	// without using one (true for an uncapped link). Returns ENOTFOUND if
+	// there is no such link.
+	LinkClicksLeft(ctx context.Context, id string) (bool, error)
 
 	// ShortCodes calls fn with every short code, in no particular order,
 	// stopping at fn's first error, which it returns.
@@ -107,6 +152,28 @@ type Target struct {
 	URL       string
 	Active    bool
 	ExpiresAt time.Time // zero when the link never expires
+
+	// The link's options (API.md, "Link options"); zero values are a plain
+	// link's.
+	RedirectType int       // 0 means DefaultRedirectType
+	ForwardQuery bool      // merge the request's query into the target's
+	ValidSince   time.Time // zero when the link is valid from its creation
+	MaxClicks    int64     // 0 when uncapped
+	PasswordHash string    // bcrypt; "" when the link has no password
+	Rules        []TargetRule
+	Variants     []Variant
+}
+
+// RedirectStatus returns the status of the link's redirects.
+func (t Target) RedirectStatus() int { return RedirectStatusOf(t.RedirectType) }
+
+// RedirectStatusOf returns a link's redirect status: redirectType, or the
+// default for a link that names none (0).
+func RedirectStatusOf(redirectType int) int {
+	if redirectType == 0 {
+		return DefaultRedirectType
+	}
+	return redirectType
 }
 
 // Expired reports whether the target has expired at now.
@@ -116,9 +183,20 @@ func (t Target) Expired(now time.Time) bool {
 
 // TargetOf returns the Target of l.
 func TargetOf(l *Link) Target {
-	t := Target{Found: true, LinkID: l.ID, URL: l.OriginalURL, Active: l.IsActive}
+	t := Target{Found: true, LinkID: l.ID, URL: l.OriginalURL, Active: l.IsActive,
+		RedirectType: l.RedirectType, ForwardQuery: l.ForwardQuery, PasswordHash: l.PasswordHash,
+		Rules: l.Rules, Variants: l.Variants}
+	if l.RedirectType == DefaultRedirectType {
+		t.RedirectType = 0
+	}
 	if l.ExpiresAt != nil {
 		t.ExpiresAt = *l.ExpiresAt
+	}
+	if l.ValidSince != nil {
+		t.ValidSince = *l.ValidSince
+	}
+	if l.MaxClicks != nil {
+		t.MaxClicks = *l.MaxClicks
 	}
 	return t
 }

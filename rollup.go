@@ -4,7 +4,24 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"time"
 )
+
+// DayLayout is how a day of the rollups is spelled: a date that sorts as
+// text. Rollups, visitor hashes and the stores agree on it.
+const DayLayout = "2006-01-02"
+
+// UTCDay returns the UTC day of t in DayLayout. Clicks are counted per UTC
+// day everywhere, whatever the time zone of the server or of t.
+func UTCDay(t time.Time) string {
+	return string(AppendUTCDay(make([]byte, 0, len(DayLayout)), t))
+}
+
+// AppendUTCDay appends the UTC day of t in DayLayout to dst, for callers
+// that build a larger value and would rather not allocate the day.
+func AppendUTCDay(dst []byte, t time.Time) []byte {
+	return t.UTC().AppendFormat(dst, DayLayout)
+}
 
 // ClickRollup is what a batch of newly stored clicks adds to the counters,
 // aggregated in Go so that each table gets one multi-row statement instead
@@ -16,7 +33,7 @@ type ClickRollup struct {
 	Dims       map[DimKey]int64     // (link, day, dimension, value) -> human clicks
 }
 
-// DayKey names one link's UTC day ("2006-01-02").
+// DayKey names one link's UTC day (in DayLayout).
 type DayKey struct{ Link, Day string }
 
 // DayCount is a day's human and bot clicks.
@@ -34,7 +51,7 @@ func NewClickRollup(clicks []ClickEvent) *ClickRollup {
 	}
 	for i := range clicks {
 		c := &clicks[i]
-		day := c.OccurredAt.UTC().Format("2006-01-02")
+		day := UTCDay(c.OccurredAt)
 		dk := DayKey{Link: c.LinkID, Day: day}
 		dc := r.Days[dk]
 		if dc == nil {
@@ -67,6 +84,11 @@ func DimensionValue(c *ClickEvent, dim string) string {
 		return c.OS
 	case DimDevice:
 		return c.Device
+	case DimTarget:
+		if c.Target == "" {
+			return LabelUnknown
+		}
+		return c.Target
 	}
 	return ""
 }

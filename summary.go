@@ -22,6 +22,7 @@ type ClickSummary struct {
 	TopBrowsers  []TopItem
 	TopOS        []TopItem
 	TopDevices   []TopItem
+	TopTargets   []TopItem // the URLs redirected to, before query forwarding
 }
 
 // DailyStat is one UTC day of a ClickSummary.

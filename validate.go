@@ -27,7 +27,7 @@ const (
 // service's own routes, files browsers and crawlers ask for, and names
 // kept for routes to come. Lowercase; compared case-insensitively.
 var reservedCodes = []string{
-	"admin", "analytics", "api", "assets", "auth", "debug", "docs",
+	"admin", "analytics", "api", "app", "assets", "auth", "debug", "docs",
 	"favicon.ico", "health", "healthz", "livez", "login", "logout",
 	"metrics", "openapi", "openapi.json", "openapi.yaml",
 	"openapi-3.0.json", "openapi-3.0.yaml", "qr", "readyz", "redoc",

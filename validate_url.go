@@ -36,8 +36,14 @@ var localSuffixes = []string{"localhost", "local", "internal", "localdomain", "h
 // host names of the service's own BASE_URL, lowercase and without port.
 // Returns EINVALID at body.original_url.
 func CheckURL(raw string, ownHosts []string) error {
+	return CheckURLAt("body.original_url", raw, ownHosts)
+}
+
+// CheckURLAt is CheckURL for a URL at another location of the request
+// (a targeting rule's or a variant's url). Returns EINVALID at location.
+func CheckURLAt(location, raw string, ownHosts []string) error {
 	if msg := urlProblem(raw, ownHosts); msg != "" {
-		return Invalid("body.original_url", msg, raw)
+		return Invalid(location, msg, raw)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/maypok86/otter/v2"
 
@@ -33,7 +34,7 @@ type Enricher struct {
 	// known remembers classified user agents: traffic repeats a small set
 	// of them, and parsing one is the largest cost of a click's enrichment.
 	known     *otter.Cache[string, agent]
-	countries CountryLookup
+	countries shortener.CountryLookup
 	// macs holds HMAC states keyed with the secret: making one costs two
 	// SHA-256 blocks and allocations, which dominate a click's enrichment.
 	macs sync.Pool
@@ -48,7 +49,7 @@ type visitorMAC struct {
 // NewEnricher returns an Enricher that keys visitor hashes with secret and
 // finds countries with countries. A nil countries leaves every country
 // unknown (no GEOIP_DB configured).
-func NewEnricher(secret []byte, countries CountryLookup) *Enricher {
+func NewEnricher(secret []byte, countries shortener.CountryLookup) *Enricher {
 	key := append([]byte(nil), secret...) // the caller may reuse its slice
 	e := &Enricher{agents: newAgentClassifier(), countries: countries,
 		known: otter.Must(&otter.Options[string, agent]{MaximumSize: knownAgents})}
@@ -58,15 +59,25 @@ func NewEnricher(secret []byte, countries CountryLookup) *Enricher {
 	return e
 }
 
-// Enrich classifies the click. The event keeps no raw IP or user agent.
-func (e *Enricher) Enrich(c shortener.Click) shortener.ClickEvent {
-	a, ok := e.known.GetIfPresent(c.UserAgent)
+var _ shortener.Enrichment = (*Enricher)(nil)
+
+// Classify tells what a user agent says about its client. The redirect
+// asks it too (targeting, caps): both share the memo, so a user agent is
+// parsed once, however many requests and clicks carry it.
+func (e *Enricher) Classify(userAgent string) shortener.Agent {
+	a, ok := e.known.GetIfPresent(userAgent)
 	if !ok {
-		a = e.agents.classify(c.UserAgent)
-		if len(c.UserAgent) <= maxKnownAgentLen {
-			e.known.Set(c.UserAgent, a)
+		a = e.agents.classify(userAgent)
+		if len(userAgent) <= maxKnownAgentLen {
+			e.known.Set(userAgent, a)
 		}
 	}
+	return a
+}
+
+// Enrich classifies the click. The event keeps no raw IP or user agent.
+func (e *Enricher) Enrich(c shortener.Click) shortener.ClickEvent {
+	a := e.Classify(c.UserAgent)
 	ip := parseIP(c.IP)
 	return shortener.ClickEvent{
 		ID:          c.ID,
@@ -76,15 +87,16 @@ func (e *Enricher) Enrich(c shortener.Click) shortener.ClickEvent {
 		Browser:     a.Browser,
 		OS:          a.OS,
 		Device:      a.Device,
-		Country:     e.country(ip),
+		Country:     e.Country(ip),
 		IsBot:       a.IsBot,
-		VisitorHash: e.visitorHash(c, ip),
+		VisitorHash: e.visitorHash(ip, c.IP, c.UserAgent, c.At),
+		Target:      c.Target,
 	}
 }
 
-// country looks ip up, normalising whatever the lookup returns to an upper
+// Country looks ip up, normalising whatever the lookup returns to an upper
 // case alpha-2 code or LabelUnknown.
-func (e *Enricher) country(ip netip.Addr) string {
+func (e *Enricher) Country(ip netip.Addr) string {
 	if e.countries == nil || !ip.IsValid() {
 		return shortener.LabelUnknown
 	}
@@ -97,12 +109,19 @@ func (e *Enricher) country(ip netip.Addr) string {
 
 func isASCIILetter(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' }
 
+// VisitorHash returns the visitor of a request: the hash a click of it
+// would record.
+func (e *Enricher) VisitorHash(ip netip.Addr, userAgent string, at time.Time) string {
+	ip = ip.Unmap().WithZone("")
+	return e.visitorHash(ip, ip.String(), userAgent, at)
+}
+
 // visitorHash is the hex of the first 16 bytes of
 // HMAC-SHA256(secret, ip "\n" user agent "\n" UTC day). The day makes a
 // visitor untraceable across days; the key makes the hash useless without
 // the server secret. The IP is used in its canonical form when it parses,
 // so that "::ffff:1.2.3.4" and "1.2.3.4" are one visitor.
-func (e *Enricher) visitorHash(c shortener.Click, ip netip.Addr) string {
+func (e *Enricher) visitorHash(ip netip.Addr, rawIP, userAgent string, at time.Time) string {
 	v := e.macs.Get().(*visitorMAC)
 	defer e.macs.Put(v)
 
@@ -110,12 +129,12 @@ func (e *Enricher) visitorHash(c shortener.Click, ip netip.Addr) string {
 	if ip.IsValid() {
 		b = ip.AppendTo(b)
 	} else {
-		b = append(b, c.IP...)
+		b = append(b, rawIP...)
 	}
 	b = append(b, '\n')
-	b = append(b, c.UserAgent...)
+	b = append(b, userAgent...)
 	b = append(b, '\n')
-	b = c.At.UTC().AppendFormat(b, "2006-01-02")
+	b = shortener.AppendUTCDay(b, at)
 	v.buf = b
 
 	v.mac.Reset()
@@ -152,8 +171,11 @@ func referrerHost(ref string) string {
 	if err != nil {
 		return shortener.LabelUnknown
 	}
-	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
-	if host == "" || len(host) > maxHostLen {
+	raw := u.Hostname()
+	host := strings.TrimSuffix(strings.ToLower(raw), ".")
+	if host == "" || len(host) > maxHostLen || !shortener.IsDisplaySafe(raw) {
+		// A label shown in every summary must not carry bidi overrides,
+		// zero-width or control characters, nor invalid UTF-8.
 		return shortener.LabelUnknown
 	}
 	return host

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/geoip"
+	"github.com/shortener-dev/shortener/internal/testenv"
 )
 
 var testSecret = []byte("0123456789abcdef0123456789abcdef")
@@ -21,8 +23,20 @@ type countryTable map[netip.Addr]string
 
 func (c countryTable) Country(ip netip.Addr) string { return c[ip] }
 
+// openTestCountries opens a real MaxMind database of dbType that knows
+// testenv.GeoIPNetworks, closed when the test ends.
+func openTestCountries(t testing.TB, dbType string) *geoip.Database {
+	t.Helper()
+	db, err := geoip.Open(testenv.GeoIPDatabase(t, dbType))
+	if err != nil {
+		t.Fatalf("geoip.Open: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
 func TestEnrich(t *testing.T) {
-	e := NewEnricher(testSecret, openTestGeoIP(t, "GeoIP2-Country"))
+	e := NewEnricher(testSecret, openTestCountries(t, "GeoIP2-Country"))
 	paris := time.FixedZone("CET", 3600)
 	c := shortener.Click{
 		ID:        "0190b6a0-0000-7000-8000-000000000001",
@@ -66,7 +80,7 @@ func expectedHash(secret []byte, ip, ua, day string) string {
 }
 
 func TestEnrichCountry(t *testing.T) {
-	geo := openTestGeoIP(t, "GeoIP2-City")
+	geo := openTestCountries(t, "GeoIP2-City")
 	table := countryTable{
 		netip.MustParseAddr("192.0.2.1"): "fr",
 		netip.MustParseAddr("192.0.2.2"): "",
@@ -75,7 +89,7 @@ func TestEnrichCountry(t *testing.T) {
 	}
 	tests := []struct {
 		name   string
-		lookup CountryLookup
+		lookup shortener.CountryLookup
 		ip     string
 		want   string
 	}{
@@ -127,6 +141,10 @@ func TestReferrerHost(t *testing.T) {
 		{"http://%zz/", shortener.LabelUnknown},
 		{"http://exa mple.com/", shortener.LabelUnknown},
 		{"http://[::1/", shortener.LabelUnknown},
+		{"https://exa\u202eelpmaxe.com/", shortener.LabelUnknown}, // a bidi override in a label
+		{"https://pay\u200bpal.com/", shortener.LabelUnknown},     // zero-width space
+		{"https://b\xfcr.example/", shortener.LabelUnknown},       // invalid UTF-8
+		{"https://bücher.example/", "bücher.example"},
 		{"https://" + string(make([]byte, 0)) + longHost(300) + "/", shortener.LabelUnknown},
 	}
 	for _, tt := range tests {
@@ -210,7 +228,7 @@ func TestNewEnricherCopiesSecret(t *testing.T) {
 }
 
 func TestEnrichConcurrent(t *testing.T) {
-	e := NewEnricher(testSecret, openTestGeoIP(t, "GeoIP2-Country"))
+	e := NewEnricher(testSecret, openTestCountries(t, "GeoIP2-Country"))
 	agents := []string{uaChromeWindows, uaFirefoxLinux, uaSafariIPhone, uaSafariIPad, uaGooglebot, ""}
 	ips := []string{"81.2.69.160", "2a02:cf40::1", "10.0.0.1", "::ffff:81.2.69.1"}
 	at := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
@@ -244,7 +262,7 @@ func TestEnrichConcurrent(t *testing.T) {
 }
 
 func BenchmarkEnrich(b *testing.B) {
-	e := NewEnricher(testSecret, openTestGeoIP(b, "GeoIP2-Country"))
+	e := NewEnricher(testSecret, openTestCountries(b, "GeoIP2-Country"))
 	clicks := []shortener.Click{
 		{IP: "81.2.69.160", UserAgent: uaChromeWindows, Referrer: "https://news.ycombinator.com/item?id=1"},
 		{IP: "2a02:cf40::1", UserAgent: uaSafariIPhone, Referrer: "https://t.co/abc"},
@@ -263,4 +281,38 @@ func BenchmarkEnrich(b *testing.B) {
 			i++
 		}
 	})
+}
+
+// The redirect asks the enricher about user agents too (device targeting,
+// bots on capped links): iOS and Android are told apart as platforms.
+func TestClassifyPlatforms(t *testing.T) {
+	e := NewEnricher([]byte("secret"), nil)
+	tests := []struct{ ua, device, platform string }{
+		{"Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1", shortener.DeviceMobile, shortener.PlatformIOS},
+		{"Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36", shortener.DeviceMobile, shortener.PlatformAndroid},
+		{"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36", shortener.DeviceDesktop, ""},
+		{"", shortener.DeviceBot, ""},
+	}
+	for _, tt := range tests {
+		a := e.Classify(tt.ua)
+		if a.Device != tt.device || a.Platform() != tt.platform {
+			t.Errorf("Classify(%.40q) = %s/%s, want %s/%s", tt.ua, a.Device, a.Platform(), tt.device, tt.platform)
+		}
+	}
+	if !e.Classify("").IsBot {
+		t.Error("an empty user agent is not a bot")
+	}
+}
+
+// The redirect's visitor (for variant stickiness) is the visitor its click
+// records.
+func TestVisitorHashMatchesTheClick(t *testing.T) {
+	e := NewEnricher([]byte("secret"), nil)
+	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	for _, ip := range []string{"203.0.113.7", "2001:db8::1", "::ffff:198.51.100.2"} {
+		ev := e.Enrich(shortener.Click{ID: shortener.NewID(), LinkID: shortener.NewID(), At: at, IP: ip, UserAgent: "ua"})
+		if got := e.VisitorHash(netip.MustParseAddr(ip), "ua", at); got != ev.VisitorHash {
+			t.Errorf("VisitorHash(%s) = %s, the click records %s", ip, got, ev.VisitorHash)
+		}
+	}
 }

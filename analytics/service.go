@@ -58,7 +58,7 @@ func (s *Service) Summary(ctx context.Context, caller *shortener.User, code stri
 	// version names the encoding of the entry, so that instances of another
 	// version sharing the cache never misread it.
 	key := summaryKeyVersion + "{" + code + "}:" + l.ID + ":" + strconv.Itoa(days) + ":" +
-		now.Format("2006-01-02") + ":" + strconv.FormatInt(l.ClickCount, 10)
+		shortener.UTCDay(now) + ":" + strconv.FormatInt(l.ClickCount, 10)
 	if s.cache != nil {
 		if b, ok, err := s.cache.Get(ctx, key); err == nil && ok {
 			var sum shortener.ClickSummary

@@ -12,8 +12,6 @@ import (
 // TopLimit is how many values each top list of the summary shows.
 const TopLimit = 10
 
-const dayLayout = "2006-01-02"
-
 // Period returns the first and last UTC day (midnight) of a period of days
 // days ending with the UTC day of now, which is included. A days below 1 is
 // taken as 1.
@@ -54,7 +52,7 @@ func BuildSummary(code string, days int, now time.Time, stats *shortener.ClickSt
 	for i := range days {
 		day := first.AddDate(0, 0, i)
 		d := byDay[dayNumber(day)]
-		s.DailyStats[i] = shortener.DailyStat{Date: day.Format(dayLayout), Clicks: d.Clicks, UniqueVisitors: d.UniqueVisitors}
+		s.DailyStats[i] = shortener.DailyStat{Date: shortener.UTCDay(day), Clicks: d.Clicks, UniqueVisitors: d.UniqueVisitors}
 		s.TotalClicks += d.Clicks
 		// The visitor hash changes every UTC day, so a period's visitors
 		// can only be the sum of its days' visitors.
@@ -67,6 +65,7 @@ func BuildSummary(code string, days int, now time.Time, stats *shortener.ClickSt
 	s.TopBrowsers = topItems(stats.Top[shortener.DimBrowser], s.TotalClicks)
 	s.TopOS = topItems(stats.Top[shortener.DimOS], s.TotalClicks)
 	s.TopDevices = topItems(stats.Top[shortener.DimDevice], s.TotalClicks)
+	s.TopTargets = topItems(stats.Top[shortener.DimTarget], s.TotalClicks)
 	return s
 }
 

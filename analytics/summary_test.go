@@ -10,7 +10,7 @@ import (
 )
 
 func day(s string) time.Time {
-	t, err := time.Parse(dayLayout, s)
+	t, err := time.Parse(shortener.DayLayout, s)
 	if err != nil {
 		panic(err)
 	}
@@ -97,7 +97,7 @@ func TestBuildSummaryPeriodLengths(t *testing.T) {
 			}
 			first, _ := Period(now, days)
 			for i, row := range s.DailyStats {
-				if want := first.AddDate(0, 0, i).Format(dayLayout); row.Date != want {
+				if want := first.AddDate(0, 0, i).Format(shortener.DayLayout); row.Date != want {
 					t.Fatalf("row %d date %s, want %s", i, row.Date, want)
 				}
 			}
@@ -193,7 +193,7 @@ func TestBuildSummaryEmpty(t *testing.T) {
 		want := shortener.ClickSummary{ShortCode: "empty", PeriodDays: 3,
 			DailyStats:   []shortener.DailyStat{{Date: "2026-11-05"}, {Date: "2026-11-06"}, {Date: "2026-11-07"}},
 			TopReferrers: []shortener.TopItem{}, TopCountries: []shortener.TopItem{}, TopBrowsers: []shortener.TopItem{},
-			TopOS: []shortener.TopItem{}, TopDevices: []shortener.TopItem{}}
+			TopOS: []shortener.TopItem{}, TopDevices: []shortener.TopItem{}, TopTargets: []shortener.TopItem{}}
 		if !reflect.DeepEqual(s, want) {
 			t.Errorf("summary =\n%#v\nwant\n%#v", s, want)
 		}

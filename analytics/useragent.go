@@ -8,12 +8,7 @@ import (
 )
 
 // agent is what a click's user agent says about the client.
-type agent struct {
-	Browser string
-	OS      string
-	Device  string
-	IsBot   bool
-}
+type agent = shortener.Agent
 
 // botMarkers are matched case-insensitively as substrings (all lower case
 // here). They cover crawlers and link-preview fetchers the parser does not

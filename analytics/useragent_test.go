@@ -27,45 +27,45 @@ func TestParseAgent(t *testing.T) {
 		ua   string
 		want agent
 	}{
-		{"chrome windows", uaChromeWindows, agent{"Chrome", "Windows", shortener.DeviceDesktop, false}},
-		{"firefox linux", uaFirefoxLinux, agent{"Firefox", "Linux", shortener.DeviceDesktop, false}},
-		{"firefox ubuntu", "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0", agent{"Firefox", "Linux", shortener.DeviceDesktop, false}},
-		{"safari macos", uaSafariMac, agent{"Safari", "macOS", shortener.DeviceDesktop, false}},
-		{"edge windows", uaEdgeWindows, agent{"Edge", "Windows", shortener.DeviceDesktop, false}},
-		{"opera windows", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 OPR/109.0.0.0", agent{"Opera", "Windows", shortener.DeviceDesktop, false}},
-		{"ie 11", "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko", agent{"Internet Explorer", "Windows", shortener.DeviceDesktop, false}},
-		{"ie 10", "Mozilla/5.0 (compatible; MSIE 10.0; Windows NT 6.1; Trident/6.0)", agent{"Internet Explorer", "Windows", shortener.DeviceDesktop, false}},
-		{"chromium ubuntu", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Ubuntu Chromium/80.0.3987.163 Chrome/80.0.3987.163 Safari/537.36", agent{"Chromium", "Linux", shortener.DeviceDesktop, false}},
-		{"brave", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Brave/124", agent{"Brave", "Windows", shortener.DeviceDesktop, false}},
-		{"chromeos", "Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36", agent{"Chrome", "ChromeOS", shortener.DeviceDesktop, false}},
-		{"yandex browser", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 YaBrowser/24.1.0.0 Safari/537.36", agent{shortener.LabelUnknown, "Windows", shortener.DeviceDesktop, false}},
-		{"iphone safari", uaSafariIPhone, agent{"Safari", "iOS", shortener.DeviceMobile, false}},
-		{"iphone chrome", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/124.0.6367.88 Mobile/15E148 Safari/604.1", agent{"Chrome", "iOS", shortener.DeviceMobile, false}},
-		{"ipad safari", uaSafariIPad, agent{"Safari", "iOS", shortener.DeviceTablet, false}},
-		{"android phone chrome", uaChromeAndroid, agent{"Chrome", "Android", shortener.DeviceMobile, false}},
-		{"android tablet chrome", uaChromeAndroidT, agent{"Chrome", "Android", shortener.DeviceTablet, false}},
-		{"android tablet firefox", "Mozilla/5.0 (Android 14; Tablet; rv:125.0) Gecko/125.0 Firefox/125.0", agent{"Firefox", "Android", shortener.DeviceTablet, false}},
-		{"android phone firefox", "Mozilla/5.0 (Android 14; Mobile; rv:125.0) Gecko/125.0 Firefox/125.0", agent{"Firefox", "Android", shortener.DeviceMobile, false}},
-		{"samsung internet", "Mozilla/5.0 (Linux; Android 13; SAMSUNG SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/24.0 Chrome/117.0.0.0 Mobile Safari/537.36", agent{"Samsung Internet", "Android", shortener.DeviceMobile, false}},
-		{"cubot chrome", "Mozilla/5.0 (Linux; Android 10; CUBOT X30) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36", agent{"Chrome", "Android", shortener.DeviceMobile, false}},
-		{"cubot webview", "Mozilla/5.0 (Linux; Android 9; CUBOT_P30 Build/PPR1.180610.011; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/124.0.0.0 Mobile Safari/537.36", agent{"Chrome", "Android", shortener.DeviceMobile, false}},
-		{"cubot stock browser", uaCubotStock, agent{shortener.LabelUnknown, "Android", shortener.DeviceMobile, false}},
-		{"cubot model with slash", "Mozilla/5.0 (Linux; Android 11; CUBOT/KINGKONG5) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36", agent{"Chrome", "Android", shortener.DeviceMobile, false}},
+		{"chrome windows", uaChromeWindows, ag("Chrome", "Windows", shortener.DeviceDesktop, false)},
+		{"firefox linux", uaFirefoxLinux, ag("Firefox", "Linux", shortener.DeviceDesktop, false)},
+		{"firefox ubuntu", "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0", ag("Firefox", "Linux", shortener.DeviceDesktop, false)},
+		{"safari macos", uaSafariMac, ag("Safari", "macOS", shortener.DeviceDesktop, false)},
+		{"edge windows", uaEdgeWindows, ag("Edge", "Windows", shortener.DeviceDesktop, false)},
+		{"opera windows", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 OPR/109.0.0.0", ag("Opera", "Windows", shortener.DeviceDesktop, false)},
+		{"ie 11", "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko", ag("Internet Explorer", "Windows", shortener.DeviceDesktop, false)},
+		{"ie 10", "Mozilla/5.0 (compatible; MSIE 10.0; Windows NT 6.1; Trident/6.0)", ag("Internet Explorer", "Windows", shortener.DeviceDesktop, false)},
+		{"chromium ubuntu", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Ubuntu Chromium/80.0.3987.163 Chrome/80.0.3987.163 Safari/537.36", ag("Chromium", "Linux", shortener.DeviceDesktop, false)},
+		{"brave", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Brave/124", ag("Brave", "Windows", shortener.DeviceDesktop, false)},
+		{"chromeos", "Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36", ag("Chrome", "ChromeOS", shortener.DeviceDesktop, false)},
+		{"yandex browser", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 YaBrowser/24.1.0.0 Safari/537.36", ag(shortener.LabelUnknown, "Windows", shortener.DeviceDesktop, false)},
+		{"iphone safari", uaSafariIPhone, ag("Safari", "iOS", shortener.DeviceMobile, false)},
+		{"iphone chrome", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/124.0.6367.88 Mobile/15E148 Safari/604.1", ag("Chrome", "iOS", shortener.DeviceMobile, false)},
+		{"ipad safari", uaSafariIPad, ag("Safari", "iOS", shortener.DeviceTablet, false)},
+		{"android phone chrome", uaChromeAndroid, ag("Chrome", "Android", shortener.DeviceMobile, false)},
+		{"android tablet chrome", uaChromeAndroidT, ag("Chrome", "Android", shortener.DeviceTablet, false)},
+		{"android tablet firefox", "Mozilla/5.0 (Android 14; Tablet; rv:125.0) Gecko/125.0 Firefox/125.0", ag("Firefox", "Android", shortener.DeviceTablet, false)},
+		{"android phone firefox", "Mozilla/5.0 (Android 14; Mobile; rv:125.0) Gecko/125.0 Firefox/125.0", ag("Firefox", "Android", shortener.DeviceMobile, false)},
+		{"samsung internet", "Mozilla/5.0 (Linux; Android 13; SAMSUNG SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/24.0 Chrome/117.0.0.0 Mobile Safari/537.36", ag("Samsung Internet", "Android", shortener.DeviceMobile, false)},
+		{"cubot chrome", "Mozilla/5.0 (Linux; Android 10; CUBOT X30) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36", ag("Chrome", "Android", shortener.DeviceMobile, false)},
+		{"cubot webview", "Mozilla/5.0 (Linux; Android 9; CUBOT_P30 Build/PPR1.180610.011; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/124.0.0.0 Mobile Safari/537.36", ag("Chrome", "Android", shortener.DeviceMobile, false)},
+		{"cubot stock browser", uaCubotStock, ag(shortener.LabelUnknown, "Android", shortener.DeviceMobile, false)},
+		{"cubot model with slash", "Mozilla/5.0 (Linux; Android 11; CUBOT/KINGKONG5) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36", ag("Chrome", "Android", shortener.DeviceMobile, false)},
 
-		{"googlebot", uaGooglebot, agent{shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceBot, true}},
-		{"googlebot smartphone", "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.60 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", agent{shortener.LabelUnknown, "Android", shortener.DeviceBot, true}},
-		{"twitterbot", "Twitterbot/1.0", agent{shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceBot, true}},
-		{"facebookexternalhit", "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)", agent{shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceBot, true}},
-		{"slackbot link expanding", "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", agent{shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceBot, true}},
-		{"headless chrome", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/124.0.0.0 Safari/537.36", agent{shortener.LabelUnknown, "Linux", shortener.DeviceBot, true}},
-		{"empty", "", agent{shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceBot, true}},
-		{"blank", "   ", agent{shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceBot, true}},
+		{"googlebot", uaGooglebot, ag(shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceBot, true)},
+		{"googlebot smartphone", "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.60 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", ag(shortener.LabelUnknown, "Android", shortener.DeviceBot, true)},
+		{"twitterbot", "Twitterbot/1.0", ag(shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceBot, true)},
+		{"facebookexternalhit", "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)", ag(shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceBot, true)},
+		{"slackbot link expanding", "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", ag(shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceBot, true)},
+		{"headless chrome", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/124.0.0.0 Safari/537.36", ag(shortener.LabelUnknown, "Linux", shortener.DeviceBot, true)},
+		{"empty", "", ag(shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceBot, true)},
+		{"blank", "   ", ag(shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceBot, true)},
 
-		{"curl", "curl/8.5.0", agent{shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceOther, false}},
-		{"python-httpx", "python-httpx/0.27.0", agent{shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceOther, false}},
-		{"python-requests", "python-requests/2.31.0", agent{shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceOther, false}},
-		{"go http client", "Go-http-client/1.1", agent{shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceOther, false}},
-		{"okhttp", "okhttp/4.12.0", agent{shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceOther, false}},
+		{"curl", "curl/8.5.0", ag(shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceOther, false)},
+		{"python-httpx", "python-httpx/0.27.0", ag(shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceOther, false)},
+		{"python-requests", "python-requests/2.31.0", ag(shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceOther, false)},
+		{"go http client", "Go-http-client/1.1", ag(shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceOther, false)},
+		{"okhttp", "okhttp/4.12.0", ag(shortener.LabelUnknown, shortener.LabelUnknown, shortener.DeviceOther, false)},
 	}
 	classifier := newAgentClassifier()
 	for _, tt := range tests {
@@ -127,4 +127,9 @@ func TestBots(t *testing.T) {
 			t.Errorf("classify(%q) = %+v, want a bot", ua, a)
 		}
 	}
+}
+
+// ag builds the expected classification.
+func ag(browser, os, device string, bot bool) agent {
+	return agent{Browser: browser, OS: os, Device: device, IsBot: bot}
 }

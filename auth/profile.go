@@ -35,17 +35,17 @@ func (s *Service) UpdateProfile(ctx context.Context, bearer string, in ProfileUp
 	return s.updateProfile(ctx, u, session, in)
 }
 
-// UpdateSessionProfile is UpdateProfile for a web session token; the
-// session stays, the user's other logins end on a password change.
-func (s *Service) UpdateSessionProfile(ctx context.Context, sessionToken string, in ProfileUpdate) (*shortener.User, error) {
-	old, u, err := s.presented(ctx, sessionToken)
-	if err != nil && err != errJustRotated {
-		if shortener.ErrorCode(err) == shortener.EUNAUTHORIZED {
-			return nil, errBadSession
-		}
+// UpdateProfileOf changes caller's account, an active user already
+// authenticated by other means (the web app's session), and on a password
+// change ends every login but keepSession's ("" ends them all). Returns
+// EFORBIDDEN for a wrong current password and EINVALID for bad values.
+func (s *Service) UpdateProfileOf(ctx context.Context, caller *shortener.User, keepSession string, in ProfileUpdate) (*shortener.User, error) {
+	// The caller may be a request old; the stored hash is the one to check.
+	u, err := s.users.UserByID(ctx, caller.ID)
+	if err != nil {
 		return nil, err
 	}
-	return s.updateProfile(ctx, u, old.FamilyID, in)
+	return s.updateProfile(ctx, u, keepSession, in)
 }
 
 func (s *Service) updateProfile(ctx context.Context, u *shortener.User, keepSession string, in ProfileUpdate) (*shortener.User, error) {

@@ -423,3 +423,35 @@ func bcryptOf(t *testing.T, password string) string {
 	}
 	return string(b)
 }
+
+// Text a client controls never reaches PostgreSQL as NUL or invalid UTF-8
+// (it fails the query there, a 500), and both engines answer alike: a user
+// agent cut at 512 bytes inside a character, an email with NUL, names with
+// control or invisible characters.
+func TestUnstorableText(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
+		ctx := context.Background()
+		svc := newService(s, newFakeClock())
+		if _, err := svc.Register(ctx, "ua@example.com", "Correct7Horse", ""); err != nil {
+			t.Fatal(err)
+		}
+		longUA := strings.Repeat("M", 511) + "日本語 Safari"
+		pair, err := svc.Login(ctx, "ua@example.com", "Correct7Horse", auth.Client{UserAgent: longUA, IP: "203.0.113.1"})
+		if err != nil {
+			t.Fatalf("login with a long multi-byte user agent: %v", err)
+		}
+		if _, err := svc.Refresh(ctx, pair.RefreshToken, auth.Client{UserAgent: "bad\xff\x00agent"}); err != nil {
+			t.Fatalf("refresh with an invalid user agent: %v", err)
+		}
+		for _, email := range []string{"ua@example.com\x00", "u\xffa@example.com"} {
+			_, err := svc.Login(ctx, email, "Correct7Horse", client)
+			wantCode(t, err, shortener.EUNAUTHORIZED)
+			_, err = svc.Register(ctx, email, "Correct7Horse", "")
+			wantCode(t, err, shortener.EINVALID)
+		}
+		for _, name := range []string{"Ada\x00", "Ada\u202eLovelace", "Ada\u200b", "A\nB", "\xffAda"} {
+			_, err := svc.Register(ctx, shortener.NewID()+"@example.com", "Correct7Horse", name)
+			wantCode(t, err, shortener.EINVALID)
+		}
+	})
+}

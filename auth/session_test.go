@@ -126,17 +126,24 @@ func TestUpdateProfile(t *testing.T) {
 			t.Fatalf("login with the new password: %v", err)
 		}
 
-		// From a web session: that session stays.
+		// From the web app (a caller it authenticated): every login ends,
+		// the web app starts a fresh session with the new password.
 		web, err := svc.Start(ctx, "ada@example.com", pw, client)
 		if err != nil {
 			t.Fatal(err)
 		}
-		back := "Correct7Horse"
-		if _, err := svc.UpdateSessionProfile(ctx, web, auth.ProfileUpdate{Password: &back, CurrentPassword: pw}); err != nil {
+		u, _, err = svc.Resume(ctx, web, client)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := svc.Resume(ctx, web, client); err != nil {
-			t.Fatalf("the session that changed the password was ended: %v", err)
+		back := "Correct7Horse"
+		if _, err := svc.UpdateProfileOf(ctx, u, "", auth.ProfileUpdate{Password: &back, CurrentPassword: "Wrong7Horse"}); shortener.ErrorCode(err) != shortener.EFORBIDDEN {
+			t.Fatalf("wrong current password from the web app: %v", err)
 		}
+		if _, err := svc.UpdateProfileOf(ctx, u, "", auth.ProfileUpdate{Password: &back, CurrentPassword: pw}); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = svc.Resume(ctx, web, client)
+		wantCode(t, err, shortener.EUNAUTHORIZED)
 	})
 }

@@ -24,6 +24,7 @@ type Summary struct {
 	TopBrowsers    []TopItem   `json:"top_browsers"`
 	TopOS          []TopItem   `json:"top_os"`
 	TopDevices     []TopItem   `json:"top_devices" doc:"desktop, mobile, tablet or other."`
+	TopTargets     []TopItem   `json:"top_targets" doc:"The URLs redirected to (a rule's, a variant's or the link's own), before query forwarding."`
 }
 
 // DailyStat is one UTC day of a Summary.
@@ -49,6 +50,7 @@ func summaryBody(s *shortener.ClickSummary) *Summary {
 		DailyStats:   make([]DailyStat, len(s.DailyStats)),
 		TopReferrers: topItems(s.TopReferrers), TopCountries: topItems(s.TopCountries),
 		TopBrowsers: topItems(s.TopBrowsers), TopOS: topItems(s.TopOS), TopDevices: topItems(s.TopDevices),
+		TopTargets: topItems(s.TopTargets),
 	}
 	for i, d := range s.DailyStats {
 		b.DailyStats[i] = DailyStat(d)

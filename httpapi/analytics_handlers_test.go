@@ -24,7 +24,7 @@ func TestSummaryJSON(t *testing.T) {
 	want := `{"short_code":"abc","period_days":2,"total_clicks":3,"unique_visitors":2,"bot_clicks":1,` +
 		`"daily_stats":[{"date":"2026-11-06","clicks":0,"unique_visitors":0},{"date":"2026-11-07","clicks":3,"unique_visitors":2}],` +
 		`"top_referrers":[{"label":"(direct)","count":2,"percentage":66.7},{"label":"t.co","count":1,"percentage":33.3}],` +
-		`"top_countries":[],"top_browsers":[],"top_os":[],"top_devices":[]}` + "\n"
+		`"top_countries":[],"top_browsers":[],"top_os":[],"top_devices":[],"top_targets":[]}` + "\n"
 	if w.Body.String() != want {
 		t.Errorf("body\n%s\nwant\n%s", w.Body, want)
 	}

@@ -1,4 +1,4 @@
 // Package inmem holds in-process implementations of the cache, limiter and
-// queue interfaces for the embedded mode: one machine, no Redis, the same
-// behaviour as the networked implementations.
+// click stream interfaces for the embedded mode: one machine, no Redis, the
+// same behaviour as the networked implementations.
 package inmem

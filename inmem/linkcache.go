@@ -29,6 +29,7 @@ var _ shortener.Resolver = (*LinkCache)(nil)
 // LinkCacheOptions configures a LinkCache.
 type LinkCacheOptions struct {
 	Size        int           // entries; 0 disables caching
+	MaxBytes    int64         // bytes the entries may take; 0 takes DefaultL1Bytes
 	TTL         time.Duration // lifetime of a found target (bounds staleness if an invalidation is missed)
 	NegativeTTL time.Duration // lifetime of an unknown code
 	// Filter, when set, answers codes that certainly do not exist without
@@ -41,8 +42,17 @@ type LinkCacheOptions struct {
 func NewLinkCache(next shortener.Resolver, o LinkCacheOptions) *LinkCache {
 	c := &LinkCache{next: next, filter: o.Filter}
 	if o.Size > 0 {
+		if o.MaxBytes <= 0 {
+			o.MaxBytes = DefaultL1Bytes
+		}
+		// otter bounds by weight alone: each entry weighs its bytes, but at
+		// least MaxBytes/Size, so the cache also holds at most Size entries.
+		minWeight := uint32(max(o.MaxBytes/int64(o.Size), 1))
 		c.cache = otter.Must(&otter.Options[string, shortener.Target]{
-			MaximumSize: o.Size,
+			MaximumWeight: uint64(o.MaxBytes),
+			Weigher: func(code string, t shortener.Target) uint32 {
+				return max(targetBytes(code, t), minWeight)
+			},
 			ExpiryCalculator: otter.ExpiryWritingFunc(func(e otter.Entry[string, shortener.Target]) time.Duration {
 				if e.Value.Found {
 					return o.TTL
@@ -52,6 +62,29 @@ func NewLinkCache(next shortener.Resolver, o LinkCacheOptions) *LinkCache {
 		})
 	}
 	return c
+}
+
+// DefaultL1Bytes is the memory budget of the L1 when none is given. Links
+// with rules and variants are far larger than plain ones, so the cache is
+// bounded by bytes as well as entries.
+const DefaultL1Bytes = 64 << 20
+
+// targetBytes estimates the memory an entry takes: its strings and a
+// fixed overhead for the struct and the cache's bookkeeping.
+func targetBytes(code string, t shortener.Target) uint32 {
+	n := 160 + len(code) + len(t.LinkID) + len(t.URL) + len(t.PasswordHash)
+	for _, r := range t.Rules {
+		n += 80 + len(r.URL)
+		for _, list := range [...][]string{r.Devices, r.Countries, r.Languages} {
+			for _, v := range list {
+				n += 16 + len(v)
+			}
+		}
+	}
+	for _, v := range t.Variants {
+		n += 32 + len(v.URL)
+	}
+	return uint32(min(n, 1<<30))
 }
 
 // Resolve returns the target of code from the cache, or looks it up once

@@ -17,6 +17,7 @@ import (
 // Service creates, reads, changes and deletes links.
 type Service struct {
 	links       shortener.LinkStore
+	passwords   PasswordHasher
 	invalidator shortener.Invalidator
 	clock       shortener.Clock
 	baseURL     string
@@ -33,7 +34,8 @@ type Config struct {
 	BaseURL     string   // short URLs are shortener.ShortURL(BaseURL, code)
 	OwnHosts    []string // host names of BASE_URL, lower-case; links to them are refused
 	CodeLength  int
-	Logger      *slog.Logger // gets invalidation failures
+	Logger      *slog.Logger   // gets invalidation failures
+	Passwords   PasswordHasher // hashes link passwords
 }
 
 // NewService returns a Service.
@@ -45,7 +47,7 @@ func NewService(c Config) *Service {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{
-		logger: c.Logger, links: c.Links, invalidator: c.Invalidator, clock: c.Clock,
+		logger: c.Logger, links: c.Links, passwords: c.Passwords, invalidator: c.Invalidator, clock: c.Clock,
 		baseURL: c.BaseURL, ownHosts: c.OwnHosts, codeLength: c.CodeLength,
 	}
 }
@@ -60,6 +62,7 @@ type CreateInput struct {
 	Title       *string
 	ExpiresAt   *time.Time
 	IsPublic    *bool
+	Options
 }
 
 // codeAttempts bounds retries on generated-code collisions.
@@ -78,7 +81,12 @@ func (s *Service) Create(ctx context.Context, caller *shortener.User, in CreateI
 		errs = append(errs, shortener.CheckTitle(*in.Title))
 	}
 	errs = append(errs, checkExpiry(in.ExpiresAt, now))
-	if err := shortener.JoinInvalid(errs...); err != nil {
+	opts, optErrs := s.checkOptions(in.Options)
+	if err := shortener.JoinInvalid(append(errs, optErrs...)...); err != nil {
+		return nil, err
+	}
+	hash, err := s.passwordHash(opts.Password)
+	if err != nil {
 		return nil, err
 	}
 	l := &shortener.Link{
@@ -95,6 +103,7 @@ func (s *Service) Create(ctx context.Context, caller *shortener.User, in CreateI
 	if caller != nil {
 		l.OwnerID = &caller.ID
 	}
+	applyOptions(l, opts, hash)
 	if err := s.insert(ctx, l); err != nil {
 		return nil, err
 	}
@@ -218,4 +227,12 @@ func (s *Service) invalidate(ctx context.Context, code string) {
 	if err := s.invalidator.Invalidate(ctx, code); err != nil {
 		s.logger.WarnContext(ctx, "cache invalidation not broadcast", slog.String("code", code), slog.Any("error", err))
 	}
+}
+
+// ListQuery selects one page of links: the caller's own, or with
+// AllOwners (admins only) every user's.
+type ListQuery struct {
+	Page      int // from 1
+	Size      int // from 1
+	AllOwners bool
 }

@@ -3,8 +3,7 @@ package links_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"math"
+	"github.com/shortener-dev/shortener/auth"
 	"slices"
 	"sync"
 	"testing"
@@ -183,65 +182,133 @@ func TestOwnership(t *testing.T) {
 	})
 }
 
-// A time outside years 1-9999 in UTC is refused before it is stored: it
-// could never be answered again.
-func TestExpiryOutsideTheYearsOfRFC3339(t *testing.T) {
-	s := testdb.SQLite(t)
-	ctx := context.Background()
-	svc := newService(s, &recordingInvalidator{})
-	owner := user(t, s, shortener.RoleUser)
-	year10000 := time.Date(9999, 12, 31, 23, 59, 59, 0, time.FixedZone("EST", -5*3600))
-	_, err := svc.Create(ctx, owner, links.CreateInput{OriginalURL: "https://example.com/y", ExpiresAt: &year10000})
-	expectInvalidAt(t, err, "body.expires_at")
-	l, err := svc.Create(ctx, owner, links.CreateInput{OriginalURL: "https://example.com/y"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = svc.Update(ctx, owner, l.ID, links.UpdateInput{ExpiresAt: &year10000})
-	expectInvalidAt(t, err, "body.expires_at")
-	page, err := svc.List(ctx, owner, 1, 10)
-	if err != nil || len(page.Links) != 1 || page.Links[0].ExpiresAt != nil {
-		t.Fatalf("after the refusals: %+v, %v; want the one link without expiry", page, err)
-	}
+// barrierReads makes LinkByID wait until n callers have read the link, so
+// that two updates are forced to read the same old state before either
+// writes: the interleaving that lost an admin's is_active=false to an
+// owner's concurrent title change.
+type barrierReads struct {
+	shortener.LinkStore
+	arrived sync.WaitGroup
 }
 
-// expectInvalidAt checks an EINVALID error with a field error at location.
-func expectInvalidAt(t *testing.T, err error, location string) {
-	t.Helper()
-	var e *shortener.Error
-	if !errors.As(err, &e) || e.Code != shortener.EINVALID {
-		t.Fatalf("%v, want EINVALID", err)
-	}
-	for _, f := range e.Fields {
-		if f.Location == location {
-			return
-		}
-	}
-	t.Fatalf("%v: no field error at %s", err, location)
+func (b *barrierReads) LinkByID(ctx context.Context, id string) (*shortener.Link, error) {
+	l, err := b.LinkStore.LinkByID(ctx, id)
+	b.arrived.Done()
+	b.arrived.Wait()
+	return l, err
 }
 
-// A page past the end is empty, however far past: (page-1)*size must not
-// wrap around to an early page.
-func TestListHugePage(t *testing.T) {
+func TestConcurrentUpdatesKeepEachField(t *testing.T) {
 	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
 		ctx := context.Background()
+		owner, admin := user(t, s, shortener.RoleUser), user(t, s, shortener.RoleAdmin)
+		l, err := newService(s, &recordingInvalidator{}).Create(ctx, owner, links.CreateInput{OriginalURL: "https://example.com/a", Title: ptr("old")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		store := &barrierReads{LinkStore: s.Links}
+		store.arrived.Add(2)
+		s.Links = store
 		svc := newService(s, &recordingInvalidator{})
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		wg.Go(func() { _, errs[0] = svc.Update(ctx, admin, l.ID, links.UpdateInput{IsActive: ptr(false)}) })
+		wg.Go(func() { _, errs[1] = svc.Update(ctx, owner, l.ID, links.UpdateInput{Title: ptr("new")}) })
+		wg.Wait()
+		if errs[0] != nil || errs[1] != nil {
+			t.Fatal(errs)
+		}
+		got, err := store.LinkStore.LinkByID(ctx, l.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.IsActive || got.Title == nil || *got.Title != "new" {
+			t.Fatalf("after concurrent updates: active=%v title=%v; want the admin's disable and the owner's title both kept", got.IsActive, got.Title)
+		}
+	})
+}
+
+func TestCreateWithOptions(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
+		ctx := context.Background()
+		svc := links.NewService(links.Config{
+			Links: s.Links, Invalidator: &recordingInvalidator{}, BaseURL: "https://sho.rt", OwnHosts: []string{"sho.rt"},
+			CodeLength: 7, Passwords: auth.NewHasher(4),
+		})
 		owner := user(t, s, shortener.RoleUser)
-		for i := range 3 {
-			if _, err := svc.Create(ctx, owner, links.CreateInput{OriginalURL: fmt.Sprintf("https://example.com/%d", i)}); err != nil {
-				t.Fatal(err)
+		since := time.Now().Add(-time.Hour).UTC().Truncate(time.Microsecond)
+		rules := []shortener.TargetRule{{URL: "https://example.com/ios", Devices: []string{"iOS"}, Countries: []string{"de"}}}
+		variants := []shortener.Variant{{URL: "https://a.example", Weight: 1}, {URL: "https://b.example", Weight: 3}}
+		l, err := svc.Create(ctx, owner, links.CreateInput{OriginalURL: "https://example.com/x", Options: links.Options{
+			RedirectType: ptr(307), ForwardQuery: ptr(true), ValidSince: &since, MaxClicks: ptr(int64(5)),
+			Password: ptr("open sesame"), Rules: &rules, Variants: &variants,
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.RedirectType != 307 || !l.ForwardQuery || !l.ValidSince.Equal(since) || *l.MaxClicks != 5 ||
+			l.PasswordHash == "" || l.PasswordHash == "open sesame" || len(l.Variants) != 2 {
+			t.Fatalf("created %+v", l)
+		}
+		if got := l.Rules[0]; got.Devices[0] != "ios" || got.Countries[0] != "DE" {
+			t.Fatalf("rules not normalised: %+v", got)
+		}
+		if ok, _, _ := auth.NewHasher(4).Check(l.PasswordHash, "open sesame"); !ok {
+			t.Fatal("the stored hash does not verify the password")
+		}
+		plain, err := svc.Create(ctx, owner, links.CreateInput{OriginalURL: "https://example.com/plain"})
+		if err != nil || plain.RedirectType != 302 || plain.Rules != nil || plain.Variants != nil || plain.PasswordHash != "" {
+			t.Fatalf("a plain link: %+v, %v", plain, err)
+		}
+
+		// Every bad option is named at its location, all at once.
+		bad := []shortener.TargetRule{{URL: "http://10.0.0.1/"}, {URL: "https://sho.rt/loop", Languages: []string{"german"}}}
+		one := []shortener.Variant{{URL: "https://a.example", Weight: 0}}
+		_, err = svc.Create(ctx, owner, links.CreateInput{OriginalURL: "https://example.com/y", Options: links.Options{
+			RedirectType: ptr(303), MaxClicks: ptr(int64(0)), Password: ptr("abc"), Rules: &bad, Variants: &one,
+		}})
+		var e *shortener.Error
+		if !errors.As(err, &e) || e.Code != shortener.EINVALID {
+			t.Fatalf("bad options: %v", err)
+		}
+		var locations []string
+		for _, f := range e.Fields {
+			locations = append(locations, f.Location)
+		}
+		for _, want := range []string{"body.redirect_type", "body.max_clicks", "body.password", "body.rules[0].url",
+			"body.rules[0]", "body.rules[1].url", "body.rules[1].language[0]", "body.variants", "body.variants[0].weight"} {
+			if !slices.Contains(locations, want) {
+				t.Errorf("no error at %s in %v", want, locations)
 			}
 		}
-		for _, size := range []int{1, 2, 3, 7, 20, 100} {
-			for _, page := range []int{math.MaxInt, math.MaxInt - 1, math.MaxInt / 2, math.MaxInt / size, 1<<62 + 1, 4} {
-				p, err := svc.List(ctx, owner, page, size)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(p.Links) != 0 || p.Total != 3 {
-					t.Errorf("page %d of size %d: %d links of %d, want none of 3", page, size, len(p.Links), p.Total)
-				}
-			}
+	})
+}
+
+func TestUpdateOptions(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
+		ctx := context.Background()
+		inv := &recordingInvalidator{}
+		svc := links.NewService(links.Config{Links: s.Links, Invalidator: inv, BaseURL: "https://sho.rt", CodeLength: 7,
+			Passwords: auth.NewHasher(4)})
+		owner := user(t, s, shortener.RoleUser)
+		l, err := svc.Create(ctx, owner, links.CreateInput{OriginalURL: "https://example.com/x", Options: links.Options{
+			MaxClicks: ptr(int64(3)), Password: ptr("first"),
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		variants := []shortener.Variant{{URL: "https://a.example", Weight: 1}, {URL: "https://b.example", Weight: 1}}
+		got, err := svc.Update(ctx, owner, l.ID, links.UpdateInput{Options: links.Options{
+			Password: ptr("second"), RedirectType: ptr(301), Variants: &variants}})
+		if err != nil || got.PasswordHash == l.PasswordHash || got.RedirectType != 301 || *got.MaxClicks != 3 || len(got.Variants) != 2 {
+			t.Fatalf("update: %+v, %v", got, err)
+		}
+		got, err = svc.Update(ctx, owner, l.ID, links.UpdateInput{ClearPassword: true, ClearMaxClicks: true, ClearVariants: true})
+		if err != nil || got.PasswordHash != "" || got.MaxClicks != nil || got.Variants != nil || got.RedirectType != 301 {
+			t.Fatalf("clearing: %+v, %v", got, err)
+		}
+		if !slices.Contains(inv.codes, l.ShortCode) {
+			t.Fatal("an update of options was not invalidated")
 		}
 	})
 }

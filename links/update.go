@@ -7,8 +7,8 @@ import (
 	"github.com/shortener-dev/shortener"
 )
 
-// UpdateInput holds the fields a PATCH may change; nil means unchanged.
-// ClearExpiry removes the expiry (a JSON null).
+// UpdateInput holds the fields a PATCH may change; nil means unchanged, and
+// the Clear fields remove a nullable one (a JSON null).
 type UpdateInput struct {
 	OriginalURL *string
 	Title       *string
@@ -17,11 +17,18 @@ type UpdateInput struct {
 	ClearExpiry bool
 	IsActive    *bool
 	IsPublic    *bool
+	Options
+	ClearValidSince bool
+	ClearMaxClicks  bool
+	ClearPassword   bool
+	ClearVariants   bool
 }
 
 // Update changes a link caller may manage; the redirect reflects the
-// change at once on every instance. Returns ENOTFOUND when caller may not
-// manage it and EINVALID for bad values.
+// change at once on every instance. Only the fields in names are written,
+// so a concurrent change of other fields (an admin disabling the link
+// while its owner retitles it) is kept. Returns ENOTFOUND when caller may
+// not manage it and EINVALID for bad values.
 func (s *Service) Update(ctx context.Context, caller *shortener.User, id string, in UpdateInput) (*shortener.Link, error) {
 	now := s.clock()
 	var errs []error
@@ -32,35 +39,30 @@ func (s *Service) Update(ctx context.Context, caller *shortener.User, id string,
 		errs = append(errs, shortener.CheckTitle(*in.Title))
 	}
 	errs = append(errs, checkExpiry(in.ExpiresAt, now))
-	if err := shortener.JoinInvalid(errs...); err != nil {
+	opts, optErrs := s.checkOptions(in.Options)
+	if err := shortener.JoinInvalid(append(errs, optErrs...)...); err != nil {
 		return nil, err
+	}
+	in.Options = opts
+	change := shortener.LinkUpdate{OriginalURL: in.OriginalURL, Title: in.Title, ClearTitle: in.ClearTitle,
+		ExpiresAt: in.ExpiresAt, ClearExpiry: in.ClearExpiry, IsActive: in.IsActive, IsPublic: in.IsPublic}
+	if change.ExpiresAt != nil {
+		t := change.ExpiresAt.UTC()
+		change.ExpiresAt = &t
 	}
 	l, err := s.manageable(ctx, caller, id)
 	if err != nil {
 		return nil, err
 	}
-	if in.OriginalURL != nil {
-		l.OriginalURL = *in.OriginalURL
+	hash, err := s.passwordHash(opts.Password)
+	if err != nil {
+		return nil, err
 	}
-	if in.ClearTitle {
-		l.Title = nil
-	} else if in.Title != nil {
-		l.Title = in.Title
-	}
-	if in.ClearExpiry {
-		l.ExpiresAt = nil
-	} else if in.ExpiresAt != nil {
-		t := in.ExpiresAt.UTC()
-		l.ExpiresAt = &t
-	}
-	if in.IsActive != nil {
-		l.IsActive = *in.IsActive
-	}
-	if in.IsPublic != nil {
-		l.IsPublic = *in.IsPublic
-	}
-	l.UpdatedAt = now
-	if err := s.links.UpdateLink(ctx, l); err != nil {
+	updateOptions(&change, in, hash)
+	l, err = s.links.UpdateLink(ctx, l.ID, change, now)
+	if shortener.ErrorCode(err) == shortener.ENOTFOUND {
+		return nil, shortener.ErrLinkNotFound // deleted in between
+	} else if err != nil {
 		return nil, err
 	}
 	s.invalidate(ctx, l.ShortCode)

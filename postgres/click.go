@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -40,10 +39,10 @@ const insertEventsSQL = `
 		ORDER BY id FOR KEY SHARE
 	), ins AS (
 		INSERT INTO click_events
-			(id, link_id, occurred_at, referrer, browser, os, device, country, is_bot, visitor_hash)
+			(id, link_id, occurred_at, referrer, browser, os, device, country, is_bot, visitor_hash, target)
 		SELECT c.* FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[],
-			$6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[])
-			AS c (id, link_id, occurred_at, referrer, browser, os, device, country, is_bot, visitor_hash)
+			$6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[], $11::text[])
+			AS c (id, link_id, occurred_at, referrer, browser, os, device, country, is_bot, visitor_hash, target)
 		WHERE c.link_id IN (SELECT id FROM live)
 		ON CONFLICT (id) DO NOTHING
 		RETURNING id, link_id, occurred_at, is_bot, visitor_hash
@@ -64,7 +63,7 @@ const insertEventsSQL = `
 // links that still exist) reach the counters, so a batch delivered twice is
 // counted once.
 func (s *ClickStore) WriteClicks(ctx context.Context, clicks []shortener.ClickEvent) error {
-	clicks = uniqueClicks(clicks)
+	clicks = shortener.UniqueClicks(clicks)
 	if len(clicks) == 0 {
 		return ctx.Err()
 	}
@@ -90,15 +89,15 @@ func insertEvents(ctx context.Context, tx pgx.Tx, clicks []shortener.ClickEvent)
 		at                                            = make([]time.Time, n)
 		referrers, browsers, oses, devices, countries = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		bots                                          = make([]bool, n)
-		visitors                                      = make([]string, n)
+		visitors, targets                             = make([]string, n), make([]string, n)
 	)
 	for i, c := range clicks {
 		ids[i], links[i], at[i] = uuidOf(c.ID), uuidOf(c.LinkID), c.OccurredAt
 		referrers[i], browsers[i], oses[i], devices[i], countries[i] = c.Referrer, c.Browser, c.OS, c.Device, c.Country
-		bots[i], visitors[i] = c.IsBot, c.VisitorHash
+		bots[i], visitors[i], targets[i] = c.IsBot, c.VisitorHash, c.Target
 	}
 	rows, err := tx.Query(ctx, insertEventsSQL,
-		ids, links, at, referrers, browsers, oses, devices, countries, bots, visitors)
+		ids, links, at, referrers, browsers, oses, devices, countries, bots, visitors, targets)
 	if err != nil {
 		return nil, nil, fmt.Errorf("insert events: %w", err)
 	}
@@ -112,7 +111,7 @@ func insertEvents(ctx context.Context, tx pgx.Tx, clicks []shortener.ClickEvent)
 		if id.Valid {
 			isNew[id.String] = true
 		} else {
-			visitorN[shortener.DayKey{Link: link.String, Day: dayOf(day.Time)}]++
+			visitorN[shortener.DayKey{Link: link.String, Day: shortener.UTCDay(day.Time)}]++
 		}
 		return nil
 	})
@@ -121,24 +120,6 @@ func insertEvents(ctx context.Context, tx pgx.Tx, clicks []shortener.ClickEvent)
 	}
 	fresh := slices.DeleteFunc(clicks, func(c shortener.ClickEvent) bool { return !isNew[c.ID] })
 	return fresh, visitorN, nil
-}
-
-// uniqueClicks returns the clicks with repeated IDs dropped (the first
-// wins), in a new slice: the caller's is left alone. A click whose ID or
-// link ID is not a UUID is dropped too: it can match no link, and failing
-// the batch would block every click queued behind it.
-func uniqueClicks(clicks []shortener.ClickEvent) []shortener.ClickEvent {
-	seen := make(map[string]bool, len(clicks))
-	out := make([]shortener.ClickEvent, 0, len(clicks))
-	for _, c := range clicks {
-		// IDs are compared as the database returns them: lower case.
-		c.ID, c.LinkID = strings.ToLower(c.ID), strings.ToLower(c.LinkID)
-		if !seen[c.ID] && shortener.IsID(c.ID) && shortener.IsID(c.LinkID) {
-			seen[c.ID] = true
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // uuidOf parses a canonical UUID, already checked with shortener.IsID.

@@ -22,7 +22,7 @@ func (s *ClickStore) ClickStats(ctx context.Context, linkID string, first, last 
 	if !shortener.IsID(linkID) {
 		return stats, ctx.Err() // no such link: no rollups
 	}
-	from, to := dayTime(dayOf(first)), dayTime(dayOf(last))
+	from, to := dayTime(shortener.UTCDay(first)), dayTime(shortener.UTCDay(last))
 
 	// One snapshot for both queries, so the days and the top lists agree.
 	opts := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
@@ -52,7 +52,7 @@ func readDays(ctx context.Context, tx pgx.Tx, stats *shortener.ClickStats, linkI
 	}
 	var d shortener.DayStats
 	_, err = pgx.ForEachRow(rows, []any{&d.Day, &d.Clicks, &d.UniqueVisitors, &d.BotClicks}, func() error {
-		d.Day = dayTime(d.Day.Format(dayLayout)) // exactly midnight UTC
+		d.Day = dayTime(d.Day.Format(shortener.DayLayout)) // exactly midnight UTC
 		stats.Days = append(stats.Days, d)
 		return nil
 	})

@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/shortener-dev/shortener"
 )
@@ -62,27 +60,4 @@ func requireRow(tag pgconn.CommandTag, notFoundMsg string) error {
 		return shortener.Errorf(shortener.ENOTFOUND, "%s", notFoundMsg)
 	}
 	return nil
-}
-
-// Time handling: pgx sends microseconds (truncating nanoseconds) and
-// returns times in the local zone; the stores return UTC.
-
-func utcPtr(v pgtype.Timestamptz) *time.Time {
-	if !v.Valid {
-		return nil
-	}
-	t := v.Time.UTC()
-	return &t
-}
-
-// dayLayout is how rollup code spells a day (a date column) in Go.
-const dayLayout = "2006-01-02"
-
-// dayOf returns the UTC date of t.
-func dayOf(t time.Time) string { return t.UTC().Format(dayLayout) }
-
-// dayTime returns a day as midnight UTC, the value pgx sends for a date.
-func dayTime(day string) time.Time {
-	t, _ := time.Parse(dayLayout, day) // days come from dayOf
-	return t
 }

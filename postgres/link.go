@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -25,20 +26,23 @@ func NewLinkStore(db *DB) *LinkStore { return &LinkStore{db: db} }
 
 const (
 	msgLinkNotFound = shortener.LinkNotFoundMessage
-	msgCodeTaken    = "This short code is already taken."
+	msgCodeTaken    = shortener.MsgCodeTaken
 )
 
 const linkColumns = `id, short_code, original_url, custom_alias, title, owner_id,
-	is_active, is_public, expires_at, click_count, created_at, updated_at`
+	is_active, is_public, expires_at, click_count, created_at, updated_at,
+	redirect_type, forward_query, valid_since, max_clicks, password_hash, rules, variants`
 
 // CreateLink inserts l; a taken short code (compared case-sensitively) is
 // ECONFLICT.
 func (s *LinkStore) CreateLink(ctx context.Context, l *shortener.Link) error {
 	_, err := s.db.pool.Exec(ctx, `
 		INSERT INTO short_urls (`+linkColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
 		l.ID, l.ShortCode, l.OriginalURL, l.CustomAlias, l.Title, l.OwnerID,
-		l.IsActive, l.IsPublic, l.ExpiresAt, l.ClickCount, l.CreatedAt, l.UpdatedAt)
+		l.IsActive, l.IsPublic, l.ExpiresAt, l.ClickCount, l.CreatedAt, l.UpdatedAt,
+		shortener.RedirectStatusOf(l.RedirectType), l.ForwardQuery, l.ValidSince, l.MaxClicks, l.PasswordHash,
+		shortener.EncodeRules(l.Rules), shortener.EncodeVariants(l.Variants))
 	return storeError("create link", err, "", msgCodeTaken)
 }
 
@@ -60,22 +64,13 @@ func (s *LinkStore) LinkByCode(ctx context.Context, code string) (*shortener.Lin
 // Resolve returns the redirect target of code; an unknown code is a Target
 // with Found false, not an error.
 func (s *LinkStore) Resolve(ctx context.Context, code string) (shortener.Target, error) {
-	var (
-		t       = shortener.Target{Found: true}
-		expires pgtype.Timestamptz
-	)
-	err := s.db.pool.QueryRow(ctx,
-		`SELECT id, original_url, is_active, expires_at FROM short_urls WHERE short_code = $1`, code).
-		Scan(&t.LinkID, &t.URL, &t.Active, &expires)
+	l, err := scanLink(s.db.pool.QueryRow(ctx, `SELECT `+linkColumns+` FROM short_urls WHERE short_code = $1`, code))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return shortener.Target{}, nil
 	} else if err != nil {
 		return shortener.Target{}, fmt.Errorf("postgres: resolve: %w", err)
 	}
-	if expires.Valid {
-		t.ExpiresAt = expires.Time.UTC()
-	}
-	return t, nil
+	return shortener.TargetOf(l), nil
 }
 
 // LinksByOwner returns a page of the owner's links, newest first.
@@ -115,20 +110,34 @@ func (s *LinkStore) LinksByOwner(ctx context.Context, ownerID string, offset, li
 	return page, nil
 }
 
-// UpdateLink writes the mutable fields of l, or returns ENOTFOUND.
-func (s *LinkStore) UpdateLink(ctx context.Context, l *shortener.Link) error {
-	if !shortener.IsID(l.ID) {
-		return shortener.Errorf(shortener.ENOTFOUND, "%s", msgLinkNotFound)
+// UpdateLink writes the fields u names and updated_at, or returns
+// ENOTFOUND.
+func (s *LinkStore) UpdateLink(ctx context.Context, id string, u shortener.LinkUpdate, now time.Time) (*shortener.Link, error) {
+	if !shortener.IsID(id) {
+		return nil, shortener.Errorf(shortener.ENOTFOUND, "%s", msgLinkNotFound)
 	}
-	tag, err := s.db.pool.Exec(ctx, `
-		UPDATE short_urls
-		SET original_url = $1, title = $2, expires_at = $3, is_active = $4, is_public = $5, updated_at = $6
-		WHERE id = $7`,
-		l.OriginalURL, l.Title, l.ExpiresAt, l.IsActive, l.IsPublic, l.UpdatedAt, l.ID)
-	if err != nil {
-		return storeError("update link", err, "", "")
-	}
-	return requireRow(tag, msgLinkNotFound)
+	row := s.db.pool.QueryRow(ctx, `
+		UPDATE short_urls SET
+			original_url = COALESCE($2, original_url),
+			title = CASE WHEN $3 THEN NULL ELSE COALESCE($4, title) END,
+			expires_at = CASE WHEN $5 THEN NULL ELSE COALESCE($6, expires_at) END,
+			is_active = COALESCE($7, is_active),
+			is_public = COALESCE($8, is_public),
+			redirect_type = COALESCE($10, redirect_type),
+			forward_query = COALESCE($11, forward_query),
+			valid_since = CASE WHEN $12 THEN NULL ELSE COALESCE($13, valid_since) END,
+			max_clicks = CASE WHEN $14 THEN NULL ELSE COALESCE($15, max_clicks) END,
+			password_hash = COALESCE($16, password_hash),
+			rules = COALESCE($17, rules),
+			variants = CASE WHEN $18 THEN NULL ELSE COALESCE($19, variants) END,
+			updated_at = $9
+		WHERE id = $1
+		RETURNING `+linkColumns,
+		id, u.OriginalURL, u.ClearTitle, u.Title, u.ClearExpiry, u.ExpiresAt, u.IsActive, u.IsPublic, now,
+		u.RedirectType, u.ForwardQuery, u.ClearValidSince, u.ValidSince, u.ClearMaxClicks, u.MaxClicks,
+		u.PasswordHash, u.StoredRules(), u.ClearVariants, u.StoredVariants())
+	l, err := scanLink(row)
+	return l, storeError("update link", err, msgLinkNotFound, "")
 }
 
 // DeleteLink deletes the link; foreign keys cascade to its clicks and
@@ -146,17 +155,59 @@ func (s *LinkStore) DeleteLink(ctx context.Context, id string) error {
 
 func scanLink(r pgx.Row) (*shortener.Link, error) {
 	var (
-		l                shortener.Link
-		expires          pgtype.Timestamptz
-		created, updated pgtype.Timestamptz
+		l                   shortener.Link
+		expires, validSince pgtype.Timestamptz
+		created, updated    pgtype.Timestamptz
+		redirect            int16
+		rules               string
+		variants            *string
 	)
 	if err := r.Scan(&l.ID, &l.ShortCode, &l.OriginalURL, &l.CustomAlias, &l.Title, &l.OwnerID,
-		&l.IsActive, &l.IsPublic, &expires, &l.ClickCount, &created, &updated); err != nil {
+		&l.IsActive, &l.IsPublic, &expires, &l.ClickCount, &created, &updated,
+		&redirect, &l.ForwardQuery, &validSince, &l.MaxClicks, &l.PasswordHash, &rules, &variants); err != nil {
 		return nil, err
 	}
-	l.ExpiresAt = utcPtr(expires)
+	l.RedirectType = int(redirect)
+	l.ExpiresAt, l.ValidSince = utcPtr(expires), utcPtr(validSince)
 	l.CreatedAt, l.UpdatedAt = created.Time.UTC(), updated.Time.UTC()
+	var err error
+	if l.Rules, err = shortener.DecodeRules(rules); err != nil {
+		return nil, err
+	}
+	if l.Variants, err = shortener.DecodeVariants(variants); err != nil {
+		return nil, err
+	}
 	return &l, nil
+}
+
+// TakeLinkClick uses one of a capped link's clicks: the row lock of the
+// UPDATE serialises concurrent takes on every instance, and the column is
+// the counter's truth, so the cap is exact across restarts of anything.
+func (s *LinkStore) TakeLinkClick(ctx context.Context, id string) (bool, error) {
+	if !shortener.IsID(id) {
+		return false, shortener.Errorf(shortener.ENOTFOUND, "%s", msgLinkNotFound)
+	}
+	tag, err := s.db.pool.Exec(ctx, `
+		UPDATE short_urls SET clicks_used = clicks_used + 1
+		WHERE id = $1 AND max_clicks IS NOT NULL AND clicks_used < max_clicks`, id)
+	if err != nil {
+		return false, storeError("take link click", err, "", "")
+	}
+	if tag.RowsAffected() == 1 {
+		return true, nil
+	}
+	return s.LinkClicksLeft(ctx, id) // used up, uncapped or unknown
+}
+
+// LinkClicksLeft reports whether a capped link has clicks left.
+func (s *LinkStore) LinkClicksLeft(ctx context.Context, id string) (bool, error) {
+	if !shortener.IsID(id) {
+		return false, shortener.Errorf(shortener.ENOTFOUND, "%s", msgLinkNotFound)
+	}
+	var left bool
+	err := s.db.pool.QueryRow(ctx,
+		`SELECT max_clicks IS NULL OR clicks_used < max_clicks FROM short_urls WHERE id = $1`, id).Scan(&left)
+	return left, storeError("link clicks left", err, msgLinkNotFound, "")
 }
 
 // ShortCodes calls fn with every short code.

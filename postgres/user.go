@@ -19,8 +19,8 @@ var _ shortener.UserStore = (*UserStore)(nil)
 func NewUserStore(db *DB) *UserStore { return &UserStore{db: db} }
 
 const (
-	msgUserNotFound = "User not found."
-	msgEmailTaken   = "A user with this email already exists."
+	msgUserNotFound = shortener.MsgUserNotFound
+	msgEmailTaken   = shortener.MsgEmailTaken
 )
 
 const userColumns = `id, email, full_name, password_hash, role, is_active, is_verified, created_at, updated_at`

@@ -17,24 +17,48 @@ import (
 type Service struct {
 	resolver shortener.Resolver
 	baseURL  string
-	cache    shortener.BlobCache // nil when caching is off
+	shared   shortener.BlobCache // nil when caching is off
+	local    shortener.BlobCache // nil when caching is off
 	ttl      time.Duration
 }
 
 // Config holds a Service's dependencies.
 type Config struct {
-	Resolver shortener.Resolver  // tells which codes exist
-	BaseURL  string              // the images encode ShortURL(BaseURL, code)
-	Cache    shortener.BlobCache // rendered images; nil or a TTL of 0 turns caching off
-	TTL      time.Duration
+	Resolver shortener.Resolver // tells which codes exist
+	BaseURL  string             // the images encode ShortURL(BaseURL, code)
+	// Cache keeps the common renderings (see isCommon) for every instance;
+	// Local, a cache bounded in bytes in this process, keeps the others. A
+	// client can invent millions of colour and size combinations: they must
+	// not grow the shared cache (Redis) without bound. nil caches or a TTL
+	// of 0 turn caching off.
+	Cache shortener.BlobCache
+	Local shortener.BlobCache
+	TTL   time.Duration
 }
 
 // NewService returns a Service.
 func NewService(c Config) *Service {
 	if c.TTL <= 0 {
-		c.Cache = nil
+		c.Cache, c.Local = nil, nil
 	}
-	return &Service{resolver: c.Resolver, baseURL: c.BaseURL, cache: c.Cache, ttl: c.TTL}
+	return &Service{resolver: c.Resolver, baseURL: c.BaseURL, shared: c.Cache, local: c.Local, ttl: c.TTL}
+}
+
+// isCommon reports whether req is one of the few renderings worth sharing:
+// default colours, margin and error correction, and an edge that is a
+// multiple of 64 px. That is at most 2 formats × 32 sizes per code in the
+// shared cache, whatever clients ask for.
+func isCommon(req shortener.QRRequest, fg, bg string) bool {
+	return fg == defaultForeground && bg == defaultBackground && req.Margin == DefaultMargin &&
+		req.ECC == DefaultECC && req.Size%64 == 0
+}
+
+// cacheFor returns the cache a rendering goes to, nil for none.
+func (s *Service) cacheFor(req shortener.QRRequest, fg, bg string) shortener.BlobCache {
+	if isCommon(req, fg, bg) {
+		return s.shared
+	}
+	return s.local
 }
 
 // QRCode returns the QR code of the short URL of req.Code, or NotModified
@@ -50,7 +74,7 @@ func (s *Service) QRCode(ctx context.Context, req shortener.QRRequest) (*shorten
 	if !t.Found {
 		return nil, shortener.ErrLinkNotFound
 	}
-	fg, bg := hexDigits(req.Foreground, "000000"), hexDigits(req.Background, "ffffff")
+	fg, bg := hexDigits(req.Foreground, defaultForeground), hexDigits(req.Background, defaultBackground)
 	opts := Options{Format: Format(req.Format), Size: req.Size, Margin: req.Margin, ECC: req.ECC}
 	if opts.Foreground, err = ParseHexColor(fg); err != nil {
 		return nil, invalid("fg", "fg must be 6 hex digits", req.Foreground)
@@ -63,7 +87,7 @@ func (s *Service) QRCode(ctx context.Context, req shortener.QRRequest) (*shorten
 	if etagMatches(req.IfNoneMatch, etag) {
 		return &shortener.QRImage{NotModified: true, ETag: etag}, nil
 	}
-	data, ctype, err := s.render(ctx, content, cacheKey(req.Code, etag), opts)
+	data, ctype, err := s.render(ctx, s.cacheFor(req, fg, bg), content, cacheKey(req.Code, etag), opts)
 	if err != nil {
 		return nil, err
 	}
@@ -79,10 +103,17 @@ func hexDigits(colour, def string) string {
 	return strings.ToLower(strings.TrimPrefix(colour, "#"))
 }
 
-// render returns the image from the cache, or renders and caches it.
-func (s *Service) render(ctx context.Context, content, key string, opts Options) ([]byte, string, error) {
-	if s.cache != nil {
-		if b, ok, err := s.cache.Get(ctx, key); err == nil && ok {
+// Default colours of a QR code, as normalised hex digits.
+const (
+	defaultForeground = "000000"
+	defaultBackground = "ffffff"
+)
+
+// render returns the image from cache, or renders it and caches it there
+// (nil: no caching).
+func (s *Service) render(ctx context.Context, cache shortener.BlobCache, content, key string, opts Options) ([]byte, string, error) {
+	if cache != nil {
+		if b, ok, err := cache.Get(ctx, key); err == nil && ok {
 			return b, contentType(opts.Format), nil
 		}
 	}
@@ -90,8 +121,8 @@ func (s *Service) render(ctx context.Context, content, key string, opts Options)
 	if err != nil {
 		return nil, "", err
 	}
-	if s.cache != nil {
-		_ = s.cache.Set(ctx, key, data, s.ttl)
+	if cache != nil {
+		_ = cache.Set(ctx, key, data, s.ttl)
 	}
 	return data, ctype, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -49,9 +50,13 @@ func (c *mapCache) Delete(_ context.Context, keys ...string) error {
 }
 
 func newService(cache *mapCache, ttl time.Duration) *qr.Service {
+	return newServiceLocal(cache, &mapCache{m: map[string][]byte{}}, ttl)
+}
+
+func newServiceLocal(cache, local *mapCache, ttl time.Duration) *qr.Service {
 	return qr.NewService(qr.Config{
 		Resolver: codeResolver{codes: map[string]bool{"abc": true}},
-		BaseURL:  "https://sho.rt/", Cache: cache, TTL: ttl,
+		BaseURL:  "https://sho.rt/", Cache: cache, Local: local, TTL: ttl,
 	})
 }
 
@@ -65,16 +70,23 @@ func TestQRCodeETagAndCacheKeyAreStable(t *testing.T) {
 		req  shortener.QRRequest
 		etag string
 		ct   string
+		// shared: the rendering is a common one, kept in the shared cache
+		// (else in the local one).
+		shared bool
 	}{
-		{"defaults", defaultRequest, `"535d4bb368c08999df754236"`, qr.ContentTypePNG},
+		{"defaults", defaultRequest, `"535d4bb368c08999df754236"`, qr.ContentTypePNG, true},
 		{"every option, colours normalised",
 			shortener.QRRequest{Code: "abc", Format: "svg", Size: 512, Margin: 2, ECC: "H", Foreground: "#1A2B3C", Background: "FAFAFA"},
-			`"1ad0c5d56d31ec3e05d09ce4"`, qr.ContentTypeSVG},
+			`"1ad0c5d56d31ec3e05d09ce4"`, qr.ContentTypeSVG, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cache := &mapCache{m: map[string][]byte{}}
-			img, err := newService(cache, time.Hour).QRCode(context.Background(), tt.req)
+			shared, local := &mapCache{m: map[string][]byte{}}, &mapCache{m: map[string][]byte{}}
+			cache, other := shared, local
+			if !tt.shared {
+				cache, other = local, shared
+			}
+			img, err := newServiceLocal(shared, local, time.Hour).QRCode(context.Background(), tt.req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -83,8 +95,8 @@ func TestQRCodeETagAndCacheKeyAreStable(t *testing.T) {
 					img.NotModified, img.ETag, img.ContentType, len(img.Data), tt.etag, tt.ct)
 			}
 			key := "qr:{abc}:" + tt.etag[1:len(tt.etag)-1]
-			if !bytes.Equal(cache.m[key], img.Data) || len(cache.m) != 1 {
-				t.Fatalf("cache holds %d entries, want the image under %s", len(cache.m), key)
+			if !bytes.Equal(cache.m[key], img.Data) || len(cache.m) != 1 || len(other.m) != 0 {
+				t.Fatalf("cache holds %d entries (the other %d), want the image under %s", len(cache.m), len(other.m), key)
 			}
 		})
 	}
@@ -179,5 +191,41 @@ func TestQRCodeErrors(t *testing.T) {
 				t.Fatalf("error %v does not name %s", err, tt.location)
 			}
 		})
+	}
+}
+
+// A client that invents colours, margins and sizes fills only the local
+// cache (bounded in bytes); the shared cache keeps at most the common
+// renderings of a code: 2 formats times 32 sizes.
+func TestQRCodeSharedCacheIsBounded(t *testing.T) {
+	shared, local := &mapCache{m: map[string][]byte{}}, &mapCache{m: map[string][]byte{}}
+	svc := newServiceLocal(shared, local, time.Hour)
+	ctx := context.Background()
+	for i := range 300 {
+		req := defaultRequest
+		req.Size = 64 + i%200
+		req.Foreground = fmt.Sprintf("%06x", i)
+		if i%3 == 0 {
+			req.Foreground = ""
+		}
+		req.Margin = i % 5
+		if _, err := svc.QRCode(ctx, req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, format := range []string{"png", "svg"} {
+		for size := 64; size <= 2048; size += 64 {
+			req := defaultRequest
+			req.Format, req.Size = format, size
+			if _, err := svc.QRCode(ctx, req); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if n := len(shared.m); n > 64 {
+		t.Fatalf("the shared cache holds %d renderings of one code, want at most 64", n)
+	}
+	if len(local.m) == 0 {
+		t.Fatal("uncommon renderings were not cached locally")
 	}
 }

@@ -47,6 +47,7 @@ func Run(t *testing.T, newLimiter NewLimiter) {
 		{"IndependentKeys", testIndependentKeys},
 		{"DifferentLimitsPerKey", testDifferentLimits},
 		{"InvalidLimit", testInvalidLimit},
+		{"PeekRecordsNothing", testPeek},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -197,5 +198,31 @@ func testRetryAfter(t *testing.T, newLimiter NewLimiter) {
 	}
 	if d.Reset != d.RetryAfter {
 		t.Errorf("refused at the limit: Reset = %v, RetryAfter = %v, want equal (both wait for the oldest event)", d.Reset, d.RetryAfter)
+	}
+}
+
+// testPeek: Peek tells whether an event would be admitted without
+// recording one, before and after the limit is reached.
+func testPeek(t *testing.T, newLimiter NewLimiter) {
+	l, _ := newLimiter(t)
+	ctx := context.Background()
+	limit := shortener.RateLimit{Limit: 3, Window: longWindow}
+	for range 10 {
+		d, err := l.Peek(ctx, "peek", limit)
+		if err != nil || !d.Allowed || d.Remaining != 3 {
+			t.Fatalf("Peek of a fresh key = %+v, %v; want allowed with 3 remaining", d, err)
+		}
+	}
+	for i := range 3 {
+		if d, err := l.Allow(ctx, "peek", limit); err != nil || !d.Allowed {
+			t.Fatalf("Allow %d after peeks = %+v, %v; peeks were recorded", i+1, d, err)
+		}
+	}
+	d, err := l.Peek(ctx, "peek", limit)
+	if err != nil || d.Allowed || d.Remaining != 0 || d.RetryAfter <= 0 || d.RetryAfter > longWindow {
+		t.Fatalf("Peek at the limit = %+v, %v; want refused with a retry-after in the window", d, err)
+	}
+	if _, err := l.Peek(ctx, "peek", shortener.RateLimit{}); err == nil {
+		t.Fatal("Peek with an invalid limit succeeded")
 	}
 }

@@ -1,42 +1,34 @@
 package redis
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"slices"
 	"strings"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/backoff"
+	"github.com/shortener-dev/shortener/internal/clickcodec"
 )
 
 // clickGroup is the consumer group of the instances that write clicks to
 // SQL. Any instance may consume; each entry goes to one of them.
 const clickGroup = "writers"
 
-// DropUndecodable is the reason with which undecodable entries are counted
-// as dropped clicks: one per entry, as an entry that cannot be read does not
-// tell how many clicks it held.
-const DropUndecodable = "stream_undecodable"
-
-// ClickWriter stores click events; shortener.ClickStore is one. It must be
-// idempotent by click ID: entries are redelivered after failures.
-type ClickWriter interface {
-	WriteClicks(ctx context.Context, clicks []shortener.ClickEvent) error
-}
-
-// ClickStreamMetrics receives the stream's counts; analytics.PipelineMetrics
-// implements it.
-type ClickStreamMetrics interface {
-	ClicksDropped(reason string, n int)
-}
-
 // ClickStreamOptions tunes a ClickStream. The zero value gives the defaults.
 type ClickStreamOptions struct {
 	// Prefix is put before the stream's key, {Prefix}clicks:{stream}.
 	Prefix string
+	// Consumer names this instance in the consumer group. It must differ
+	// between instances; an instance that keeps its name across restarts
+	// finishes its own unacknowledged entries first. Default: the host
+	// name.
+	Consumer string
 	// BatchSize (ANALYTICS_BATCH_SIZE, default 100) is the most clicks per
 	// stream entry and per write to the store, and the most entries read
 	// at once.
@@ -51,8 +43,12 @@ type ClickStreamOptions struct {
 	// RetryMin is the wait after a first failure; it doubles up to
 	// RetryMax. Defaults 100 ms and 5 s.
 	RetryMin, RetryMax time.Duration
-	Logger             *slog.Logger       // default slog.Default()
-	Metrics            ClickStreamMetrics // nil records nothing
+	Logger             *slog.Logger // default slog.Default()
+	// Metrics counts undecodable entries as dropped clicks
+	// (shortener.DropStreamUndecodable), one per entry: an entry that
+	// cannot be read does not tell how many clicks it held. Nil records
+	// nothing.
+	Metrics shortener.PipelineMetrics
 }
 
 func (o ClickStreamOptions) withDefaults() ClickStreamOptions {
@@ -78,6 +74,10 @@ func (o ClickStreamOptions) withDefaults() ClickStreamOptions {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.Consumer == "" {
+		o.Consumer, _ = os.Hostname()
+		o.Consumer = cmp.Or(o.Consumer, "shortener")
+	}
 	return o
 }
 
@@ -89,6 +89,8 @@ type ClickStream struct {
 	key    string
 	opts   ClickStreamOptions
 }
+
+var _ shortener.ClickStream = (*ClickStream)(nil)
 
 // NewClickStream returns the click stream under opts.Prefix.
 func NewClickStream(client goredis.UniversalClient, opts ClickStreamOptions) *ClickStream {
@@ -114,7 +116,7 @@ func (s *ClickStream) WriteClicks(ctx context.Context, events []shortener.ClickE
 	for part := range slices.Chunk(events, s.opts.BatchSize) {
 		start := len(buf)
 		for _, e := range part {
-			buf = appendClickEvent(buf, e)
+			buf = clickcodec.AppendEvent(buf, e)
 		}
 		// The pipeline keeps the slice until Exec: capped at its length,
 		// later appends cannot write into it.
@@ -126,21 +128,19 @@ func (s *ClickStream) WriteClicks(ctx context.Context, events []shortener.ClickE
 	return nil
 }
 
-// Consume writes the stream's events to store, as consumerName in the
-// group, until ctx is done. consumerName must differ between instances; an
-// instance that keeps its name across restarts finishes its own unacknowledged
-// entries first. Entries are acknowledged and deleted only after store took
-// them; on any failure Consume backs off and retries, so it returns only
-// when ctx is done.
-func (s *ClickStream) Consume(ctx context.Context, store ClickWriter, consumerName string) {
+// Consume writes the stream's events to store, as Options.Consumer in the
+// group, until ctx is done. Entries are acknowledged and deleted only after
+// store took them; on any failure Consume backs off and retries, so it
+// returns only when ctx is done.
+func (s *ClickStream) Consume(ctx context.Context, store shortener.ClickWriter) {
 	c := &streamConsumer{
-		ClickStream: s, store: store, name: consumerName,
+		ClickStream: s, store: store, name: s.opts.Consumer,
 		needGroup: true, ownFirst: true, claimDue: true,
-		log: s.opts.Logger.With(slog.String("stream", s.key), slog.String("consumer", consumerName)),
+		log: s.opts.Logger.With(slog.String("stream", s.key), slog.String("consumer", s.opts.Consumer)),
 	}
 	claim := time.NewTicker(s.opts.ClaimInterval)
 	defer claim.Stop()
-	delay := s.opts.RetryMin
+	retry := backoff.Backoff{Min: s.opts.RetryMin, Max: s.opts.RetryMax}
 	for ctx.Err() == nil {
 		select {
 		case <-claim.C:
@@ -149,7 +149,7 @@ func (s *ClickStream) Consume(ctx context.Context, store ClickWriter, consumerNa
 		}
 		err := c.step(ctx)
 		if err == nil {
-			delay = s.opts.RetryMin
+			retry.Reset()
 			continue
 		}
 		if ctx.Err() != nil {
@@ -162,22 +162,9 @@ func (s *ClickStream) Consume(ctx context.Context, store ClickWriter, consumerNa
 			c.needGroup = true // Redis restarted without persistence
 		}
 		c.log.Warn("click stream: consuming failed; retrying",
-			slog.Duration("retry_in", delay), slog.Any("error", err))
-		if !c.backOff(ctx, delay) {
+			slog.Duration("retry_in", retry.Delay()), slog.Any("error", err))
+		if !retry.Wait(ctx) {
 			return
 		}
-		delay = min(2*delay, s.opts.RetryMax)
-	}
-}
-
-// backOff waits for d or until ctx is done, and reports whether d passed.
-func (c *streamConsumer) backOff(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }

@@ -11,12 +11,13 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/clickcodec"
 )
 
 // streamConsumer is the state of one Consume loop.
 type streamConsumer struct {
 	*ClickStream
-	store ClickWriter
+	store shortener.ClickWriter
 	name  string
 	log   *slog.Logger
 
@@ -146,7 +147,7 @@ func (c *streamConsumer) handle(ctx context.Context, msgs []goredis.XMessage) er
 		raw, _ := m.Values["e"].(string)
 		n := len(events)
 		var err error
-		if events, err = decodeClickEvents(events, raw); err != nil {
+		if events, err = clickcodec.DecodeEvents(events, raw); err != nil {
 			c.log.Warn("click stream: dropping an undecodable entry",
 				slog.String("id", m.ID), slog.Int("fields", len(m.Values)))
 			skip = append(skip, m.ID)
@@ -170,7 +171,7 @@ func (c *streamConsumer) handle(ctx context.Context, msgs []goredis.XMessage) er
 			return err
 		}
 		if poison > 0 && c.opts.Metrics != nil {
-			c.opts.Metrics.ClicksDropped(DropUndecodable, poison)
+			c.opts.Metrics.ClicksDropped(shortener.DropStreamUndecodable, poison)
 		}
 	}
 	return flush()

@@ -66,16 +66,19 @@ func (s *memoryClickStore) count() int {
 	return len(s.events)
 }
 
+// dropCounter records dropped clicks, all the stream reports: any other
+// method would call the nil embedded interface and panic.
 type dropCounter struct {
+	shortener.PipelineMetrics
 	mu      sync.Mutex
-	dropped map[string]int
+	dropped map[shortener.DropReason]int
 }
 
-func (d *dropCounter) ClicksDropped(reason string, n int) {
+func (d *dropCounter) ClicksDropped(reason shortener.DropReason, n int) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.dropped == nil {
-		d.dropped = map[string]int{}
+		d.dropped = map[shortener.DropReason]int{}
 	}
 	d.dropped[reason] += n
 }
@@ -107,12 +110,12 @@ func produce(t *testing.T, stream *redis.ClickStream, events []shortener.ClickEv
 }
 
 // consume runs Consume until the test ends, or until the returned stop.
-func consume(t *testing.T, stream *redis.ClickStream, store redis.ClickWriter, name string) (stop func()) {
+func consume(t *testing.T, stream *redis.ClickStream, store shortener.ClickWriter) (stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		stream.Consume(ctx, store, name)
+		stream.Consume(ctx, store)
 		close(done)
 	}()
 	stop = func() {
@@ -182,7 +185,7 @@ func TestClickStreamDeliversEachClickOnce(t *testing.T) {
 	// beginning of the stream), half while it runs.
 	produce(t, stream, events[:2500])
 	store := newMemoryClickStore()
-	consume(t, stream, store, "one")
+	consume(t, stream, store)
 	produce(t, stream, events[2500:])
 
 	waitUntil(t, "5000 clicks in the store", func() bool { return store.count() == len(events) })
@@ -197,6 +200,7 @@ func TestClickStreamClaimsADeadConsumersEntries(t *testing.T) {
 		ClaimIdle: 200 * time.Millisecond, ClaimInterval: 50 * time.Millisecond,
 		RetryMin: 10 * time.Millisecond, Logger: testLogger(),
 	}
+	opts.Consumer = "dead"
 	stream := redis.NewClickStream(client, opts)
 	events := makeEvents(120)
 	produce(t, stream, events)
@@ -205,7 +209,7 @@ func TestClickStreamClaimsADeadConsumersEntries(t *testing.T) {
 	dead := newMemoryClickStore()
 	dead.hang = true
 	dead.started = make(chan struct{})
-	stopDead := consume(t, stream, dead, "dead")
+	stopDead := consume(t, stream, dead)
 	<-dead.started
 	stopDead()
 	pending, err := client.XPending(context.Background(), stream.StreamKey(), "writers").Result()
@@ -219,7 +223,8 @@ func TestClickStreamClaimsADeadConsumersEntries(t *testing.T) {
 	}
 
 	alive := newMemoryClickStore()
-	consume(t, stream, alive, "alive")
+	opts.Consumer = "alive"
+	consume(t, redis.NewClickStream(client, opts), alive)
 	waitUntil(t, "all clicks in the store", func() bool { return alive.count() == len(events) })
 	assertStreamDone(t, client, stream)
 	assertWrittenOnce(t, alive, events)
@@ -246,7 +251,7 @@ func TestClickStreamBatchesPerEntry(t *testing.T) {
 		Prefix: prefix, BatchSize: 70, Block: 50 * time.Millisecond, Logger: testLogger(),
 	})
 	store := newMemoryClickStore()
-	consume(t, consumer, store, "one")
+	consume(t, consumer, store)
 	waitUntil(t, "all clicks in the store", func() bool { return store.count() == len(events) })
 	assertStreamDone(t, client, consumer)
 	assertWrittenOnce(t, store, events)
@@ -268,7 +273,7 @@ func TestClickStreamRetriesAFailingStore(t *testing.T) {
 	produce(t, stream, events)
 	store := newMemoryClickStore()
 	store.failFirst = 4
-	consume(t, stream, store, "flaky")
+	consume(t, stream, store)
 
 	waitUntil(t, "all clicks in the store", func() bool { return store.count() == len(events) })
 	assertStreamDone(t, client, stream)
@@ -300,15 +305,15 @@ func TestClickStreamSkipsPoisonEntries(t *testing.T) {
 	}
 	produce(t, stream, events[5:])
 	store := newMemoryClickStore()
-	consume(t, stream, store, "one")
+	consume(t, stream, store)
 
 	waitUntil(t, "the good clicks in the store", func() bool { return store.count() == len(events) })
 	assertStreamDone(t, client, stream)
 	assertWrittenOnce(t, store, events)
 	drops.mu.Lock()
 	defer drops.mu.Unlock()
-	if drops.dropped[redis.DropUndecodable] != 3 {
-		t.Fatalf("dropped = %v, want 3 %s", drops.dropped, redis.DropUndecodable)
+	if drops.dropped[shortener.DropStreamUndecodable] != 3 {
+		t.Fatalf("dropped = %v, want 3 %s", drops.dropped, shortener.DropStreamUndecodable)
 	}
 }
 

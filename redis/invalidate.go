@@ -12,6 +12,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/backoff"
 )
 
 var _ shortener.Invalidator = (*Invalidator)(nil)
@@ -137,21 +138,18 @@ type subscription struct {
 // onReset when it is subscribed again (or subscribed late at start).
 func (inv *Invalidator) Run(ctx context.Context) {
 	var sub subscription
-	backoff := minResubscribe
+	resubscribe := backoff.Backoff{Min: minResubscribe, Max: maxResubscribe}
 	for {
 		confirmed := inv.listen(ctx, &sub)
 		if ctx.Err() != nil {
 			return
 		}
 		if confirmed {
-			backoff = minResubscribe
+			resubscribe.Reset()
 		}
-		select {
-		case <-ctx.Done():
+		if !resubscribe.Wait(ctx) {
 			return
-		case <-time.After(backoff):
 		}
-		backoff = min(2*backoff, maxResubscribe)
 	}
 }
 

@@ -145,7 +145,7 @@ func (c *LinkCache) Resolve(ctx context.Context, code string) (shortener.Target,
 func (c *LinkCache) lookup(ctx context.Context, code string) (t shortener.Target, hit, redisOK bool) {
 	getCtx, cancel := context.WithTimeout(ctx, c.opts.GetTimeout)
 	defer cancel()
-	b, err := c.client.Get(getCtx, c.urlKey(code)).Bytes()
+	value, err := c.client.Get(getCtx, c.urlKey(code)).Result()
 	switch {
 	case errors.Is(err, goredis.Nil):
 		return t, false, true
@@ -156,11 +156,14 @@ func (c *LinkCache) lookup(ctx context.Context, code string) (t shortener.Target
 		}
 		return t, false, false
 	}
-	t, err = decodeTarget(b)
+	t, err = decodeTarget(value)
 	if err != nil {
-		// Overwritten by the write that follows the miss.
-		c.opts.OnError("decode", fmt.Errorf("url:%s: %w", code, err))
-		return t, false, true
+		// Overwritten by the write that follows the miss. Another
+		// version's entry is expected during a rolling deploy.
+		if !errors.Is(err, errOtherFormat) {
+			c.opts.OnError("decode", fmt.Errorf("url:%s: %w", code, err))
+		}
+		return shortener.Target{}, false, true
 	}
 	return t, true, true
 }

@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"errors"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -115,7 +116,7 @@ func TestLinkCacheMissThenHit(t *testing.T) {
 	t.Cleanup(func() { _ = c.Close() })
 
 	got, err := c.Resolve(ctx, "abc")
-	if err != nil || got != exampleTarget {
+	if err != nil || !reflect.DeepEqual(got, exampleTarget) {
 		t.Fatalf("Resolve on a miss = %+v, %v; want %+v", got, err, exampleTarget)
 	}
 	if n := next.callsOf("abc"); n != 1 {
@@ -133,7 +134,7 @@ func TestLinkCacheMissThenHit(t *testing.T) {
 	}
 	// Comparing with == also checks that ExpiresAt survives to the
 	// nanosecond and in UTC.
-	if got != exampleTarget {
+	if !reflect.DeepEqual(got, exampleTarget) {
 		t.Fatalf("Resolve on a hit = %+v, want %+v", got, exampleTarget)
 	}
 	if n := next.callsOf("abc"); n != 1 {
@@ -172,7 +173,7 @@ func TestLinkCacheRedisDown(t *testing.T) {
 	c := NewLinkCache(next, client, LinkCacheOptions{Prefix: "down:", OnError: errs.record})
 
 	got, err := c.Resolve(ctx, "abc")
-	if err != nil || got != exampleTarget {
+	if err != nil || !reflect.DeepEqual(got, exampleTarget) {
 		t.Fatalf("Resolve with Redis down = %+v, %v; want the target from next", got, err)
 	}
 	_ = c.Close()
@@ -213,18 +214,18 @@ func TestLinkCacheCorruptValue(t *testing.T) {
 	c := NewLinkCache(next, client, LinkCacheOptions{Prefix: prefix, OnError: errs.record})
 
 	got, err := c.Resolve(ctx, "abc")
-	if err != nil || got != exampleTarget {
+	if err != nil || !reflect.DeepEqual(got, exampleTarget) {
 		t.Fatalf("Resolve over a corrupt value = %+v, %v", got, err)
 	}
 	if errs.count("decode") != 1 {
 		t.Fatalf("OnError(decode) not called: %v", errs.ops)
 	}
 	_ = c.Close()
-	b, err := client.Get(ctx, key).Bytes()
+	value, err := client.Get(ctx, key).Result()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stored, err := decodeTarget(b); err != nil || stored != exampleTarget {
+	if stored, err := decodeTarget(value); err != nil || !reflect.DeepEqual(stored, exampleTarget) {
 		t.Fatalf("corrupt value not replaced: %+v, %v", stored, err)
 	}
 }

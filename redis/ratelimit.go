@@ -56,6 +56,32 @@ local reset = tonumber(oldest[2]) + window - now
 return {allowed, n, reset, retry}
 `
 
+// peekScript is allowScript without admitting: it drops the events that left
+// the window and reports {allowed (0/1), events in the window, reset µs,
+// retry-after µs}. KEYS and ARGV as allowScript's, without the member.
+const peekScript = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local function exact(x) return string.format('%.0f', x) end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', exact(now - window))
+local n = redis.call('ZCARD', KEYS[1])
+local allowed = 1
+local retry = 0
+if n >= limit then
+  allowed = 0
+  local e = redis.call('ZRANGE', KEYS[1], n - limit, n - limit, 'WITHSCORES')
+  retry = tonumber(e[2]) + window - now
+end
+local reset = 0
+if n > 0 then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  reset = tonumber(oldest[2]) + window - now
+end
+return {allowed, n, reset, retry}
+`
+
 // RateLimiter is a sliding-window log limiter shared by every instance that
 // uses the same Redis and prefix. Each key is a sorted set of the admitted
 // events' times under prefix + "ratelimit:{key}"; the hash tag keeps it on
@@ -64,6 +90,7 @@ type RateLimiter struct {
 	client goredis.UniversalClient
 	prefix string
 	script *goredis.Script
+	peek   *goredis.Script
 	// instance and seq make each event's member unique across instances.
 	instance string
 	seq      atomic.Uint64
@@ -78,6 +105,7 @@ func NewRateLimiter(client goredis.UniversalClient, prefix string) *RateLimiter 
 		client:   client,
 		prefix:   prefix,
 		script:   goredis.NewScript(allowScript),
+		peek:     goredis.NewScript(peekScript),
 		instance: hex.EncodeToString(b),
 	}
 }
@@ -87,21 +115,32 @@ func NewRateLimiter(client goredis.UniversalClient, prefix string) *RateLimiter 
 // admit nothing (Limit < 1 or Window <= 0) and when Redis fails; the caller
 // decides whether to fail open.
 func (l *RateLimiter) Allow(ctx context.Context, key string, limit shortener.RateLimit) (shortener.RateDecision, error) {
+	member := l.instance + strconv.FormatUint(l.seq.Add(1), 36)
+	return l.run(ctx, "allow", l.script, key, limit, member)
+}
+
+// Peek reports whether Allow would admit an event for key now, recording
+// nothing.
+func (l *RateLimiter) Peek(ctx context.Context, key string, limit shortener.RateLimit) (shortener.RateDecision, error) {
+	return l.run(ctx, "peek", l.peek, key, limit)
+}
+
+// run runs script (allowScript or peekScript) for key and reads its answer.
+func (l *RateLimiter) run(ctx context.Context, op string, script *goredis.Script, key string, limit shortener.RateLimit, args ...any) (shortener.RateDecision, error) {
 	if limit.Limit < 1 || limit.Window <= 0 {
-		return shortener.RateDecision{}, fmt.Errorf("redis ratelimit allow: invalid limit %d per %v", limit.Limit, limit.Window)
+		return shortener.RateDecision{}, fmt.Errorf("redis ratelimit %s: invalid limit %d per %v", op, limit.Limit, limit.Window)
 	}
 	// Round a sub-microsecond remainder up so a tiny window is never zero.
 	windowUS := (limit.Window + time.Microsecond - 1) / time.Microsecond
-	member := l.instance + strconv.FormatUint(l.seq.Add(1), 36)
-	res, err := l.script.Run(ctx, l.client,
+	res, err := script.Run(ctx, l.client,
 		[]string{l.prefix + "ratelimit:{" + key + "}"},
-		limit.Limit, int64(windowUS), member,
+		append([]any{limit.Limit, int64(windowUS)}, args...)...,
 	).Int64Slice()
 	if err != nil {
-		return shortener.RateDecision{}, fmt.Errorf("redis ratelimit allow: %w", err)
+		return shortener.RateDecision{}, fmt.Errorf("redis ratelimit %s: %w", op, err)
 	}
 	if len(res) != 4 {
-		return shortener.RateDecision{}, fmt.Errorf("redis ratelimit allow: script returned %d values, want 4", len(res))
+		return shortener.RateDecision{}, fmt.Errorf("redis ratelimit %s: script returned %d values, want 4", op, len(res))
 	}
 	d := shortener.RateDecision{
 		Allowed:    res[0] == 1,

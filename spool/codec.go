@@ -9,9 +9,13 @@ import (
 	"github.com/shortener-dev/shortener/internal/wire"
 )
 
-// clickFormat is the first byte of every encoded click, so that a later
-// layout can be told apart from this one when old spools are replayed.
-const clickFormat = 1
+// The first byte of every encoded click, so that a later layout can be told
+// apart when old spools are replayed. Format 2 adds the target served;
+// format 1 clicks (written before an upgrade) are still read, target "".
+const (
+	clickFormatV1 = 1
+	clickFormat   = 2
+)
 
 // errCorruptClick reports an entry that is not a click this code wrote: a
 // torn or zero-filled tail after a crash, or another format.
@@ -24,8 +28,8 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // appendClick appends the binary form of c to dst:
 //
 //	format byte | uvarint len + bytes for ID, LinkID | varint Unix seconds |
-//	uvarint nanoseconds | uvarint len + bytes for IP, UserAgent, Referrer |
-//	CRC-32C of all of the above, little endian
+//	uvarint nanoseconds | uvarint len + bytes for IP, UserAgent, Referrer,
+//	Target | CRC-32C of all of the above, little endian
 //
 // The checksum lets replay skip garbage that a crash left at the end of
 // the log instead of shipping it.
@@ -38,6 +42,7 @@ func appendClick(dst []byte, c shortener.Click) []byte {
 	dst = wire.AppendString(dst, c.IP)
 	dst = wire.AppendString(dst, c.UserAgent)
 	dst = wire.AppendString(dst, c.Referrer)
+	dst = wire.AppendString(dst, c.Target)
 	sum := crc32.Checksum(dst[start:], castagnoli)
 	return binary.LittleEndian.AppendUint32(dst, sum)
 }
@@ -45,7 +50,7 @@ func appendClick(dst []byte, c shortener.Click) []byte {
 // decodeClick is the inverse of appendClick. The returned click does not
 // refer to data, which may be the log's own buffer. Its time is in UTC.
 func decodeClick(data []byte) (shortener.Click, error) {
-	if len(data) < 1+4 || data[0] != clickFormat {
+	if len(data) < 1+4 || (data[0] != clickFormat && data[0] != clickFormatV1) {
 		return shortener.Click{}, errCorruptClick
 	}
 	body := data[:len(data)-4]
@@ -62,6 +67,9 @@ func decodeClick(data []byte) (shortener.Click, error) {
 	c.IP = r.Str()
 	c.UserAgent = r.Str()
 	c.Referrer = r.Str()
+	if data[0] == clickFormat {
+		c.Target = r.Str()
+	}
 	if r.Bad() || r.Rest() != "" {
 		return shortener.Click{}, errCorruptClick
 	}

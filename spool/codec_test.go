@@ -68,7 +68,7 @@ func TestClickCodecRejectsDamage(t *testing.T) {
 		{name: "empty", data: nil},
 		{name: "zero filled", data: make([]byte, 16)},
 		{name: "truncated", data: good[:len(good)-1]},
-		{name: "other format", data: append([]byte{2}, good[1:]...)},
+		{name: "other format", data: append([]byte{3}, good[1:]...)},
 		{name: "flipped bit", data: flipBit(good, 5)},
 		{name: "trailing byte", data: append(append([]byte(nil), good...), 0)},
 	}
@@ -94,7 +94,7 @@ func FuzzClickCodec(f *testing.F) {
 		sec %= 1 << 40 // beyond ±35,000 years time.Time itself overflows
 		c := shortener.Click{
 			ID: id, LinkID: link, At: time.Unix(sec, nsec).UTC(),
-			IP: ip, UserAgent: ua, Referrer: ref,
+			IP: ip, UserAgent: ua, Referrer: ref, Target: ref + "#target",
 		}
 		got, err := decodeClick(appendClick(nil, c))
 		if err != nil {
@@ -114,7 +114,8 @@ func TestClickCodecGolden(t *testing.T) {
 	tests := []struct {
 		name  string
 		click shortener.Click
-		want  string
+		v1    string // as format 1 wrote it, before clicks kept their target
+		want  string // format 2
 	}{
 		{name: "typical", click: shortener.Click{
 			ID:        "01890a5d-ac96-774b-bcce-b302099a8057",
@@ -123,21 +124,25 @@ func TestClickCodecGolden(t *testing.T) {
 			IP:        "2001:db8::1",
 			UserAgent: "Агент/1.0 😀",
 			Referrer:  "https://例え.jp/パス",
-		}, want: "01" +
+		}, v1: "01" +
 			"2430313839306135642d616339362d373734622d626363652d623330323039396138303537" +
 			"2430313839306135642d616339362d373734622d626363652d623330323039396138303538" +
 			"8aa6d8b00d" + "959aef3a" +
 			"0b323030313a6462383a3a31" +
 			"13d090d0b3d0b5d0bdd1822f312e3020f09f9880" +
 			"1868747470733a2f2fe4be8be381882e6a702fe38391e382b9" +
-			"4240d620"},
+			"4240d620",
+			want: "022430313839306135642d616339362d373734622d626363652d6233303230393961383035372430313839306135642d616339362d373734622d626363652d6233303230393961383035388aa6d8b00d959aef3a0b323030313a6462383a3a3113d090d0b3d0b5d0bdd1822f312e3020f09f98801868747470733a2f2fe4be8be381882e6a702fe38391e382b90009bee2d0"},
 		{name: "before 1970, long user agent", click: shortener.Click{
 			ID:        "x",
 			At:        time.Date(1901, 2, 3, 4, 5, 6, 7, time.UTC),
 			UserAgent: strings.Repeat("ab", 100),
-		}, want: "01" + "0178" + "00" + "9bc0ec9910" + "07" + "00" +
-			"c801" + strings.Repeat("6162", 100) + "00" + "8b10a3c4"},
-		{name: "zero", click: shortener.Click{}, want: "010000ffdb8ff9ce0300000000a49fa311"},
+		}, v1: "01" + "0178" + "00" + "9bc0ec9910" + "07" + "00" +
+			"c801" + strings.Repeat("6162", 100) + "00" + "8b10a3c4",
+			want: "02" + "0178" + "00" + "9bc0ec9910" + "07" + "00" +
+				"c801" + strings.Repeat("6162", 100) + "00" + "00" + "6052cb05"},
+		{name: "zero", click: shortener.Click{}, v1: "010000ffdb8ff9ce0300000000a49fa311",
+			want: "020000ffdb8ff9ce030000000000bd2db4cb"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -145,18 +150,20 @@ func TestClickCodecGolden(t *testing.T) {
 			if got != tt.want {
 				t.Errorf("appendClick =\n%s\nwant\n%s", got, tt.want)
 			}
-			data, err := hex.DecodeString(tt.want)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c, err := decodeClick(data)
-			if err != nil {
-				t.Fatalf("decodeClick(golden): %v", err)
-			}
-			want := tt.click
-			want.At = want.At.UTC()
-			if c != want {
-				t.Errorf("decodeClick(golden):\n got %+v\nwant %+v", c, want)
+			for _, golden := range []string{tt.want, tt.v1} {
+				data, err := hex.DecodeString(golden)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c, err := decodeClick(data)
+				if err != nil {
+					t.Fatalf("decodeClick(golden): %v", err)
+				}
+				want := tt.click
+				want.At = want.At.UTC()
+				if c != want {
+					t.Errorf("decodeClick(golden):\n got %+v\nwant %+v", c, want)
+				}
 			}
 		})
 	}

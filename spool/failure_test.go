@@ -1,6 +1,7 @@
 package spool
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"sync"
@@ -12,7 +13,7 @@ import (
 
 func TestSpoolWriteFailureDropsAndRecovers(t *testing.T) {
 	m := &countingMetrics{}
-	s := mustOpen(t, t.TempDir(), Options{Metrics: m})
+	s := mustOpen(t, t.TempDir(), Options{Metrics: m, Overflow: -1})
 	first := testClick(1)
 	s.RecordClick(first)
 
@@ -33,8 +34,8 @@ func TestSpoolWriteFailureDropsAndRecovers(t *testing.T) {
 		t.Fatal("RecordClick blocked on a failed write")
 	}
 	spooled, dropped := m.counts()
-	if spooled != 1 || dropped[DropWrite] != 1 {
-		t.Fatalf("spooled %d, dropped %v; want 1 spooled, 1 %s", spooled, dropped, DropWrite)
+	if spooled != 1 || dropped[shortener.DropSpoolWriteFailed] != 1 {
+		t.Fatalf("spooled %d, dropped %v; want 1 spooled, 1 %s", spooled, dropped, shortener.DropSpoolWriteFailed)
 	}
 
 	after := testClick(3)
@@ -45,9 +46,43 @@ func TestSpoolWriteFailureDropsAndRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.RecordClick(testClick(4))
-	if _, dropped := m.counts(); dropped[DropClosed] != 1 {
-		t.Fatalf("dropped after Close = %v, want 1 %s", dropped, DropClosed)
+	if _, dropped := m.counts(); dropped[shortener.DropSpoolClosed] != 1 {
+		t.Fatalf("dropped after Close = %v, want 1 %s", dropped, shortener.DropSpoolClosed)
 	}
+}
+
+// With the overflow (the default), the click of a failed write is kept in
+// memory and shipped like the others; the spool says it is degraded until
+// the log takes writes again.
+func TestSpoolWriteFailureKeepsClicksInMemory(t *testing.T) {
+	m := &countingMetrics{}
+	s := mustOpen(t, t.TempDir(), Options{Metrics: m, SyncInterval: 10 * time.Millisecond})
+	first := testClick(1)
+	s.RecordClick(first)
+	if err := s.log.Load().Close(); err != nil {
+		t.Fatal(err)
+	}
+	kept := testClick(2)
+	s.RecordClick(kept)
+	spooled, dropped := m.counts()
+	if spooled != 2 || len(dropped) != 0 {
+		t.Fatalf("spooled %d, dropped %v; want 2 spooled, none dropped", spooled, dropped)
+	}
+	if s.Ping(context.Background()) == nil {
+		t.Fatal("Ping is nil after a failed write")
+	}
+	// The maintenance loop reopens the log and probes the disk; no click is
+	// needed for the spool to recover.
+	deadline := time.Now().Add(5 * time.Second)
+	for s.Ping(context.Background()) != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("the spool did not recover by itself")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	after := testClick(3)
+	s.RecordClick(after)
+	assertSameClicks(t, drain(t, s, 10), []shortener.Click{first, after, kept})
 }
 
 func TestSpoolRecordClickBoundsItsWait(t *testing.T) {
@@ -116,8 +151,8 @@ func TestSpoolRepairsTornTail(t *testing.T) {
 			c := testClick(3)
 			s2.RecordClick(c)
 			assertSameClicks(t, drain(t, s2, 100), append(clicks, c))
-			if _, dropped := m.counts(); dropped[DropCorrupt] != tt.wantCorrupt {
-				t.Fatalf("dropped = %v, want %d %s", dropped, tt.wantCorrupt, DropCorrupt)
+			if _, dropped := m.counts(); dropped[shortener.DropSpoolCorrupt] != tt.wantCorrupt {
+				t.Fatalf("dropped = %v, want %d %s", dropped, tt.wantCorrupt, shortener.DropSpoolCorrupt)
 			}
 		})
 	}

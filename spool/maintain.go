@@ -39,6 +39,9 @@ func (s *Spool) syncLoop() {
 // acknowledged entries off the front of the log.
 func (s *Spool) maintain(closing bool) {
 	s.persistAck()
+	if !closing {
+		s.requestRecovery()
+	}
 	log := s.log.Load()
 	if log == nil {
 		return // retired after a failed write; the writer reopens it

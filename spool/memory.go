@@ -2,19 +2,23 @@ package spool
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
 	"github.com/shortener-dev/shortener"
 )
 
-var _ shortener.ClickRecorder = (*Memory)(nil)
+var (
+	_ shortener.ClickRecorder = (*Memory)(nil)
+	_ shortener.ClickSource   = (*Memory)(nil)
+)
 
 // Memory is the spool for CLICK_SPOOL=memory: a bounded in-process queue
 // with the same reading side as Spool. Clicks in it are lost when the
 // process dies; a click that finds it full is dropped and counted.
 type Memory struct {
-	metrics Metrics
+	metrics shortener.PipelineMetrics
 
 	capacity int
 
@@ -55,9 +59,9 @@ func (m *Memory) RecordClick(c shortener.Click) {
 		m.grow()
 	}
 	if m.isClosed || m.n == len(m.ring) {
-		reason := DropFull
+		reason := shortener.DropSpoolFull
 		if m.isClosed {
-			reason = DropClosed
+			reason = shortener.DropSpoolClosed
 		}
 		m.mu.Unlock()
 		if m.metrics != nil {
@@ -89,24 +93,11 @@ func (m *Memory) grow() {
 // Next behaves as Spool.Next: it waits for a pending click and returns up to
 // limit of the oldest unacknowledged ones, and the token for Ack.
 func (m *Memory) Next(ctx context.Context, limit int) ([]shortener.Click, uint64, error) {
-	limit = atLeastOne(limit)
 	for {
-		m.mu.Lock()
-		if m.isClosed {
-			m.mu.Unlock()
-			return nil, 0, ErrClosed
+		batch, token, ok, err := m.take(limit)
+		if ok || err != nil {
+			return batch, token, err
 		}
-		if m.n > 0 {
-			k := min(m.n, limit)
-			batch := make([]shortener.Click, k)
-			for i := range batch {
-				batch[i] = m.ring[(m.head+i)%len(m.ring)]
-			}
-			token := m.acked + uint64(k)
-			m.mu.Unlock()
-			return batch, token, nil
-		}
-		m.mu.Unlock()
 		select {
 		case <-m.readable:
 		case <-ctx.Done():
@@ -115,6 +106,31 @@ func (m *Memory) Next(ctx context.Context, limit int) ([]shortener.Click, uint64
 			return nil, 0, ErrClosed
 		}
 	}
+}
+
+// peek returns up to limit of the oldest unacknowledged clicks and their
+// token without waiting; false when there are none or the spool is closed.
+func (m *Memory) peek(limit int) ([]shortener.Click, uint64, bool) {
+	batch, token, ok, _ := m.take(limit)
+	return batch, token, ok
+}
+
+func (m *Memory) take(limit int) ([]shortener.Click, uint64, bool, error) {
+	limit = atLeastOne(limit)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.isClosed {
+		return nil, 0, false, ErrClosed
+	}
+	if m.n == 0 {
+		return nil, 0, false, nil
+	}
+	k := min(m.n, limit)
+	batch := make([]shortener.Click, k)
+	for i := range batch {
+		batch[i] = m.ring[(m.head+i)%len(m.ring)]
+	}
+	return batch, m.acked + uint64(k), true, nil
 }
 
 // Ack removes the clicks up to token from the spool.
@@ -137,6 +153,19 @@ func (m *Memory) Ack(token uint64) error {
 	m.head = (m.head + int(k)) % len(m.ring)
 	m.n -= int(k)
 	m.acked = token
+	return nil
+}
+
+var errMemoryFull = errors.New("memory click spool: full; clicks are dropped until the shipper catches up")
+
+// Ping returns an error while the spool is full, so that new clicks are
+// dropped: the clicks health check.
+func (m *Memory) Ping(context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.n >= m.capacity {
+		return errMemoryFull
+	}
 	return nil
 }
 

@@ -45,8 +45,8 @@ func TestMemoryGrowsUpToCapacity(t *testing.T) {
 		want = append(want, c)
 	}
 	spooled, dropped := metrics.counts()
-	if spooled != 3700 || dropped[DropFull] != 100 {
-		t.Fatalf("spooled %d, dropped %v; want 3700 spooled, 100 %s", spooled, dropped, DropFull)
+	if spooled != 3700 || dropped[shortener.DropSpoolFull] != 100 {
+		t.Fatalf("spooled %d, dropped %v; want 3700 spooled, 100 %s", spooled, dropped, shortener.DropSpoolFull)
 	}
 	assertSameClicks(t, drain(t, m, 128), want[:3000])
 }
@@ -86,8 +86,8 @@ func TestMemoryFullDrops(t *testing.T) {
 		want = append(want, c)
 	}
 	spooled, dropped := metrics.counts()
-	if spooled != 3 || dropped[DropFull] != 2 {
-		t.Fatalf("spooled %d, dropped %v; want 3 spooled, 2 %s", spooled, dropped, DropFull)
+	if spooled != 3 || dropped[shortener.DropSpoolFull] != 2 {
+		t.Fatalf("spooled %d, dropped %v; want 3 spooled, 2 %s", spooled, dropped, shortener.DropSpoolFull)
 	}
 	assertSameClicks(t, drain(t, m, 10), want[:3])
 
@@ -112,7 +112,7 @@ func TestMemoryClose(t *testing.T) {
 		t.Fatalf("Next across Close = %v, want ErrClosed", err)
 	}
 	m.RecordClick(testClick(1))
-	if _, dropped := metrics.counts(); dropped[DropClosed] != 1 {
-		t.Fatalf("dropped = %v, want 1 %s", dropped, DropClosed)
+	if _, dropped := metrics.counts(); dropped[shortener.DropSpoolClosed] != 1 {
+		t.Fatalf("dropped = %v, want 1 %s", dropped, shortener.DropSpoolClosed)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/tidwall/wal"
+
 	"github.com/shortener-dev/shortener"
 )
 
@@ -15,7 +17,9 @@ import (
 // same clicks. It is meant for one reader. After Close it returns ErrClosed.
 //
 // Entries that fail their checksum (garbage a crash left) are skipped and
-// counted as dropped.
+// counted as dropped. Clicks kept in memory while the disk was full come
+// after the log's; while the log is unavailable (being reopened) Next
+// returns them, or waits.
 func (s *Spool) Next(ctx context.Context, limit int) ([]shortener.Click, uint64, error) {
 	limit = atLeastOne(limit)
 	for {
@@ -28,14 +32,20 @@ func (s *Spool) Next(ctx context.Context, limit int) ([]shortener.Click, uint64,
 		if last := s.written.Load(); last >= from {
 			to := min(last, from+uint64(limit)-1)
 			batch, err := s.read(from, to)
-			if err != nil {
+			switch {
+			case errors.Is(err, errLogUnavailable):
+				// Not an error for the reader: the writer reopens it.
+			case err != nil:
 				return nil, 0, err
-			}
-			if len(batch) > 0 {
+			case len(batch) > 0:
 				return batch, to, nil
+			default:
+				s.advanceAck(to) // nothing but garbage: nothing to ship
+				continue
 			}
-			s.advanceAck(to) // nothing but garbage: nothing to ship
-			continue
+		}
+		if batch, token, ok := s.takeOverflow(limit); ok {
+			return batch, token, nil
 		}
 		select {
 		case <-s.readable:
@@ -47,20 +57,26 @@ func (s *Spool) Next(ctx context.Context, limit int) ([]shortener.Click, uint64,
 	}
 }
 
+// errLogUnavailable: the log failed a write and is not reopened yet.
+var errLogUnavailable = errors.New("read click spool: log unavailable")
+
 func (s *Spool) read(from, to uint64) ([]shortener.Click, error) {
 	log := s.log.Load()
 	if log == nil {
-		return nil, errors.New("read click spool: log unavailable")
+		return nil, errLogUnavailable
 	}
 	batch := make([]shortener.Click, 0, to-from+1)
 	for i := from; i <= to; i++ {
 		data, err := log.Read(i)
+		if errors.Is(err, wal.ErrClosed) {
+			return nil, errLogUnavailable // retired under us after a failed write
+		}
 		if err != nil {
 			return nil, fmt.Errorf("read click spool entry %d: %w", i, err)
 		}
 		c, err := decodeClick(data)
 		if err != nil {
-			s.dropped(DropCorrupt, 1)
+			s.dropped(shortener.DropSpoolCorrupt, 1)
 			s.opts.Logger.Warn("click spool: skipped a corrupt entry",
 				slog.Uint64("index", i), slog.Int("bytes", len(data)))
 			continue
@@ -81,6 +97,9 @@ func (s *Spool) Ack(token uint64) error {
 		return ErrClosed
 	default:
 	}
+	if token&overflowToken != 0 {
+		return s.overflow.Ack(token &^ overflowToken)
+	}
 	if token > s.written.Load() {
 		return fmt.Errorf("ack click spool: token %d is beyond the log", token)
 	}
@@ -99,11 +118,15 @@ func (s *Spool) advanceAck(token uint64) {
 
 // Pending returns how many recorded clicks are not yet acknowledged.
 func (s *Spool) Pending() int {
+	n := 0
+	if s.overflow != nil {
+		n = s.overflow.Pending()
+	}
 	written, acked := s.written.Load(), s.acked.Load()
 	if acked >= written {
-		return 0
+		return n
 	}
-	return int(written - acked)
+	return n + int(written-acked)
 }
 
 func atLeastOne(n int) int {

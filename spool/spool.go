@@ -25,26 +25,13 @@ import (
 	"github.com/tidwall/wal"
 )
 
-var _ shortener.ClickRecorder = (*Spool)(nil)
+var (
+	_ shortener.ClickRecorder = (*Spool)(nil)
+	_ shortener.ClickSource   = (*Spool)(nil)
+)
 
 // ErrClosed is returned by Next and Ack after Close.
 var ErrClosed = errors.New("spool closed")
-
-// Reasons for dropping a click, the label of the dropped counter.
-const (
-	DropClosed   = "spool_closed"       // recorded after Close
-	DropWrite    = "spool_write_failed" // the log could not be written
-	DropOverflow = "spool_overflow"     // too much waiting behind a stalled write
-	DropFull     = "spool_full"         // the memory spool is at capacity
-	DropCorrupt  = "spool_corrupt"      // an entry failed its checksum on replay
-)
-
-// Metrics receives the spool's counts. analytics.PipelineMetrics implements
-// it; cmd wires the two, so that this package does not import analytics.
-type Metrics interface {
-	ClicksSpooled(n int)
-	ClicksDropped(reason string, n int)
-}
 
 // Options tunes a Spool. The zero value gives the defaults.
 type Options struct {
@@ -61,12 +48,22 @@ type Options struct {
 	// front of the log is cut off. Truncating rewrites the rest of a
 	// segment with the log locked, so it is done in bulk. Default 16384.
 	TruncateEvery int
-	// Metrics receives counts; nil for none. Memory uses only this and
-	// Logger.
-	Metrics Metrics
+	// Metrics receives the clicks spooled and dropped (with the
+	// shortener.DropSpool* reasons); nil records nothing. Memory uses only
+	// this and Logger.
+	Metrics shortener.PipelineMetrics
 	// Logger gets write failures and replays. Default slog.Default().
 	Logger *slog.Logger
+	// Overflow is how many clicks are kept in memory while the log cannot
+	// be written (a full or failing disk), instead of being dropped; the
+	// shipper takes them from there. 0 takes the default, 100,000; a
+	// negative value turns it off.
+	Overflow int
 }
+
+// DefaultOverflow is the number of clicks held in memory while the log
+// cannot be written: about 100 bytes each.
+const DefaultOverflow = 100000
 
 func (o Options) withDefaults() Options {
 	if o.SyncInterval <= 0 {
@@ -83,6 +80,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.Overflow == 0 {
+		o.Overflow = DefaultOverflow
 	}
 	return o
 }
@@ -108,6 +108,13 @@ type Spool struct {
 	quit          chan struct{}
 	writerDone    chan struct{}
 	stallTimer    *time.Timer
+
+	// overflow holds the clicks of writes that failed, until the shipper
+	// takes them (nil when Options.Overflow is negative); degraded is set
+	// by a failed write and cleared once the disk takes writes again.
+	overflow   *Memory
+	degraded   atomic.Bool
+	recoverReq chan struct{} // asks the writer to reopen and probe; capacity 1
 
 	// Owned by the writer goroutine.
 	walBatch   wal.Batch
@@ -168,6 +175,10 @@ func Open(dir string, opts Options) (*Spool, error) {
 		closed:     make(chan struct{}),
 		syncQuit:   make(chan struct{}),
 		syncDone:   make(chan struct{}),
+		recoverReq: make(chan struct{}, 1),
+	}
+	if opts.Overflow > 0 {
+		s.overflow = NewMemory(opts.Overflow, Options{Metrics: opts.Metrics})
 	}
 	s.cond.L = &s.mu
 	s.log.Store(log)
@@ -205,6 +216,7 @@ func (s *Spool) Close() error {
 	close(s.syncQuit)
 	<-s.syncDone
 	s.maintain(true)
+	s.closeOverflow()
 	close(s.closed)
 
 	log := s.log.Swap(nil)
@@ -217,7 +229,7 @@ func (s *Spool) Close() error {
 	return nil
 }
 
-func (s *Spool) dropped(reason string, n int) {
+func (s *Spool) dropped(reason shortener.DropReason, n int) {
 	if s.opts.Metrics != nil {
 		s.opts.Metrics.ClicksDropped(reason, n)
 	}

@@ -16,11 +16,14 @@ import (
 	"github.com/shortener-dev/shortener"
 )
 
-// countingMetrics records what the spool reports.
+// countingMetrics records what the spool reports. The spool reports only
+// spooled and dropped clicks: any other method would call the nil embedded
+// interface and panic, failing the test.
 type countingMetrics struct {
+	shortener.PipelineMetrics
 	mu      sync.Mutex
 	spooled int
-	dropped map[string]int
+	dropped map[shortener.DropReason]int
 }
 
 func (m *countingMetrics) ClicksSpooled(n int) {
@@ -29,19 +32,19 @@ func (m *countingMetrics) ClicksSpooled(n int) {
 	m.spooled += n
 }
 
-func (m *countingMetrics) ClicksDropped(reason string, n int) {
+func (m *countingMetrics) ClicksDropped(reason shortener.DropReason, n int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.dropped == nil {
-		m.dropped = map[string]int{}
+		m.dropped = map[shortener.DropReason]int{}
 	}
 	m.dropped[reason] += n
 }
 
-func (m *countingMetrics) counts() (spooled int, dropped map[string]int) {
+func (m *countingMetrics) counts() (spooled int, dropped map[shortener.DropReason]int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	dropped = map[string]int{}
+	dropped = map[shortener.DropReason]int{}
 	for k, v := range m.dropped {
 		dropped[k] = v
 	}

@@ -45,12 +45,12 @@ func (s *Spool) RecordClick(c shortener.Click) {
 	s.mu.Lock()
 	if s.closing {
 		s.mu.Unlock()
-		s.dropped(DropClosed, 1)
+		s.dropped(shortener.DropSpoolClosed, 1)
 		return
 	}
 	if len(s.fill.buf) >= maxFillBytes {
 		s.mu.Unlock()
-		s.dropped(DropOverflow, 1)
+		s.dropped(shortener.DropSpoolOverflow, 1)
 		return
 	}
 	s.fill.add(c)
@@ -74,6 +74,9 @@ func (s *Spool) writeLoop() {
 	for {
 		select {
 		case <-s.kick:
+		case <-s.recoverReq:
+			s.recoverLog()
+			continue
 		case <-s.quit:
 			for s.flushOne() {
 			}
@@ -110,8 +113,12 @@ func (s *Spool) flushOne() bool {
 	// Count before waking the recorders, so that a returned RecordClick
 	// is already in the metrics.
 	if err != nil {
-		s.dropped(DropWrite, n)
+		s.degraded.Store(true)
+		if kept := s.keepInMemory(b); kept < n {
+			s.dropped(shortener.DropSpoolWriteFailed, n-kept)
+		}
 	} else {
+		s.degraded.Store(false)
 		s.writes.Add(1)
 		s.spooled(n)
 	}

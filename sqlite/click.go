@@ -26,8 +26,8 @@ var (
 	// and the plain form saves reading back every row of every batch.
 	insertClicks = multiRow{
 		head: `INSERT INTO click_events
-			(id, link_id, occurred_at, referrer, browser, os, device, country, is_bot, visitor_hash)`,
-		width: 10,
+			(id, link_id, occurred_at, referrer, browser, os, device, country, is_bot, visitor_hash, target)`,
+		width: 11,
 	}
 	insertClicksOnce = multiRow{
 		head:  insertClicks.head,
@@ -71,7 +71,7 @@ var (
 // links that still exist) reach the counters, so a batch delivered twice is
 // counted once.
 func (s *ClickStore) WriteClicks(ctx context.Context, clicks []shortener.ClickEvent) (err error) {
-	clicks = uniqueClicks(clicks)
+	clicks = shortener.UniqueClicks(clicks)
 	if len(clicks) == 0 {
 		return ctx.Err()
 	}
@@ -102,14 +102,14 @@ func writeClicks(ctx context.Context, tx *writeTx, clicks []shortener.ClickEvent
 	if err != nil {
 		return err
 	}
-	// clicks is uniqueClicks' own copy: filtering it in place is safe.
+	// clicks is UniqueClicks' own copy: filtering it in place is safe.
 	fresh := clicks[:0]
 	args := make([]any, 0, len(clicks)*insertClicks.width)
 	for _, c := range clicks {
 		if live[c.LinkID] {
 			fresh = append(fresh, c)
 			args = append(args, c.ID, c.LinkID, micros(c.OccurredAt), c.Referrer, c.Browser, c.OS,
-				c.Device, c.Country, c.IsBot, c.VisitorHash)
+				c.Device, c.Country, c.IsBot, c.VisitorHash, c.Target)
 		}
 	}
 	for _, part := range insertClicks.chunks(len(fresh)) {
@@ -198,7 +198,7 @@ func visitorsOf(clicks []shortener.ClickEvent) []visitorKey {
 	seen := map[visitorKey]bool{}
 	var out []visitorKey
 	for _, c := range clicks {
-		k := visitorKey{c.LinkID, dayOf(c.OccurredAt), c.VisitorHash}
+		k := visitorKey{c.LinkID, shortener.UTCDay(c.OccurredAt), c.VisitorHash}
 		if !c.IsBot && c.VisitorHash != "" && !seen[k] {
 			seen[k] = true
 			out = append(out, k)
@@ -231,23 +231,4 @@ func existingLinks(ctx context.Context, tx *writeTx, clicks []shortener.ClickEve
 		return nil, fmt.Errorf("find links: %w", err)
 	}
 	return live, nil
-}
-
-// uniqueClicks returns the clicks with repeated IDs dropped (the first
-// wins), in a new slice: the caller's is left alone. A click whose ID or
-// link ID is not a UUID is dropped too, as PostgreSQL's uuid columns
-// would refuse it, and failing the batch would block every click queued
-// behind it.
-func uniqueClicks(clicks []shortener.ClickEvent) []shortener.ClickEvent {
-	seen := make(map[string]bool, len(clicks))
-	out := make([]shortener.ClickEvent, 0, len(clicks))
-	for _, c := range clicks {
-		// IDs are compared as the database returns them: lower case.
-		c.ID, c.LinkID = strings.ToLower(c.ID), strings.ToLower(c.LinkID)
-		if !seen[c.ID] && shortener.IsID(c.ID) && shortener.IsID(c.LinkID) {
-			seen[c.ID] = true
-			out = append(out, c)
-		}
-	}
-	return out
 }

@@ -18,7 +18,7 @@ func (s *ClickStore) ClickStats(ctx context.Context, linkID string, first, last 
 	for _, dim := range shortener.Dimensions {
 		stats.Top[dim] = []shortener.LabelCount{}
 	}
-	from, to := dayOf(first), dayOf(last)
+	from, to := shortener.UTCDay(first), shortener.UTCDay(last)
 
 	// One snapshot for both queries, so the days and the top lists agree.
 	tx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -56,7 +56,7 @@ func readDays(ctx context.Context, tx *sql.Tx, stats *shortener.ClickStats, link
 		if err := rows.Scan(&day, &d.Clicks, &d.UniqueVisitors, &d.BotClicks); err != nil {
 			return fmt.Errorf("days: scan: %w", err)
 		}
-		if d.Day, err = time.Parse(dayLayout, day); err != nil {
+		if d.Day, err = time.Parse(shortener.DayLayout, day); err != nil {
 			return fmt.Errorf("days: bad day %q: %w", day, err)
 		}
 		stats.Days = append(stats.Days, d)

@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -40,49 +39,6 @@ func storeError(op string, err error, notFoundMsg, conflictMsg string) error {
 	}
 	return fmt.Errorf("sqlite: %s: %w", op, err)
 }
-
-// Time encoding. Go times carry nanoseconds; the stores keep microseconds,
-// like PostgreSQL, so a value read back equals the written one truncated to
-// the microsecond, in UTC.
-
-func micros(t time.Time) int64 { return t.UnixMicro() }
-
-func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
-
-func nullMicros(t *time.Time) sql.NullInt64 {
-	if t == nil {
-		return sql.NullInt64{}
-	}
-	return sql.NullInt64{Int64: t.UnixMicro(), Valid: true}
-}
-
-func timePtr(v sql.NullInt64) *time.Time {
-	if !v.Valid {
-		return nil
-	}
-	t := fromMicros(v.Int64)
-	return &t
-}
-
-func nullString(s *string) sql.NullString {
-	if s == nil {
-		return sql.NullString{}
-	}
-	return sql.NullString{String: *s, Valid: true}
-}
-
-func stringPtr(v sql.NullString) *string {
-	if !v.Valid {
-		return nil
-	}
-	s := v.String
-	return &s
-}
-
-// dayLayout is how rollup days are stored: UTC dates that sort as text.
-const dayLayout = "2006-01-02"
-
-func dayOf(t time.Time) string { return t.UTC().Format(dayLayout) }
 
 // requireRow returns ENOTFOUND when res affected no row.
 func requireRow(res sql.Result, op, notFoundMsg string) error {

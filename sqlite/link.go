@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/shortener-dev/shortener"
 )
@@ -23,21 +25,24 @@ func NewLinkStore(db *DB) *LinkStore { return &LinkStore{db: db} }
 
 const (
 	msgLinkNotFound = shortener.LinkNotFoundMessage
-	msgCodeTaken    = "This short code is already taken."
+	msgCodeTaken    = shortener.MsgCodeTaken
 )
 
 const linkColumns = `id, short_code, original_url, custom_alias, title, owner_id,
-	is_active, is_public, expires_at, click_count, created_at, updated_at`
+	is_active, is_public, expires_at, click_count, created_at, updated_at,
+	redirect_type, forward_query, valid_since, max_clicks, password_hash, rules, variants`
 
 // CreateLink inserts l; a taken short code (compared case-sensitively) is
 // ECONFLICT.
 func (s *LinkStore) CreateLink(ctx context.Context, l *shortener.Link) error {
 	_, err := s.db.write.ExecContext(ctx, `
 		INSERT INTO short_urls (`+linkColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		l.ID, l.ShortCode, l.OriginalURL, nullString(l.CustomAlias), nullString(l.Title),
 		nullString(l.OwnerID), l.IsActive, l.IsPublic, nullMicros(l.ExpiresAt), l.ClickCount,
-		micros(l.CreatedAt), micros(l.UpdatedAt))
+		micros(l.CreatedAt), micros(l.UpdatedAt),
+		shortener.RedirectStatusOf(l.RedirectType), l.ForwardQuery, nullMicros(l.ValidSince), nullInt64(l.MaxClicks),
+		l.PasswordHash, shortener.EncodeRules(l.Rules), nullString(shortener.EncodeVariants(l.Variants)))
 	return storeError("create link", err, "", msgCodeTaken)
 }
 
@@ -58,25 +63,18 @@ func (s *LinkStore) LinkByCode(ctx context.Context, code string) (*shortener.Lin
 // Resolve returns the redirect target of code; an unknown code is a Target
 // with Found false, not an error.
 func (s *LinkStore) Resolve(ctx context.Context, code string) (shortener.Target, error) {
-	var (
-		t       = shortener.Target{Found: true}
-		expires sql.NullInt64
-	)
 	// Prepared once: parsing it cost as much as running it, on every L1 miss.
-	st, err := s.db.reads.get(ctx, `SELECT id, original_url, is_active, expires_at FROM short_urls WHERE short_code = ?`)
+	st, err := s.db.reads.get(ctx, `SELECT `+linkColumns+` FROM short_urls WHERE short_code = ?`)
 	if err != nil {
 		return shortener.Target{}, fmt.Errorf("sqlite: resolve: %w", err)
 	}
-	err = st.QueryRowContext(ctx, code).Scan(&t.LinkID, &t.URL, &t.Active, &expires)
+	l, err := scanLink(st.QueryRowContext(ctx, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return shortener.Target{}, nil
 	} else if err != nil {
 		return shortener.Target{}, fmt.Errorf("sqlite: resolve: %w", err)
 	}
-	if expires.Valid {
-		t.ExpiresAt = fromMicros(expires.Int64)
-	}
-	return t, nil
+	return shortener.TargetOf(l), nil
 }
 
 // LinksByOwner returns a page of the owner's links, newest first.
@@ -117,18 +115,34 @@ func (s *LinkStore) LinksByOwner(ctx context.Context, ownerID string, offset, li
 	return page, nil
 }
 
-// UpdateLink writes the mutable fields of l, or returns ENOTFOUND.
-func (s *LinkStore) UpdateLink(ctx context.Context, l *shortener.Link) error {
-	res, err := s.db.write.ExecContext(ctx, `
-		UPDATE short_urls
-		SET original_url = ?, title = ?, expires_at = ?, is_active = ?, is_public = ?, updated_at = ?
-		WHERE id = ?`,
-		l.OriginalURL, nullString(l.Title), nullMicros(l.ExpiresAt), l.IsActive, l.IsPublic,
-		micros(l.UpdatedAt), l.ID)
-	if err != nil {
-		return storeError("update link", err, "", "")
-	}
-	return requireRow(res, "update link", msgLinkNotFound)
+// UpdateLink writes the fields u names and updated_at, or returns
+// ENOTFOUND.
+func (s *LinkStore) UpdateLink(ctx context.Context, id string, u shortener.LinkUpdate, now time.Time) (*shortener.Link, error) {
+	row := s.db.write.QueryRowContext(ctx, `
+		UPDATE short_urls SET
+			original_url = COALESCE(?, original_url),
+			title = CASE WHEN ? THEN NULL ELSE COALESCE(?, title) END,
+			expires_at = CASE WHEN ? THEN NULL ELSE COALESCE(?, expires_at) END,
+			is_active = COALESCE(?, is_active),
+			is_public = COALESCE(?, is_public),
+			redirect_type = COALESCE(?, redirect_type),
+			forward_query = COALESCE(?, forward_query),
+			valid_since = CASE WHEN ? THEN NULL ELSE COALESCE(?, valid_since) END,
+			max_clicks = CASE WHEN ? THEN NULL ELSE COALESCE(?, max_clicks) END,
+			password_hash = COALESCE(?, password_hash),
+			rules = COALESCE(?, rules),
+			variants = CASE WHEN ? THEN NULL ELSE COALESCE(?, variants) END,
+			updated_at = ?
+		WHERE id = ?
+		RETURNING `+linkColumns,
+		nullString(u.OriginalURL), u.ClearTitle, nullString(u.Title), u.ClearExpiry, nullMicros(u.ExpiresAt),
+		nullBool(u.IsActive), nullBool(u.IsPublic),
+		nullRedirectType(u.RedirectType), nullBool(u.ForwardQuery), u.ClearValidSince, nullMicros(u.ValidSince),
+		u.ClearMaxClicks, nullInt64(u.MaxClicks), nullString(u.PasswordHash), nullString(u.StoredRules()),
+		u.ClearVariants, nullString(u.StoredVariants()),
+		micros(now), strings.ToLower(id))
+	l, err := scanLink(row)
+	return l, storeError("update link", err, msgLinkNotFound, "")
 }
 
 // DeleteLink deletes the link; foreign keys cascade to its clicks and
@@ -145,19 +159,58 @@ type rowScanner interface{ Scan(dest ...any) error }
 
 func scanLink(r rowScanner) (*shortener.Link, error) {
 	var (
-		l                   shortener.Link
-		alias, title, owner sql.NullString
-		expires             sql.NullInt64
-		created, updated    int64
+		l                             shortener.Link
+		alias, title, owner, variants sql.NullString
+		expires, validSince, maxClks  sql.NullInt64
+		created, updated              int64
+		rules                         string
 	)
 	if err := r.Scan(&l.ID, &l.ShortCode, &l.OriginalURL, &alias, &title, &owner,
-		&l.IsActive, &l.IsPublic, &expires, &l.ClickCount, &created, &updated); err != nil {
+		&l.IsActive, &l.IsPublic, &expires, &l.ClickCount, &created, &updated,
+		&l.RedirectType, &l.ForwardQuery, &validSince, &maxClks, &l.PasswordHash, &rules, &variants); err != nil {
 		return nil, err
 	}
 	l.CustomAlias, l.Title, l.OwnerID = stringPtr(alias), stringPtr(title), stringPtr(owner)
-	l.ExpiresAt = timePtr(expires)
+	l.ExpiresAt, l.ValidSince = timePtr(expires), timePtr(validSince)
 	l.CreatedAt, l.UpdatedAt = fromMicros(created), fromMicros(updated)
+	if maxClks.Valid {
+		l.MaxClicks = &maxClks.Int64
+	}
+	var err error
+	if l.Rules, err = shortener.DecodeRules(rules); err != nil {
+		return nil, err
+	}
+	if l.Variants, err = shortener.DecodeVariants(stringPtr(variants)); err != nil {
+		return nil, err
+	}
 	return &l, nil
+}
+
+// TakeLinkClick uses one of a capped link's clicks, in one statement that
+// the single writer serialises: true when one was left or the link is
+// uncapped.
+func (s *LinkStore) TakeLinkClick(ctx context.Context, id string) (bool, error) {
+	var taken int
+	err := s.db.write.QueryRowContext(ctx, `
+		UPDATE short_urls SET clicks_used = clicks_used + 1
+		WHERE id = ? AND max_clicks IS NOT NULL AND clicks_used < max_clicks
+		RETURNING 1`, strings.ToLower(id)).Scan(&taken)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Used up, uncapped or unknown: tell them apart.
+		return s.LinkClicksLeft(ctx, id)
+	} else if err != nil {
+		return false, storeError("take link click", err, "", "")
+	}
+	return true, nil
+}
+
+// LinkClicksLeft reports whether a capped link has clicks left.
+func (s *LinkStore) LinkClicksLeft(ctx context.Context, id string) (bool, error) {
+	var left bool
+	err := s.db.read.QueryRowContext(ctx,
+		`SELECT max_clicks IS NULL OR clicks_used < max_clicks FROM short_urls WHERE id = ?`,
+		strings.ToLower(id)).Scan(&left)
+	return left, storeError("link clicks left", err, msgLinkNotFound, "")
 }
 
 // ShortCodes calls fn with every short code.

@@ -19,9 +19,9 @@ var _ shortener.TokenStore = (*TokenStore)(nil)
 func NewTokenStore(db *DB) *TokenStore { return &TokenStore{db: db} }
 
 const (
-	msgTokenNotFound = "Refresh token not found."
-	msgTokenConflict = "Refresh token already exists."
-	msgTokenUsed     = "Refresh token was already used or revoked."
+	msgTokenNotFound = shortener.MsgTokenNotFound
+	msgTokenConflict = shortener.MsgTokenConflict
+	msgTokenUsed     = shortener.MsgTokenUsed
 )
 
 const insertToken = `

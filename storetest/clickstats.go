@@ -102,11 +102,13 @@ func testClickStats(t *testing.T, open func(t *testing.T) Stores) {
 		l := mustLink(t, s, "dims")
 		c := click(l.ID, t0, "v")
 		c.Referrer, c.Country, c.Browser, c.OS, c.Device = "r.example", "FR", "Firefox", "Linux", shortener.DeviceMobile
+		c.Target = "https://example.com/variant-b"
 		noErr(t, s.Clicks.WriteClicks(ctx, []shortener.ClickEvent{c}))
 		st := stats(t, s, l.ID, t0, t0, 10)
 		want := map[string]string{
 			shortener.DimReferrer: "r.example", shortener.DimCountry: "FR", shortener.DimBrowser: "Firefox",
 			shortener.DimOS: "Linux", shortener.DimDevice: shortener.DeviceMobile,
+			shortener.DimTarget: "https://example.com/variant-b",
 		}
 		for dim, label := range want {
 			if got := st.Top[dim]; len(got) != 1 || got[0] != (shortener.LabelCount{Label: label, Count: 1}) {
@@ -156,8 +158,11 @@ func testContext(t *testing.T, open func(t *testing.T) Stores) {
 		"LinkByID":          func() error { _, err := s.Links.LinkByID(ctx, l.ID); return err },
 		"LinkByCode":        func() error { _, err := s.Links.LinkByCode(ctx, l.ShortCode); return err },
 		"LinksByOwner":      func() error { _, err := s.Links.LinksByOwner(ctx, u.ID, 0, 10); return err },
-		"UpdateLink":        func() error { return s.Links.UpdateLink(ctx, l) },
-		"DeleteLink":        func() error { return s.Links.DeleteLink(ctx, l.ID) },
+		"UpdateLink": func() error {
+			_, err := s.Links.UpdateLink(ctx, l.ID, shortener.LinkUpdate{IsActive: ptr(false)}, t0)
+			return err
+		},
+		"DeleteLink": func() error { return s.Links.DeleteLink(ctx, l.ID) },
 		"WriteClicks": func() error {
 			return s.Clicks.WriteClicks(ctx, []shortener.ClickEvent{click(l.ID, t0, "v")})
 		},

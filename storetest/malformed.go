@@ -20,9 +20,8 @@ func testMalformedIDs(t *testing.T, open func(t *testing.T) Stores) {
 	wantCode(t, err, shortener.ENOTFOUND)
 	_, err = s.Links.LinkByID(ctx, bad)
 	wantCode(t, err, shortener.ENOTFOUND)
-	upd := newLink("ids", nil, t0)
-	upd.ID = bad
-	wantCode(t, s.Links.UpdateLink(ctx, upd), shortener.ENOTFOUND)
+	_, err = s.Links.UpdateLink(ctx, bad, shortener.LinkUpdate{IsActive: ptr(false)}, t0)
+	wantCode(t, err, shortener.ENOTFOUND)
 	wantCode(t, s.Links.DeleteLink(ctx, bad), shortener.ENOTFOUND)
 	wantCode(t, s.Tokens.RotateRefreshToken(ctx, bad, newToken(u.ID, shortener.NewID(), t0), t0), shortener.ECONFLICT)
 	noErr(t, s.Tokens.RevokeTokenFamily(ctx, bad, t0))

@@ -31,6 +31,8 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 	t.Run("Tokens", func(t *testing.T) { testTokens(t, open) })
 	t.Run("Links", func(t *testing.T) { testLinks(t, open) })
 	t.Run("ShortCodes", func(t *testing.T) { testShortCodes(t, open) })
+	t.Run("LinkOptions", func(t *testing.T) { testLinkOptions(t, open) })
+	t.Run("ClickCaps", func(t *testing.T) { testClickCaps(t, open) })
 	t.Run("Clicks", func(t *testing.T) { testClicks(t, open) })
 	t.Run("ClicksConcurrently", func(t *testing.T) { testConcurrentClicks(t, open) })
 	t.Run("ClickStats", func(t *testing.T) { testClickStats(t, open) })
@@ -101,6 +103,8 @@ func newLink(code string, owner *string, at time.Time) *shortener.Link {
 		IsPublic:    true,
 		CreatedAt:   at,
 		UpdatedAt:   at,
+		// As stored: a link that names no redirect type gets 302.
+		RedirectType: shortener.DefaultRedirectType,
 	}
 }
 

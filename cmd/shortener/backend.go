@@ -5,14 +5,16 @@ import (
 	"log/slog"
 	"time"
 
+	goredis "github.com/redis/go-redis/v9"
+
 	"github.com/shortener-dev/shortener"
-	"github.com/shortener-dev/shortener/analytics"
 	"github.com/shortener-dev/shortener/inmem"
 	"github.com/shortener-dev/shortener/internal/logthrottle"
 	"github.com/shortener-dev/shortener/redis"
 )
 
-// backend is the cache, limiter and invalidation of one mode.
+// backend is the cache, limiter and invalidation of one mode. The click
+// stream is chosen apart from it, in clickStream.
 type backend struct {
 	resolver    shortener.Resolver
 	invalidator shortener.Invalidator
@@ -20,9 +22,6 @@ type backend struct {
 	blobs       shortener.BlobCache
 	limiter     shortener.RateLimiter
 	cacheHealth shortener.HealthChecker
-	// clickSink is where the shipper sends enriched clicks: the SQL store
-	// (embedded) or the Redis stream (whose consumers write to SQL).
-	clickSink analytics.ClickSink
 }
 
 // L1 lifetimes: a found target is kept briefly (invalidation messages make
@@ -45,18 +44,26 @@ func (a *app) embeddedBackend(ctx, bgCtx context.Context, cfg *config, st *stora
 		blobs:       inmem.NewBlobCache(blobCacheSize, clock),
 		limiter:     inmem.NewRateLimiter(clock),
 		cacheHealth: pingFunc(func(context.Context) error { return nil }),
-		clickSink:   a.pipelineMetrics.CountWrites(st.clicks),
 	}
 }
 
-// redisBackend shares cache, limits, invalidation and the click stream
-// through Redis.
-func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage, clock shortener.Clock) (backend, error) {
+// connectRedis connects to REDIS_URL, or returns nil when it is unset. The
+// cache backend and the click stream share the client; it closes after
+// both, at shutdown.
+func (a *app) connectRedis(ctx context.Context, cfg *config) (goredis.UniversalClient, error) {
+	if cfg.RedisURL == "" {
+		return nil, nil
+	}
 	client, err := redis.Connect(ctx, cfg.RedisURL)
 	if err != nil {
-		return backend{}, err
+		return nil, err
 	}
 	a.onShutdown = append(a.onShutdown, func(context.Context) { _ = client.Close() })
+	return client, nil
+}
+
+// redisBackend shares cache, limits and invalidation through Redis.
+func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage, client goredis.UniversalClient) backend {
 	prefix := cfg.RedisKeyPrefix
 	errLog := everyMinute(a.logger)
 	onError := func(op string, err error) {
@@ -75,14 +82,6 @@ func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage,
 	a.goBackground(bgCtx, "invalidation", inv.Run)
 	// Before the client closes: pending cache writes and repeat invalidations.
 	a.onShutdown = append(a.onShutdown, func(context.Context) { _ = l2.Close(); _ = inv.Close() })
-
-	stream := redis.NewClickStream(client, redis.ClickStreamOptions{
-		Prefix: prefix, BatchSize: cfg.AnalyticsBatchSize, Logger: a.logger, Metrics: a.pipelineMetrics,
-		ClaimIdle: seconds(cfg.ClickClaimIdle), ClaimInterval: min(seconds(cfg.ClickClaimIdle), 10*time.Second),
-	})
-	a.goBackground(bgCtx, "click consumer", func(ctx context.Context) {
-		stream.Consume(ctx, a.pipelineMetrics.CountWrites(st.clicks), consumerName(cfg))
-	})
 	return backend{
 		resolver:    l1,
 		invalidator: inv,
@@ -90,8 +89,7 @@ func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage,
 		blobs:       redis.NewBlobCache(client, prefix),
 		limiter:     redis.NewRateLimiter(client, prefix),
 		cacheHealth: pingFunc(func(ctx context.Context) error { return client.Ping(ctx).Err() }),
-		clickSink:   stream,
-	}, nil
+	}
 }
 
 // storeResolver is the bottom of the lookup: the store's own Resolve when it

@@ -22,8 +22,8 @@ func TestE2ESystem(t *testing.T) {
 				Checks map[string]string `json:"checks"`
 			}
 			r.decode(t, &h)
-			if h.Status != "ok" || len(h.Checks) != 2 || h.Checks["database"] != "ok" || h.Checks["cache"] != "ok" {
-				t.Errorf("%s: want {status: ok, checks: {database: ok, cache: ok}}", r)
+			if h.Status != "ok" || len(h.Checks) != 3 || h.Checks["database"] != "ok" || h.Checks["cache"] != "ok" || h.Checks["clicks"] != "ok" {
+				t.Errorf("%s: want {status: ok, checks: {database: ok, cache: ok, clicks: ok}}", r)
 			}
 			expectStatus(t, srv.do(t, "GET", "/healthz", nil), http.StatusOK)
 			expectStatus(t, srv.do(t, "HEAD", "/healthz", nil), http.StatusOK)

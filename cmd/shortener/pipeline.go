@@ -2,28 +2,33 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
+
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/analytics"
+	"github.com/shortener-dev/shortener/geoip"
+	"github.com/shortener-dev/shortener/pipeline"
 	"github.com/shortener-dev/shortener/spool"
 )
 
 // clickSpool is a spool of either kind: the redirect records into it, the
-// shipper reads from it.
+// shipper reads from it, and its Ping is the clicks health check (failing
+// while clicks cannot be kept as they should: a full disk, a full queue).
 type clickSpool interface {
 	shortener.ClickRecorder
-	analytics.ClickSource
+	shortener.ClickSource
+	shortener.HealthChecker
 	Close() error
 }
 
-// clickPipeline starts the spool and the shipper that moves clicks to the
-// backend's sink, and returns the recorder for the redirect.
-func (a *app) clickPipeline(bgCtx context.Context, cfg *config, b backend, secret []byte) (shortener.ClickRecorder, error) {
+// clickPipeline starts the spool, the click stream's consumer and the
+// shipper that moves clicks from the spool to the stream, and returns the
+// spool: the redirect's recorder and the clicks health check. rdb is the
+// Redis client, nil without Redis.
+func (a *app) clickPipeline(ctx, bgCtx context.Context, cfg *config, st *storage, rdb goredis.UniversalClient, secret []byte) (clickSpool, error) {
 	metrics := a.pipelineMetrics
 	opts := spool.Options{Metrics: metrics, Logger: a.logger}
 	var src clickSpool
@@ -36,9 +41,9 @@ func (a *app) clickPipeline(bgCtx context.Context, cfg *config, b backend, secre
 		}
 		src = s
 	}
-	var countries analytics.CountryLookup
+	var countries shortener.CountryLookup
 	if cfg.GeoIPDB != "" {
-		geo, err := analytics.OpenGeoIP(cfg.GeoIPDB)
+		geo, err := geoip.Open(cfg.GeoIPDB)
 		if err != nil {
 			_ = src.Close()
 			return nil, fmt.Errorf("GEOIP_DB: %w", err)
@@ -46,8 +51,14 @@ func (a *app) clickPipeline(bgCtx context.Context, cfg *config, b backend, secre
 		countries = geo
 		a.onShutdown = append(a.onShutdown, func(context.Context) { _ = geo.Close() })
 	}
+	stream, err := a.clickStream(ctx, cfg, rdb)
+	if err != nil {
+		_ = src.Close()
+		return nil, fmt.Errorf("click stream: %w", err)
+	}
+	a.consumeClicks(bgCtx, stream, st.clicks)
 	enricher := analytics.NewEnricher(secret, countries)
-	shipper := analytics.NewShipper(src, enricher.Enrich, b.clickSink, analytics.ShipperOptions{
+	shipper := pipeline.NewShipper(src, enricher.Enrich, stream, pipeline.ShipperOptions{
 		BatchSize: cfg.AnalyticsBatchSize, RetryMax: seconds(cfg.AnalyticsFlushInterval),
 		Logger: a.logger, Metrics: metrics,
 	})
@@ -59,18 +70,4 @@ func (a *app) clickPipeline(bgCtx context.Context, cfg *config, b backend, secre
 		_ = src.Close()
 	})
 	return src, nil
-}
-
-// consumerName names this instance in the click stream's consumer group.
-// It is stable across restarts (host and DATA_DIR), so a restarted
-// instance finishes its own pending entries at once instead of leaving
-// them to be claimed, and dead names do not pile up in the group.
-func consumerName(cfg *config) string {
-	host, _ := os.Hostname()
-	dir, err := filepath.Abs(cfg.DataDir)
-	if err != nil {
-		dir = cfg.DataDir
-	}
-	sum := sha256.Sum256([]byte(dir))
-	return fmt.Sprintf("%s-%x", host, sum[:4])
 }

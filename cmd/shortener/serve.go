@@ -19,9 +19,15 @@ import (
 	"github.com/shortener-dev/shortener/analytics"
 	"github.com/shortener-dev/shortener/auth"
 	"github.com/shortener-dev/shortener/httpapi"
+	"github.com/shortener-dev/shortener/inmem"
 	"github.com/shortener-dev/shortener/links"
+	"github.com/shortener-dev/shortener/pipeline"
 	"github.com/shortener-dev/shortener/qr"
 )
+
+// localQRCacheBytes bounds the in-process cache of QR renderings with
+// uncommon options (custom colours, odd sizes), which stay out of Redis.
+const localQRCacheBytes = 16 << 20
 
 // shutdownTimeout bounds the graceful shutdown of the HTTP server; the
 // click drain after it gets drainTimeout.
@@ -48,7 +54,7 @@ type app struct {
 	// the click drain, then closing connections.
 	onShutdown      []func(context.Context)
 	redisErrors     *prometheus.CounterVec
-	pipelineMetrics *analytics.PipelineMetrics
+	pipelineMetrics *pipeline.Metrics
 }
 
 // serve runs the HTTP server until ctx is cancelled, then shuts down
@@ -126,7 +132,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	a.redisErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "shortener_redis_errors_total", Help: "Redis operations that failed and were skipped (the request was served without Redis).",
 	}, []string{"op"})
-	a.pipelineMetrics = analytics.NewPipelineMetrics(a.registry)
+	a.pipelineMetrics = pipeline.NewMetrics(a.registry)
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), a.redisErrors)
 	defer func() {
 		if err != nil {
@@ -156,17 +162,18 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	bgCtx, stopBg := context.WithCancel(context.WithoutCancel(ctx))
 	a.stopBg = stopBg
 
-	var b backend
-	if cfg.RedisURL != "" {
-		b, err = a.redisBackend(ctx, bgCtx, cfg, st, clock)
-	} else {
-		b = a.embeddedBackend(ctx, bgCtx, cfg, st, clock)
-	}
+	rdb, err := a.connectRedis(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
+	var b backend
+	if cfg.RedisURL != "" {
+		b = a.redisBackend(ctx, bgCtx, cfg, st, rdb)
+	} else {
+		b = a.embeddedBackend(ctx, bgCtx, cfg, st, clock)
+	}
 
-	pipeline, err := a.clickPipeline(bgCtx, cfg, b, secret)
+	clicks, err := a.clickPipeline(ctx, bgCtx, cfg, st, rdb, secret)
 	if err != nil {
 		return nil, err
 	}
@@ -182,13 +189,15 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	linkSvc := links.NewService(links.Config{
 		Links: st.links, Invalidator: b.invalidator, Clock: clock, BaseURL: cfg.BaseURL,
 		OwnHosts: []string{cfg.baseHost}, CodeLength: cfg.ShortCodeLength, Logger: logger,
+		Passwords: auth.NewHasher(cfg.BcryptCost),
 	})
 	a.handler = httpapi.New(httpapi.Config{
 		Logger: logger, Version: version, Clock: clock,
 		Authenticator: authSvc, Accounts: authSvc, Links: linkSvc,
 		Summaries: analytics.NewService(st.links, st.clicks, b.blobs, seconds(cfg.AnalyticsCacheTTL), clock),
-		QR:        qr.NewService(qr.Config{Resolver: b.resolver, BaseURL: cfg.BaseURL, Cache: b.blobs, TTL: seconds(cfg.QRCacheTTL)}),
-		Resolver:  b.resolver, Clicks: pipeline, OnHit: b.onHit,
+		QR: qr.NewService(qr.Config{Resolver: b.resolver, BaseURL: cfg.BaseURL, Cache: b.blobs,
+			Local: inmem.NewBlobCache(localQRCacheBytes, clock), TTL: seconds(cfg.QRCacheTTL)}),
+		Resolver: b.resolver, Clicks: clicks, OnHit: b.onHit,
 		Limiter: b.limiter,
 		Limits: httpapi.Limits{
 			User:     shortener.RateLimit{Limit: cfg.RateLimitRequests, Window: seconds(cfg.RateLimitWindow)},
@@ -197,7 +206,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 			Login:    shortener.RateLimit{Limit: cfg.LoginRateLimitRequests, Window: seconds(cfg.LoginRateLimitWindow)},
 			Redirect: shortener.RateLimit{Limit: cfg.RedirectRateLimitRequests, Window: seconds(cfg.RedirectRateLimitWindow)},
 		},
-		Health:         map[string]shortener.HealthChecker{"database": st.db, "cache": b.cacheHealth},
+		Health:         map[string]shortener.HealthChecker{"database": st.db, "cache": b.cacheHealth, "clicks": clicks},
 		TrustedProxies: cfg.trustedPrefixes,
 		CORSOrigins:    cfg.CORSAllowedOrigins,
 		MaxBodyBytes:   cfg.MaxBodyBytes,

@@ -1,7 +1,8 @@
 // Package testenv gives tests the real services they need: a scratch
-// PostgreSQL schema and a private Redis key space. A service that is not
-// configured skips the test, unless TEST_REQUIRE_SERVICES=1, which makes it
-// fail instead so that CI can never pass by skipping.
+// PostgreSQL schema, a private Redis key space, and real MaxMind-format
+// databases for GeoIP. A service that is not configured skips the test,
+// unless TEST_REQUIRE_SERVICES=1, which makes it fail instead so that CI
+// can never pass by skipping.
 package testenv
 
 import (

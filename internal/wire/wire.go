@@ -1,8 +1,8 @@
-// Package wire holds the building blocks of the compact binary layouts
-// that clicks are stored in, in the local spool and in the Redis stream:
-// unsigned and zig-zag varints as encoding/binary writes them, strings
-// prefixed with their length as a uvarint, and times as varint Unix
-// seconds plus uvarint nanoseconds. Writers use binary.AppendUvarint,
+// Package wire holds the building blocks of the compact binary layouts of
+// the local spool, the click stream (internal/clickcodec) and the Redis
+// link cache: unsigned and zig-zag varints as encoding/binary writes them,
+// strings prefixed with their length as a uvarint, and times as varint
+// Unix seconds plus uvarint nanoseconds. Writers use binary.AppendUvarint,
 // binary.AppendVarint, AppendString and AppendTime; readers use Reader.
 // Each layout keeps its own format byte and checksum; this package only
 // knows the fields.

@@ -1,0 +1,96 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+)
+
+// CSRF protection, one scheme for signed-out and signed-in forms: a random
+// seed in an HttpOnly cookie ("csrf"), and in every form the HMAC of the
+// seed and the signed-in user's ID ("" when signed out) under the server's
+// key. A cross-site page can neither read the seed nor compute the HMAC,
+// and a pair planted by a sibling subdomain is bound to the planter's
+// account, not the victim's.
+//
+// The token is not the HMAC of the session token itself: the session
+// token rotates (Resume may hand out a new one on any request), which
+// would void the forms open in every other tab at each rotation. The seed
+// stays for the browser's session and is replaced at log-in and log-out.
+//
+// The cookie is SameSite=Lax, not Strict: a Strict cookie is withheld on
+// the first page reached from another site, which would mint a new seed
+// and void the forms of the other tabs. Lax still keeps it off
+// cross-site POSTs, and its secrecy is what the scheme rests on.
+
+const csrfField = "csrf_token"
+
+// maxFormBytes bounds a form body; the largest form (a link) is a few KB.
+const maxFormBytes = 64 << 10
+
+func randomSeed() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // never fails (crypto/rand's contract since Go 1.24)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// validSeed reports whether s looks like a seed this app made.
+func validSeed(s string) bool {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	return err == nil && len(b) == 32
+}
+
+func (a *App) sign(seed, userID string) []byte {
+	m := hmac.New(sha256.New, a.csrfKey)
+	m.Write([]byte("web csrf v1\x00" + seed + "\x00" + userID))
+	return m.Sum(nil)
+}
+
+// newSeed mints a seed for this browser and sets its cookie.
+func (a *App) newSeed(w http.ResponseWriter, r *http.Request) {
+	v := visitOf(r)
+	v.seed, v.seedSent = randomSeed(), true
+	a.setCookie(w, csrfCookie, v.seed, sessionAge)
+}
+
+// csrfToken returns the token for the forms of the page being rendered,
+// minting the browser's seed first if it has none.
+func (a *App) csrfToken(w http.ResponseWriter, r *http.Request) string {
+	v := visitOf(r)
+	if !v.seedSent {
+		a.newSeed(w, r)
+	}
+	return base64.RawURLEncoding.EncodeToString(a.sign(v.seed, userID(v)))
+}
+
+func userID(v *visit) string {
+	if v.user == nil {
+		return ""
+	}
+	return v.user.ID
+}
+
+// checkCSRF refuses a form whose token does not match the browser's seed
+// and user, before the handler runs: nothing changes, and the page says
+// the form expired (which is what happened to an honest user).
+func (a *App) checkCSRF(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		if err := r.ParseForm(); err != nil {
+			a.errorPage(w, r, http.StatusBadRequest, "This form could not be read; reload the page and try again.")
+			return
+		}
+		// The seed must have come with this request, whatever the
+		// request has done since.
+		seed, err := r.Cookie(csrfCookie)
+		got, decodeErr := base64.RawURLEncoding.DecodeString(r.PostFormValue(csrfField))
+		if err != nil || !validSeed(seed.Value) || decodeErr != nil ||
+			!hmac.Equal(got, a.sign(seed.Value, userID(visitOf(r)))) {
+			a.errorPage(w, r, http.StatusForbidden, "This form has expired; reload the page and try again.")
+			return
+		}
+		next(w, r)
+	}
+}

@@ -1,0 +1,143 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// What people read when something fails. Services' messages of coded
+// errors are safe to show (their contract); anything else is logged and
+// said in these words.
+const (
+	msgInternal    = "Something went wrong on our side; try again."
+	msgUnavailable = "The service is unavailable right now; try again in a moment."
+	msgNotFound    = "There is nothing at this address. The link may have been deleted, or the address mistyped."
+	msgFixFields   = "Please correct the marked fields."
+)
+
+// statusOf maps an error code to the status of the page that reports it.
+func statusOf(err error) int {
+	switch shortener.ErrorCode(err) {
+	case shortener.EINVALID:
+		return http.StatusUnprocessableEntity
+	case shortener.ECONFLICT:
+		return http.StatusConflict
+	case shortener.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case shortener.EFORBIDDEN:
+		return http.StatusForbidden
+	case shortener.ENOTFOUND:
+		return http.StatusNotFound
+	case shortener.EGONE:
+		return http.StatusGone
+	case shortener.ERATELIMIT:
+		return http.StatusTooManyRequests
+	case shortener.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// explain puts err on the form: field errors next to their fields (the
+// API's location minus "body."), a coded error's message on the form,
+// anything else logged and said in plain words. It sets Retry-After for a
+// rate-limit refusal and returns the status to answer with.
+func (a *App) explain(w http.ResponseWriter, r *http.Request, f *form, err error) int {
+	status := statusOf(err)
+	var e *shortener.Error
+	switch {
+	case status == http.StatusInternalServerError || !errors.As(err, &e):
+		a.logError(r, "form", err)
+		f.Message = msgInternal
+		return http.StatusInternalServerError
+	case status == http.StatusServiceUnavailable:
+		a.logger.WarnContext(r.Context(), "web: a dependency is unavailable", slog.Any("error", err))
+		f.Message = msgUnavailable
+	case len(e.Fields) > 0:
+		for _, fe := range e.Fields {
+			f.fail(fieldName(fe.Location), plainMessage(fe.Message))
+		}
+		if f.Message == "" && len(e.Fields) > 1 {
+			f.Message = msgFixFields
+		}
+	default:
+		f.Message = e.Message
+	}
+	setRetryAfter(w, err)
+	return status
+}
+
+// fieldName is the form field of an API location: "body.title" → "title".
+func fieldName(location string) string {
+	const prefix = "body."
+	if len(location) > len(prefix) && location[:len(prefix)] == prefix {
+		return location[len(prefix):]
+	}
+	return location
+}
+
+// errorView is an error page.
+type errorView struct {
+	pageBase
+	Status  int
+	Heading string
+	Message string
+}
+
+var errorHeadings = map[int]string{
+	http.StatusBadRequest:          "This request could not be read",
+	http.StatusForbidden:           "Not allowed",
+	http.StatusNotFound:            "Page not found",
+	http.StatusGone:                "This link has expired",
+	http.StatusTooManyRequests:     "Too many requests",
+	http.StatusInternalServerError: "Something went wrong",
+	http.StatusServiceUnavailable:  "Temporarily unavailable",
+}
+
+// errorPage answers with an error page in the app's layout.
+func (a *App) errorPage(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	heading, ok := errorHeadings[status]
+	if !ok {
+		heading = "Error " + strconv.Itoa(status)
+	}
+	a.render(w, r, status, "error", &errorView{
+		pageBase: pageBase{Title: heading}, Status: status, Heading: heading, Message: msg,
+	})
+}
+
+func (a *App) notFound(w http.ResponseWriter, r *http.Request) {
+	a.errorPage(w, r, http.StatusNotFound, msgNotFound)
+}
+
+// serverError logs err and answers with the 500 page.
+func (a *App) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	a.logError(r, "request", err)
+	a.errorPage(w, r, http.StatusInternalServerError, msgInternal)
+}
+
+// failPage answers a page that could not be shown because of err.
+func (a *App) failPage(w http.ResponseWriter, r *http.Request, err error) {
+	status := statusOf(err)
+	var e *shortener.Error
+	switch {
+	case status == http.StatusInternalServerError || !errors.As(err, &e):
+		a.serverError(w, r, err)
+	case status == http.StatusNotFound:
+		a.notFound(w, r)
+	case status == http.StatusServiceUnavailable:
+		a.logger.WarnContext(r.Context(), "web: a dependency is unavailable", slog.Any("error", err))
+		a.errorPage(w, r, status, msgUnavailable)
+	default:
+		setRetryAfter(w, err)
+		a.errorPage(w, r, status, e.Message)
+	}
+}
+
+func (a *App) logError(r *http.Request, op string, err error) {
+	a.logger.ErrorContext(r.Context(), "web: "+op+" failed",
+		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("error", err))
+}

@@ -1,0 +1,58 @@
+package web
+
+import (
+	"time"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// linkRow is a link as the list and the link page show it, with every
+// number and date formatted once here rather than in the template.
+type linkRow struct {
+	ID, Code         string
+	ShortURL         string // for the copy button and the href
+	Display          string // the short URL without its scheme
+	Target           string // the full URL, for title and href
+	TargetShort      string // the URL shortened in the middle
+	Title            string
+	Clicks           string
+	Created, Expires string // "1 Dec 2026"; Expires "" when never
+	CreatedISO       string // for <time datetime>
+	State, StateText string // class and words: active, disabled, expired
+	Active, Public   bool
+	Anonymous        bool // made without an account (admins see these)
+}
+
+// targetLength is how much of a target URL a list row shows.
+const targetLength = 48
+
+func (a *App) linkRow(l *shortener.Link, now time.Time) linkRow {
+	u := a.links.ShortURL(l.ShortCode)
+	row := linkRow{
+		ID: l.ID, Code: l.ShortCode, ShortURL: u, Display: withoutScheme(u),
+		Target: l.OriginalURL, TargetShort: middleEllipsis(l.OriginalURL, targetLength),
+		Clicks: thousands(l.ClickCount), Created: formatDay(l.CreatedAt),
+		CreatedISO: l.CreatedAt.UTC().Format(time.RFC3339),
+		Active:     l.IsActive, Public: l.IsPublic, Anonymous: l.OwnerID == nil,
+	}
+	if l.Title != nil {
+		row.Title = *l.Title
+	}
+	if l.ExpiresAt != nil {
+		row.Expires = formatDateTime(*l.ExpiresAt)
+	}
+	row.State, row.StateText = linkState(l, now)
+	return row
+}
+
+// linkState is the one state a link shows: a disabled link says so even
+// when it has also expired, since enabling it is the next thing to do.
+func linkState(l *shortener.Link, now time.Time) (class, text string) {
+	switch {
+	case !l.IsActive:
+		return "disabled", "Disabled"
+	case l.Expired(now):
+		return "expired", "Expired"
+	}
+	return "active", "Active"
+}

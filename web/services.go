@@ -1,0 +1,104 @@
+package web
+
+import (
+	"context"
+	"net/netip"
+	"time"
+
+	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/auth"
+	"github.com/shortener-dev/shortener/links"
+)
+
+// Accounts creates and changes user accounts.
+type Accounts interface {
+	// Register creates an account. Returns EINVALID for a bad email, weak
+	// password or bad name (with field errors at body.email,
+	// body.password, body.full_name) and ECONFLICT when the email is taken.
+	Register(ctx context.Context, email, password, fullName string) (*shortener.User, error)
+
+	// UpdateProfile changes the caller's name and/or password and returns
+	// the user as stored. A new password needs the current one: EFORBIDDEN
+	// when it is wrong, EINVALID for a weak one (body.password) or a bad
+	// name (body.full_name). A new password ends the user's other sessions.
+	UpdateProfile(ctx context.Context, caller *shortener.User, in ProfileUpdate) (*shortener.User, error)
+}
+
+// Sessions are browser logins backed by the API's refresh tokens, so that
+// rotation, reuse detection and logout work the same for both.
+type Sessions interface {
+	// Start checks the credentials and starts a session; token is the
+	// session cookie's value. Returns EUNAUTHORIZED for wrong credentials
+	// (the same answer for an unknown email).
+	Start(ctx context.Context, email, password string, c auth.Client) (token string, err error)
+
+	// Resume returns the user of a session token. When the token was
+	// rotated (it was due for rotation), next is the new token to set in
+	// the cookie, else "". Returns EUNAUTHORIZED for a bad, revoked or
+	// expired session.
+	Resume(ctx context.Context, token string, c auth.Client) (u *shortener.User, next string, err error)
+
+	// End revokes the session (its refresh token family). Unknown tokens
+	// are not an error.
+	End(ctx context.Context, token string) error
+}
+
+// Links manages short links with the permissions of the caller (nil when
+// signed out).
+type Links interface {
+	// Create shortens a URL. Returns EINVALID with field errors
+	// (body.original_url, body.custom_alias, body.title, body.expires_at)
+	// and ECONFLICT when the alias is taken.
+	Create(ctx context.Context, caller *shortener.User, in links.CreateInput) (*shortener.Link, error)
+
+	// Get returns a link the caller may read. Returns ENOTFOUND otherwise,
+	// also for a malformed id.
+	Get(ctx context.Context, caller *shortener.User, id string) (*shortener.Link, error)
+
+	// List returns one page of links, newest first: the caller's own, or
+	// everyone's when q.AllOwners is set and the caller is an admin. A page
+	// past the end is empty, with the total.
+	List(ctx context.Context, caller *shortener.User, q ListQuery) (*shortener.LinkPage, error)
+
+	// Update changes a link the caller may manage (owner or admin).
+	// Returns ENOTFOUND when the caller may not, EINVALID for bad values.
+	Update(ctx context.Context, caller *shortener.User, id string, in links.UpdateInput) (*shortener.Link, error)
+
+	// Delete deletes a link the caller may manage. Returns ENOTFOUND when
+	// the caller may not.
+	Delete(ctx context.Context, caller *shortener.User, id string) error
+
+	// ShortURL returns the public short URL of a code.
+	ShortURL(code string) string
+}
+
+// Summaries reads link analytics.
+type Summaries interface {
+	// Summary returns the analytics of the link with short code code over
+	// the last days UTC days, today included. Returns ENOTFOUND when the
+	// caller is neither the owner nor an admin.
+	Summary(ctx context.Context, caller *shortener.User, code string, days int) (*ClickSummary, error)
+}
+
+// QRCodes renders QR codes of short links.
+type QRCodes interface {
+	// QRCode returns a PNG or SVG of the short link of code (format
+	// "png"|"svg", size in px). Returns ENOTFOUND for an unknown code.
+	QRCode(ctx context.Context, code, format string, size int) (data []byte, contentType string, err error)
+}
+
+// Limiter is the API's rate limiter, so that the forms count against the
+// same buckets as the API calls they stand for.
+type Limiter interface {
+	// Admit counts one request of class for the client (user nil when
+	// signed out) and reports whether it is allowed; when not, retryAfter
+	// is how long until it would be.
+	Admit(ctx context.Context, class shortener.RateClass, user *shortener.User, clientIP netip.Addr) (ok bool, retryAfter time.Duration)
+}
+
+// Rate-limit classes, as the API names its buckets.
+const (
+	classLogin    = shortener.RateLogin
+	classRegister = shortener.RateRegister
+	classUser     = shortener.RateGeneral
+)

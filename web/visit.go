@@ -1,0 +1,76 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// visit is what one request knows about its browser: the signed-in user,
+// the session token and the cookies the response still has to set. It
+// lives in the request's context from begin on.
+type visit struct {
+	user      *shortener.User
+	session   string // the session token, rotated if Resume rotated it
+	hasCookie bool   // a session cookie came, resumed or not (yet)
+	seed      string // the CSRF cookie's value; "" until one is minted
+	seedSent  bool   // the seed came with the request or is already set on the response
+	flash     *flash // from the flash cookie, until taken
+	flashSeen bool
+}
+
+type visitKey struct{}
+
+// begin reads the cookies every handler may need into the request's visit.
+func (a *App) begin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := &visit{}
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+			v.hasCookie = true
+		}
+		if c, err := r.Cookie(csrfCookie); err == nil && validSeed(c.Value) {
+			v.seed, v.seedSent = c.Value, true
+		}
+		if c, err := r.Cookie(flashCookie); err == nil {
+			v.flash = parseFlash(c.Value)
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), visitKey{}, v)))
+	})
+}
+
+// visitOf returns the visit of a request that went through begin.
+func visitOf(r *http.Request) *visit {
+	if v, ok := r.Context().Value(visitKey{}).(*visit); ok {
+		return v
+	}
+	return &visit{}
+}
+
+// Cookie names. The session cookie's value is a refresh token of the API.
+const (
+	sessionCookie = "session"
+	csrfCookie    = "csrf"
+	flashCookie   = "flash"
+)
+
+// sessionAge is how long the browser keeps the session and CSRF cookies;
+// the refresh token's own expiry decides when the session really ends.
+const sessionAge = 30 * 24 * time.Hour
+
+// setCookie sets an HttpOnly, SameSite=Lax cookie for the whole site,
+// Secure when BASE_URL is https. maxAge 0 makes it a browser-session
+// cookie; a negative one deletes it.
+func (a *App) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
+	c := &http.Cookie{
+		Name: name, Value: value, Path: "/", HttpOnly: true, Secure: a.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(maxAge / time.Second),
+	}
+	if maxAge < 0 {
+		c.MaxAge = -1
+	}
+	http.SetCookie(w, c)
+}
+
+func (a *App) clearCookie(w http.ResponseWriter, name string) { a.setCookie(w, name, "", -1) }
