@@ -72,7 +72,7 @@ type tokenOutput struct{ Body TokenPairBody }
 var bearerSecurity = []map[string][]string{{"bearer": {}}}
 
 func (s *Server) registerAuth(api huma.API) {
-	registerOp(api, rateRegister, huma.Operation{
+	registerOp(api, shortener.RateRegister, huma.Operation{
 		OperationID: "register", Method: http.MethodPost, Path: "/api/v1/auth/register", Tags: []string{"auth"},
 		Summary: "Create an account", DefaultStatus: http.StatusCreated, MaxBodyBytes: s.maxBody,
 		Errors: []int{409, 422, 429},
@@ -88,7 +88,7 @@ func (s *Server) registerAuth(api huma.API) {
 		return &userOutput{Body: userBody(u)}, nil
 	})
 
-	registerOp(api, rateLogin, huma.Operation{
+	registerOp(api, shortener.RateLogin, huma.Operation{
 		OperationID: "login", Method: http.MethodPost, Path: "/api/v1/auth/login", Tags: []string{"auth"},
 		Summary: "Log in and get a token pair", MaxBodyBytes: s.maxBody, Errors: []int{401, 422, 429},
 	}, func(ctx context.Context, in *loginInput) (*tokenOutput, error) {
@@ -99,7 +99,7 @@ func (s *Server) registerAuth(api huma.API) {
 		return &tokenOutput{Body: tokenPairBody(pair)}, nil
 	})
 
-	registerOp(api, rateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, huma.Operation{
 		OperationID: "refresh", Method: http.MethodPost, Path: "/api/v1/auth/refresh", Tags: []string{"auth"},
 		Summary:      "Rotate a refresh token",
 		Description:  "The presented refresh token stops working. Presenting an already-rotated token revokes every token of that login.",
@@ -112,7 +112,7 @@ func (s *Server) registerAuth(api huma.API) {
 		return &tokenOutput{Body: tokenPairBody(pair)}, nil
 	})
 
-	registerOp(api, rateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, huma.Operation{
 		OperationID: "logout", Method: http.MethodPost, Path: "/api/v1/auth/logout", Tags: []string{"auth"},
 		Summary: "Revoke the login of a refresh token", Description: "Answers 204 for unknown tokens too.",
 		DefaultStatus: http.StatusNoContent, MaxBodyBytes: s.maxBody, Errors: []int{422, 429},
@@ -123,7 +123,7 @@ func (s *Server) registerAuth(api huma.API) {
 		return nil, nil
 	})
 
-	registerOp(api, rateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, huma.Operation{
 		OperationID: "me", Method: http.MethodGet, Path: "/api/v1/auth/me", Tags: []string{"auth"},
 		Summary: "The current user", Security: bearerSecurity, Errors: []int{401, 429},
 	}, func(ctx context.Context, _ *struct{}) (*userOutput, error) {

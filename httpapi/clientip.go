@@ -55,16 +55,3 @@ func remoteAddr(r *http.Request) netip.Addr {
 	a, _ := netip.ParseAddr(host)
 	return a.Unmap()
 }
-
-// clientKey is the part of a client address that rate limits key on. An
-// IPv6 client is keyed by its /64: a subscriber is usually given a whole
-// /64 and can send from any of its 2^64 addresses, so per-address buckets
-// gave one client unlimited login attempts. IPv4 (and IPv4-mapped)
-// clients are keyed by the address.
-func clientKey(a netip.Addr) string {
-	a = a.Unmap().WithZone("")
-	if a.Is6() {
-		return netip.PrefixFrom(a, 64).Masked().String()
-	}
-	return a.String()
-}

@@ -206,7 +206,7 @@ type pinger struct{ err error }
 func (p pinger) Ping(context.Context) error { return p.err }
 
 // Limits that tell the buckets apart by their numbers.
-var testLimits = httpapi.Limits{
+var testLimits = shortener.RateLimits{
 	User:     shortener.RateLimit{Limit: 100, Window: time.Minute},
 	Anon:     shortener.RateLimit{Limit: 20, Window: time.Minute},
 	Register: shortener.RateLimit{Limit: 10, Window: time.Hour},
@@ -223,7 +223,7 @@ type fakes struct {
 	clicks    *clickLog
 	limiter   *fakeLimiter
 	health    map[string]shortener.HealthChecker
-	limits    httpapi.Limits
+	limits    shortener.RateLimits
 	// registry is the metrics registry of the last server made; logs
 	// collects every server's log lines as JSON, debug level included
 	// (nil: they are dropped).

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"path"
 	"strings"
+
+	"github.com/shortener-dev/shortener"
 )
 
 // refuseUnroutable answers, before any routing, the requests that no route
@@ -18,7 +20,7 @@ import (
 //     limit like any API call.
 func (s *Server) refuseUnroutable(next http.Handler) http.Handler {
 	apiNotFound := s.authenticate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.admitClass(w, r, rateGeneral) {
+		if s.admitClass(w, r, shortener.RateGeneral) {
 			writeProblem(w, noResource())
 		}
 	}))

@@ -88,7 +88,7 @@ type updateLinkInput struct {
 }
 
 func (s *Server) registerLinks(api huma.API) {
-	registerOp(api, rateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, huma.Operation{
 		OperationID: "create-link", Method: http.MethodPost, Path: "/api/v1/urls", Tags: []string{"links"},
 		Summary: "Shorten a URL", Description: "Without a token the link has no owner.",
 		DefaultStatus: http.StatusCreated, MaxBodyBytes: s.maxBody, Errors: []int{401, 409, 422, 429},
@@ -108,7 +108,7 @@ func (s *Server) registerLinks(api huma.API) {
 		return &linkOutput{Location: "/api/v1/urls/" + l.ID, Body: s.linkBody(l)}, nil
 	})
 
-	registerOp(api, rateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, huma.Operation{
 		OperationID: "list-links", Method: http.MethodGet, Path: "/api/v1/urls", Tags: []string{"links"},
 		Summary: "List your links, newest first", Security: bearerSecurity, Errors: []int{401, 422, 429},
 	}, func(ctx context.Context, in *listLinksInput) (*struct{ Body LinkList }, error) {
@@ -128,7 +128,7 @@ func (s *Server) registerLinks(api huma.API) {
 		return &struct{ Body LinkList }{out}, nil
 	})
 
-	registerOp(api, rateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, huma.Operation{
 		OperationID: "get-link", Method: http.MethodGet, Path: "/api/v1/urls/{id}", Tags: []string{"links"},
 		Summary: "Read a link", Description: "Public links, your own, or any for an admin; 404 otherwise.",
 		Errors: []int{401, 404, 429},
@@ -144,7 +144,7 @@ func (s *Server) registerLinks(api huma.API) {
 		return &struct{ Body LinkBody }{s.linkBody(l)}, nil
 	})
 
-	registerOp(api, rateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, huma.Operation{
 		OperationID: "update-link", Method: http.MethodPatch, Path: "/api/v1/urls/{id}", Tags: []string{"links"},
 		Summary: "Change a link", Description: "Owner or admin. The redirect reflects the change at once on every instance.",
 		Security: bearerSecurity, MaxBodyBytes: s.maxBody, Errors: []int{401, 404, 422, 429},
@@ -175,7 +175,7 @@ func (s *Server) registerLinks(api huma.API) {
 		return &struct{ Body LinkBody }{s.linkBody(l)}, nil
 	})
 
-	registerOp(api, rateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, huma.Operation{
 		OperationID: "delete-link", Method: http.MethodDelete, Path: "/api/v1/urls/{id}", Tags: []string{"links"},
 		Summary: "Delete a link", Description: "Owner or admin. The code answers 404 at once on every instance.",
 		DefaultStatus: http.StatusNoContent, Security: bearerSecurity, Errors: []int{401, 404, 429},

@@ -21,7 +21,7 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request) {
 		s.redirectMiss(w, r, http.StatusNotFound)
 		return
 	}
-	if s.limits.Redirect.Limit > 0 && !s.admit(w, r, "redirect:"+clientKey(s.clientIP(r)), s.limits.Redirect) {
+	if s.limits.Redirect.Limit > 0 && !s.admit(w, r, "redirect:"+shortener.ClientKey(s.clientIP(r)), s.limits.Redirect) {
 		return
 	}
 	t, err := s.resolver.Resolve(r.Context(), code)

@@ -45,7 +45,7 @@ type Config struct {
 	Clicks        shortener.ClickRecorder // where redirects hand their clicks
 	OnHit         func(code string)       // counts hits for hot-link detection; may be nil
 	Limiter       shortener.RateLimiter
-	Limits        Limits
+	Limits        shortener.RateLimits
 	// Health maps a check name ("database", "cache") to its probe.
 	Health         map[string]shortener.HealthChecker
 	TrustedProxies []netip.Prefix
@@ -69,7 +69,7 @@ type Server struct {
 	summaries      Summaries
 	qr             QRCodes
 	limiter        shortener.RateLimiter
-	limits         Limits
+	limits         shortener.RateLimits
 	health         map[string]shortener.HealthChecker
 	trustedProxies []netip.Prefix
 	corsOrigins    []string
@@ -199,7 +199,7 @@ func (s *Server) apiFallback(apiMux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, pattern := apiMux.Handler(r)
 		if pattern == "" {
-			if s.admitClass(w, r, rateGeneral) {
+			if s.admitClass(w, r, shortener.RateGeneral) {
 				s.unmatchedIn(apiMux, w, r)
 			}
 			return

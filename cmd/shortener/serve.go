@@ -199,7 +199,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 			Local: inmem.NewBlobCache(localQRCacheBytes, clock), TTL: seconds(cfg.QRCacheTTL)}),
 		Resolver: b.resolver, Clicks: clicks, OnHit: b.onHit,
 		Limiter: b.limiter,
-		Limits: httpapi.Limits{
+		Limits: shortener.RateLimits{
 			User:     shortener.RateLimit{Limit: cfg.RateLimitRequests, Window: seconds(cfg.RateLimitWindow)},
 			Anon:     shortener.RateLimit{Limit: cfg.AnonRateLimitRequests, Window: seconds(cfg.AnonRateLimitWindow)},
 			Register: shortener.RateLimit{Limit: cfg.RegisterRateLimitRequests, Window: seconds(cfg.RegisterRateLimitWindow)},
