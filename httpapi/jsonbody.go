@@ -23,7 +23,7 @@ import (
 //
 // Case-sensitive field names are huma's own validation, switched on in
 // this package's init.
-func (s *Server) jsonRequestBody(api huma.API) func(huma.Context, func(huma.Context)) {
+func jsonRequestBody(api huma.API) func(huma.Context, func(huma.Context)) {
 	return func(ctx huma.Context, next func(huma.Context)) {
 		op := ctx.Operation()
 		if op.RequestBody == nil {

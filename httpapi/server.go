@@ -164,7 +164,7 @@ func (s *Server) newAPI(version string) huma.API {
 	// Before any operation is registered: huma binds the API's middleware
 	// at registration. The rate limit comes first, so that refused
 	// bodies count too.
-	api.UseMiddleware(s.rateLimit, s.jsonRequestBody(api))
+	api.UseMiddleware(s.rateLimit, jsonRequestBody(api))
 	// Documentation lives outside /api/v1 but comes from the same API.
 	s.mux.Handle("GET /openapi.json", apiMux)
 	s.mux.Handle("GET /openapi.yaml", apiMux)
