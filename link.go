@@ -94,6 +94,14 @@ type LinkUpdate struct {
 	ClearVariants   bool
 }
 
+// LinkQuery selects links for a list.
+type LinkQuery struct {
+	OwnerID   string // the owner whose links to list
+	AllOwners bool   // every link instead (an admin's view); OwnerID is ignored
+	Offset    int
+	Limit     int
+}
+
 // LinkPage is one page of a user's links.
 type LinkPage struct {
 	Links []*Link
@@ -114,9 +122,10 @@ type LinkStore interface {
 	// Returns ENOTFOUND if there is none.
 	LinkByCode(ctx context.Context, code string) (*Link, error)
 
-	// LinksByOwner returns the owner's links newest first, skipping offset
-	// and returning at most limit, with the owner's total count.
-	LinksByOwner(ctx context.Context, ownerID string, offset, limit int) (*LinkPage, error)
+	// ListLinks returns the links q selects, newest first (ties by ID),
+	// skipping q.Offset and returning at most q.Limit, with the count of
+	// all it selects. An owner ID that is no ID selects nothing.
+	ListLinks(ctx context.Context, q LinkQuery) (*LinkPage, error)
 
 	// UpdateLink writes the fields that u names, and updated_at, in one
 	// statement, and returns the link as stored. Fields u leaves alone keep

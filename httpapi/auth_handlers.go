@@ -69,6 +69,14 @@ type refreshInput struct {
 
 type tokenOutput struct{ Body TokenPairBody }
 
+type updateMeInput struct {
+	Body struct {
+		FullName        Nullable[string] `json:"full_name,omitempty" doc:"null clears the name."`
+		Password        *string          `json:"password,omitempty" doc:"A new password: 8-128 characters with an upper-case letter and a digit. Needs current_password; ends the user's other logins."`
+		CurrentPassword *string          `json:"current_password,omitempty" doc:"The password now, to set a new one."`
+	}
+}
+
 var bearerSecurity = []map[string][]string{{"bearer": {}}}
 
 func (s *Server) registerAuth(api huma.API) {
@@ -128,6 +136,34 @@ func (s *Server) registerAuth(api huma.API) {
 		Summary: "The current user", Security: bearerSecurity, Errors: []int{401, 429},
 	}, func(ctx context.Context, _ *struct{}) (*userOutput, error) {
 		u, err := s.caller(ctx, true)
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return &userOutput{Body: userBody(u)}, nil
+	})
+}
+
+// registerUpdateMe registers PATCH /api/v1/auth/me.
+func (s *Server) registerUpdateMe(api huma.API) {
+	registerOp(api, shortener.RateGeneral, huma.Operation{
+		OperationID: "update-me", Method: http.MethodPatch, Path: "/api/v1/auth/me", Tags: []string{"auth"},
+		Summary:     "Change your name or password",
+		Description: "A new password needs current_password (403 when it is wrong) and ends your other logins; this one stays.",
+		Security:    bearerSecurity, MaxBodyBytes: s.maxBody, Errors: []int{401, 403, 422, 429},
+	}, func(ctx context.Context, in *updateMeInput) (*userOutput, error) {
+		if _, err := s.caller(ctx, true); err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		var change auth.ProfileUpdate
+		if in.Body.FullName.Set {
+			name := in.Body.FullName.Value // "" when null: no name
+			change.FullName = &name
+		}
+		change.Password = in.Body.Password
+		if in.Body.CurrentPassword != nil {
+			change.CurrentPassword = *in.Body.CurrentPassword
+		}
+		u, err := s.accounts.UpdateProfile(ctx, authFrom(ctx).bearer, change)
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}

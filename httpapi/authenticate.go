@@ -14,6 +14,7 @@ import (
 // kept in the request context for the rate limit and the handlers.
 type authState struct {
 	present  bool            // an Authorization header was sent
+	bearer   string          // its credential
 	user     *shortener.User // the authenticated caller, when it checked out
 	err      error           // why it did not
 	clientIP netip.Addr
@@ -48,7 +49,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a := authState{clientIP: s.clientIP(r)}
 		if bearer, ok := bearerToken(r); ok {
-			a.present = true
+			a.present, a.bearer = true, bearer
 			a.user, a.err = s.authn.Authenticate(r.Context(), bearer)
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), authKey, a)))

@@ -38,6 +38,8 @@ type fakeAuth struct {
 	mu       sync.Mutex
 	calls    int
 	failWith error
+	profile  *auth.ProfileUpdate // the last profile update, and its bearer
+	bearer   string
 }
 
 func (f *fakeAuth) Authenticate(_ context.Context, bearer string) (*shortener.User, error) {
@@ -67,6 +69,20 @@ func (f *fakeAuth) Refresh(context.Context, string, auth.Client) (*auth.TokenPai
 
 func (f *fakeAuth) Logout(context.Context, string) error { return nil }
 
+func (f *fakeAuth) UpdateProfile(_ context.Context, bearer string, in auth.ProfileUpdate) (*shortener.User, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.profile, f.bearer = &in, bearer
+	if in.Password != nil && in.CurrentPassword != "Correct7Horse" {
+		return nil, shortener.Errorf(shortener.EFORBIDDEN, "The current password is wrong.")
+	}
+	u := *ada
+	if in.FullName != nil {
+		u.FullName = *in.FullName
+	}
+	return &u, nil
+}
+
 // fakeLinks answers every call with link or err and keeps the caller and
 // the input it was given.
 type fakeLinks struct {
@@ -75,6 +91,7 @@ type fakeLinks struct {
 	caller *shortener.User
 	create *links.CreateInput
 	update *links.UpdateInput
+	list   *links.ListQuery
 }
 
 func (f *fakeLinks) answer(caller *shortener.User) (*shortener.Link, error) {
@@ -94,7 +111,8 @@ func (f *fakeLinks) Get(_ context.Context, caller *shortener.User, _ string) (*s
 	return f.answer(caller)
 }
 
-func (f *fakeLinks) List(_ context.Context, caller *shortener.User, _, _ int) (*shortener.LinkPage, error) {
+func (f *fakeLinks) List(_ context.Context, caller *shortener.User, q links.ListQuery) (*shortener.LinkPage, error) {
+	f.list = &q
 	l, err := f.answer(caller)
 	if err != nil {
 		return nil, err

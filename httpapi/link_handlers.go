@@ -59,8 +59,9 @@ type linkOutput struct {
 }
 
 type listLinksInput struct {
-	Page int `query:"page" minimum:"1" default:"1"`
-	Size int `query:"size" minimum:"1" maximum:"100" default:"20"`
+	Page  int    `query:"page" minimum:"1" default:"1"`
+	Size  int    `query:"size" minimum:"1" maximum:"100" default:"20"`
+	Owner string `query:"owner" enum:"all" doc:"all: every user's links (admins only; 403 for others)."`
 }
 
 // LinkList is a page of links.
@@ -110,13 +111,13 @@ func (s *Server) registerLinks(api huma.API) {
 
 	registerOp(api, shortener.RateGeneral, huma.Operation{
 		OperationID: "list-links", Method: http.MethodGet, Path: "/api/v1/urls", Tags: []string{"links"},
-		Summary: "List your links, newest first", Security: bearerSecurity, Errors: []int{401, 422, 429},
+		Summary: "List your links, newest first", Security: bearerSecurity, Errors: []int{401, 403, 422, 429},
 	}, func(ctx context.Context, in *listLinksInput) (*struct{ Body LinkList }, error) {
 		caller, err := s.caller(ctx, true)
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		page, err := s.links.List(ctx, caller, in.Page, in.Size)
+		page, err := s.links.List(ctx, caller, links.ListQuery{Page: in.Page, Size: in.Size, AllOwners: in.Owner == "all"})
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}

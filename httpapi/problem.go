@@ -129,7 +129,7 @@ func validationDetail(errs []ProblemDetail) string {
 }
 
 // secretLocations are never echoed back in errors.
-var secretLocations = map[string]bool{"body.password": true, "body.refresh_token": true}
+var secretLocations = map[string]bool{"body.password": true, "body.current_password": true, "body.refresh_token": true}
 
 var requiredProperty = regexp.MustCompile(`^expected required property (\S+) to be present$`)
 

@@ -39,6 +39,7 @@ func TestRateLimitClassOfEachOperation(t *testing.T) {
 		{"logout", "POST", "/api/v1/auth/logout", `{"refresh_token":"r"}`, adaToken, user, testLimits.User},
 		{"me", "GET", "/api/v1/auth/me", "", adaToken, user, testLimits.User},
 		{"me", "GET", "/api/v1/auth/me", "", "expired", "ip:" + ip, testLimits.Anon},
+		{"update-me", "PATCH", "/api/v1/auth/me", `{"full_name":"x"}`, adaToken, user, testLimits.User},
 		{"create-link", "POST", "/api/v1/urls", `{"original_url":"https://example.com"}`, "", "ip:" + ip, testLimits.Anon},
 		{"create-link", "POST", "/api/v1/urls", `{"original_url":"https://example.com"}`, adaToken, user, testLimits.User},
 		{"list-links", "GET", "/api/v1/urls", "", adaToken, user, testLimits.User},

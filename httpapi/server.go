@@ -27,6 +27,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/clientip"
 	"github.com/shortener-dev/shortener/internal/logthrottle"
 )
 
@@ -54,6 +55,8 @@ type Config struct {
 	Registry       *prometheus.Registry
 	// MetricsToken, when set, is the bearer credential /metrics asks for.
 	MetricsToken string
+	// Pages, when set, mounts the web app's routes on the server's mux.
+	Pages interface{ Mount(mux *http.ServeMux) }
 }
 
 // Server serves the API and the redirects.
@@ -71,7 +74,7 @@ type Server struct {
 	limiter        shortener.RateLimiter
 	limits         shortener.RateLimits
 	health         map[string]shortener.HealthChecker
-	trustedProxies []netip.Prefix
+	clients        clientip.Resolver
 	corsOrigins    []string
 	maxBody        int64
 	metrics        *httpMetrics
@@ -103,7 +106,7 @@ func New(c Config) *Server {
 	s := &Server{
 		logger: c.Logger, clock: c.Clock, authn: c.Authenticator, accounts: c.Accounts, links: c.Links,
 		resolver: c.Resolver, clicks: c.Clicks, onHit: c.OnHit, summaries: c.Summaries, qr: c.QR,
-		limiter: c.Limiter, limits: c.Limits, health: c.Health, trustedProxies: c.TrustedProxies,
+		limiter: c.Limiter, limits: c.Limits, health: c.Health, clients: clientip.Resolver{Trusted: c.TrustedProxies},
 		corsOrigins: c.CORSOrigins, maxBody: c.MaxBodyBytes,
 		metrics:    newHTTPMetrics(c.Registry),
 		limiterLog: logthrottle.New(time.Minute),
@@ -123,6 +126,7 @@ func (s *Server) routes(c Config) {
 	api := s.newAPI(c.Version)
 
 	s.registerAuth(api)
+	s.registerUpdateMe(api)
 	s.registerLinks(api)
 	s.registerAnalytics(api)
 	s.registerQR(api)
@@ -134,6 +138,11 @@ func (s *Server) routes(c Config) {
 	})
 	s.mux.Handle("GET /metrics", metricsEndpoint(c.Registry, c.MetricsToken))
 	s.mux.HandleFunc(redirectPattern, s.redirect)
+	if c.Pages != nil {
+		// The web app: /, /app/... and /static/..., behind the same request
+		// IDs, access log, metrics and recovery as the API.
+		c.Pages.Mount(s.mux)
+	}
 	s.mux.HandleFunc("/", s.unmatched)
 }
 

@@ -40,6 +40,12 @@ type Accounts interface {
 	// rotated token; an already rotated one also ends its login.
 	Refresh(ctx context.Context, token string, c auth.Client) (*auth.TokenPair, error)
 
+	// UpdateProfile changes the account of the bearer of an access token:
+	// its full name, or its password given the current one, which ends the
+	// user's other logins. Returns EUNAUTHORIZED for a bad token,
+	// EFORBIDDEN for a wrong current password and EINVALID for bad values.
+	UpdateProfile(ctx context.Context, bearer string, in auth.ProfileUpdate) (*shortener.User, error)
+
 	// Logout ends the login of a refresh token. An unknown token is not an
 	// error, so that logout tells nothing about token validity.
 	Logout(ctx context.Context, token string) error
@@ -60,7 +66,9 @@ type Links interface {
 
 	// List returns a page (from 1) of caller's own links, newest first; a
 	// page past the end has no links. caller must not be nil.
-	List(ctx context.Context, caller *shortener.User, page, size int) (*shortener.LinkPage, error)
+	// With q.AllOwners it lists every user's links, which only an admin
+	// may: EFORBIDDEN for anyone else.
+	List(ctx context.Context, caller *shortener.User, q links.ListQuery) (*shortener.LinkPage, error)
 
 	// Update changes the link with the given ID; every instance redirects
 	// by the change at once. Returns ENOTFOUND when there is none and when

@@ -34,7 +34,7 @@ func TestTimesOutsideTheYearsOfRFC3339(t *testing.T) {
 	expectInvalidAt(t, err, "body.expires_at")
 	_, err = svc.Update(ctx, owner, l.ID, links.UpdateInput{Options: links.Options{ValidSince: &year10000}})
 	expectInvalidAt(t, err, "body.valid_since")
-	page, err := svc.List(ctx, owner, 1, 10)
+	page, err := svc.List(ctx, owner, links.ListQuery{Page: 1, Size: 10})
 	if err != nil || len(page.Links) != 1 || page.Links[0].ExpiresAt != nil || page.Links[0].ValidSince != nil {
 		t.Fatalf("after the refusals: %+v, %v; want the one link without expiry or start", page, err)
 	}
@@ -69,7 +69,7 @@ func TestListHugePage(t *testing.T) {
 		}
 		for _, size := range []int{1, 2, 3, 7, 20, 100} {
 			for _, page := range []int{math.MaxInt, math.MaxInt - 1, math.MaxInt / 2, math.MaxInt / size, 1<<62 + 1, 4} {
-				p, err := svc.List(ctx, owner, page, size)
+				p, err := svc.List(ctx, owner, links.ListQuery{Page: page, Size: size})
 				if err != nil {
 					t.Fatal(err)
 				}

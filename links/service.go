@@ -166,10 +166,20 @@ func (s *Service) Get(ctx context.Context, caller *shortener.User, id string) (*
 }
 
 // List returns a page of caller's links, newest first (page from 1, size
-// from 1). A page past the end has no links, however far past.
-func (s *Service) List(ctx context.Context, caller *shortener.User, page, size int) (*shortener.LinkPage, error) {
-	return s.links.LinksByOwner(ctx, caller.ID, pageOffset(page, size), size)
+// from 1), or with q.AllOwners every user's links, which only an admin may
+// list (EFORBIDDEN for anyone else). A page past the end has no links,
+// however far past.
+func (s *Service) List(ctx context.Context, caller *shortener.User, q ListQuery) (*shortener.LinkPage, error) {
+	if q.AllOwners && !caller.IsAdmin() {
+		return nil, errAllOwners
+	}
+	return s.links.ListLinks(ctx, shortener.LinkQuery{
+		OwnerID: caller.ID, AllOwners: q.AllOwners, Offset: pageOffset(q.Page, q.Size), Limit: q.Size,
+	})
 }
+
+var errAllOwners = &shortener.Error{Code: shortener.EFORBIDDEN, Message: "Only an admin may list every user's links.",
+	Fields: []shortener.FieldError{{Location: "query.owner", Message: "owner=all needs the admin role", Value: "all"}}}
 
 // pageOffset is the offset of a page: (page-1)*size, or math.MaxInt where
 // that does not fit in an int. Past the end either way; a wrapped product

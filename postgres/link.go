@@ -73,24 +73,29 @@ func (s *LinkStore) Resolve(ctx context.Context, code string) (shortener.Target,
 	return shortener.TargetOf(l), nil
 }
 
-// LinksByOwner returns a page of the owner's links, newest first.
-func (s *LinkStore) LinksByOwner(ctx context.Context, ownerID string, offset, limit int) (*shortener.LinkPage, error) {
+// ListLinks returns a page of the links q selects, newest first.
+func (s *LinkStore) ListLinks(ctx context.Context, q shortener.LinkQuery) (*shortener.LinkPage, error) {
 	page := &shortener.LinkPage{Links: []*shortener.Link{}}
-	if !shortener.IsID(ownerID) {
-		return page, ctx.Err()
+	where, args := "TRUE", []any{}
+	if !q.AllOwners {
+		if !shortener.IsID(q.OwnerID) {
+			return page, ctx.Err()
+		}
+		where, args = "owner_id = $1", append(args, q.OwnerID)
 	}
 	// Both queries read one snapshot so that Total matches the page.
 	err := pgx.BeginTxFunc(ctx, s.db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
 		func(tx pgx.Tx) error {
-			err := tx.QueryRow(ctx, `SELECT count(*) FROM short_urls WHERE owner_id = $1`, ownerID).Scan(&page.Total)
-			if err != nil || limit <= 0 || offset >= page.Total {
+			err := tx.QueryRow(ctx, `SELECT count(*) FROM short_urls WHERE `+where, args...).Scan(&page.Total)
+			if err != nil || q.Limit <= 0 || q.Offset >= page.Total {
 				return err
 			}
-			rows, err := tx.Query(ctx, `
+			n := len(args)
+			rows, err := tx.Query(ctx, fmt.Sprintf(`
 				SELECT `+linkColumns+` FROM short_urls
-				WHERE owner_id = $1
+				WHERE %s
 				ORDER BY created_at DESC, id DESC
-				LIMIT $2 OFFSET $3`, ownerID, limit, max(offset, 0))
+				LIMIT $%d OFFSET $%d`, where, n+1, n+2), append(args, q.Limit, max(q.Offset, 0))...)
 			if err != nil {
 				return err
 			}
@@ -105,7 +110,7 @@ func (s *LinkStore) LinksByOwner(ctx context.Context, ownerID string, offset, li
 			return rows.Err()
 		})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: links by owner: %w", err)
+		return nil, fmt.Errorf("postgres: list links: %w", err)
 	}
 	return page, nil
 }

@@ -77,40 +77,43 @@ func (s *LinkStore) Resolve(ctx context.Context, code string) (shortener.Target,
 	return shortener.TargetOf(l), nil
 }
 
-// LinksByOwner returns a page of the owner's links, newest first.
-func (s *LinkStore) LinksByOwner(ctx context.Context, ownerID string, offset, limit int) (*shortener.LinkPage, error) {
+// ListLinks returns a page of the links q selects, newest first.
+func (s *LinkStore) ListLinks(ctx context.Context, q shortener.LinkQuery) (*shortener.LinkPage, error) {
 	page := &shortener.LinkPage{Links: []*shortener.Link{}}
+	where, args := "1", []any{}
+	if !q.AllOwners {
+		where, args = "owner_id = ?", append(args, strings.ToLower(q.OwnerID))
+	}
 	// Both queries read one snapshot so that Total matches the page.
 	tx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: links by owner: begin: %w", err)
+		return nil, fmt.Errorf("sqlite: list links: begin: %w", err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	if err := tx.QueryRowContext(ctx,
-		`SELECT count(*) FROM short_urls WHERE owner_id = ?`, ownerID).Scan(&page.Total); err != nil {
-		return nil, fmt.Errorf("sqlite: links by owner: count: %w", err)
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM short_urls WHERE `+where, args...).Scan(&page.Total); err != nil {
+		return nil, fmt.Errorf("sqlite: list links: count: %w", err)
 	}
-	if limit <= 0 || offset >= page.Total {
+	if q.Limit <= 0 || q.Offset >= page.Total {
 		return page, nil
 	}
 	rows, err := tx.QueryContext(ctx, `
 		SELECT `+linkColumns+` FROM short_urls
-		WHERE owner_id = ?
+		WHERE `+where+`
 		ORDER BY created_at DESC, id DESC
-		LIMIT ? OFFSET ?`, ownerID, limit, max(offset, 0))
+		LIMIT ? OFFSET ?`, append(args, q.Limit, max(q.Offset, 0))...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: links by owner: %w", err)
+		return nil, fmt.Errorf("sqlite: list links: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		l, err := scanLink(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: links by owner: scan: %w", err)
+			return nil, fmt.Errorf("sqlite: list links: scan: %w", err)
 		}
 		page.Links = append(page.Links, l)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: links by owner: %w", err)
+		return nil, fmt.Errorf("sqlite: list links: %w", err)
 	}
 	return page, nil
 }

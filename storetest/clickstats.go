@@ -157,7 +157,10 @@ func testContext(t *testing.T, open func(t *testing.T) Stores) {
 		"CreateLink":        func() error { return s.Links.CreateLink(ctx, newLink("ctx2", nil, t0)) },
 		"LinkByID":          func() error { _, err := s.Links.LinkByID(ctx, l.ID); return err },
 		"LinkByCode":        func() error { _, err := s.Links.LinkByCode(ctx, l.ShortCode); return err },
-		"LinksByOwner":      func() error { _, err := s.Links.LinksByOwner(ctx, u.ID, 0, 10); return err },
+		"ListLinks": func() error {
+			_, err := s.Links.ListLinks(ctx, shortener.LinkQuery{OwnerID: u.ID, Offset: 0, Limit: 10})
+			return err
+		},
 		"UpdateLink": func() error {
 			_, err := s.Links.UpdateLink(ctx, l.ID, shortener.LinkUpdate{IsActive: ptr(false)}, t0)
 			return err

@@ -68,7 +68,7 @@ func testLinks(t *testing.T, open func(t *testing.T) Stores) {
 		wantCode(t, s.Links.DeleteLink(ctx, shortener.NewID()), shortener.ENOTFOUND)
 	})
 
-	t.Run("LinksByOwner", func(t *testing.T) { testLinksByOwner(t, open(t)) })
+	t.Run("ListLinks", func(t *testing.T) { testListLinks(t, open(t)) })
 
 	t.Run("Update", func(t *testing.T) {
 		s := open(t)
@@ -114,7 +114,7 @@ func testLinks(t *testing.T, open func(t *testing.T) Stores) {
 	t.Run("Resolve", func(t *testing.T) { testResolve(t, open(t)) })
 }
 
-func testLinksByOwner(t *testing.T, s Stores) {
+func testListLinks(t *testing.T, s Stores) {
 	ctx := context.Background()
 	a, b := mustUser(t, s, "a@example.com"), mustUser(t, s, "b@example.com")
 	// Seven links of a: five at distinct times, the last two sharing one
@@ -145,7 +145,7 @@ func testLinksByOwner(t *testing.T, s Stores) {
 		{"all", 0, 100, want},
 	}
 	for _, tt := range tests {
-		page, err := s.Links.LinksByOwner(ctx, a.ID, tt.offset, tt.limit)
+		page, err := s.Links.ListLinks(ctx, shortener.LinkQuery{OwnerID: a.ID, Offset: tt.offset, Limit: tt.limit})
 		noErr(t, err)
 		if page.Total != 7 {
 			t.Errorf("%s: Total = %d, want 7", tt.name, page.Total)
@@ -160,11 +160,26 @@ func testLinksByOwner(t *testing.T, s Stores) {
 		}
 	}
 
-	page, err := s.Links.LinksByOwner(ctx, shortener.NewID(), 0, 10)
+	page, err := s.Links.ListLinks(ctx, shortener.LinkQuery{OwnerID: shortener.NewID(), Offset: 0, Limit: 10})
 	noErr(t, err)
 	if page.Total != 0 || len(page.Links) != 0 {
 		t.Errorf("unknown owner: %d links, total %d; want none", len(page.Links), page.Total)
 	}
+
+	// Every owner's links, anonymous ones included, newest first.
+	page, err = s.Links.ListLinks(ctx, shortener.LinkQuery{AllOwners: true, OwnerID: a.ID, Limit: 3})
+	noErr(t, err)
+	if page.Total != 9 || len(page.Links) != 3 || page.Links[0].CreatedAt != t0.Add(2*time.Hour) || page.Links[2].ShortCode != "twin2" {
+		t.Errorf("all owners: total %d, first page %v", page.Total, codesOf(page.Links))
+	}
+}
+
+func codesOf(ls []*shortener.Link) []string {
+	var out []string
+	for _, l := range ls {
+		out = append(out, l.ShortCode)
+	}
+	return out
 }
 
 func testDeleteCascades(t *testing.T, s Stores) {

@@ -26,10 +26,10 @@ func testMalformedIDs(t *testing.T, open func(t *testing.T) Stores) {
 	wantCode(t, s.Tokens.RotateRefreshToken(ctx, bad, newToken(u.ID, shortener.NewID(), t0), t0), shortener.ECONFLICT)
 	noErr(t, s.Tokens.RevokeTokenFamily(ctx, bad, t0))
 
-	page, err := s.Links.LinksByOwner(ctx, bad, 0, 10)
+	page, err := s.Links.ListLinks(ctx, shortener.LinkQuery{OwnerID: bad, Offset: 0, Limit: 10})
 	noErr(t, err)
 	if page.Total != 0 || len(page.Links) != 0 {
-		t.Errorf("LinksByOwner(%q) = %+v, want empty", bad, page)
+		t.Errorf("ListLinks(%q) = %+v, want empty", bad, page)
 	}
 	st, err := s.Clicks.ClickStats(ctx, bad, t0, t0, 10)
 	noErr(t, err)

@@ -41,7 +41,7 @@ type childServer struct {
 	url string
 }
 
-var childListening = regexp.MustCompile(`shortener listening on (http://\S+)`)
+var childListening = regexp.MustCompile(`shortener listening on (http://[^\s/]+)`)
 
 // startChild runs the server as a child process with env.
 func startChild(t *testing.T, env map[string]string) *childServer {

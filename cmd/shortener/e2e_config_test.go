@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -131,6 +132,24 @@ func TestE2ECommands(t *testing.T) {
 	for _, args := range [][]string{{"frobnicate"}, {"user", "promote"}, {"serve", "extra"}} {
 		if _, _, err := runOnce(t, baseEnv(t), args...); !errors.Is(err, errUsage) {
 			t.Errorf("%v: error %v, want a usage error (exit status 2)", args, err)
+		}
+	}
+}
+
+func TestOpenURL(t *testing.T) {
+	for addr, want := range map[string]string{
+		"[::]:8000":            "http://localhost:8000/",
+		"0.0.0.0:8080":         "http://localhost:8080/",
+		"127.0.0.1:41234":      "http://127.0.0.1:41234/",
+		"[::1]:9000":           "http://[::1]:9000/",
+		"[::ffff:10.0.0.1]:80": "http://10.0.0.1:80/",
+	} {
+		tcp, err := net.ResolveTCPAddr("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := openURL(tcp); got != want {
+			t.Errorf("openURL(%s) = %s, want %s", addr, got, want)
 		}
 	}
 }

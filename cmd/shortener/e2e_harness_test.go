@@ -103,7 +103,7 @@ func cleanupRedisPrefix(t *testing.T, redisURL, prefix string) {
 	})
 }
 
-var listeningRE = regexp.MustCompile(`shortener listening on (http://\S+)`)
+var listeningRE = regexp.MustCompile(`shortener listening on (http://[^\s/]+)`)
 
 // startServer runs "serve" with the backend's environment plus overrides
 // (an empty override value deletes the variable) and waits until /healthz

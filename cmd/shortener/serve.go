@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sync"
@@ -20,6 +21,7 @@ import (
 	"github.com/shortener-dev/shortener/auth"
 	"github.com/shortener-dev/shortener/httpapi"
 	"github.com/shortener-dev/shortener/inmem"
+	"github.com/shortener-dev/shortener/internal/clientip"
 	"github.com/shortener-dev/shortener/links"
 	"github.com/shortener-dev/shortener/pipeline"
 	"github.com/shortener-dev/shortener/qr"
@@ -80,7 +82,7 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	}
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("database", a.storage.engine),
 		slog.Bool("redis", cfg.RedisURL != ""), slog.String("version", version))
-	fmt.Fprintf(stdout, "shortener listening on http://%s\n", ln.Addr())
+	fmt.Fprintf(stdout, "shortener listening on %s\n", openURL(ln.Addr()))
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -99,6 +101,21 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	a.shutdown()
 	logger.Info("stopped")
 	return nil
+}
+
+// openURL is an address a person can open in a browser for the listener:
+// localhost when it listens on every interface (":8000" is
+// http://localhost:8000/, not http://[::]:8000), the real port always.
+func openURL(addr net.Addr) string {
+	ap, err := netip.ParseAddrPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String() + "/"
+	}
+	host := ap.Addr().Unmap()
+	if host.IsUnspecified() {
+		return fmt.Sprintf("http://localhost:%d/", ap.Port())
+	}
+	return "http://" + netip.AddrPortFrom(host, ap.Port()).String() + "/"
 }
 
 // shutdown stops the background work and runs the shutdown hooks.
@@ -158,6 +175,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		return nil, err
 	}
 	warnEmailCollisions(ctx, st, logger)
+	warnShadowedCodes(ctx, st, logger)
 
 	bgCtx, stopBg := context.WithCancel(context.WithoutCancel(ctx))
 	a.stopBg = stopBg
@@ -191,21 +209,28 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		OwnHosts: []string{cfg.baseHost}, CodeLength: cfg.ShortCodeLength, Logger: logger,
 		Passwords: auth.NewHasher(cfg.BcryptCost),
 	})
+	summaries := analytics.NewService(st.links, st.clicks, b.blobs, seconds(cfg.AnalyticsCacheTTL), clock)
+	qrSvc := qr.NewService(qr.Config{Resolver: b.resolver, BaseURL: cfg.BaseURL, Cache: b.blobs,
+		Local: inmem.NewBlobCache(localQRCacheBytes, clock), TTL: seconds(cfg.QRCacheTTL)})
+	limits := shortener.RateLimits{
+		User:     shortener.RateLimit{Limit: cfg.RateLimitRequests, Window: seconds(cfg.RateLimitWindow)},
+		Anon:     shortener.RateLimit{Limit: cfg.AnonRateLimitRequests, Window: seconds(cfg.AnonRateLimitWindow)},
+		Register: shortener.RateLimit{Limit: cfg.RegisterRateLimitRequests, Window: seconds(cfg.RegisterRateLimitWindow)},
+		Login:    shortener.RateLimit{Limit: cfg.LoginRateLimitRequests, Window: seconds(cfg.LoginRateLimitWindow)},
+		Redirect: shortener.RateLimit{Limit: cfg.RedirectRateLimitRequests, Window: seconds(cfg.RedirectRateLimitWindow)},
+	}
+	pages, err := newWebApp(cfg, logger, clock, secret, webServices{
+		auth: authSvc, links: linkSvc, summaries: summaries, qr: qrSvc, limiter: b.limiter, limits: limits,
+		clientIP: clientip.Resolver{Trusted: cfg.trustedPrefixes}.Of,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("web app: %w", err)
+	}
 	a.handler = httpapi.New(httpapi.Config{
 		Logger: logger, Version: version, Clock: clock,
-		Authenticator: authSvc, Accounts: authSvc, Links: linkSvc,
-		Summaries: analytics.NewService(st.links, st.clicks, b.blobs, seconds(cfg.AnalyticsCacheTTL), clock),
-		QR: qr.NewService(qr.Config{Resolver: b.resolver, BaseURL: cfg.BaseURL, Cache: b.blobs,
-			Local: inmem.NewBlobCache(localQRCacheBytes, clock), TTL: seconds(cfg.QRCacheTTL)}),
+		Authenticator: authSvc, Accounts: authSvc, Links: linkSvc, Summaries: summaries, QR: qrSvc,
 		Resolver: b.resolver, Clicks: clicks, OnHit: b.onHit,
-		Limiter: b.limiter,
-		Limits: shortener.RateLimits{
-			User:     shortener.RateLimit{Limit: cfg.RateLimitRequests, Window: seconds(cfg.RateLimitWindow)},
-			Anon:     shortener.RateLimit{Limit: cfg.AnonRateLimitRequests, Window: seconds(cfg.AnonRateLimitWindow)},
-			Register: shortener.RateLimit{Limit: cfg.RegisterRateLimitRequests, Window: seconds(cfg.RegisterRateLimitWindow)},
-			Login:    shortener.RateLimit{Limit: cfg.LoginRateLimitRequests, Window: seconds(cfg.LoginRateLimitWindow)},
-			Redirect: shortener.RateLimit{Limit: cfg.RedirectRateLimitRequests, Window: seconds(cfg.RedirectRateLimitWindow)},
-		},
+		Limiter: b.limiter, Limits: limits, Pages: pages,
 		Health:         map[string]shortener.HealthChecker{"database": st.db, "cache": b.cacheHealth, "clicks": clicks},
 		TrustedProxies: cfg.trustedPrefixes,
 		CORSOrigins:    cfg.CORSAllowedOrigins,

@@ -60,18 +60,3 @@ func prepareSchema(ctx context.Context, cfg *config, st *storage) error {
 	}
 	return st.db.CheckSchema(ctx)
 }
-
-// warnEmailCollisions names the accounts that share an email once
-// normalised (kept by the migration to email keys), so that an operator
-// can merge or rename them. It runs at start; a failure only loses the
-// warning.
-func warnEmailCollisions(ctx context.Context, st *storage, logger *slog.Logger) {
-	collisions, err := st.db.EmailCollisions(ctx)
-	if err != nil {
-		logger.Warn("could not list accounts with colliding emails", slog.Any("error", err))
-	}
-	for _, c := range collisions {
-		logger.Warn("two accounts share an email once normalised; the newer one logs in with its exact address only",
-			slog.String("email", c.Email), slog.String("same_as", c.OwnedBy))
-	}
-}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/auth"
+	"github.com/shortener-dev/shortener/qr"
+	"github.com/shortener-dev/shortener/web"
+)
+
+// webServices are the services the web app stands on: the API's own.
+type webServices struct {
+	auth      *auth.Service
+	links     web.Links
+	summaries web.Summaries
+	qr        *qr.Service
+	limiter   shortener.RateLimiter
+	limits    shortener.RateLimits
+	clientIP  func(*http.Request) netip.Addr
+}
+
+// newWebApp builds the web app on the API's services, so a form does what
+// the API call it stands for does (never an HTTP call to ourselves).
+func newWebApp(cfg *config, logger *slog.Logger, clock shortener.Clock, secret []byte, s webServices) (*web.App, error) {
+	return web.New(web.Config{
+		Accounts:  webAccounts{s.auth},
+		Sessions:  s.auth,
+		Links:     s.links,
+		Summaries: s.summaries,
+		QRCodes:   webQR{s.qr},
+		Limiter:   webLimiter{limiter: s.limiter, limits: s.limits, logger: logger},
+		BaseURL:   cfg.BaseURL,
+		ClientIP:  s.clientIP,
+		Logger:    logger,
+		Clock:     clock,
+		CSRFKey:   derivedKey(secret, "web-csrf"),
+		Version:   version,
+	})
+}
+
+// derivedKey is a key of its own for one purpose, from SECRET_KEY: the
+// same on every instance, and no use for signing anything else.
+func derivedKey(secret []byte, purpose string) []byte {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte(purpose))
+	return mac.Sum(nil)
+}
+
+// webAccounts changes profiles for callers the web app authenticated: a
+// password change ends every login, and the web app starts a fresh one.
+type webAccounts struct{ *auth.Service }
+
+func (a webAccounts) UpdateProfile(ctx context.Context, caller *shortener.User, in auth.ProfileUpdate) (*shortener.User, error) {
+	return a.UpdateProfileOf(ctx, caller, "", in)
+}
+
+// webQR renders the web app's QR codes with the API's defaults.
+type webQR struct{ qr *qr.Service }
+
+func (q webQR) QRCode(ctx context.Context, code, format string, size int) ([]byte, string, error) {
+	img, err := q.qr.QRCode(ctx, shortener.QRRequest{Code: code, Format: format, Size: size,
+		Margin: qr.DefaultMargin, ECC: qr.DefaultECC})
+	if err != nil {
+		return nil, "", err
+	}
+	return img.Data, img.ContentType, nil
+}
+
+// webLimiter counts the web app's forms against the API's buckets. A
+// limiter that fails lets the form through, as the API does.
+type webLimiter struct {
+	limiter shortener.RateLimiter
+	limits  shortener.RateLimits
+	logger  *slog.Logger
+}
+
+func (l webLimiter) Admit(ctx context.Context, class shortener.RateClass, user *shortener.User, ip netip.Addr) (bool, time.Duration) {
+	key, limit := l.limits.Bucket(class, user, ip)
+	if key == "" || limit.Limit <= 0 {
+		return true, 0
+	}
+	d, err := l.limiter.Allow(ctx, key, limit)
+	if err != nil {
+		l.logger.WarnContext(ctx, "rate limiter unavailable; failing open", slog.Any("error", err))
+		return true, 0
+	}
+	return d.Allowed, d.RetryAfter
+}
