@@ -61,27 +61,27 @@ type Config struct {
 
 // Server serves the API and the redirects.
 type Server struct {
-	logger         *slog.Logger
-	clock          shortener.Clock
-	authn          Authenticator
-	accounts       Accounts
-	links          Links
-	resolver       shortener.Resolver
-	clicks         shortener.ClickRecorder
-	onHit          func(string)
-	summaries      Summaries
-	qr             QRCodes
-	limiter        shortener.RateLimiter
-	limits         shortener.RateLimits
-	health         map[string]shortener.HealthChecker
-	clients        clientip.Resolver
-	corsOrigins    []string
-	maxBody        int64
-	metrics        *httpMetrics
-	limiterLog     *logthrottle.Throttle
-	requestIDs     *requestIDs
-	mux            *http.ServeMux
-	handler        http.Handler
+	logger      *slog.Logger
+	clock       shortener.Clock
+	authn       Authenticator
+	accounts    Accounts
+	links       Links
+	resolver    shortener.Resolver
+	clicks      shortener.ClickRecorder
+	onHit       func(string)
+	summaries   Summaries
+	qr          QRCodes
+	limiter     shortener.RateLimiter
+	limits      shortener.RateLimits
+	health      map[string]shortener.HealthChecker
+	clients     clientip.Resolver
+	corsOrigins []string
+	maxBody     int64
+	metrics     *httpMetrics
+	limiterLog  *logthrottle.Throttle
+	requestIDs  *requestIDs
+	mux         *http.ServeMux
+	handler     http.Handler
 }
 
 // huma is configured through two package variables; this package holds the
