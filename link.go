@@ -173,6 +173,13 @@ type Target struct {
 	Variants     []Variant
 }
 
+// NeedsFacts reports whether deciding a visit to the link asks anything of
+// the request (a cap, a password, rules, variants): a plain link answers
+// without parsing its user agent or looking up its country.
+func (t Target) NeedsFacts() bool {
+	return t.MaxClicks > 0 || t.PasswordHash != "" || len(t.Rules) > 0 || len(t.Variants) > 0
+}
+
 // RedirectStatus returns the status of the link's redirects.
 func (t Target) RedirectStatus() int { return RedirectStatusOf(t.RedirectType) }
 

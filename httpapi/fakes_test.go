@@ -249,6 +249,12 @@ type fakes struct {
 	logs     *testenv.Buffer
 	// metricsToken is the server's METRICS_TOKEN.
 	metricsToken string
+	// What the redirect asks of link options.
+	enrichment *fakeEnrichment
+	caps       *fakeCaps
+	passwords  fakePasswords
+	// counting, when set, replaces limiter with one that really limits.
+	counting *countingLimiter
 }
 
 func newFakes() *fakes {
@@ -256,7 +262,8 @@ func newFakes() *fakes {
 		auth: &fakeAuth{}, links: &fakeLinks{}, summaries: &fakeSummaries{}, qr: &fakeQR{},
 		resolver: &fakeResolver{targets: map[string]shortener.Target{}}, clicks: &clickLog{},
 		limiter: &fakeLimiter{}, health: map[string]shortener.HealthChecker{"database": pinger{}}, limits: testLimits,
-		logs: &testenv.Buffer{},
+		logs: &testenv.Buffer{}, enrichment: &fakeEnrichment{}, caps: &fakeCaps{left: map[string]int{}},
+		passwords: fakePasswords{"$hash-of-open-sesame": "open sesame"},
 	}
 }
 
@@ -268,11 +275,16 @@ func (f *fakes) server() *httpapi.Server {
 		logs = f.logs
 	}
 	logger := slog.New(httpapi.ContextHandler{Handler: slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})})
+	var limiter shortener.RateLimiter = f.limiter
+	if f.counting != nil {
+		limiter = f.counting
+	}
 	return httpapi.New(httpapi.Config{
 		Logger: logger, Version: "test", Clock: func() time.Time { return testNow },
 		Authenticator: f.auth, Accounts: f.auth, Links: f.links, Summaries: f.summaries, QR: f.qr,
-		Resolver: f.resolver, Clicks: f.clicks, Limiter: f.limiter, Limits: f.limits, Health: f.health,
+		Resolver: f.resolver, Clicks: f.clicks, Limiter: limiter, Limits: f.limits, Health: f.health,
 		MaxBodyBytes: 1 << 16, Registry: f.registry, MetricsToken: f.metricsToken,
+		Enrichment: f.enrichment, Caps: f.caps, LinkPasswords: f.passwords,
 	})
 }
 

@@ -26,6 +26,7 @@ type LinkBody struct {
 	ClickCount  int64      `json:"click_count" doc:"Human clicks flushed so far."`
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
+	LinkOptions
 }
 
 func (s *Server) linkBody(l *shortener.Link) LinkBody {
@@ -33,6 +34,7 @@ func (s *Server) linkBody(l *shortener.Link) LinkBody {
 		ID: l.ID, ShortCode: l.ShortCode, ShortURL: s.links.ShortURL(l.ShortCode), OriginalURL: l.OriginalURL,
 		CustomAlias: l.CustomAlias, Title: l.Title, OwnerID: l.OwnerID, IsActive: l.IsActive, IsPublic: l.IsPublic,
 		ClickCount: l.ClickCount, CreatedAt: l.CreatedAt.UTC(), UpdatedAt: l.UpdatedAt.UTC(),
+		LinkOptions: optionsBody(l),
 	}
 	if l.ExpiresAt != nil {
 		t := l.ExpiresAt.UTC()
@@ -50,6 +52,7 @@ type createLinkInput struct {
 		Title       *string    `json:"title,omitempty" nullable:"true" doc:"At most 255 characters. null: no title."`
 		ExpiresAt   *Timestamp `json:"expires_at,omitempty" nullable:"true" doc:"Must be in the future. null: never expires."`
 		IsPublic    *bool      `json:"is_public,omitempty" doc:"Readable through the API by anyone (default true). Private links still redirect."`
+		CreateOptions
 	}
 }
 
@@ -85,6 +88,7 @@ type updateLinkInput struct {
 		ExpiresAt   Nullable[Timestamp] `json:"expires_at,omitempty" doc:"null clears the expiry."`
 		IsActive    *bool               `json:"is_active,omitempty" nullable:"false"`
 		IsPublic    *bool               `json:"is_public,omitempty" nullable:"false"`
+		UpdateOptions
 	}
 }
 
@@ -98,7 +102,8 @@ func (s *Server) registerLinks(api huma.API) {
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		input := links.CreateInput{OriginalURL: in.Body.OriginalURL, CustomAlias: in.Body.CustomAlias, Title: in.Body.Title, IsPublic: in.Body.IsPublic}
+		input := links.CreateInput{OriginalURL: in.Body.OriginalURL, CustomAlias: in.Body.CustomAlias, Title: in.Body.Title,
+			IsPublic: in.Body.IsPublic, Options: in.Body.CreateOptions.input()}
 		if in.Body.ExpiresAt != nil {
 			input.ExpiresAt = &in.Body.ExpiresAt.Time
 		}
@@ -169,6 +174,7 @@ func (s *Server) registerLinks(api huma.API) {
 				u.ExpiresAt = &b.ExpiresAt.Value.Time
 			}
 		}
+		b.UpdateOptions.apply(&u)
 		l, err := s.links.Update(ctx, caller, in.ID, u)
 		if err != nil {
 			return nil, s.fail(ctx, err)

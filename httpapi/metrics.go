@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -73,4 +74,14 @@ func (m *httpMetrics) observe(route, method string, status int, d time.Duration)
 	sr := v.(*series)
 	sr.requests.Inc()
 	sr.duration.Observe(d.Seconds())
+}
+
+// redirected counts a redirect answered with status (301, 302, 303, 307,
+// 308): the hot path's 302 without a label lookup.
+func (m *httpMetrics) redirected(status int) {
+	if status == http.StatusFound {
+		m.redirectFound.Inc()
+		return
+	}
+	m.redirects.WithLabelValues(strconv.Itoa(status)).Inc()
 }

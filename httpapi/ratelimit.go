@@ -48,16 +48,22 @@ func (s *Server) admitClass(w http.ResponseWriter, r *http.Request, class shorte
 	return limit.Limit <= 0 || s.admit(w, r, key, limit)
 }
 
+// limiterUnavailable counts a failed limiter check and logs it at most
+// once a minute; the request goes through (failing open).
+func (s *Server) limiterUnavailable(r *http.Request, err error) {
+	s.metrics.limiterErrors.Inc()
+	if s.limiterLog.Allow("rate limit") {
+		s.logger.WarnContext(r.Context(), "rate limiter unavailable; failing open", slog.Any("error", err))
+	}
+}
+
 // admit asks the limiter, sets the RateLimit headers and answers 429 when
 // the limit is reached. A limiter that fails lets the request through
 // (failing open), logged at most once a minute and counted.
 func (s *Server) admit(w http.ResponseWriter, r *http.Request, key string, limit shortener.RateLimit) bool {
 	d, err := s.limiter.Allow(r.Context(), key, limit)
 	if err != nil {
-		s.metrics.limiterErrors.Inc()
-		if s.limiterLog.Allow("rate limit") {
-			s.logger.WarnContext(r.Context(), "rate limiter unavailable; failing open", slog.Any("error", err))
-		}
+		s.limiterUnavailable(r, err)
 		return true
 	}
 	h := w.Header()

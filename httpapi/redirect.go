@@ -1,9 +1,8 @@
 package httpapi
 
 import (
-	"html/template"
+	"context"
 	"net/http"
-	"strings"
 
 	"github.com/shortener-dev/shortener"
 )
@@ -11,10 +10,27 @@ import (
 // redirectPattern is the route of the hot path.
 const redirectPattern = "GET /{code}"
 
-// redirect answers GET and HEAD /{code}: 302 to the target, 404 for
-// unknown, disabled or deleted codes, 410 for expired ones. A GET hands
-// its click to the recorder (a local spool append) before answering; the
-// response never waits on the network for analytics or cache writes.
+// ClickCaps uses up the clicks of capped links (max_clicks); the link
+// store is one.
+type ClickCaps interface {
+	// TakeLinkClick uses one of the link's clicks, atomically across every
+	// instance: false when they are used up.
+	TakeLinkClick(ctx context.Context, id string) (bool, error)
+	// LinkClicksLeft reports whether the link has clicks left.
+	LinkClicksLeft(ctx context.Context, id string) (bool, error)
+}
+
+// LinkPasswords checks the password of a password-protected link.
+type LinkPasswords interface {
+	// Check reports whether password is the one hash was made of.
+	Check(hash, password string) bool
+}
+
+// redirect answers GET and HEAD /{code} (and POST, a posted password form):
+// what shortener.Decide makes of the link and the request. A redirect
+// that records a click hands it to the recorder (a local spool append)
+// before answering; the response never waits on the network for
+// analytics or cache writes.
 func (s *Server) redirect(w http.ResponseWriter, r *http.Request) {
 	code := r.PathValue("code")
 	if !validCode(code) || shortener.IsReservedCode(code) {
@@ -26,23 +42,55 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request) {
 	}
 	t, err := s.resolver.Resolve(r.Context(), code)
 	if err != nil {
-		s.metrics.resolveErrors.Inc()
-		s.logger.ErrorContext(r.Context(), "resolve short code", "code", code, "error", err)
-		writeProblem(w, newProblem(http.StatusServiceUnavailable, "The link service is temporarily unavailable; try again shortly."))
+		s.unavailable(w, r, "resolve short code", err)
 		return
 	}
-	if !t.Found || !t.Active {
+	if r.Method == http.MethodPost && t.PasswordHash == "" {
+		// Only a password form is posted to a short link.
+		w.Header().Set("Allow", "GET, HEAD")
+		writeProblem(w, newProblem(http.StatusMethodNotAllowed, "This link takes no form: use GET."))
+		return
+	}
+	visit := shortener.Visit{Now: s.clock(), Method: r.Method, Query: r.URL.RawQuery}
+	var facts *visitFacts
+	if t.NeedsFacts() { // a plain link pays for none of the options
+		facts = s.newVisitFacts(r, t, visit.Now)
+		visit.Facts = facts
+	}
+	out := shortener.Decide(t, visit)
+	if facts != nil && facts.err != nil {
+		s.unavailable(w, r, "decide a visit", facts.err)
+		return
+	}
+	switch out.Kind {
+	case shortener.OutcomeNotFound:
 		s.redirectMiss(w, r, http.StatusNotFound)
-		return
-	}
-	now := s.clock()
-	if t.Expired(now) {
+	case shortener.OutcomeGone:
 		s.redirectMiss(w, r, http.StatusGone)
-		return
+	case shortener.OutcomePassword:
+		s.passwordRefused(w, r, facts)
+	case shortener.OutcomeRedirect:
+		s.follow(w, r, code, t, out, visit)
 	}
-	if r.Method == http.MethodGet {
+}
+
+// follow answers a redirect: it uses one of a capped link's clicks
+// first, records the click, and sends the link's redirect status.
+func (s *Server) follow(w http.ResponseWriter, r *http.Request, code string, t shortener.Target, out shortener.Outcome, v shortener.Visit) {
+	if out.UsesClick {
+		ok, err := s.caps.TakeLinkClick(r.Context(), t.LinkID)
+		if err != nil {
+			s.unavailable(w, r, "take a click of a capped link", err)
+			return
+		}
+		if !ok {
+			s.redirectMiss(w, r, http.StatusGone) // used up by a concurrent request
+			return
+		}
+	}
+	if out.Record {
 		s.clicks.RecordClick(shortener.Click{
-			ID: shortener.NewIDAt(now), LinkID: t.LinkID, At: now,
+			ID: shortener.NewIDAt(v.Now), LinkID: t.LinkID, At: v.Now, Target: out.Target,
 			IP: s.clientIP(r).String(), UserAgent: r.Header.Get("User-Agent"), Referrer: r.Header.Get("Referer"),
 		})
 		if s.onHit != nil {
@@ -50,72 +98,21 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h := w.Header()
-	h["Location"] = []string{t.URL}
+	h["Location"] = []string{out.Location}
 	h["Cache-Control"] = cacheControlPrivate
 	h["X-Robots-Tag"] = robotsNoindex
-	w.WriteHeader(http.StatusFound)
-	s.metrics.redirectFound.Inc()
+	w.WriteHeader(out.Status)
+	s.metrics.redirected(out.Status)
+}
+
+// unavailable answers 503 when a dependency of the redirect failed.
+func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, op string, err error) {
+	s.metrics.resolveErrors.Inc()
+	s.logger.ErrorContext(r.Context(), op, "error", err)
+	writeProblem(w, newProblem(http.StatusServiceUnavailable, "The link service is temporarily unavailable; try again shortly."))
 }
 
 var (
 	cacheControlPrivate = []string{"private, max-age=0"}
 	robotsNoindex       = []string{"noindex"}
 )
-
-// missStyle is the one resource of the miss page; missPolicy allows it by
-// its hash.
-const missStyle = `body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}`
-
-var (
-	missPage = template.Must(template.New("miss").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
-<title>{{.Title}}</title>
-<style>` + missStyle + `</style>
-</head><body><h1>{{.Title}}</h1><p>{{.Detail}}</p></body></html>
-`))
-	missPolicy = pagePolicy(missStyle)
-)
-
-// redirectMiss answers a code that does not redirect: a small HTML page
-// for browsers, problem+json for everyone else.
-func (s *Server) redirectMiss(w http.ResponseWriter, r *http.Request, status int) {
-	s.metrics.redirects.WithLabelValues(statusText(status)).Inc()
-	detail := "This short link does not exist or has been disabled."
-	if status == http.StatusGone {
-		detail = "This short link has expired."
-	}
-	h := w.Header()
-	h["X-Robots-Tag"] = robotsNoindex
-	if !acceptsHTML(r) {
-		writeProblem(w, newProblem(status, detail))
-		return
-	}
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", missPolicy)
-	h.Set("Referrer-Policy", referrerPolicy)
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		_ = missPage.Execute(w, struct{ Title, Detail string }{http.StatusText(status), detail})
-	}
-}
-
-func statusText(status int) string {
-	switch status {
-	case http.StatusNotFound:
-		return "404"
-	case http.StatusGone:
-		return "410"
-	}
-	return "other"
-}
-
-// acceptsHTML reports whether the client asks for text/html, as browsers do.
-func acceptsHTML(r *http.Request) bool {
-	for _, v := range r.Header.Values("Accept") {
-		if strings.Contains(strings.ToLower(v), "text/html") {
-			return true
-		}
-	}
-	return false
-}

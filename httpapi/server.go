@@ -57,31 +57,44 @@ type Config struct {
 	MetricsToken string
 	// Pages, when set, mounts the web app's routes on the server's mux.
 	Pages interface{ Mount(mux *http.ServeMux) }
+	// What the redirect needs for link options: the click enrichment's
+	// facts (targeting, variants, bots on capped links), the cap counter,
+	// and the password checker.
+	Enrichment    shortener.Enrichment
+	Caps          ClickCaps
+	LinkPasswords LinkPasswords
+	// SecureCookies marks the password form's cookie Secure (BASE_URL is
+	// https).
+	SecureCookies bool
 }
 
 // Server serves the API and the redirects.
 type Server struct {
-	logger      *slog.Logger
-	clock       shortener.Clock
-	authn       Authenticator
-	accounts    Accounts
-	links       Links
-	resolver    shortener.Resolver
-	clicks      shortener.ClickRecorder
-	onHit       func(string)
-	summaries   Summaries
-	qr          QRCodes
-	limiter     shortener.RateLimiter
-	limits      shortener.RateLimits
-	health      map[string]shortener.HealthChecker
-	clients     clientip.Resolver
-	corsOrigins []string
-	maxBody     int64
-	metrics     *httpMetrics
-	limiterLog  *logthrottle.Throttle
-	requestIDs  *requestIDs
-	mux         *http.ServeMux
-	handler     http.Handler
+	logger        *slog.Logger
+	clock         shortener.Clock
+	authn         Authenticator
+	accounts      Accounts
+	links         Links
+	resolver      shortener.Resolver
+	clicks        shortener.ClickRecorder
+	enrichment    shortener.Enrichment
+	caps          ClickCaps
+	linkPasswords LinkPasswords
+	secureCookies bool
+	onHit         func(string)
+	summaries     Summaries
+	qr            QRCodes
+	limiter       shortener.RateLimiter
+	limits        shortener.RateLimits
+	health        map[string]shortener.HealthChecker
+	clients       clientip.Resolver
+	corsOrigins   []string
+	maxBody       int64
+	metrics       *httpMetrics
+	limiterLog    *logthrottle.Throttle
+	requestIDs    *requestIDs
+	mux           *http.ServeMux
+	handler       http.Handler
 }
 
 // huma is configured through two package variables; this package holds the
@@ -106,6 +119,7 @@ func New(c Config) *Server {
 	s := &Server{
 		logger: c.Logger, clock: c.Clock, authn: c.Authenticator, accounts: c.Accounts, links: c.Links,
 		resolver: c.Resolver, clicks: c.Clicks, onHit: c.OnHit, summaries: c.Summaries, qr: c.QR,
+		enrichment: c.Enrichment, caps: c.Caps, linkPasswords: c.LinkPasswords, secureCookies: c.SecureCookies,
 		limiter: c.Limiter, limits: c.Limits, health: c.Health, clients: clientip.Resolver{Trusted: c.TrustedProxies},
 		corsOrigins: c.CORSOrigins, maxBody: c.MaxBodyBytes,
 		metrics:    newHTTPMetrics(c.Registry),
@@ -138,6 +152,7 @@ func (s *Server) routes(c Config) {
 	})
 	s.mux.Handle("GET /metrics", metricsEndpoint(c.Registry, c.MetricsToken))
 	s.mux.HandleFunc(redirectPattern, s.redirect)
+	s.mux.HandleFunc(passwordPostPattern, s.postPassword)
 	if c.Pages != nil {
 		// The web app: /, /app/... and /static/..., behind the same request
 		// IDs, access log, metrics and recovery as the API.

@@ -24,11 +24,26 @@ type clickSpool interface {
 	Close() error
 }
 
+// newEnricher opens the GeoIP database, if any, and returns the click
+// enrichment that the shipper and the redirect share.
+func (a *app) newEnricher(cfg *config, secret []byte) (*analytics.Enricher, error) {
+	var countries shortener.CountryLookup
+	if cfg.GeoIPDB != "" {
+		geo, err := geoip.Open(cfg.GeoIPDB)
+		if err != nil {
+			return nil, fmt.Errorf("GEOIP_DB: %w", err)
+		}
+		countries = geo
+		a.onShutdown = append(a.onShutdown, func(context.Context) { _ = geo.Close() })
+	}
+	return analytics.NewEnricher(secret, countries), nil
+}
+
 // clickPipeline starts the spool, the click stream's consumer and the
 // shipper that moves clicks from the spool to the stream, and returns the
 // spool: the redirect's recorder and the clicks health check. rdb is the
-// Redis client, nil without Redis.
-func (a *app) clickPipeline(ctx, bgCtx context.Context, cfg *config, st *storage, rdb goredis.UniversalClient, secret []byte) (clickSpool, error) {
+// Redis client, nil without Redis; enricher is shared with the redirect.
+func (a *app) clickPipeline(ctx, bgCtx context.Context, cfg *config, st *storage, rdb goredis.UniversalClient, enricher *analytics.Enricher) (clickSpool, error) {
 	metrics := a.pipelineMetrics
 	opts := spool.Options{Metrics: metrics, Logger: a.logger}
 	var src clickSpool
@@ -41,23 +56,12 @@ func (a *app) clickPipeline(ctx, bgCtx context.Context, cfg *config, st *storage
 		}
 		src = s
 	}
-	var countries shortener.CountryLookup
-	if cfg.GeoIPDB != "" {
-		geo, err := geoip.Open(cfg.GeoIPDB)
-		if err != nil {
-			_ = src.Close()
-			return nil, fmt.Errorf("GEOIP_DB: %w", err)
-		}
-		countries = geo
-		a.onShutdown = append(a.onShutdown, func(context.Context) { _ = geo.Close() })
-	}
 	stream, err := a.clickStream(ctx, cfg, rdb)
 	if err != nil {
 		_ = src.Close()
 		return nil, fmt.Errorf("click stream: %w", err)
 	}
 	a.consumeClicks(bgCtx, stream, st.clicks)
-	enricher := analytics.NewEnricher(secret, countries)
 	shipper := pipeline.NewShipper(src, enricher.Enrich, stream, pipeline.ShipperOptions{
 		BatchSize: cfg.AnalyticsBatchSize, RetryMax: seconds(cfg.AnalyticsFlushInterval),
 		Logger: a.logger, Metrics: metrics,

@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -191,7 +192,11 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		b = a.embeddedBackend(ctx, bgCtx, cfg, st, clock)
 	}
 
-	clicks, err := a.clickPipeline(ctx, bgCtx, cfg, st, rdb, secret)
+	enricher, err := a.newEnricher(cfg, secret)
+	if err != nil {
+		return nil, err
+	}
+	clicks, err := a.clickPipeline(ctx, bgCtx, cfg, st, rdb, enricher)
 	if err != nil {
 		return nil, err
 	}
@@ -231,6 +236,8 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		Authenticator: authSvc, Accounts: authSvc, Links: linkSvc, Summaries: summaries, QR: qrSvc,
 		Resolver: b.resolver, Clicks: clicks, OnHit: b.onHit,
 		Limiter: b.limiter, Limits: limits, Pages: pages,
+		Enrichment: enricher, Caps: st.links, LinkPasswords: auth.NewLinkPasswords(),
+		SecureCookies:  strings.HasPrefix(cfg.BaseURL, "https://"),
 		Health:         map[string]shortener.HealthChecker{"database": st.db, "cache": b.cacheHealth, "clicks": clicks},
 		TrustedProxies: cfg.trustedPrefixes,
 		CORSOrigins:    cfg.CORSAllowedOrigins,

@@ -1,0 +1,127 @@
+package httpapi
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// The password of a protected link (API.md, "Password links"): a browser
+// gets a small form (200, no click recorded) that it posts back to POST
+// /{code}; an API client sends X-Link-Password. Every 401 says
+// WWW-Authenticate: Link-Password. The form and its errors never show the
+// target.
+
+const passwordPostPattern = "POST /{code}"
+
+// passwordStyle is the one resource of the form; the page's policy allows
+// it by its hash, and lets the form post only to this origin.
+const passwordStyle = `body{font-family:system-ui,sans-serif;max-width:26rem;margin:4rem auto;padding:0 1rem;color:#1f2328;background:#fff}` +
+	`h1{font-size:1.4rem}label{display:block;margin:1rem 0 .25rem;font-weight:600}` +
+	`input{font:inherit;width:100%;box-sizing:border-box;padding:.6rem;border:1px solid #6e7781;border-radius:6px}` +
+	`button{font:inherit;margin-top:1rem;padding:.6rem 1.2rem;border:0;border-radius:6px;background:#0550ae;color:#fff;min-height:44px}` +
+	`:focus-visible{outline:3px solid #0969da;outline-offset:2px}.error{color:#b91c1c;font-weight:600}` +
+	`@media (prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}input{background:#161b22;color:#e6edf3}.error{color:#ff8182}}`
+
+var (
+	passwordPage = template.Must(template.New("password").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Password required</title><style>` + passwordStyle + `</style></head>
+<body><main>
+<h1>This link is protected</h1>
+<p>Enter the password you were given to continue.</p>
+{{if .Error}}<p class="error" id="password-error" role="alert">{{.Error}}</p>{{end}}
+<form method="post" action="/{{.Code}}">
+<input type="hidden" name="csrf" value="{{.CSRF}}">
+<label for="password">Password</label>
+<input id="password" name="password" type="password" required autocomplete="off" autofocus{{if .Error}} aria-describedby="password-error" aria-invalid="true"{{end}}>
+<button type="submit">Continue</button>
+</form>
+</main></body></html>
+`))
+	passwordPolicy = pagePolicy(passwordStyle) + "; form-action 'self'"
+)
+
+// csrfCookie holds the token the password form posts back (double submit):
+// a page on another site cannot read it, so it cannot forge the post.
+const csrfCookie = "link_csrf"
+
+// postPassword answers a posted password form: the redirect's decision,
+// once the form proves it came from our page.
+func (s *Server) postPassword(w http.ResponseWriter, r *http.Request) {
+	if s.checkPasswordPost(w, r) {
+		s.redirect(w, r)
+	}
+}
+
+// checkPasswordPost refuses a posted password form without the token of
+// the form it came from: 403, nothing checked, no attempt counted.
+func (s *Server) checkPasswordPost(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+	c, err := r.Cookie(csrfCookie)
+	sent := r.PostFormValue("csrf")
+	if err == nil && c.Value != "" && subtle.ConstantTimeCompare([]byte(c.Value), []byte(sent)) == 1 {
+		return true
+	}
+	s.renderPasswordPage(w, r, http.StatusForbidden, "This form has expired. Reload the page and try again.")
+	return false
+}
+
+// passwordRefused answers a visit whose password is missing or wrong, or
+// whose client has used up its attempts.
+func (s *Server) passwordRefused(w http.ResponseWriter, r *http.Request, f *visitFacts) {
+	switch {
+	case f.err != nil:
+		s.unavailable(w, r, "password link", f.err)
+	case f.blocked:
+		retry := strconv.Itoa(shortener.CeilSeconds(f.retryAfter, passwordAttempts.Window))
+		w.Header().Set("Retry-After", retry)
+		msg := "Too many wrong passwords. Try again in " + retry + " seconds."
+		if r.Method == http.MethodPost {
+			s.renderPasswordPage(w, r, http.StatusTooManyRequests, msg)
+			return
+		}
+		writeProblem(w, newProblem(http.StatusTooManyRequests, msg))
+	case r.Method == http.MethodPost:
+		w.Header().Set("WWW-Authenticate", "Link-Password")
+		s.renderPasswordPage(w, r, http.StatusUnauthorized, "That password is not right. Try again.")
+	case f.password == shortener.PasswordMissing && acceptsHTML(r):
+		s.renderPasswordPage(w, r, http.StatusOK, "")
+	default:
+		detail := "This link needs a password: send it in the X-Link-Password header."
+		if f.password == shortener.PasswordWrong {
+			detail = "The password sent in X-Link-Password is not right."
+		}
+		writeProblem(w, newProblem(http.StatusUnauthorized, detail).withHeader("WWW-Authenticate", "Link-Password"))
+	}
+}
+
+// renderPasswordPage writes the form with a fresh CSRF token, uncacheable.
+func (s *Server) renderPasswordPage(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
+	token := newCSRFToken()
+	code := r.PathValue("code")
+	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: token, Path: "/" + code, HttpOnly: true,
+		Secure: s.secureCookies, SameSite: http.SameSiteStrictMode})
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Security-Policy", passwordPolicy)
+	h.Set("Referrer-Policy", referrerPolicy)
+	h["X-Robots-Tag"] = robotsNoindex
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_ = passwordPage.Execute(w, struct{ Code, CSRF, Error string }{code, token, errMsg})
+	}
+}
+
+func newCSRFToken() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
