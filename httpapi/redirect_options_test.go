@@ -24,12 +24,12 @@ func optionsFakes() *fakes {
 		return t
 	}
 	f.resolver.targets = map[string]shortener.Target{
-		"plain":   with("plain", func(*shortener.Target) {}),
-		"perm":    with("perm", func(t *shortener.Target) { t.RedirectType = 308 }),
-		"fwd":     with("fwd", func(t *shortener.Target) { t.ForwardQuery = true }),
-		"later":   with("later", func(t *shortener.Target) { t.ValidSince = testNow.Add(time.Hour) }),
-		"capped":  with("capped", func(t *shortener.Target) { t.MaxClicks = 2 }),
-		"secret":  with("secret", func(t *shortener.Target) { t.PasswordHash = "$hash-of-open-sesame" }),
+		"plain":  with("plain", func(*shortener.Target) {}),
+		"perm":   with("perm", func(t *shortener.Target) { t.RedirectType = 308 }),
+		"fwd":    with("fwd", func(t *shortener.Target) { t.ForwardQuery = true }),
+		"later":  with("later", func(t *shortener.Target) { t.ValidSince = testNow.Add(time.Hour) }),
+		"capped": with("capped", func(t *shortener.Target) { t.MaxClicks = 2 }),
+		"secret": with("secret", func(t *shortener.Target) { t.PasswordHash = "$hash-of-open-sesame" }),
 		"targets": with("targets", func(t *shortener.Target) {
 			t.Rules = []shortener.TargetRule{{URL: "https://example.com/ios", Devices: []string{"ios"}}}
 		}),
