@@ -13,7 +13,7 @@ import (
 // a11yProblems lists what the page lacks of the basics: a language, one
 // <main>, a label for every form control (label[for], a wrapping label,
 // aria-label or aria-labelledby naming text), a name for every link and
-// button, and unique ids.
+// button, text contrast of WCAG AA and unique ids.
 const a11yProblems = `(() => {
 	const problems = [];
 	if (!document.documentElement.lang) problems.push("<html> has no lang");
@@ -35,6 +35,33 @@ const a11yProblems = `(() => {
 		const name = text(el) || (el.getAttribute("aria-label") || "").trim() || byIDs(el.getAttribute("aria-labelledby")) ||
 			[...el.querySelectorAll("img[alt]")].map(i => i.alt).join("").trim();
 		if (!name) problems.push("no name: " + el.outerHTML.slice(0, 120));
+	}
+	// Text contrast (WCAG AA): 4.5:1, or 3:1 for large text, against the
+	// background that shows behind the element (ancestors composited).
+	const rgba = c => { const m = c.match(/[\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+	const over = (top, under) => { const a = top[3]; return [0, 1, 2].map(i => top[i] * a + under[i] * (1 - a)).concat(1); };
+	const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+	const backdrop = el => {
+		const layers = [];
+		for (let e = el; e; e = e.parentElement) {
+			const bg = rgba(getComputedStyle(e).backgroundColor);
+			if (bg[3] > 0) layers.push(bg);
+			if (bg[3] >= 1) break;
+		}
+		let c = [255, 255, 255, 1];
+		for (const l of layers.reverse()) c = over(l, c);
+		return c;
+	};
+	for (const el of document.querySelectorAll("body *")) {
+		if (el.closest("svg") || ![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+		const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+		if (r.width <= 1 || r.height <= 1 || cs.visibility === "hidden") continue;
+		const bg = backdrop(el), fg = over(rgba(cs.color), bg);
+		const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+		const ratio = (hi + 0.05) / (lo + 0.05);
+		const size = parseFloat(cs.fontSize), bold = parseInt(cs.fontWeight, 10) >= 700;
+		const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+		if (ratio < need) problems.push("contrast " + ratio.toFixed(2) + " < " + need + ": " + el.tagName.toLowerCase() + " " + JSON.stringify(el.textContent.trim().slice(0, 40)) + " " + cs.color + " on " + "rgb(" + bg.slice(0, 3).map(Math.round).join(", ") + ")");
 	}
 	const ids = {};
 	for (const el of document.querySelectorAll("[id]")) ids[el.id] = (ids[el.id] || 0) + 1;
@@ -64,13 +91,17 @@ const focusedJS = `(() => {
 })()`
 
 // checkA11y runs the accessibility smoke test on the page the tab shows:
-// the basics of a11yProblems, then Tab from the top of the page until a
+// the basics of a11yProblems in the dark and the light colour scheme, then
+// Tab from the top of the page until a
 // link or button has focus, every stop on the way showing a visible
 // focus ring.
 func (b *tab) checkA11y(page string) {
 	b.t.Helper()
-	if problems := eval[[]string](b, a11yProblems); len(problems) > 0 {
-		b.fatalf("%s: %s", page, strings.Join(problems, "; "))
+	for _, scheme := range []string{"dark", "light"} {
+		b.colorScheme(scheme)
+		if problems := eval[[]string](b, a11yProblems); len(problems) > 0 {
+			b.fatalf("%s in the %s scheme: %s", page, scheme, strings.Join(problems, "; "))
+		}
 	}
 	var stops []string
 	for range 6 {

@@ -31,6 +31,7 @@ import (
 	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -487,5 +488,17 @@ func (b *tab) noHorizontalScroll(page string) {
 	if w[0] > w[1] {
 		wide := eval[string](b, `[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? "." + String(e.className).replace(/ /g, ".") : "")).join(", ")`)
 		b.fatalf("%s at %d px scrolls sideways: scrollWidth %d > innerWidth %d (too wide: %s)", page, w[1], w[0], w[1], wide)
+	}
+}
+
+// colorScheme makes the page see prefers-color-scheme: scheme ("light"
+// or "dark").
+func (b *tab) colorScheme(scheme string) {
+	b.t.Helper()
+	_, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+	})
+	if err != nil {
+		b.fatalf("emulate prefers-color-scheme: %s: %v", scheme, err)
 	}
 }
