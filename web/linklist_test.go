@@ -111,7 +111,7 @@ func TestAdminSeesEveryone(t *testing.T) {
 	e.addLink(bob, linkID, "bobs", "https://example.com/")
 	e.addLink(nil, "00000000-0000-7000-8000-000000000002", "anon", "https://example.org/")
 	p := e.signedIn(root).get("/app?all=1")
-	wantBody(t, p, "All links", "sho.rt/bobs", "sho.rt/anon", `<span class="badge">Anonymous</span>`,
+	wantBody(t, p, "All links", "sho.rt/<wbr>bobs</a>", "sho.rt/<wbr>anon</a>", `<span class="badge">Anonymous</span>`,
 		`name="return" value="/app?all=1"`)
 	if q := e.links.lists[len(e.links.lists)-1]; !q.AllOwners {
 		t.Errorf("admin listed %+v", q)

@@ -48,9 +48,11 @@ const browserUserAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KH
 // Chromium resolves it to 127.0.0.1, where the test's landing server is.
 const targetHost = "target.example"
 
-// Viewport widths of the screenshots: a desktop and a phone.
+// Viewport widths of the screenshots: a desktop and a phone; and a tablet
+// between them.
 const (
 	desktopWidth = 1280
+	tabletWidth  = 800
 	phoneWidth   = 390
 )
 

@@ -117,8 +117,9 @@ func seedMonth(t *testing.T, srv *testServer, linkID, target string) (human, bot
 }
 
 // TestBrowserPhoneListAndMonthChart: a signed-in user with a handful of
-// links and a month of clicks on one of them, at 1280 and 390 px. At both
-// widths nothing scrolls sideways (not the page, not the list's table);
+// links (one with a 40-character alias) and a month of clicks on one of
+// them, at 1280 and 390 px (and the list at 800). Nothing scrolls
+// sideways (not the page, not the list's table);
 // on the phone the list is a column of cards and the link page shows the
 // narrow chart. The link page's totals and its chart agree with the
 // clicks written. Screenshots of both pages at both widths.
@@ -140,13 +141,14 @@ func TestBrowserPhoneListAndMonthChart(t *testing.T) {
 	expectJSON(t, r, http.StatusOK)
 	srv.createLink(t, access, map[string]any{
 		"original_url": "https://shop.example.net/checkout/cart?promo=WINTER26&ref=newsletter-december",
+		"custom_alias": "winter-promo-2026-newsletter-subscribers",
 		"title":        "Winter promo (newsletter)", "is_public": false,
 		"expires_at": time.Now().UTC().AddDate(0, 1, 0).Truncate(time.Hour).Format(time.RFC3339),
 	})
 	srv.createLink(t, access, map[string]any{"original_url": "https://github.com/shortener-dev/shortener/releases/tag/v1.4.0"})
 	human, bots := seedMonth(t, srv, str(launch["id"]), str(launch["original_url"]))
 
-	for _, width := range []int64{desktopWidth, phoneWidth} {
+	for _, width := range []int64{desktopWidth, tabletWidth, phoneWidth} {
 		b.viewport(width)
 		b.open("/app", http.StatusOK)
 		if n := b.count("table.links tbody tr"); n != 5 {
