@@ -155,6 +155,9 @@ func TestBrowserPhoneListAndMonthChart(t *testing.T) {
 			b.fatalf("the list has %d rows, want 5", n)
 		}
 		b.noHorizontalScroll("the link list")
+		if n := eval[int](b, `[...document.querySelectorAll(".links .link-title")].filter(e => getComputedStyle(e).color !== getComputedStyle(document.body).color).length`); n > 0 {
+			b.fatalf("at %d px %d link titles are not in the text colour", width, n)
+		}
 		if w := eval[[]int](b, `(w => [w.scrollWidth, w.clientWidth])(document.querySelector(".table-wrap"))`); w[0] > w[1] {
 			b.fatalf("at %d px the link table scrolls sideways in its box: %d > %d", width, w[0], w[1])
 		}
@@ -163,9 +166,11 @@ func TestBrowserPhoneListAndMonthChart(t *testing.T) {
 				const rows = [...document.querySelectorAll("table.links tbody tr")];
 				const bad = rows.filter(tr => getComputedStyle(tr).display !== "block" || tr.getBoundingClientRect().right > innerWidth);
 				const head = document.querySelector("table.links thead").getBoundingClientRect();
-				return bad.length + " rows not cards; head " + head.width + "x" + head.height;
+				// Title and target follow the short link under no label of their own.
+				const labelled = rows.filter(tr => getComputedStyle(tr.querySelector(".target-col"), "::before").content !== "none");
+				return bad.length + " rows not cards; head " + head.width + "x" + head.height + "; " + labelled.length + " titles under a label";
 			})()`)
-			if cards != "0 rows not cards; head 1x1" {
+			if cards != "0 rows not cards; head 1x1; 0 titles under a label" {
 				b.fatalf("at %d px the list is not a column of cards: %s", width, cards)
 			}
 		}
