@@ -92,7 +92,12 @@ func TestLinkListPaging(t *testing.T) {
 	if n := strings.Count(p.Body, `<tr>`); n != 21 { // the header row and 20 links
 		t.Errorf("%d rows, want 20 links", n-1)
 	}
-	wantBody(t, b.get("/app?size=50"), "1–45 of 45 links", "Page 1 of 1")
+	// One page says how many links, and no more.
+	p = b.get("/app?size=50")
+	wantBody(t, p, `<p class="pager muted">45 links</p>`)
+	if strings.Contains(p.Body, "Page 1 of 1") || strings.Contains(p.Body, "1–45") {
+		t.Error("a list of one page has a pager")
+	}
 	wantBody(t, b.get("/app?page=9"), "This page is past the end of the list.")
 	wantBody(t, b.get("/app?page=-1&size=1000"), "1–20 of 45 links")
 }
