@@ -53,6 +53,26 @@ func TestLinkPage(t *testing.T) {
 	}
 }
 
+func TestLinkPageHeading(t *testing.T) {
+	e := newEnv(t)
+	e.addLink(alice, linkID, "abc", "https://example.com/")
+	b := e.signedIn(alice)
+	// Untitled: the short URL is the heading, and shows once.
+	p := b.get("/app/links/" + linkID)
+	wantBody(t, p, `<h1 class="short-heading"><a class="short" href="https://sho.rt/abc">sho.rt/abc</a></h1>`)
+	if n := strings.Count(p.Body, ">sho.rt/abc</a>"); n != 1 {
+		t.Errorf("the short URL shows %d times as a link, want once", n)
+	}
+	// Titled: the title is the heading, the short URL under it.
+	title := "Spring <sale>"
+	e.links.find(linkID).Title = &title
+	p = b.get("/app/links/" + linkID)
+	wantBody(t, p, "<h1>Spring &lt;sale&gt;</h1>\n<div class=\"copy-row\">\n<a class=\"short\" href=\"https://sho.rt/abc\">sho.rt/abc</a>")
+	if n := strings.Count(p.Body, "<h1"); n != 1 {
+		t.Errorf("%d headings of level 1, want 1", n)
+	}
+}
+
 func TestLinkPagePeriods(t *testing.T) {
 	e := newEnv(t)
 	e.addLink(alice, linkID, "abc", "https://example.com/")
