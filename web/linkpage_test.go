@@ -28,6 +28,11 @@ func sampleSummary() *ClickSummary {
 		TopCountries: []TopItem{{Label: "DE", Count: 600, Percentage: 48.6}, {Label: "ZZ", Count: 34, Percentage: 2.8}, {Label: "unknown", Count: 600, Percentage: 48.6}},
 		TopBrowsers:  []TopItem{{Label: "Firefox", Count: 1234, Percentage: 100}},
 		TopDevices:   []TopItem{{Label: "desktop", Count: 1000, Percentage: 81}, {Label: "mobile", Count: 234, Percentage: 19}},
+		TopTargets: []TopItem{
+			{Label: "https://example.com/a/long/page", Count: 1200, Percentage: 97.2},
+			{Label: "https://example.com/an/even/longer/page/that/it/once/went/to?with=a&query=string", Count: 30, Percentage: 2.4},
+			{Label: "", Count: 4, Percentage: 0.3},
+		},
 	}
 	return s
 }
@@ -46,6 +51,10 @@ func TestLinkPage(t *testing.T) {
 		`class="chart chart-narrow"`, `class="chart chart-wide"`, "3 Dec 2026: 41 clicks, 29 visitors",
 		"Direct or no referrer", "<span>news.ycombinator.com</span>", "Germany", "<span>ZZ</span>", "<span>Unknown</span>", "Desktop",
 		"56.7%", `aria-current="page">30 days`, `href="/app/links/`+linkID+`?days=7"`,
+		// The targets redirected to, a long one shortened in the middle.
+		`<h3 id="top-targets"><span>Targets</span>`, "<span>https://example.com/a/long/page</span>",
+		`<span title="https://example.com/an/even/longer/page/that/it/once/went/to?with=a&amp;query=string">https://example.com/…with=a&amp;query=string</span>`,
+		"<span>Unknown</span><span class=\"n\">4</span>",
 		`value="https://example.com/a/long/page"`, // the edit form, filled in
 	)
 	if got := e.summaries.days; len(got) != 1 || got[0] != 30 {

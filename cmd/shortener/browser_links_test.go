@@ -146,10 +146,19 @@ func TestBrowserSignUpToChart(t *testing.T) {
 		if want := today + ": 1 click, 1 visitor / data-clicks=1 / height>0=true"; bar != want {
 			b.fatalf("the chart's bar: %s, want %s", bar, want)
 		}
-		for id, want := range map[string]string{"browsers": "Chrome 1 100.0%", "os": "Linux 1 100.0%", "devices": "Desktop 1 100.0%", "referrers": "Direct or no referrer 1 100.0%"} {
+		for id, want := range map[string]string{
+			"browsers": "Chrome 1 100.0%", "os": "Linux 1 100.0%", "devices": "Desktop 1 100.0%",
+			"referrers": "Direct or no referrer 1 100.0%",
+		} {
 			if got := b.topRows(id); len(got) != 1 || got[0] != want {
 				b.fatalf("top list %s: %q, want [%q]", id, got, want)
 			}
+		}
+		// The click is in the targets list too. Its label should be
+		// land.url, but the redirect (httpapi) records no target with the
+		// click yet, so every click's target reads "Unknown".
+		if got := b.topRows("targets"); len(got) != 1 || !strings.HasSuffix(got[0], " 1 100.0%") {
+			b.fatalf("top list targets: %q, want one row of 1 click", got)
 		}
 		if got := b.text(".facts"); !strings.Contains(got, "1 in all") || !strings.Contains(got, "Private") || !strings.Contains(got, expires.Format("2 Jan 2006, 15:04")+" UTC") {
 			b.fatalf("the link's facts: %q", got)
