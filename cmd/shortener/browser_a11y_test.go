@@ -121,9 +121,36 @@ func (b *tab) checkA11y(page string) {
 	b.fatalf("%s: no link or button among the first Tab stops: %s", page, strings.Join(stops, ", "))
 }
 
+// smallTargetsJS lists the controls under 44 px tall (UI.md's hit target
+// on touch widths): links, buttons, summaries and form controls, a radio
+// or checkbox by its label. Links inside running text are exempt, as
+// WCAG's target size rule has them.
+const smallTargetsJS = `(() => {
+	const small = [];
+	for (const e of document.querySelectorAll("a[href], button, summary, input:not([type=hidden]), select, textarea")) {
+		const r = e.getBoundingClientRect();
+		if (e.hidden || r.width === 0) continue;
+		if (getComputedStyle(e).display === "inline" && e.tagName === "A" && e.parentElement.closest("p, li, dd, figcaption, h1, h2")) continue;
+		const box = (e.type === "radio" || e.type === "checkbox") && e.closest("label") ? e.closest("label").getBoundingClientRect() : r;
+		if (box.height < 44) small.push(e.tagName.toLowerCase() + " " + JSON.stringify((e.innerText || e.name || "").trim().slice(0, 30)) + " " + Math.round(box.height) + " px");
+	}
+	return small;
+})()`
+
+// touchTargets fails when a control of the page (every <details> opened)
+// is under 44 px tall.
+func (b *tab) touchTargets(page string) {
+	b.t.Helper()
+	eval[chromedp.Void](b, `document.querySelectorAll("details").forEach(d => d.open = true)`)
+	if small := eval[[]string](b, smallTargetsJS); len(small) > 0 {
+		b.fatalf("%s: controls under 44 px tall on a phone: %s", page, strings.Join(small, "; "))
+	}
+}
+
 // TestBrowserAccessibility visits every page of the web app, signed out
 // and in, with and without errors on its forms, and runs the
-// accessibility smoke test on each; the pages not covered by the other
+// accessibility smoke test on each; then, on a phone, checks that every
+// control is at least 44 px tall. The pages not covered by the other
 // browser tests are saved as screenshots too.
 func TestBrowserAccessibility(t *testing.T) {
 	t.Parallel()
@@ -190,8 +217,20 @@ func TestBrowserAccessibility(t *testing.T) {
 	}
 	b.checkA11y("the delete confirmation page")
 	b.screenshot("delete-confirm-1280")
+
+	// On a phone every control is big enough to hit.
 	b.viewport(phoneWidth)
-	b.open("/app/account", http.StatusOK)
-	b.noHorizontalScroll("the account page")
-	b.screenshot("account-390")
+	for _, path := range []string{"/", "/app/account", "/app", "/app/links/" + id} {
+		b.open(path, http.StatusOK)
+		b.noHorizontalScroll(path)
+		b.touchTargets(path)
+		if path == "/app/account" {
+			b.screenshot("account-390")
+		}
+	}
+	b.logOut()
+	for _, path := range []string{"/app/login", "/app/signup"} {
+		b.open(path, http.StatusOK)
+		b.touchTargets(path)
+	}
 }
