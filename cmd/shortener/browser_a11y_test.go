@@ -147,6 +147,23 @@ func (b *tab) touchTargets(page string) {
 	}
 }
 
+// buttonsClear fails when a form's submit button sits right under the text
+// before it (less than 8 px between them).
+func (b *tab) buttonsClear(page string) {
+	b.t.Helper()
+	cramped := eval[[]string](b, `[...document.querySelectorAll("form button[type=submit]")].filter(btn => {
+		const r = btn.getBoundingClientRect();
+		let prev = btn.previousElementSibling;
+		while (prev && !prev.checkVisibility()) prev = prev.previousElementSibling;
+		if (!prev || !btn.checkVisibility()) return false;
+		const p = prev.getBoundingClientRect();
+		return p.bottom <= r.top + 0.5 && r.top - p.bottom < 8; // stacked, and too close
+	}).map(btn => btn.innerText.trim())`)
+	if len(cramped) > 0 {
+		b.fatalf("%s: submit buttons pressed against the text above them: %q", page, cramped)
+	}
+}
+
 // TestBrowserAccessibility visits every page of the web app, signed out
 // and in, with and without errors on its forms, and runs the
 // accessibility smoke test on each; then, on a phone, checks that every
@@ -160,6 +177,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		t.Helper()
 		b.open(path, status)
 		b.checkA11y(path)
+		b.buttonsClear(path)
 		if name != "" {
 			b.screenshot(name)
 		}
