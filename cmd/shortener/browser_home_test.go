@@ -49,6 +49,8 @@ func TestBrowserHomeShortenAndCopy(t *testing.T) {
 		b.fatalf("the QR image's alt text %q does not name the link", alt)
 	}
 
+	b.screenshot("home-1280")
+
 	copyBtn := ".result button[data-copy]"
 	if hidden := eval[bool](b, `document.querySelector(`+jsString(copyBtn)+`).hidden`); hidden {
 		b.fatalf("the Copy button is still hidden: app.js did not run")
@@ -60,8 +62,11 @@ func TestBrowserHomeShortenAndCopy(t *testing.T) {
 	}
 	b.waitTrue("the copy to be announced", `document.getElementById("live").textContent.includes(`+jsString(short)+`)`)
 
-	b.screenshot("home-1280")
 	b.viewport(phoneWidth)
 	b.noHorizontalScroll("the home page")
+	// On a phone the Shorten button goes under the field, as wide as it.
+	if w := eval[[]float64](b, `[".shorten input", ".shorten button"].map(s => document.querySelector(s).getBoundingClientRect().width)`); w[1] < w[0]-1 {
+		b.fatalf("at %d px the Shorten button is %.0f px wide under a %.0f px field", phoneWidth, w[1], w[0])
+	}
 	b.screenshot("home-390")
 }
