@@ -167,8 +167,8 @@ func (b *tab) buttonsClear(page string) {
 // TestBrowserAccessibility visits every page of the web app, signed out
 // and in, with and without errors on its forms, and runs the
 // accessibility smoke test on each; then, on a phone, checks that every
-// control is at least 44 px tall. The pages not covered by the other
-// browser tests are saved as screenshots too.
+// control is at least 44 px tall. With SCREENSHOT_DIR set, the pages the
+// other browser tests do not show are saved as screenshots too.
 func TestBrowserAccessibility(t *testing.T) {
 	t.Parallel()
 	srv := startWebServer(t, "embedded")
@@ -179,7 +179,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		b.checkA11y(path)
 		b.buttonsClear(path)
 		if name != "" {
-			b.screenshot(name)
+			b.reviewShot(name)
 		}
 	}
 
@@ -199,17 +199,17 @@ func TestBrowserAccessibility(t *testing.T) {
 		b.fatalf("the password field is described by %q, want its hint and its error", got)
 	}
 	b.checkA11y("the sign-up form with errors")
-	b.screenshot("signup-errors-1280")
+	b.reviewShot("signup-errors-1280")
 	b.open("/", http.StatusOK)
 	b.fill("#original_url", "http://localhost/admin")
 	b.submit("main form button[type=submit]", http.StatusUnprocessableEntity)
 	b.checkA11y("the home page with an error")
-	b.screenshot("home-error-1280")
+	b.reviewShot("home-error-1280")
 
 	email := randomEmail()
 	b.signUp(email, "Alan Turing", e2ePassword)
 	b.checkA11y("the empty link list")
-	b.screenshot("links-empty-1280")
+	b.reviewShot("links-empty-1280")
 	b.createInBrowser("https://example.com/a11y")
 	b.open("/app", http.StatusOK)
 	id := b.firstLinkID()
@@ -218,7 +218,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	b.fill("#custom_alias", "no")
 	b.submit("form[action='/app/links'] .shorten button[type=submit]", http.StatusUnprocessableEntity)
 	b.checkA11y("the link list with a form error")
-	b.screenshot("links-error-1280")
+	b.reviewShot("links-error-1280")
 
 	visit("/app", http.StatusOK, "")
 	visit("/app/links/"+id, http.StatusOK, "link-no-clicks-1280")
@@ -234,7 +234,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		b.fatalf("the delete form without script leads to %q, want the confirmation page", h)
 	}
 	b.checkA11y("the delete confirmation page")
-	b.screenshot("delete-confirm-1280")
+	b.reviewShot("delete-confirm-1280")
 
 	// On a phone every control is big enough to hit.
 	b.viewport(phoneWidth)
@@ -243,7 +243,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		b.noHorizontalScroll(path)
 		b.touchTargets(path)
 		if path == "/app/account" {
-			b.screenshot("account-390")
+			b.reviewShot("account-390")
 		}
 	}
 	b.logOut()

@@ -31,7 +31,9 @@ import (
 	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -235,10 +237,22 @@ func (b *tab) submit(sel string, want int) {
 	}
 }
 
-// fill replaces the value of the input sel with value, as typed keys.
+// fill replaces the value of the input sel with value: it focuses the
+// field, selects what it holds and enters value over it as text input
+// (as a paste would; key by key is many times slower and shows nothing
+// more, except where a test types on purpose).
 func (b *tab) fill(sel, value string) {
 	b.t.Helper()
-	b.step("fill "+sel, chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), value))
+	b.step("fill "+sel,
+		chromedp.Focus(chromedp.CSS(sel)),
+		chromedp.Evaluate[chromedp.Void](`document.activeElement.select()`),
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, input.InsertText, input.InsertTextParams{Text: value})
+			return err
+		}))
+	if got := eval[string](b, `document.querySelector(`+jsString(sel)+`).value`); got != value {
+		b.fatalf("fill %s: the field holds %q, want %q", sel, got, value)
+	}
 }
 
 // path is the path and query of the page the tab shows.
@@ -316,6 +330,15 @@ func (b *tab) screenshot(name string) {
 		}
 	}
 	b.t.Logf("screenshot %s.png (%d KB) in %s", name, len(png)>>10, strings.Join(dirs, " and "))
+}
+
+// reviewShot saves a screenshot for people to look at, only when
+// SCREENSHOT_DIR is set: the pages no flow promises a picture of.
+func (b *tab) reviewShot(name string) {
+	b.t.Helper()
+	if os.Getenv("SCREENSHOT_DIR") != "" {
+		b.screenshot(name)
+	}
 }
 
 // grantClipboard lets the server's pages write to and read the clipboard.

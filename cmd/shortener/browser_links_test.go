@@ -109,7 +109,7 @@ func TestBrowserSignUpToChart(t *testing.T) {
 		if linkPath != "/app/links/"+str(l["id"]) {
 			b.fatalf("the row links to %q, want /app/links/%v", linkPath, l["id"])
 		}
-		b.screenshot(shot + "-list-one-link-1280")
+		b.reviewShot(shot + "-list-one-link-1280")
 
 		// Follow the short link: the redirect lands on the target site.
 		if got := b.navigate("follow the short link", chromedp.Navigate(srv.url+"/"+code)); got != http.StatusOK {
@@ -163,7 +163,7 @@ func TestBrowserSignUpToChart(t *testing.T) {
 		if got := b.text(".facts"); !strings.Contains(got, "1 in all") || !strings.Contains(got, "Private") || !strings.Contains(got, expires.Format("2 Jan 2006, 15:04")+" UTC") {
 			b.fatalf("the link's facts: %q", got)
 		}
-		b.screenshot(shot + "-link-one-click-1280")
+		b.reviewShot(shot + "-link-one-click-1280")
 
 		// Edit the title.
 		b.step("open the edit form", chromedp.Click(chromedp.CSS("details:has(form[action*='/edit']) > summary")))

@@ -174,7 +174,11 @@ func TestBrowserPhoneListAndMonthChart(t *testing.T) {
 				b.fatalf("at %d px the list is not a column of cards: %s", width, cards)
 			}
 		}
-		b.screenshot(fmt.Sprintf("links-%d", width))
+		if width == tabletWidth {
+			b.reviewShot(fmt.Sprintf("links-%d", width))
+		} else {
+			b.screenshot(fmt.Sprintf("links-%d", width))
+		}
 	}
 
 	linkPage := "/app/links/" + str(launch["id"])
