@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -20,9 +21,10 @@ import (
 // at the time it happens, so the month before today goes in through the
 // SQLite click store of the embedded backend: the store the click
 // pipeline writes to, with its daily rollups, opened beside the running
-// server (SQLite serialises the two writers). The clicks are made up but
-// shaped like a launch: growth on weekdays, quiet weekends, a spike on the
-// day the link made the front page of a news site.
+// server (SQLite serialises the two writers), and the link's creation is
+// dated back to the first day. The clicks are made up but shaped like a
+// launch: growth on weekdays, quiet weekends, a spike on the day the link
+// made the front page of a news site.
 func seedMonth(t *testing.T, srv *testServer, linkID, target string) (human, bots int64) {
 	t.Helper()
 	if srv.backend != "embedded" {
@@ -30,7 +32,8 @@ func seedMonth(t *testing.T, srv *testServer, linkID, target string) (human, bot
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	db, err := sqlite.Open(ctx, filepath.Join(srv.env["DATA_DIR"], "shortener.db"))
+	path := filepath.Join(srv.env["DATA_DIR"], "shortener.db")
+	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatalf("open the server's SQLite database: %v", err)
 	}
@@ -112,6 +115,16 @@ func seedMonth(t *testing.T, srv *testServer, linkID, target string) (human, bot
 	}
 	if err := sqlite.NewClickStore(db).WriteClicks(ctx, clicks); err != nil {
 		t.Fatalf("write a month of clicks: %v", err)
+	}
+	// And the link was made when its clicks began, not today.
+	raw, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatalf("open the server's SQLite database: %v", err)
+	}
+	defer raw.Close()
+	created := today.AddDate(0, 0, -29).Add(9 * time.Hour)
+	if _, err := raw.ExecContext(ctx, `UPDATE short_urls SET created_at = ? WHERE id = ?`, created.UnixMicro(), linkID); err != nil {
+		t.Fatalf("date the link back: %v", err)
 	}
 	return human, bots
 }
