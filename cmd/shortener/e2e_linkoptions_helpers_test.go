@@ -4,6 +4,7 @@ package main
 // named opt* so that they stay apart from the other e2e files' helpers.
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -158,7 +159,37 @@ func (s *testServer) optPost(t *testing.T, f optForm, password string, opts ...r
 	body := url.Values{"csrf": {f.csrf}, "password": {password}}.Encode()
 	all := append([]reqOpt{browser, optHuman, withHeader("Content-Type", "application/x-www-form-urlencoded"),
 		withHeader("Cookie", f.cookie)}, opts...)
-	return s.do(t, "POST", f.action, rawBody(body), all...)
+	return s.optPage(t, "POST", f.action, body, all...)
+}
+
+// optPage is do for requests that may answer an error status with the
+// password form: the form carries a random CSRF token, which may spell one
+// of checkNoInternals' markers ("pgx" turns up about once in a thousand
+// tokens), so the internals check skips the token's value.
+func (s *testServer) optPage(t *testing.T, method, path, body string, opts ...reqOpt) *result {
+	t.Helper()
+	req, err := http.NewRequest(method, s.url+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("new request %s %s: %v", method, path, err)
+	}
+	for _, o := range opts {
+		o(req)
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: read body: %v", method, path, err)
+	}
+	r := &result{Status: resp.StatusCode, Header: resp.Header, Body: data, method: method, path: path}
+	checkCommonHeaders(t, r)
+	checked := *r
+	checked.Body = optCSRFFieldRE.ReplaceAll(data, []byte(`name="csrf" value=""`))
+	checkNoInternals(t, &checked)
+	return r
 }
 
 // optFire sends n GETs of path at once, spread over the servers in turn,

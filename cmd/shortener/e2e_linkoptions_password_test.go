@@ -83,7 +83,7 @@ func TestE2ELinkPassword(t *testing.T) {
 				{"cookie without field", body, []reqOpt{withHeader("Cookie", form.cookie)}},
 				{"field and cookie differ", body + "&csrf=forged-token", []reqOpt{withHeader("Cookie", form.cookie)}},
 			} {
-				r := srv.do(t, "POST", "/"+code, rawBody(c.body), append([]reqOpt{browser, optHuman, form2}, c.opts...)...)
+				r := srv.optPage(t, "POST", "/"+code, c.body, append([]reqOpt{browser, optHuman, form2}, c.opts...)...)
 				if r.Status != http.StatusForbidden {
 					t.Errorf("%s: %s, want 403", c.name, r)
 				}
