@@ -85,7 +85,11 @@ func (s *Server) passwordRefused(w http.ResponseWriter, r *http.Request, f *visi
 		s.unavailable(w, r, "password link", f.err)
 	case f.blocked:
 		retry := strconv.Itoa(shortener.CeilSeconds(f.retryAfter, passwordAttempts.Window))
-		w.Header().Set("Retry-After", retry)
+		h := w.Header()
+		h.Set("Retry-After", retry)
+		h.Set("RateLimit-Limit", strconv.Itoa(passwordAttempts.Limit))
+		h.Set("RateLimit-Remaining", "0")
+		h.Set("RateLimit-Reset", strconv.Itoa(shortener.CeilSeconds(f.reset, passwordAttempts.Window)))
 		msg := "Too many wrong passwords. Try again in " + retry + " seconds."
 		if r.Method == http.MethodPost {
 			s.renderPasswordPage(w, r, http.StatusTooManyRequests, msg)
