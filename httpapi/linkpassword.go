@@ -45,7 +45,10 @@ var (
 </form>
 </main></body></html>
 `))
-	passwordPolicy = pagePolicy(passwordStyle) + "; form-action 'self'"
+	// No form-action: the form's answer is the redirect to the link's
+	// target on another site, and browsers hold the redirects a form
+	// leads to to form-action too (Chromium refuses the navigation).
+	passwordPolicy = pagePolicy(passwordStyle)
 )
 
 // csrfCookie holds the token the password form posts back (double submit):
