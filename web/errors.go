@@ -59,7 +59,8 @@ func (a *App) explain(w http.ResponseWriter, r *http.Request, f *form, err error
 		f.Message = msgUnavailable
 	case len(e.Fields) > 0:
 		for _, fe := range e.Fields {
-			f.fail(fieldName(fe.Location), plainMessage(fe.Message))
+			name, item := itemField(fieldName(fe.Location))
+			f.fail(name, item+plainMessage(fe.Message))
 		}
 		if f.Message == "" && len(e.Fields) > 1 {
 			f.Message = msgFixFields

@@ -53,6 +53,16 @@ func (f *form) set(name, value string) { f.values[name] = value }
 // Error returns the error shown next to a field.
 func (f *form) Error(name string) string { return f.errors[name] }
 
+// touched reports whether any of the named fields has a value or an error.
+func (f *form) touched(names ...string) bool {
+	for _, name := range names {
+		if f.Value(name) != "" || f.Error(name) != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // Failed reports whether the form has any error.
 func (f *form) Failed() bool { return len(f.errors) > 0 || f.Message != "" }
 
@@ -74,6 +84,7 @@ func (f *form) fail(name, msg string) {
 var plainNames = map[string]string{
 	"expires_at": "expiry", "full_name": "name", "original_url": "URL",
 	"custom_alias": "alias", "current_password": "current password", "title": "title",
+	"url": "URL", "valid_since": "start", "max_clicks": "click limit", "redirect_type": "redirect",
 }
 
 // plainMessage makes a service's field message read as a sentence:

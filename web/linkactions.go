@@ -34,6 +34,7 @@ func createInput(f *form) links.CreateInput {
 	}
 	public := f.Value("is_public") != "false"
 	in.IsPublic = &public
+	in.Options = createOptions(f)
 	return in
 }
 

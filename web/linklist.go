@@ -12,6 +12,7 @@ type listView struct {
 	pageBase
 	Form        *form
 	OptionsOpen bool // the create form's options have an error or a value
+	RulesOpen   bool // so have its rules
 	Rows        []linkRow
 	All         bool // an admin looking at everyone's links
 	Empty       bool // no links at all: the page teaches instead
@@ -33,7 +34,7 @@ const (
 	maxPageSize     = 100
 )
 
-var createFields = []string{"original_url", "custom_alias", "title", "expires_at", "is_public"}
+var createFields = append([]string{"original_url", "custom_alias", "title", "expires_at", "is_public"}, optionFields...)
 
 // listQuery reads page, size and all from a list URL's query. Bad values
 // fall back to the defaults: a hand-edited URL gets a page, not an error.
@@ -96,8 +97,8 @@ func (a *App) renderList(w http.ResponseWriter, r *http.Request, status int, que
 	if v.All {
 		v.Title = "All links"
 	}
-	v.OptionsOpen = v.Form.Error("custom_alias")+v.Form.Error("title")+v.Form.Error("expires_at") != "" ||
-		v.Form.Value("custom_alias")+v.Form.Value("title")+v.Form.Value("expires_at") != ""
+	v.OptionsOpen = v.Form.touched("custom_alias", "title", "expires_at")
+	v.RulesOpen = rulesTouched(v.Form)
 	a.render(w, r, status, "links", v)
 }
 

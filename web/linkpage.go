@@ -15,11 +15,12 @@ type linkPageView struct {
 	Link     linkRow
 	Form     *form
 	EditOpen bool
+	Options  []fact // the link's options that are not the defaults
 	Stats    *statsView
 	Return   string // this page, for the forms to come back to
 }
 
-var editFields = []string{"original_url", "title", "expires_at", "is_public", "is_active"}
+var editFields = append([]string{"original_url", "title", "expires_at", "is_public", "is_active"}, optionFields...)
 
 // editForm is the edit form filled in from l.
 func editForm(l *shortener.Link) *form {
@@ -33,6 +34,7 @@ func editForm(l *shortener.Link) *form {
 	if l.IsActive {
 		f.set("is_active", "true")
 	}
+	fillOptions(f, l)
 	return f
 }
 
@@ -63,6 +65,7 @@ func updateInput(f *form, l *shortener.Link) links.UpdateInput {
 	}
 	active, public := f.Value("is_active") == "true", f.Value("is_public") != "false"
 	in.IsActive, in.IsPublic = &active, &public
+	updateOptions(f, l, &in)
 	return in
 }
 
@@ -120,7 +123,7 @@ func (a *App) renderLink(w http.ResponseWriter, r *http.Request, status int, l *
 	row := a.linkRow(l, a.clock())
 	v := &linkPageView{
 		pageBase: pageBase{Title: row.Display, Nav: "links"},
-		Link:     row, Form: f, EditOpen: f.Failed(),
+		Link:     row, Form: f, EditOpen: f.Failed(), Options: optionFacts(l),
 		Stats: stats, Return: linkURL(l.ID, days),
 	}
 	a.render(w, r, status, "link", v)

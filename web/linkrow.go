@@ -23,6 +23,7 @@ type linkRow struct {
 	State, StateText string // class and words: active, disabled, expired
 	Active, Public   bool
 	Anonymous        bool // made without an account (admins see these)
+	Protected        bool // visitors type a password first
 }
 
 // targetLength is how much of a target URL a list row shows.
@@ -37,6 +38,7 @@ func (a *App) linkRow(l *shortener.Link, now time.Time) linkRow {
 		Clicks: thousands(l.ClickCount), Created: formatDay(l.CreatedAt),
 		CreatedISO: l.CreatedAt.UTC().Format(time.RFC3339),
 		Active:     l.IsActive, Public: l.IsPublic, Anonymous: l.OwnerID == nil,
+		Protected: l.PasswordHash != "",
 	}
 	if l.Title != nil {
 		row.Title = *l.Title

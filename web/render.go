@@ -43,6 +43,10 @@ func (a *App) templateFuncs() template.FuncMap {
 		"actions": func(l linkRow, csrf, ret string) linkActions {
 			return linkActions{Link: l, CSRF: csrf, Return: ret}
 		},
+		"options": func(f *form, protected bool) optionsView {
+			return optionsView{Form: f, Protected: protected}
+		},
+		"redirectChoices": func() []choice { return redirectChoices },
 	}
 }
 
