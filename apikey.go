@@ -58,8 +58,8 @@ func (k *APIKey) Expired(now time.Time) bool {
 
 // KeyStore keeps API keys.
 type KeyStore interface {
-	// CreateKey inserts k (ID and times set by the caller). Returns
-	// ENOTFOUND if its user does not exist.
+	// CreateKey inserts k (ID and times set by the caller) for an
+	// existing user.
 	CreateKey(ctx context.Context, k *APIKey) error
 
 	// KeyByHash returns the key with the given hash, expired or not.
