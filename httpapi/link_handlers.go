@@ -93,7 +93,7 @@ type updateLinkInput struct {
 }
 
 func (s *Server) registerLinks(api huma.API) {
-	registerOp(api, shortener.RateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksWrite, huma.Operation{
 		OperationID: "create-link", Method: http.MethodPost, Path: "/api/v1/urls", Tags: []string{"links"},
 		Summary: "Shorten a URL", Description: "Without a token the link has no owner.",
 		DefaultStatus: http.StatusCreated, MaxBodyBytes: s.maxBody, Errors: []int{401, 409, 422, 429},
@@ -114,7 +114,7 @@ func (s *Server) registerLinks(api huma.API) {
 		return &linkOutput{Location: "/api/v1/urls/" + l.ID, Body: s.linkBody(l)}, nil
 	})
 
-	registerOp(api, shortener.RateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksRead, huma.Operation{
 		OperationID: "list-links", Method: http.MethodGet, Path: "/api/v1/urls", Tags: []string{"links"},
 		Summary: "List your links, newest first", Security: bearerSecurity, Errors: []int{401, 403, 422, 429},
 	}, func(ctx context.Context, in *listLinksInput) (*struct{ Body LinkList }, error) {
@@ -134,7 +134,7 @@ func (s *Server) registerLinks(api huma.API) {
 		return &struct{ Body LinkList }{out}, nil
 	})
 
-	registerOp(api, shortener.RateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksRead, huma.Operation{
 		OperationID: "get-link", Method: http.MethodGet, Path: "/api/v1/urls/{id}", Tags: []string{"links"},
 		Summary: "Read a link", Description: "Public links, your own, or any for an admin; 404 otherwise.",
 		Errors: []int{401, 404, 429},
@@ -150,7 +150,7 @@ func (s *Server) registerLinks(api huma.API) {
 		return &struct{ Body LinkBody }{s.linkBody(l)}, nil
 	})
 
-	registerOp(api, shortener.RateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksWrite, huma.Operation{
 		OperationID: "update-link", Method: http.MethodPatch, Path: "/api/v1/urls/{id}", Tags: []string{"links"},
 		Summary: "Change a link", Description: "Owner or admin. The redirect reflects the change at once on every instance.",
 		Security: bearerSecurity, MaxBodyBytes: s.maxBody, Errors: []int{401, 404, 422, 429},
@@ -182,7 +182,7 @@ func (s *Server) registerLinks(api huma.API) {
 		return &struct{ Body LinkBody }{s.linkBody(l)}, nil
 	})
 
-	registerOp(api, shortener.RateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksWrite, huma.Operation{
 		OperationID: "delete-link", Method: http.MethodDelete, Path: "/api/v1/urls/{id}", Tags: []string{"links"},
 		Summary: "Delete a link", Description: "Owner or admin. The code answers 404 at once on every instance.",
 		DefaultStatus: http.StatusNoContent, Security: bearerSecurity, Errors: []int{401, 404, 429},

@@ -17,11 +17,29 @@ import (
 
 // Authenticator tells who sends a request.
 type Authenticator interface {
-	// Authenticate returns the active user a bearer credential (what follows
-	// "Authorization: Bearer") belongs to. Returns EUNAUTHORIZED for a
-	// malformed, expired or wrongly signed credential and for a user that is
+	// Authenticate returns the caller a credential (what follows
+	// "Authorization: Bearer", or X-API-Key) belongs to: an access token's
+	// user with every scope, or an API key's user with the key's scopes.
+	// Returns EUNAUTHORIZED for a malformed, expired or wrongly signed
+	// token, an unknown, revoked or expired key, and a user that is
 	// unknown or inactive; any other error means the check itself failed.
-	Authenticate(ctx context.Context, bearer string) (*shortener.User, error)
+	Authenticate(ctx context.Context, credential string) (*shortener.Caller, error)
+}
+
+// APIKeys manages the API keys of the caller, who must be a person (an
+// access token): each returns EFORBIDDEN for an API key.
+type APIKeys interface {
+	// CreateKey makes a key and returns it with the key itself, shown
+	// this once. Returns EINVALID for a bad name, scope or expiry.
+	CreateKey(ctx context.Context, caller *shortener.Caller, in auth.KeyInput) (*shortener.APIKey, string, error)
+
+	// ListKeys returns the caller's keys, newest first.
+	ListKeys(ctx context.Context, caller *shortener.Caller) ([]*shortener.APIKey, error)
+
+	// RevokeKey deletes one of the caller's keys; it stops working at
+	// once on every instance. Returns ENOTFOUND when the caller has none
+	// of that ID.
+	RevokeKey(ctx context.Context, caller *shortener.Caller, id string) error
 }
 
 // Accounts registers users, logs them in and manages their refresh tokens.

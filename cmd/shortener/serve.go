@@ -202,7 +202,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	}
 
 	authSvc := auth.NewService(auth.Config{
-		Users: st.users, Tokens: st.tokens, Secret: secret, Clock: clock, BcryptCost: cfg.BcryptCost, Logger: logger,
+		Users: st.users, Tokens: st.tokens, Keys: st.keys, Secret: secret, Clock: clock, BcryptCost: cfg.BcryptCost, Logger: logger,
 		AccessTTL:  time.Duration(cfg.AccessTokenExpireMinutes) * time.Minute,
 		RefreshTTL: time.Duration(cfg.RefreshTokenExpireDays) * 24 * time.Hour,
 		ReuseGrace: seconds(cfg.RefreshReuseGrace),
@@ -233,7 +233,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	}
 	a.handler = httpapi.New(httpapi.Config{
 		Logger: logger, Version: version, Clock: clock,
-		Authenticator: authSvc, Accounts: authSvc, Links: linkSvc, Summaries: summaries, QR: qrSvc,
+		Authenticator: authSvc, Accounts: authSvc, Keys: authSvc, Links: linkSvc, Summaries: summaries, QR: qrSvc,
 		Resolver: b.resolver, Clicks: clicks, OnHit: b.onHit,
 		Limiter: b.limiter, Limits: limits, Pages: pages,
 		Enrichment: enricher, Caps: st.links, LinkPasswords: auth.NewLinkPasswords(),
