@@ -56,6 +56,13 @@ type Webhook struct {
 	UpdatedAt    time.Time
 }
 
+// WebhookInput is a new endpoint as a user asks for it.
+type WebhookInput struct {
+	URL         string
+	Events      []string
+	Description string
+}
+
 // WebhookUpdate names the fields of a webhook to change; nil leaves one as
 // it is. Setting IsActive also clears FailingSince: a re-enabled endpoint
 // starts with a clean slate.

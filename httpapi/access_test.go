@@ -19,7 +19,18 @@ type scopeCall struct {
 }
 
 // allScopeCalls names a call of every operation of the API.
-func allScopeCalls() []scopeCall { return scopeCalls }
+func allScopeCalls() []scopeCall { return append(slices.Clone(scopeCalls), webhookScopeCalls...) }
+
+// webhookScopeCalls are the calls of the webhook operations.
+var webhookScopeCalls = []scopeCall{
+	{"create-webhook", "POST", "/api/v1/webhooks", `{"url":"https://hooks.example.com/in","events":["link.created"]}`, shortener.ScopeWebhooksWrite},
+	{"list-webhooks", "GET", "/api/v1/webhooks", "", shortener.ScopeWebhooksWrite},
+	{"get-webhook", "GET", "/api/v1/webhooks/" + hookID, "", shortener.ScopeWebhooksWrite},
+	{"update-webhook", "PATCH", "/api/v1/webhooks/" + hookID, `{"is_active":false}`, shortener.ScopeWebhooksWrite},
+	{"delete-webhook", "DELETE", "/api/v1/webhooks/" + hookID, "", shortener.ScopeWebhooksWrite},
+	{"webhook-deliveries", "GET", "/api/v1/webhooks/" + hookID + "/deliveries", "", shortener.ScopeWebhooksWrite},
+	{"ping-webhook", "POST", "/api/v1/webhooks/" + hookID + "/test", "", shortener.ScopeWebhooksWrite},
+}
 
 // scopeCalls are the calls of the operations on links, accounts and keys.
 var scopeCalls = []scopeCall{

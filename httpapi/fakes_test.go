@@ -263,6 +263,7 @@ type fakes struct {
 	counting *countingLimiter
 	// corsOrigins is the server's CORS_ALLOWED_ORIGINS.
 	corsOrigins []string
+	webhooks    *fakeWebhooks
 }
 
 func newFakes() *fakes {
@@ -271,7 +272,7 @@ func newFakes() *fakes {
 		resolver: &fakeResolver{targets: map[string]shortener.Target{}}, clicks: &clickLog{},
 		limiter: &fakeLimiter{}, health: map[string]shortener.HealthChecker{"database": pinger{}}, limits: testLimits,
 		logs: &testenv.Buffer{}, enrichment: &fakeEnrichment{}, caps: &fakeCaps{left: map[string]int{}},
-		passwords: fakePasswords{"$hash-of-open-sesame": "open sesame"},
+		passwords: fakePasswords{"$hash-of-open-sesame": "open sesame"}, webhooks: &fakeWebhooks{},
 	}
 }
 
@@ -289,7 +290,8 @@ func (f *fakes) server() *httpapi.Server {
 	}
 	return httpapi.New(httpapi.Config{
 		Logger: logger, Version: "test", Clock: func() time.Time { return testNow },
-		Authenticator: f.auth, Accounts: f.auth, Keys: f.auth, Links: f.links, Summaries: f.summaries, QR: f.qr,
+		Authenticator: f.auth, Accounts: f.auth, Keys: f.auth, Webhooks: f.webhooks,
+		Links: f.links, Summaries: f.summaries, QR: f.qr,
 		Resolver: f.resolver, Clicks: f.clicks, Limiter: limiter, Limits: f.limits, Health: f.health,
 		MaxBodyBytes: 1 << 16, Registry: f.registry, MetricsToken: f.metricsToken,
 		Enrichment: f.enrichment, Caps: f.caps, LinkPasswords: f.passwords, CORSOrigins: f.corsOrigins,

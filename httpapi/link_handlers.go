@@ -30,8 +30,14 @@ type LinkBody struct {
 }
 
 func (s *Server) linkBody(l *shortener.Link) LinkBody {
+	return LinkObject(l, s.links.ShortURL(l.ShortCode))
+}
+
+// LinkObject is the API's Link object of l, whose short URL is shortURL:
+// what the link calls answer, and the data of the webhooks' link events.
+func LinkObject(l *shortener.Link, shortURL string) LinkBody {
 	b := LinkBody{
-		ID: l.ID, ShortCode: l.ShortCode, ShortURL: s.links.ShortURL(l.ShortCode), OriginalURL: l.OriginalURL,
+		ID: l.ID, ShortCode: l.ShortCode, ShortURL: shortURL, OriginalURL: l.OriginalURL,
 		CustomAlias: l.CustomAlias, Title: l.Title, OwnerID: l.OwnerID, IsActive: l.IsActive, IsPublic: l.IsPublic,
 		ClickCount: l.ClickCount, CreatedAt: l.CreatedAt.UTC(), UpdatedAt: l.UpdatedAt.UTC(),
 		LinkOptions: optionsBody(l),

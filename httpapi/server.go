@@ -40,6 +40,7 @@ type Config struct {
 	Authenticator Authenticator // tells who calls, once per API request
 	Accounts      Accounts      // registration, login, refresh, logout
 	Keys          APIKeys       // API keys; nil leaves /api/v1/keys out
+	Webhooks      Webhooks      // webhook endpoints; nil leaves /api/v1/webhooks out
 	Links         Links
 	Summaries     Summaries
 	QR            QRCodes
@@ -76,6 +77,7 @@ type Server struct {
 	authn         Authenticator
 	accounts      Accounts
 	keys          APIKeys
+	webhooks      Webhooks
 	links         Links
 	resolver      shortener.Resolver
 	clicks        shortener.ClickRecorder
@@ -119,7 +121,8 @@ func New(c Config) *Server {
 		c.Clock = shortener.SystemClock
 	}
 	s := &Server{
-		logger: c.Logger, clock: c.Clock, authn: c.Authenticator, accounts: c.Accounts, keys: c.Keys, links: c.Links,
+		logger: c.Logger, clock: c.Clock, authn: c.Authenticator, accounts: c.Accounts, links: c.Links,
+		keys: c.Keys, webhooks: c.Webhooks,
 		resolver: c.Resolver, clicks: c.Clicks, onHit: c.OnHit, summaries: c.Summaries, qr: c.QR,
 		enrichment: c.Enrichment, caps: c.Caps, linkPasswords: c.LinkPasswords, secureCookies: c.SecureCookies,
 		limiter: c.Limiter, limits: c.Limits, health: c.Health, clients: clientip.Resolver{Trusted: c.TrustedProxies},
@@ -144,6 +147,7 @@ func (s *Server) routes(c Config) {
 	s.registerAuth(api)
 	s.registerUpdateMe(api)
 	s.registerKeys(api)
+	s.registerWebhooks(api)
 	s.registerLinks(api)
 	s.registerAnalytics(api)
 	s.registerQR(api)

@@ -119,3 +119,30 @@ type QRCodes interface {
 	// its QR code) and EINVALID for options that cannot be rendered.
 	QRCode(ctx context.Context, req shortener.QRRequest) (*shortener.QRImage, error)
 }
+
+// Webhooks manages the caller's webhook endpoints. Each returns ENOTFOUND
+// for an endpoint that does not exist or is another user's.
+type Webhooks interface {
+	// Create adds an endpoint; the returned Webhook holds its secret, shown
+	// this once. Returns EINVALID for a bad URL, event or description.
+	Create(ctx context.Context, caller *shortener.User, in shortener.WebhookInput) (*shortener.Webhook, error)
+
+	// List returns the caller's endpoints, newest first.
+	List(ctx context.Context, caller *shortener.User) ([]*shortener.Webhook, error)
+
+	// Get returns one of the caller's endpoints.
+	Get(ctx context.Context, caller *shortener.User, id string) (*shortener.Webhook, error)
+
+	// Update changes one of the caller's endpoints. Returns EINVALID for
+	// bad values.
+	Update(ctx context.Context, caller *shortener.User, id string, in shortener.WebhookUpdate) (*shortener.Webhook, error)
+
+	// Delete deletes one of the caller's endpoints.
+	Delete(ctx context.Context, caller *shortener.User, id string) error
+
+	// Deliveries returns the endpoint's last attempts, newest first.
+	Deliveries(ctx context.Context, caller *shortener.User, id string) ([]*shortener.DeliveryAttempt, error)
+
+	// Ping queues a ping event for the endpoint.
+	Ping(ctx context.Context, caller *shortener.User, id string) error
+}

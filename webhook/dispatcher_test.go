@@ -42,7 +42,7 @@ func newWorld(t *testing.T, s storetest.Stores, timeout time.Duration) *world {
 		t.Fatal(err)
 	}
 	svc := webhook.NewService(webhook.ServiceConfig{Store: s.Webhooks, Clock: w.clock.Now, AllowPrivate: true})
-	hook, err := svc.Create(ctx, w.user, webhook.CreateInput{URL: w.recv.URL + "/hook", Events: shortener.WebhookEvents})
+	hook, err := svc.Create(ctx, w.user, shortener.WebhookInput{URL: w.recv.URL + "/hook", Events: shortener.WebhookEvents})
 	if err != nil {
 		t.Fatal(err)
 	}

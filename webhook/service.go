@@ -35,27 +35,12 @@ func NewService(c ServiceConfig) *Service {
 	return &Service{store: c.Store, clock: c.Clock, ownHosts: c.OwnHosts, allowPrivate: c.AllowPrivate}
 }
 
-// CreateInput is a new endpoint.
-type CreateInput struct {
-	URL         string
-	Events      []string
-	Description string
-}
-
-// UpdateInput changes an endpoint; nil leaves a field as it is.
-type UpdateInput struct {
-	URL         *string
-	Events      *[]string
-	Description *string
-	IsActive    *bool
-}
-
 var errNotFound = shortener.Errorf(shortener.ENOTFOUND, "%s", shortener.MsgWebhookNotFound)
 
 // Create adds an endpoint for caller, active, with a fresh secret (in the
 // returned Webhook: show it this once). Returns EINVALID for a bad URL,
 // event or description.
-func (s *Service) Create(ctx context.Context, caller *shortener.User, in CreateInput) (*shortener.Webhook, error) {
+func (s *Service) Create(ctx context.Context, caller *shortener.User, in shortener.WebhookInput) (*shortener.Webhook, error) {
 	desc := strings.TrimSpace(in.Description)
 	events, err := shortener.CheckWebhookEvents("body.events", in.Events)
 	if err := shortener.JoinInvalid(s.checkURL(in.URL), err, checkDescription(desc)); err != nil {
@@ -99,7 +84,7 @@ func (s *Service) Get(ctx context.Context, caller *shortener.User, id string) (*
 // Update changes caller's endpoint id. Enabling it again starts it with a
 // clean slate (its failures are forgotten). Returns ENOTFOUND as Get does
 // and EINVALID for bad values.
-func (s *Service) Update(ctx context.Context, caller *shortener.User, id string, in UpdateInput) (*shortener.Webhook, error) {
+func (s *Service) Update(ctx context.Context, caller *shortener.User, id string, in shortener.WebhookUpdate) (*shortener.Webhook, error) {
 	var errs []error
 	u := shortener.WebhookUpdate{URL: in.URL, IsActive: in.IsActive}
 	if in.URL != nil {

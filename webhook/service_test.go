@@ -37,16 +37,16 @@ func TestServiceValidates(t *testing.T) {
 	svc := webhook.NewService(webhook.ServiceConfig{Store: s.Webhooks, OwnHosts: []string{"sho.rt"}})
 	u := mustUser(t, s)
 	ok := []string{shortener.EventLinkCreated}
-	_, err := svc.Create(ctx, u, webhook.CreateInput{URL: "http://127.0.0.1:9000/", Events: ok})
+	_, err := svc.Create(ctx, u, shortener.WebhookInput{URL: "http://127.0.0.1:9000/", Events: ok})
 	wantInvalidAt(t, err, "body.url")
-	_, err = svc.Create(ctx, u, webhook.CreateInput{URL: "https://sho.rt/hook", Events: ok})
+	_, err = svc.Create(ctx, u, shortener.WebhookInput{URL: "https://sho.rt/hook", Events: ok})
 	wantInvalidAt(t, err, "body.url")
-	_, err = svc.Create(ctx, u, webhook.CreateInput{URL: "https://hooks.example.com/", Events: []string{"ping"}})
+	_, err = svc.Create(ctx, u, shortener.WebhookInput{URL: "https://hooks.example.com/", Events: []string{"ping"}})
 	wantInvalidAt(t, err, "body.events[0]")
-	_, err = svc.Create(ctx, u, webhook.CreateInput{URL: "https://hooks.example.com/", Events: ok, Description: strings.Repeat("x", 501)})
+	_, err = svc.Create(ctx, u, shortener.WebhookInput{URL: "https://hooks.example.com/", Events: ok, Description: strings.Repeat("x", 501)})
 	wantInvalidAt(t, err, "body.description")
 
-	w, err := svc.Create(ctx, u, webhook.CreateInput{URL: "https://hooks.example.com/", Events: []string{"link.clicked", "link.created"}, Description: " CRM "})
+	w, err := svc.Create(ctx, u, shortener.WebhookInput{URL: "https://hooks.example.com/", Events: []string{"link.clicked", "link.created"}, Description: " CRM "})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,10 +54,10 @@ func TestServiceValidates(t *testing.T) {
 		t.Errorf("created %+v", w)
 	}
 	bad := "http://10.0.0.1/"
-	_, err = svc.Update(ctx, u, w.ID, webhook.UpdateInput{URL: &bad})
+	_, err = svc.Update(ctx, u, w.ID, shortener.WebhookUpdate{URL: &bad})
 	wantInvalidAt(t, err, "body.url")
 	none := []string{}
-	_, err = svc.Update(ctx, u, w.ID, webhook.UpdateInput{Events: &none})
+	_, err = svc.Update(ctx, u, w.ID, shortener.WebhookUpdate{Events: &none})
 	wantInvalidAt(t, err, "body.events")
 }
 
@@ -66,7 +66,7 @@ func TestServiceIsPerUser(t *testing.T) {
 		ctx := context.Background()
 		svc := webhook.NewService(webhook.ServiceConfig{Store: s.Webhooks})
 		ada, eve := mustUser(t, s), mustUser(t, s)
-		w, err := svc.Create(ctx, ada, webhook.CreateInput{URL: "https://hooks.example.com/", Events: shortener.WebhookEvents})
+		w, err := svc.Create(ctx, ada, shortener.WebhookInput{URL: "https://hooks.example.com/", Events: shortener.WebhookEvents})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,7 +79,7 @@ func TestServiceIsPerUser(t *testing.T) {
 		_, err = svc.Get(ctx, eve, w.ID)
 		wantNotFound(err)
 		off := false
-		_, err = svc.Update(ctx, eve, w.ID, webhook.UpdateInput{IsActive: &off})
+		_, err = svc.Update(ctx, eve, w.ID, shortener.WebhookUpdate{IsActive: &off})
 		wantNotFound(err)
 		_, err = svc.Deliveries(ctx, eve, w.ID)
 		wantNotFound(err)
