@@ -155,6 +155,15 @@ func TestE2EWebhookRetriesAndRecovers(t *testing.T) {
 		})
 		l := srv.createLink(t, acct.access, map[string]any{"original_url": "https://example.com/retry"})
 		expectJSON(t, srv.do(t, "PATCH", "/api/v1/urls/"+str(l["id"]), map[string]any{"title": "t"}, withToken(acct.access)), http.StatusOK)
+		// While the receiver holds a delivery, the redirect and the API
+		// answer as ever (a functional check: the hang lasts 10 s).
+		waitLong(t, 10*time.Second, "the held delivery", func() bool { return len(recv.received("link.updated")) > 0 })
+		start := time.Now()
+		expectRedirect(t, srv.redirect(t, str(l["short_code"])), "https://example.com/retry")
+		expectJSON(t, srv.do(t, "GET", "/api/v1/urls/"+str(l["id"]), nil, withToken(acct.access)), http.StatusOK)
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("a redirect and an API call took %v while a receiver hung", d)
+		}
 		waitLong(t, 30*time.Second, "both events delivered on their second attempt", func() bool {
 			return len(recv.received("link.created")) >= 2 && len(recv.received("link.updated")) >= 2
 		})
