@@ -37,7 +37,7 @@ var (
 <h1>This link is protected</h1>
 <p>Enter the password you were given to continue.</p>
 {{if .Error}}<p class="error" id="password-error" role="alert">{{.Error}}</p>{{end}}
-<form method="post" action="/{{.Code}}">
+<form method="post" action="{{.Action}}">
 <input type="hidden" name="csrf" value="{{.CSRF}}">
 <label for="password">Password</label>
 <input id="password" name="password" type="password" required autocomplete="off" autofocus{{if .Error}} aria-describedby="password-error" aria-invalid="true"{{end}}>
@@ -53,11 +53,15 @@ var (
 const csrfCookie = "link_csrf"
 
 // postPassword answers a posted password form: the redirect's decision,
-// once the form proves it came from our page.
+// once the form proves it came from our page. A post to a code without a
+// password (unknown, or a plain link) is answered as the redirect answers
+// it (404, 405): no form is shown for a link that has none.
 func (s *Server) postPassword(w http.ResponseWriter, r *http.Request) {
-	if s.checkPasswordPost(w, r) {
-		s.redirect(w, r)
+	code, t, ok := s.resolveCode(w, r)
+	if !ok || (t.PasswordHash != "" && !s.checkPasswordPost(w, r)) {
+		return
 	}
+	s.answer(w, r, code, t)
 }
 
 // checkPasswordPost refuses a posted password form without the token of
@@ -81,7 +85,11 @@ func (s *Server) passwordRefused(w http.ResponseWriter, r *http.Request, f *visi
 		s.unavailable(w, r, "password link", f.err)
 	case f.blocked:
 		retry := strconv.Itoa(shortener.CeilSeconds(f.retryAfter, passwordAttempts.Window))
-		w.Header().Set("Retry-After", retry)
+		h := w.Header()
+		h.Set("Retry-After", retry)
+		h.Set("RateLimit-Limit", strconv.Itoa(passwordAttempts.Limit))
+		h.Set("RateLimit-Remaining", "0")
+		h.Set("RateLimit-Reset", strconv.Itoa(shortener.CeilSeconds(f.reset, passwordAttempts.Window)))
 		msg := "Too many wrong passwords. Try again in " + retry + " seconds."
 		if r.Method == http.MethodPost {
 			s.renderPasswordPage(w, r, http.StatusTooManyRequests, msg)
@@ -116,7 +124,13 @@ func (s *Server) renderPasswordPage(w http.ResponseWriter, r *http.Request, stat
 	h["X-Robots-Tag"] = robotsNoindex
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
-		_ = passwordPage.Execute(w, struct{ Code, CSRF, Error string }{code, token, errMsg})
+		// The form posts back to the URL it came from, query included, so
+		// that forward_query still has the query to forward after the 303.
+		action := "/" + code
+		if r.URL.RawQuery != "" {
+			action += "?" + r.URL.RawQuery
+		}
+		_ = passwordPage.Execute(w, struct{ Action, CSRF, Error string }{action, token, errMsg})
 	}
 }
 

@@ -37,7 +37,7 @@ func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 			Name: "shortener_rate_limiter_errors_total", Help: "Rate-limit checks that failed (the request was let through).",
 		}),
 		redirects: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "shortener_redirects_total", Help: "Redirect answers by status (302 counts the clicks that should reach analytics).",
+			Name: "shortener_redirects_total", Help: "Redirect answers by status: 301, 302, 303, 307 and 308 are redirects (each GET among them a click that should reach analytics), 404 and 410 misses.",
 		}, []string{"status"}),
 		resolveErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "shortener_resolve_errors_total", Help: "Redirect lookups that failed in every layer.",

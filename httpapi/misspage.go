@@ -8,14 +8,17 @@ import (
 
 // missStyle is the one resource of the miss page; missPolicy allows it by
 // its hash.
-const missStyle = `body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}`
+const missStyle = `body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1f2328;background:#fff;line-height:1.5}` +
+	`a{color:#0550ae;display:inline-block;min-height:44px;line-height:44px}:focus-visible{outline:3px solid #0969da;outline-offset:2px}` +
+	`@media (prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}a{color:#58a6ff}}`
 
 var (
 	missPage = template.Must(template.New("miss").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
-<title>{{.Title}}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Heading}}</title>
 <style>` + missStyle + `</style>
-</head><body><h1>{{.Title}}</h1><p>{{.Detail}}</p></body></html>
+</head><body><main><h1>{{.Heading}}</h1><p>{{.Detail}}</p><p><a href="/">Shorten a link of your own</a></p></main></body></html>
 `))
 	missPolicy = pagePolicy(missStyle)
 )
@@ -40,7 +43,11 @@ func (s *Server) redirectMiss(w http.ResponseWriter, r *http.Request, status int
 	h.Set("Referrer-Policy", referrerPolicy)
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
-		_ = missPage.Execute(w, struct{ Title, Detail string }{http.StatusText(status), detail})
+		heading := "Link not found"
+		if status == http.StatusGone {
+			heading = "Link expired"
+		}
+		_ = missPage.Execute(w, struct{ Heading, Detail string }{heading, detail})
 	}
 }
 

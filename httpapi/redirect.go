@@ -32,21 +32,36 @@ type LinkPasswords interface {
 // before answering; the response never waits on the network for
 // analytics or cache writes.
 func (s *Server) redirect(w http.ResponseWriter, r *http.Request) {
-	code := r.PathValue("code")
+	if code, t, ok := s.resolveCode(w, r); ok {
+		s.answer(w, r, code, t)
+	}
+}
+
+// resolveCode looks up the code of the request's path, within the
+// redirect rate limit. It has answered the request when ok is false (a
+// junk or reserved code, a limited client, a failed lookup).
+func (s *Server) resolveCode(w http.ResponseWriter, r *http.Request) (code string, t shortener.Target, ok bool) {
+	code = r.PathValue("code")
 	if !validCode(code) || shortener.IsReservedCode(code) {
 		s.redirectMiss(w, r, http.StatusNotFound)
-		return
+		return code, t, false
 	}
 	if s.limits.Redirect.Limit > 0 && !s.admit(w, r, "redirect:"+shortener.ClientKey(s.clientIP(r)), s.limits.Redirect) {
-		return
+		return code, t, false
 	}
 	t, err := s.resolver.Resolve(r.Context(), code)
 	if err != nil {
 		s.unavailable(w, r, "resolve short code", err)
-		return
+		return code, t, false
 	}
-	if r.Method == http.MethodPost && t.PasswordHash == "" {
-		// Only a password form is posted to a short link.
+	return code, t, true
+}
+
+// answer answers a request for the link of t.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, code string, t shortener.Target) {
+	if r.Method == http.MethodPost && t.Found && t.PasswordHash == "" {
+		// Only a password form is posted to a short link. (An unknown
+		// code is 404, as for GET.)
 		w.Header().Set("Allow", "GET, HEAD")
 		writeProblem(w, newProblem(http.StatusMethodNotAllowed, "This link takes no form: use GET."))
 		return

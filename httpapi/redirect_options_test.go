@@ -178,7 +178,8 @@ func TestPasswordLink(t *testing.T) {
 		serve(t, srv, "GET", "/secret", "", "X-Link-Password", "nope")
 	}
 	w = serve(t, srv, "GET", "/secret", "", "X-Link-Password", "open sesame")
-	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" {
+	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" ||
+		w.Header().Get("RateLimit-Limit") != "10" || w.Header().Get("RateLimit-Remaining") != "0" || w.Header().Get("RateLimit-Reset") == "" {
 		t.Fatalf("after 10 wrong passwords: %d %v", w.Code, w.Header())
 	}
 	if w := post("open sesame", token, true); w.Code != http.StatusTooManyRequests {

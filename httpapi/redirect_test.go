@@ -83,7 +83,9 @@ func TestRedirectMisses(t *testing.T) {
 				w.Header().Get("Cache-Control") != "no-store" || w.Header().Get("X-Robots-Tag") != "noindex" {
 				t.Errorf("browser: status %d, headers %v", w.Code, w.Header())
 			}
-			if body := w.Body.String(); !strings.Contains(body, "<h1>"+http.StatusText(tt.status)+"</h1>") || !strings.Contains(body, tt.detail) {
+			heading := map[int]string{http.StatusNotFound: "Link not found", http.StatusGone: "Link expired"}[tt.status]
+			if body := w.Body.String(); !strings.Contains(body, "<main><h1>"+heading+"</h1>") || !strings.Contains(body, tt.detail) ||
+				!strings.Contains(body, `name="viewport"`) || !strings.Contains(body, `<a href="/">`) {
 				t.Errorf("browser page %q", body)
 			}
 

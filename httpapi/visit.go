@@ -35,6 +35,7 @@ type visitFacts struct {
 	// dependency failed (err).
 	blocked    bool
 	retryAfter time.Duration
+	reset      time.Duration
 	err        error
 }
 
@@ -100,7 +101,7 @@ func (f *visitFacts) Password() shortener.PasswordCheck {
 	}
 	key := "linkpw:" + f.t.LinkID + ":" + shortener.ClientKey(f.clientIP())
 	if d, err := f.s.limiter.Peek(f.r.Context(), key, passwordAttempts); err == nil && !d.Allowed {
-		f.blocked, f.retryAfter = true, d.RetryAfter
+		f.blocked, f.retryAfter, f.reset = true, d.RetryAfter, d.Reset
 		f.password = shortener.PasswordWrong
 		return f.password
 	}

@@ -107,6 +107,7 @@ type topList struct {
 
 type topRow struct {
 	Label, Count, Pct string
+	Full              string // the whole label when Label is shortened, for its title
 	Width             string // of 100: the bar's length
 }
 
@@ -117,7 +118,20 @@ func topLists(s *ClickSummary) []topList {
 		makeTop("browsers", "Browsers", s.TopBrowsers, unknownLabel),
 		makeTop("os", "Operating systems", s.TopOS, unknownLabel),
 		makeTop("devices", "Devices", s.TopDevices, deviceLabel),
+		makeTop("targets", "Targets", s.TopTargets, targetLabel),
 	}
+}
+
+// topTargetLength is how much of a target URL a top list row shows.
+const topTargetLength = 40
+
+// targetLabel shortens a target URL in the middle, as the link list does;
+// "" is a click from before targets were recorded.
+func targetLabel(s string) string {
+	if s == "" || s == "unknown" {
+		return "Unknown"
+	}
+	return middleEllipsis(s, topTargetLength)
 }
 
 func makeTop(id, title string, items []TopItem, label func(string) string) topList {
@@ -130,6 +144,9 @@ func makeTop(id, title string, items []TopItem, label func(string) string) topLi
 		t.Rows[i] = topRow{
 			Label: label(it.Label), Count: thousands(it.Count), Pct: percent(it.Percentage),
 			Width: num(100 * float64(it.Count) / float64(most)),
+		}
+		if r := &t.Rows[i]; strings.Contains(r.Label, "…") && r.Label != it.Label {
+			r.Full = it.Label
 		}
 	}
 	return t

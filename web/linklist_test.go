@@ -92,7 +92,12 @@ func TestLinkListPaging(t *testing.T) {
 	if n := strings.Count(p.Body, `<tr>`); n != 21 { // the header row and 20 links
 		t.Errorf("%d rows, want 20 links", n-1)
 	}
-	wantBody(t, b.get("/app?size=50"), "1–45 of 45 links", "Page 1 of 1")
+	// One page says how many links, and no more.
+	p = b.get("/app?size=50")
+	wantBody(t, p, `<p class="pager muted">45 links</p>`)
+	if strings.Contains(p.Body, "Page 1 of 1") || strings.Contains(p.Body, "1–45") {
+		t.Error("a list of one page has a pager")
+	}
 	wantBody(t, b.get("/app?page=9"), "This page is past the end of the list.")
 	wantBody(t, b.get("/app?page=-1&size=1000"), "1–20 of 45 links")
 }
@@ -111,7 +116,7 @@ func TestAdminSeesEveryone(t *testing.T) {
 	e.addLink(bob, linkID, "bobs", "https://example.com/")
 	e.addLink(nil, "00000000-0000-7000-8000-000000000002", "anon", "https://example.org/")
 	p := e.signedIn(root).get("/app?all=1")
-	wantBody(t, p, "All links", "sho.rt/bobs", "sho.rt/anon", `<span class="badge">Anonymous</span>`,
+	wantBody(t, p, "All links", "sho.rt/<wbr>bobs</a>", "sho.rt/<wbr>anon</a>", `<span class="badge">Anonymous</span>`,
 		`name="return" value="/app?all=1"`)
 	if q := e.links.lists[len(e.links.lists)-1]; !q.AllOwners {
 		t.Errorf("admin listed %+v", q)

@@ -8,11 +8,11 @@ import (
 )
 
 // linkPageView is one link: its short URL and QR code, the edit form and
-// its analytics.
+// its analytics. The page's heading is the link's title, or else its short
+// URL (never both the same URL twice).
 type linkPageView struct {
 	pageBase
 	Link     linkRow
-	Heading  string
 	Form     *form
 	EditOpen bool
 	Stats    *statsView
@@ -120,7 +120,7 @@ func (a *App) renderLink(w http.ResponseWriter, r *http.Request, status int, l *
 	row := a.linkRow(l, a.clock())
 	v := &linkPageView{
 		pageBase: pageBase{Title: row.Display, Nav: "links"},
-		Link:     row, Heading: cmpOr(row.Title, row.Display), Form: f, EditOpen: f.Failed(),
+		Link:     row, Form: f, EditOpen: f.Failed(),
 		Stats: stats, Return: linkURL(l.ID, days),
 	}
 	a.render(w, r, status, "link", v)

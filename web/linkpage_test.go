@@ -28,6 +28,11 @@ func sampleSummary() *ClickSummary {
 		TopCountries: []TopItem{{Label: "DE", Count: 600, Percentage: 48.6}, {Label: "ZZ", Count: 34, Percentage: 2.8}, {Label: "unknown", Count: 600, Percentage: 48.6}},
 		TopBrowsers:  []TopItem{{Label: "Firefox", Count: 1234, Percentage: 100}},
 		TopDevices:   []TopItem{{Label: "desktop", Count: 1000, Percentage: 81}, {Label: "mobile", Count: 234, Percentage: 19}},
+		TopTargets: []TopItem{
+			{Label: "https://example.com/a/long/page", Count: 1200, Percentage: 97.2},
+			{Label: "https://example.com/an/even/longer/page/that/it/once/went/to?with=a&query=string", Count: 30, Percentage: 2.4},
+			{Label: "", Count: 4, Percentage: 0.3},
+		},
 	}
 	return s
 }
@@ -46,10 +51,34 @@ func TestLinkPage(t *testing.T) {
 		`class="chart chart-narrow"`, `class="chart chart-wide"`, "3 Dec 2026: 41 clicks, 29 visitors",
 		"Direct or no referrer", "<span>news.ycombinator.com</span>", "Germany", "<span>ZZ</span>", "<span>Unknown</span>", "Desktop",
 		"56.7%", `aria-current="page">30 days`, `href="/app/links/`+linkID+`?days=7"`,
+		// The targets redirected to, a long one shortened in the middle.
+		`<h3 id="top-targets"><span>Targets</span>`, "<span>https://example.com/a/long/page</span>",
+		`<span title="https://example.com/an/even/longer/page/that/it/once/went/to?with=a&amp;query=string">https://example.com/…with=a&amp;query=string</span>`,
+		"<span>Unknown</span><span class=\"n\">4</span>",
 		`value="https://example.com/a/long/page"`, // the edit form, filled in
 	)
 	if got := e.summaries.days; len(got) != 1 || got[0] != 30 {
 		t.Errorf("summary asked for %v days, want 30", got)
+	}
+}
+
+func TestLinkPageHeading(t *testing.T) {
+	e := newEnv(t)
+	e.addLink(alice, linkID, "abc", "https://example.com/")
+	b := e.signedIn(alice)
+	// Untitled: the short URL is the heading, and shows once.
+	p := b.get("/app/links/" + linkID)
+	wantBody(t, p, `<h1 class="short-heading"><a class="short" href="https://sho.rt/abc">sho.rt/abc</a></h1>`)
+	if n := strings.Count(p.Body, ">sho.rt/abc</a>"); n != 1 {
+		t.Errorf("the short URL shows %d times as a link, want once", n)
+	}
+	// Titled: the title is the heading, the short URL under it.
+	title := "Spring <sale>"
+	e.links.find(linkID).Title = &title
+	p = b.get("/app/links/" + linkID)
+	wantBody(t, p, "<h1>Spring &lt;sale&gt;</h1>\n<div class=\"copy-row\">\n<a class=\"short\" href=\"https://sho.rt/abc\">sho.rt/abc</a>")
+	if n := strings.Count(p.Body, "<h1"); n != 1 {
+		t.Errorf("%d headings of level 1, want 1", n)
 	}
 }
 

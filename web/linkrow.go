@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"time"
 
 	"github.com/shortener-dev/shortener"
@@ -12,6 +13,7 @@ type linkRow struct {
 	ID, Code         string
 	ShortURL         string // for the copy button and the href
 	Display          string // the short URL without its scheme
+	Host             string // Display up to the code ("sho.rt/"), after which a long one breaks
 	Target           string // the full URL, for title and href
 	TargetShort      string // the URL shortened in the middle
 	Title            string
@@ -28,8 +30,9 @@ const targetLength = 48
 
 func (a *App) linkRow(l *shortener.Link, now time.Time) linkRow {
 	u := a.links.ShortURL(l.ShortCode)
+	display := withoutScheme(u)
 	row := linkRow{
-		ID: l.ID, Code: l.ShortCode, ShortURL: u, Display: withoutScheme(u),
+		ID: l.ID, Code: l.ShortCode, ShortURL: u, Display: display, Host: strings.TrimSuffix(display, l.ShortCode),
 		Target: l.OriginalURL, TargetShort: middleEllipsis(l.OriginalURL, targetLength),
 		Clicks: thousands(l.ClickCount), Created: formatDay(l.CreatedAt),
 		CreatedISO: l.CreatedAt.UTC().Format(time.RFC3339),

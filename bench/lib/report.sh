@@ -29,7 +29,7 @@ print_table() {
   done
   echo
   echo "ratio: req/s over the yardstick's (S1, S3: in-memory; S2: Redis on pgredis, in-memory on embedded)."
-  echo "clicks lost: 302s the service counted minus clicks stored after the pipeline drained."
+  echo "clicks lost: redirects (301/302/303/307/308) the service counted minus clicks stored after the pipeline drained."
   local note
   for note in "${NOTES[@]}"; do
     echo "  - $note"

@@ -63,11 +63,11 @@ run_redirects() {
   if ((CLICK_LOST == 0)); then
     NOTES+=("S$s $MODE: the click pipeline caught up ${DRAIN_SECONDS}s after the run")
   else
-    NOTES+=("S$s $MODE: stored clicks stopped short of the 302s; gave up after ${DRAIN_SECONDS}s")
+    NOTES+=("S$s $MODE: stored clicks stopped short of the redirects; gave up after ${DRAIN_SECONDS}s")
   fi
 }
 
-# Scenario 1: one hot code, an L1 hit; analytics on (every 302 a click).
+# Scenario 1: one hot code, an L1 hit; analytics on (every redirect a click).
 scenario_1() {
   run_yardstick 1 memory hot.lua "/$HOT_CODE"
   run_redirects 1 hot.lua "/$HOT_CODE" memory
