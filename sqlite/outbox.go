@@ -10,14 +10,16 @@ import (
 )
 
 // PackClicks turns queued clicks into link.clicked deliveries, in one
-// write transaction: the single writer is the only packer.
+// write transaction: the single writer is the only packer. Which groups
+// are ready is read first on a reader, so that a round with nothing to
+// pack (most of them) never takes the write lock.
 func (s *WebhookStore) PackClicks(ctx context.Context, now time.Time, window time.Duration, max int) (int, error) {
+	groups, err := readyClickGroups(ctx, s.db.read, now.Add(-window), max)
+	if err != nil || len(groups) == 0 {
+		return 0, storeError("pack clicks", err, "", "")
+	}
 	made := 0
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		groups, err := readyClickGroups(ctx, tx, now.Add(-window), max)
-		if err != nil {
-			return err
-		}
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		for _, g := range groups {
 			for {
 				n, err := packClickGroup(ctx, tx, g, now, max)
@@ -42,10 +44,15 @@ func (s *WebhookStore) PackClicks(ctx context.Context, now time.Time, window tim
 
 type clickGroup struct{ webhook, link string }
 
+// querier runs a query on a pool or in a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // readyClickGroups lists the (endpoint, link) pairs whose oldest queued
 // click was queued by readyBy, or that have max clicks queued.
-func readyClickGroups(ctx context.Context, tx *sql.Tx, readyBy time.Time, max int) ([]clickGroup, error) {
-	rows, err := tx.QueryContext(ctx, `
+func readyClickGroups(ctx context.Context, db querier, readyBy time.Time, max int) ([]clickGroup, error) {
+	rows, err := db.QueryContext(ctx, `
 		SELECT webhook_id, link_id FROM webhook_pending_clicks
 		GROUP BY webhook_id, link_id
 		HAVING min(queued_at) <= ? OR count(*) >= ?`, micros(readyBy), max)
@@ -107,8 +114,16 @@ func packClickGroup(ctx context.Context, tx *sql.Tx, g clickGroup, now time.Time
 // ClaimDeliveries returns up to n due deliveries and moves their next
 // attempt past the lease, in one write transaction.
 func (s *WebhookStore) ClaimDeliveries(ctx context.Context, now time.Time, n int, lease time.Duration) ([]*shortener.Delivery, error) {
+	// Most rounds find nothing due: ask a reader before taking the write
+	// lock.
+	var due int
+	err := s.db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM webhook_outbox WHERE next_attempt_at <= ? LIMIT 1)`,
+		micros(now)).Scan(&due)
+	if err != nil || due == 0 {
+		return nil, storeError("claim deliveries", err, "", "")
+	}
 	var out []*shortener.Delivery
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT o.event_id, o.webhook_id, o.event_type, o.data, o.created_at, o.attempts, w.url, w.secret
 			FROM webhook_outbox o JOIN webhooks w ON w.id = o.webhook_id
