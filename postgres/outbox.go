@@ -159,9 +159,11 @@ func (s *WebhookStore) ReleaseDelivery(ctx context.Context, d *shortener.Deliver
 func (s *WebhookStore) RecordAttempt(ctx context.Context, d *shortener.Delivery, a *shortener.DeliveryAttempt, retryAt *time.Time, disableAfter time.Duration) error {
 	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
+		// The endpoint may have been deleted during the attempt: then
+		// there is nothing left to log, and the rest changes no row.
 		b.Queue(`
 			INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, attempt, status_code, error, created_at, delivered_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			SELECT $1, id, $3, $4, $5, $6, $7, $8, $9 FROM webhooks WHERE id = $2`,
 			a.ID, d.WebhookID, d.EventID, d.Event, a.Attempt, a.StatusCode, a.Error, a.CreatedAt, a.DeliveredAt)
 		if retryAt == nil {
 			b.Queue(`DELETE FROM webhook_outbox WHERE event_id = $1 AND webhook_id = $2`, d.EventID, d.WebhookID)

@@ -175,10 +175,12 @@ func (s *WebhookStore) ReleaseDelivery(ctx context.Context, d *shortener.Deliver
 // transaction.
 func (s *WebhookStore) RecordAttempt(ctx context.Context, d *shortener.Delivery, a *shortener.DeliveryAttempt, retryAt *time.Time, disableAfter time.Duration) error {
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		// The endpoint may have been deleted during the attempt: then
+		// there is nothing left to log, and the rest changes no row.
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, attempt, status_code, error, created_at, delivered_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.ID, d.WebhookID, d.EventID, d.Event, a.Attempt, a.StatusCode, a.Error, micros(a.CreatedAt), nullMicros(a.DeliveredAt))
+			SELECT ?, id, ?, ?, ?, ?, ?, ?, ? FROM webhooks WHERE id = ?`,
+			a.ID, d.EventID, d.Event, a.Attempt, a.StatusCode, a.Error, micros(a.CreatedAt), nullMicros(a.DeliveredAt), d.WebhookID)
 		if err != nil {
 			return err
 		}

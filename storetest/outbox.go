@@ -126,6 +126,20 @@ func testOutbox(t *testing.T, open func(t *testing.T) Stores) {
 		}
 	})
 
+	t.Run("EndpointDeletedDuringAnAttempt", func(t *testing.T) {
+		s := open(t)
+		w := mustWebhook(t, s, mustUser(t, s, "gone@example.com").ID, shortener.EventLinkCreated)
+		queuePings(t, s, w, 1)
+		d := claimAll(t, s, t0)[0]
+		noErr(t, s.Webhooks.DeleteWebhook(ctx, w.ID))
+		retry := t0.Add(time.Minute)
+		noErr(t, s.Webhooks.RecordAttempt(ctx, d, attemptOf(d, t0, 500, false), &retry, time.Hour))
+		noErr(t, s.Webhooks.RecordAttempt(ctx, d, attemptOf(d, t0, 204, true), nil, time.Hour))
+		if got := claimAll(t, s, far()); len(got) != 0 {
+			t.Errorf("%d deliveries of a deleted endpoint", len(got))
+		}
+	})
+
 	t.Run("LogKeepsTheLast100", func(t *testing.T) {
 		s := open(t)
 		w := mustWebhook(t, s, mustUser(t, s, "log@example.com").ID, shortener.EventLinkCreated)
