@@ -21,6 +21,7 @@ const (
 	msgURLPrivate     = "URL host resolves to a private or reserved address"
 	msgURLLocalName   = "URL host must not be localhost or a local name (.localhost, .local, .internal)"
 	msgURLOwnHost     = "URL must not point to this service"
+	msgURLSingleLabel = "URL host must be a fully qualified domain name"
 )
 
 // localSuffixes are names that never leave the machine or the local
@@ -159,7 +160,7 @@ func hostProblem(u *url.URL, ownHosts []string) string {
 	// A single-label name is completed with the visitor's DNS search list
 	// (on cloud hosts "metadata" reaches the metadata service).
 	if len(labels) < 2 {
-		return "URL host must be a fully qualified domain name"
+		return msgURLSingleLabel
 	}
 	for _, own := range ownHosts {
 		if name == normalizeOwnHost(own) {

@@ -21,18 +21,21 @@ var errWrongCurrentPassword = &shortener.Error{Code: shortener.EFORBIDDEN, Messa
 // UpdateProfile changes the account of the bearer of an access token
 // (PATCH /api/v1/auth/me). A password change ends the user's other logins
 // and keeps the one the token was issued for. Returns EUNAUTHORIZED as
-// Authenticate does, EFORBIDDEN for a wrong current password and EINVALID
-// for bad values.
+// Authenticate does, EFORBIDDEN for an API key and for a wrong current
+// password, and EINVALID for bad values.
 func (s *Service) UpdateProfile(ctx context.Context, bearer string, in ProfileUpdate) (*shortener.User, error) {
-	u, err := s.Authenticate(ctx, bearer)
+	caller, err := s.Authenticate(ctx, bearer)
 	if err != nil {
 		return nil, err
+	}
+	if caller.IsKey() {
+		return nil, shortener.ErrKeyNotAllowed
 	}
 	_, session, err := s.access.VerifySession(bearer)
 	if err != nil {
 		return nil, err
 	}
-	return s.updateProfile(ctx, u, session, in)
+	return s.updateProfile(ctx, caller.User, session, in)
 }
 
 // UpdateProfileOf changes caller's account, an active user already

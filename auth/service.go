@@ -23,6 +23,8 @@ type Service struct {
 	reuseGrace time.Duration
 	clock      shortener.Clock
 	logger     *slog.Logger
+	keys       shortener.KeyStore
+	keyUses    *keyUses
 }
 
 // Config configures a Service.
@@ -40,6 +42,8 @@ type Config struct {
 	ReuseGrace time.Duration
 	Clock      shortener.Clock
 	Logger     *slog.Logger // default: discard
+	// Keys keeps API keys; nil refuses every key (401).
+	Keys shortener.KeyStore
 }
 
 // NewService returns a Service.
@@ -59,6 +63,8 @@ func NewService(c Config) *Service {
 		refreshTTL: c.RefreshTTL,
 		reuseGrace: c.ReuseGrace,
 		clock:      c.Clock,
+		keys:       c.Keys,
+		keyUses:    newKeyUses(),
 	}
 }
 
@@ -259,20 +265,33 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	return s.tokens.RevokeTokenFamily(ctx, t.FamilyID, s.clock())
 }
 
-// Authenticate returns the active user a bearer credential belongs to: today
-// an access token, later also an API key. It is the one check of a caller's
-// identity, so the inactive-user rule lives here and nowhere else. Returns
-// EUNAUTHORIZED ("Invalid or expired access token.") for a malformed,
-// expired, wrongly signed or alg-none token and for a user that is unknown
-// or inactive; any other error means the user lookup itself failed.
-func (s *Service) Authenticate(ctx context.Context, bearer string) (*shortener.User, error) {
-	id, err := s.access.Verify(bearer)
+// Authenticate returns the caller a credential belongs to: an access token
+// (a person, with every scope) or an API key (its user, limited to the
+// key's scopes). It is the one check of a caller's identity, so the
+// inactive-user rule lives here and nowhere else. Returns EUNAUTHORIZED
+// for a malformed, expired, wrongly signed or alg-none token, for an
+// unknown, revoked or expired key, and for a user that is unknown or
+// inactive; any other error means a lookup itself failed.
+func (s *Service) Authenticate(ctx context.Context, credential string) (*shortener.Caller, error) {
+	if shortener.IsAPIKey(credential) {
+		return s.authenticateKey(ctx, credential)
+	}
+	id, err := s.access.Verify(credential)
 	if err != nil {
 		return nil, err
 	}
+	u, err := s.activeUser(ctx, id, errBadToken)
+	if err != nil {
+		return nil, err
+	}
+	return shortener.PersonCaller(u), nil
+}
+
+// activeUser returns the active user id, or bad when there is none.
+func (s *Service) activeUser(ctx context.Context, id string, bad error) (*shortener.User, error) {
 	u, err := s.users.UserByID(ctx, id)
 	if shortener.ErrorCode(err) == shortener.ENOTFOUND || (err == nil && !u.IsActive) {
-		return nil, errBadToken
+		return nil, bad
 	} else if err != nil {
 		return nil, err
 	}

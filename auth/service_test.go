@@ -28,7 +28,7 @@ var secret = []byte("test-secret-key-of-at-least-32-bytes!!")
 
 func newService(s storetest.Stores, clock *testenv.Clock) *auth.Service {
 	return auth.NewService(auth.Config{
-		Users: s.Users, Tokens: s.Tokens, Secret: secret, BcryptCost: 4, Clock: clock.Now,
+		Users: s.Users, Tokens: s.Tokens, Keys: s.Keys, Secret: secret, BcryptCost: 4, Clock: clock.Now,
 		AccessTTL: 30 * time.Minute, RefreshTTL: 30 * 24 * time.Hour,
 	})
 }
@@ -140,7 +140,7 @@ func TestLogin(t *testing.T) {
 			t.Fatalf("pair = %+v", pair)
 		}
 		got, err := svc.Authenticate(ctx, pair.AccessToken)
-		if err != nil || got.ID != u.ID {
+		if err != nil || got.User.ID != u.ID || got.IsKey() {
 			t.Fatalf("authenticate = %v, %v", got, err)
 		}
 		_, errUnknown := svc.Login(ctx, "nobody@example.com", "Correct7Horse", client)

@@ -72,7 +72,7 @@ type summaryInput struct {
 }
 
 func (s *Server) registerAnalytics(api huma.API) {
-	registerOp(api, shortener.RateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, shortener.ScopeAnalyticsRead, huma.Operation{
 		OperationID: "analytics-summary", Method: http.MethodGet, Path: "/api/v1/analytics/{short_code}/summary",
 		Tags: []string{"analytics"}, Summary: "Click summary of a link", Security: bearerSecurity,
 		Description: "Owner or admin. Human clicks only in totals and top lists; bots counted apart. " +

@@ -80,7 +80,7 @@ type updateMeInput struct {
 var bearerSecurity = []map[string][]string{{"bearer": {}}}
 
 func (s *Server) registerAuth(api huma.API) {
-	registerOp(api, shortener.RateRegister, huma.Operation{
+	registerOp(api, shortener.RateRegister, accessTokenOnly, huma.Operation{
 		OperationID: "register", Method: http.MethodPost, Path: "/api/v1/auth/register", Tags: []string{"auth"},
 		Summary: "Create an account", DefaultStatus: http.StatusCreated, MaxBodyBytes: s.maxBody,
 		Errors: []int{409, 422, 429},
@@ -96,7 +96,7 @@ func (s *Server) registerAuth(api huma.API) {
 		return &userOutput{Body: userBody(u)}, nil
 	})
 
-	registerOp(api, shortener.RateLogin, huma.Operation{
+	registerOp(api, shortener.RateLogin, accessTokenOnly, huma.Operation{
 		OperationID: "login", Method: http.MethodPost, Path: "/api/v1/auth/login", Tags: []string{"auth"},
 		Summary: "Log in and get a token pair", MaxBodyBytes: s.maxBody, Errors: []int{401, 422, 429},
 	}, func(ctx context.Context, in *loginInput) (*tokenOutput, error) {
@@ -107,7 +107,7 @@ func (s *Server) registerAuth(api huma.API) {
 		return &tokenOutput{Body: tokenPairBody(pair)}, nil
 	})
 
-	registerOp(api, shortener.RateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, accessTokenOnly, huma.Operation{
 		OperationID: "refresh", Method: http.MethodPost, Path: "/api/v1/auth/refresh", Tags: []string{"auth"},
 		Summary:      "Rotate a refresh token",
 		Description:  "The presented refresh token stops working. Presenting an already-rotated token revokes every token of that login.",
@@ -120,7 +120,7 @@ func (s *Server) registerAuth(api huma.API) {
 		return &tokenOutput{Body: tokenPairBody(pair)}, nil
 	})
 
-	registerOp(api, shortener.RateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, accessTokenOnly, huma.Operation{
 		OperationID: "logout", Method: http.MethodPost, Path: "/api/v1/auth/logout", Tags: []string{"auth"},
 		Summary: "Revoke the login of a refresh token", Description: "Answers 204 for unknown tokens too.",
 		DefaultStatus: http.StatusNoContent, MaxBodyBytes: s.maxBody, Errors: []int{422, 429},
@@ -131,7 +131,7 @@ func (s *Server) registerAuth(api huma.API) {
 		return nil, nil
 	})
 
-	registerOp(api, shortener.RateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, accessTokenOnly, huma.Operation{
 		OperationID: "me", Method: http.MethodGet, Path: "/api/v1/auth/me", Tags: []string{"auth"},
 		Summary: "The current user", Security: bearerSecurity, Errors: []int{401, 429},
 	}, func(ctx context.Context, _ *struct{}) (*userOutput, error) {
@@ -145,7 +145,7 @@ func (s *Server) registerAuth(api huma.API) {
 
 // registerUpdateMe registers PATCH /api/v1/auth/me.
 func (s *Server) registerUpdateMe(api huma.API) {
-	registerOp(api, shortener.RateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, accessTokenOnly, huma.Operation{
 		OperationID: "update-me", Method: http.MethodPatch, Path: "/api/v1/auth/me", Tags: []string{"auth"},
 		Summary:     "Change your name or password",
 		Description: "A new password needs current_password (403 when it is wrong) and ends your other logins; this one stays.",

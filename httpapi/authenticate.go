@@ -13,10 +13,11 @@ import (
 // authState is what the authentication middleware learned about the caller,
 // kept in the request context for the rate limit and the handlers.
 type authState struct {
-	present  bool            // an Authorization header was sent
-	bearer   string          // its credential
-	user     *shortener.User // the authenticated caller, when it checked out
-	err      error           // why it did not
+	present  bool              // a credential was sent (Authorization or X-API-Key)
+	bearer   string            // the credential
+	caller   *shortener.Caller // who it is, when it checked out
+	user     *shortener.User   // the caller's user (a key acts as its user)
+	err      error             // why it did not
 	clientIP netip.Addr
 }
 
@@ -40,23 +41,39 @@ func bearerToken(r *http.Request) (string, bool) {
 	return strings.TrimSpace(token), true
 }
 
+// credential returns the credential of a request: an "Authorization:
+// Bearer" header (an access token or an API key), else an X-API-Key header;
+// and whether either was sent at all.
+func credential(r *http.Request) (string, bool) {
+	if bearer, ok := bearerToken(r); ok {
+		return bearer, true
+	}
+	if key := r.Header.Get("X-API-Key"); key != "" {
+		return strings.TrimSpace(key), true
+	}
+	return "", false
+}
+
 // authenticate learns who calls, once per API request: a request that
-// carries Authorization costs one Authenticate call, whose answer the rate
-// limit (it keys on the user) and the handlers share. A failure is kept, not
-// answered: whether it matters is the operation's business, and those that
-// need no caller (register, login, refresh, logout, health) ignore it.
+// carries a credential costs one Authenticate call, whose answer the rate
+// limit (it keys on the user, whom a key acts as), the scope check and the
+// handlers share. A failure is kept, not answered: whether it matters is
+// the operation's business, and those that need no caller (register,
+// login, refresh, logout, health) ignore it.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a := authState{clientIP: s.clientIP(r)}
-		if bearer, ok := bearerToken(r); ok {
-			a.present, a.bearer = true, bearer
-			a.user, a.err = s.authn.Authenticate(r.Context(), bearer)
+		if cred, ok := credential(r); ok {
+			a.present, a.bearer = true, cred
+			a.caller, a.err = s.authn.Authenticate(r.Context(), cred)
+			a.user = a.caller.UserOf()
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), authKey, a)))
 	})
 }
 
-var errNeedToken = shortener.Errorf(shortener.EUNAUTHORIZED, "Authentication required: send Authorization: Bearer <access token>.")
+var errNeedToken = shortener.Errorf(shortener.EUNAUTHORIZED,
+	"Authentication required: send Authorization: Bearer <access token or API key>, or X-API-Key: <API key>.")
 
 // caller returns the authenticated user of the request, or nil when no
 // credential was sent and required is false. A credential that was sent but
@@ -72,6 +89,15 @@ func (s *Server) caller(ctx context.Context, required bool) (*shortener.User, er
 		return nil, a.err
 	}
 	return a.user, nil
+}
+
+// callerOf is caller with the credential's kind and scopes: for the calls
+// that treat people and API keys apart (key management).
+func (s *Server) callerOf(ctx context.Context) (*shortener.Caller, error) {
+	if _, err := s.caller(ctx, true); err != nil {
+		return nil, err
+	}
+	return authFrom(ctx).caller, nil
 }
 
 // client describes where a login or refresh comes from.

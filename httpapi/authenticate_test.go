@@ -15,7 +15,7 @@ func TestMissingCredentialWhereRequired(t *testing.T) {
 		f := newFakes()
 		w := serve(t, f.server(), "GET", target, "")
 		p := decodeProblem(t, w, http.StatusUnauthorized)
-		if p.Detail != "Authentication required: send Authorization: Bearer <access token>." {
+		if p.Detail != "Authentication required: send Authorization: Bearer <access token or API key>, or X-API-Key: <API key>." {
 			t.Errorf("GET %s: detail %q", target, p.Detail)
 		}
 		if got := w.Header().Get("WWW-Authenticate"); got != "Bearer" {

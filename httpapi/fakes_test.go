@@ -32,23 +32,29 @@ var (
 // adaToken is the bearer credential fakeAuth knows as ada.
 const adaToken = "ada-token"
 
-// fakeAuth authenticates adaToken as ada; any other credential is
-// EUNAUTHORIZED, or failWith when set. It counts its calls.
+// fakeAuth authenticates adaToken as ada, and the API keys of keys as
+// ada's with their scopes; any other credential is EUNAUTHORIZED, or
+// failWith when set. It counts its calls.
 type fakeAuth struct {
 	mu       sync.Mutex
 	calls    int
 	failWith error
 	profile  *auth.ProfileUpdate // the last profile update, and its bearer
 	bearer   string
+	keys     map[string][]shortener.Scope // API key → its scopes
+	keyCalls fakeKeyCalls
 }
 
-func (f *fakeAuth) Authenticate(_ context.Context, bearer string) (*shortener.User, error) {
+func (f *fakeAuth) Authenticate(_ context.Context, bearer string) (*shortener.Caller, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls++
+	scopes, isKey := f.keys[bearer]
 	switch {
 	case bearer == adaToken:
-		return ada, nil
+		return shortener.PersonCaller(ada), nil
+	case isKey:
+		return shortener.KeyCaller(ada, &shortener.APIKey{ID: shortener.NewID(), UserID: ada.ID, Scopes: scopes}), nil
 	case f.failWith != nil:
 		return nil, f.failWith
 	}
@@ -255,15 +261,18 @@ type fakes struct {
 	passwords  fakePasswords
 	// counting, when set, replaces limiter with one that really limits.
 	counting *countingLimiter
+	// corsOrigins is the server's CORS_ALLOWED_ORIGINS.
+	corsOrigins []string
+	webhooks    *fakeWebhooks
 }
 
 func newFakes() *fakes {
 	return &fakes{
-		auth: &fakeAuth{}, links: &fakeLinks{}, summaries: &fakeSummaries{}, qr: &fakeQR{},
+		auth: &fakeAuth{keys: testKeys()}, links: &fakeLinks{}, summaries: &fakeSummaries{}, qr: &fakeQR{},
 		resolver: &fakeResolver{targets: map[string]shortener.Target{}}, clicks: &clickLog{},
 		limiter: &fakeLimiter{}, health: map[string]shortener.HealthChecker{"database": pinger{}}, limits: testLimits,
 		logs: &testenv.Buffer{}, enrichment: &fakeEnrichment{}, caps: &fakeCaps{left: map[string]int{}},
-		passwords: fakePasswords{"$hash-of-open-sesame": "open sesame"},
+		passwords: fakePasswords{"$hash-of-open-sesame": "open sesame"}, webhooks: &fakeWebhooks{},
 	}
 }
 
@@ -281,10 +290,11 @@ func (f *fakes) server() *httpapi.Server {
 	}
 	return httpapi.New(httpapi.Config{
 		Logger: logger, Version: "test", Clock: func() time.Time { return testNow },
-		Authenticator: f.auth, Accounts: f.auth, Links: f.links, Summaries: f.summaries, QR: f.qr,
+		Authenticator: f.auth, Accounts: f.auth, Keys: f.auth, Webhooks: f.webhooks,
+		Links: f.links, Summaries: f.summaries, QR: f.qr,
 		Resolver: f.resolver, Clicks: f.clicks, Limiter: limiter, Limits: f.limits, Health: f.health,
 		MaxBodyBytes: 1 << 16, Registry: f.registry, MetricsToken: f.metricsToken,
-		Enrichment: f.enrichment, Caps: f.caps, LinkPasswords: f.passwords,
+		Enrichment: f.enrichment, Caps: f.caps, LinkPasswords: f.passwords, CORSOrigins: f.corsOrigins,
 	})
 }
 

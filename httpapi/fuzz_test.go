@@ -23,6 +23,9 @@ var fuzzTargets = []struct {
 	{"POST", "/api/v1/auth/login", map[string]bool{"email": false, "password": false}},
 	{"POST", "/api/v1/auth/refresh", map[string]bool{"refresh_token": false}},
 	{"GET", "/api/v1/urls", nil},
+	{"POST", "/api/v1/keys", map[string]bool{"name": false, "scopes": false, "expires_at": true}},
+	{"POST", "/api/v1/webhooks", map[string]bool{"url": false, "events": false, "description": true}},
+	{"PATCH", "/api/v1/webhooks/" + hookID, map[string]bool{"url": false, "events": false, "description": false, "is_active": false}},
 }
 
 // FuzzRequestDecoding sends arbitrary bodies and query strings to the real

@@ -26,7 +26,7 @@ type healthOutput struct {
 const healthTimeout = 2 * time.Second
 
 func (s *Server) registerHealth(api huma.API) {
-	registerOp(api, shortener.RateNone, huma.Operation{
+	registerOp(api, shortener.RateNone, anyCaller, huma.Operation{
 		OperationID: "health", Method: http.MethodGet, Path: "/api/v1/health", Tags: []string{"system"},
 		Summary: "Readiness: the database and the cache", Description: "503 names the failing check.",
 		Responses: map[string]*huma.Response{"503": {Description: "A dependency is down."}},

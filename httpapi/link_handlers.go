@@ -30,8 +30,14 @@ type LinkBody struct {
 }
 
 func (s *Server) linkBody(l *shortener.Link) LinkBody {
+	return LinkObject(l, s.links.ShortURL(l.ShortCode))
+}
+
+// LinkObject is the API's Link object of l, whose short URL is shortURL:
+// what the link calls answer, and the data of the webhooks' link events.
+func LinkObject(l *shortener.Link, shortURL string) LinkBody {
 	b := LinkBody{
-		ID: l.ID, ShortCode: l.ShortCode, ShortURL: s.links.ShortURL(l.ShortCode), OriginalURL: l.OriginalURL,
+		ID: l.ID, ShortCode: l.ShortCode, ShortURL: shortURL, OriginalURL: l.OriginalURL,
 		CustomAlias: l.CustomAlias, Title: l.Title, OwnerID: l.OwnerID, IsActive: l.IsActive, IsPublic: l.IsPublic,
 		ClickCount: l.ClickCount, CreatedAt: l.CreatedAt.UTC(), UpdatedAt: l.UpdatedAt.UTC(),
 		LinkOptions: optionsBody(l),
@@ -93,7 +99,7 @@ type updateLinkInput struct {
 }
 
 func (s *Server) registerLinks(api huma.API) {
-	registerOp(api, shortener.RateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksWrite, huma.Operation{
 		OperationID: "create-link", Method: http.MethodPost, Path: "/api/v1/urls", Tags: []string{"links"},
 		Summary: "Shorten a URL", Description: "Without a token the link has no owner.",
 		DefaultStatus: http.StatusCreated, MaxBodyBytes: s.maxBody, Errors: []int{401, 409, 422, 429},
@@ -114,7 +120,7 @@ func (s *Server) registerLinks(api huma.API) {
 		return &linkOutput{Location: "/api/v1/urls/" + l.ID, Body: s.linkBody(l)}, nil
 	})
 
-	registerOp(api, shortener.RateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksRead, huma.Operation{
 		OperationID: "list-links", Method: http.MethodGet, Path: "/api/v1/urls", Tags: []string{"links"},
 		Summary: "List your links, newest first", Security: bearerSecurity, Errors: []int{401, 403, 422, 429},
 	}, func(ctx context.Context, in *listLinksInput) (*struct{ Body LinkList }, error) {
@@ -134,7 +140,7 @@ func (s *Server) registerLinks(api huma.API) {
 		return &struct{ Body LinkList }{out}, nil
 	})
 
-	registerOp(api, shortener.RateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksRead, huma.Operation{
 		OperationID: "get-link", Method: http.MethodGet, Path: "/api/v1/urls/{id}", Tags: []string{"links"},
 		Summary: "Read a link", Description: "Public links, your own, or any for an admin; 404 otherwise.",
 		Errors: []int{401, 404, 429},
@@ -150,7 +156,7 @@ func (s *Server) registerLinks(api huma.API) {
 		return &struct{ Body LinkBody }{s.linkBody(l)}, nil
 	})
 
-	registerOp(api, shortener.RateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksWrite, huma.Operation{
 		OperationID: "update-link", Method: http.MethodPatch, Path: "/api/v1/urls/{id}", Tags: []string{"links"},
 		Summary: "Change a link", Description: "Owner or admin. The redirect reflects the change at once on every instance.",
 		Security: bearerSecurity, MaxBodyBytes: s.maxBody, Errors: []int{401, 404, 422, 429},
@@ -182,7 +188,7 @@ func (s *Server) registerLinks(api huma.API) {
 		return &struct{ Body LinkBody }{s.linkBody(l)}, nil
 	})
 
-	registerOp(api, shortener.RateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksWrite, huma.Operation{
 		OperationID: "delete-link", Method: http.MethodDelete, Path: "/api/v1/urls/{id}", Tags: []string{"links"},
 		Summary: "Delete a link", Description: "Owner or admin. The code answers 404 at once on every instance.",
 		DefaultStatus: http.StatusNoContent, Security: bearerSecurity, Errors: []int{401, 404, 429},

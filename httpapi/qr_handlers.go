@@ -29,7 +29,7 @@ type qrOutput struct {
 }
 
 func (s *Server) registerQR(api huma.API) {
-	registerOp(api, shortener.RateGeneral, huma.Operation{
+	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksRead, huma.Operation{
 		OperationID: "qr-code", Method: http.MethodGet, Path: "/api/v1/qr/{short_code}", Tags: []string{"qr"},
 		Summary: "QR code of a short link (PNG or SVG)",
 		Description: "Encodes the link's short_url. Disabled or expired links still have their QR code. " +

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -12,22 +11,6 @@ import (
 
 	"github.com/shortener-dev/shortener"
 )
-
-// rateClassKey holds an operation's rate class in huma.Operation.Metadata,
-// which the OpenAPI document leaves out.
-const rateClassKey = "httpapi.rateClass"
-
-// registerOp registers an operation whose calls count against the bucket of
-// class (shortener.RateLimits.Bucket). Every operation states its class
-// here, so that each call counts against exactly one bucket; a call that
-// matches no operation counts as shortener.RateGeneral.
-func registerOp[I, O any](api huma.API, class shortener.RateClass, op huma.Operation, handler func(context.Context, *I) (*O, error)) {
-	if op.Metadata == nil {
-		op.Metadata = map[string]any{}
-	}
-	op.Metadata[rateClassKey] = class
-	huma.Register(api, op, handler)
-}
 
 // rateLimit is the API's huma middleware: it applies the limit of the
 // operation's class before the request body is read, so that calls answered

@@ -39,6 +39,8 @@ type Config struct {
 	Clock         shortener.Clock
 	Authenticator Authenticator // tells who calls, once per API request
 	Accounts      Accounts      // registration, login, refresh, logout
+	Keys          APIKeys       // API keys; nil leaves /api/v1/keys out
+	Webhooks      Webhooks      // webhook endpoints; nil leaves /api/v1/webhooks out
 	Links         Links
 	Summaries     Summaries
 	QR            QRCodes
@@ -74,6 +76,8 @@ type Server struct {
 	clock         shortener.Clock
 	authn         Authenticator
 	accounts      Accounts
+	keys          APIKeys
+	webhooks      Webhooks
 	links         Links
 	resolver      shortener.Resolver
 	clicks        shortener.ClickRecorder
@@ -118,6 +122,7 @@ func New(c Config) *Server {
 	}
 	s := &Server{
 		logger: c.Logger, clock: c.Clock, authn: c.Authenticator, accounts: c.Accounts, links: c.Links,
+		keys: c.Keys, webhooks: c.Webhooks,
 		resolver: c.Resolver, clicks: c.Clicks, onHit: c.OnHit, summaries: c.Summaries, qr: c.QR,
 		enrichment: c.Enrichment, caps: c.Caps, linkPasswords: c.LinkPasswords, secureCookies: c.SecureCookies,
 		limiter: c.Limiter, limits: c.Limits, health: c.Health, clients: clientip.Resolver{Trusted: c.TrustedProxies},
@@ -141,6 +146,8 @@ func (s *Server) routes(c Config) {
 
 	s.registerAuth(api)
 	s.registerUpdateMe(api)
+	s.registerKeys(api)
+	s.registerWebhooks(api)
 	s.registerLinks(api)
 	s.registerAnalytics(api)
 	s.registerQR(api)
@@ -181,14 +188,12 @@ func (s *Server) newAPI(version string) huma.API {
 	}
 	config.Transformers = []huma.Transformer{encodeFirst}
 	config.CreateHooks = nil
-	config.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
-		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "JWT"},
-	}
+	config.Components.SecuritySchemes = securitySchemes
 	api := humago.New(apiMux, config)
 	// Before any operation is registered: huma binds the API's middleware
 	// at registration. The rate limit comes first, so that refused
-	// bodies count too.
-	api.UseMiddleware(s.rateLimit, jsonRequestBody(api))
+	// bodies count too; then an API key's scope.
+	api.UseMiddleware(s.rateLimit, s.checkScope, jsonRequestBody(api))
 	// Documentation lives outside /api/v1 but comes from the same API.
 	s.mux.Handle("GET /openapi.json", apiMux)
 	s.mux.Handle("GET /openapi.yaml", apiMux)

@@ -17,11 +17,29 @@ import (
 
 // Authenticator tells who sends a request.
 type Authenticator interface {
-	// Authenticate returns the active user a bearer credential (what follows
-	// "Authorization: Bearer") belongs to. Returns EUNAUTHORIZED for a
-	// malformed, expired or wrongly signed credential and for a user that is
+	// Authenticate returns the caller a credential (what follows
+	// "Authorization: Bearer", or X-API-Key) belongs to: an access token's
+	// user with every scope, or an API key's user with the key's scopes.
+	// Returns EUNAUTHORIZED for a malformed, expired or wrongly signed
+	// token, an unknown, revoked or expired key, and a user that is
 	// unknown or inactive; any other error means the check itself failed.
-	Authenticate(ctx context.Context, bearer string) (*shortener.User, error)
+	Authenticate(ctx context.Context, credential string) (*shortener.Caller, error)
+}
+
+// APIKeys manages the API keys of the caller, who must be a person (an
+// access token): each returns EFORBIDDEN for an API key.
+type APIKeys interface {
+	// CreateKey makes a key and returns it with the key itself, shown
+	// this once. Returns EINVALID for a bad name, scope or expiry.
+	CreateKey(ctx context.Context, caller *shortener.Caller, in auth.KeyInput) (*shortener.APIKey, string, error)
+
+	// ListKeys returns the caller's keys, newest first.
+	ListKeys(ctx context.Context, caller *shortener.Caller) ([]*shortener.APIKey, error)
+
+	// RevokeKey deletes one of the caller's keys; it stops working at
+	// once on every instance. Returns ENOTFOUND when the caller has none
+	// of that ID.
+	RevokeKey(ctx context.Context, caller *shortener.Caller, id string) error
 }
 
 // Accounts registers users, logs them in and manages their refresh tokens.
@@ -100,4 +118,31 @@ type QRCodes interface {
 	// the code is unknown or deleted (a disabled or expired link still has
 	// its QR code) and EINVALID for options that cannot be rendered.
 	QRCode(ctx context.Context, req shortener.QRRequest) (*shortener.QRImage, error)
+}
+
+// Webhooks manages the caller's webhook endpoints. Each returns ENOTFOUND
+// for an endpoint that does not exist or is another user's.
+type Webhooks interface {
+	// Create adds an endpoint; the returned Webhook holds its secret, shown
+	// this once. Returns EINVALID for a bad URL, event or description.
+	Create(ctx context.Context, caller *shortener.User, in shortener.WebhookInput) (*shortener.Webhook, error)
+
+	// List returns the caller's endpoints, newest first.
+	List(ctx context.Context, caller *shortener.User) ([]*shortener.Webhook, error)
+
+	// Get returns one of the caller's endpoints.
+	Get(ctx context.Context, caller *shortener.User, id string) (*shortener.Webhook, error)
+
+	// Update changes one of the caller's endpoints. Returns EINVALID for
+	// bad values.
+	Update(ctx context.Context, caller *shortener.User, id string, in shortener.WebhookUpdate) (*shortener.Webhook, error)
+
+	// Delete deletes one of the caller's endpoints.
+	Delete(ctx context.Context, caller *shortener.User, id string) error
+
+	// Deliveries returns the endpoint's last attempts, newest first.
+	Deliveries(ctx context.Context, caller *shortener.User, id string) ([]*shortener.DeliveryAttempt, error)
+
+	// Ping queues a ping event for the endpoint.
+	Ping(ctx context.Context, caller *shortener.User, id string) error
 }

@@ -29,6 +29,9 @@ func NewClickStore(db *DB) *ClickStore { return &ClickStore{db: db} }
 //   - ins inserts the clicks of live links; a known click ID is skipped.
 //   - vis records the human visitor hashes of the inserted clicks per UTC
 //     day; a hash already seen that day is skipped.
+//   - hook queues the inserted clicks for the webhooks of their links'
+//     owners that receive link.clicked ($12: the time queued), in the
+//     transaction of the clicks; nothing when nobody subscribes.
 //
 // It returns the ID of each inserted click and the (link, day) of each new
 // visitor; Go aggregates the rest. Columns arrive as arrays and are
@@ -45,7 +48,14 @@ const insertEventsSQL = `
 			AS c (id, link_id, occurred_at, referrer, browser, os, device, country, is_bot, visitor_hash, target)
 		WHERE c.link_id IN (SELECT id FROM live)
 		ON CONFLICT (id) DO NOTHING
-		RETURNING id, link_id, occurred_at, is_bot, visitor_hash
+		RETURNING id, link_id, occurred_at, is_bot, visitor_hash, referrer, country, browser, os, device, target
+	), hook AS (
+		INSERT INTO webhook_pending_clicks (webhook_id, click_id, link_id, short_code, occurred_at, queued_at,
+			referrer, country, browser, os, device, is_bot, target)
+		SELECT w.id, ins.id, ins.link_id, u.short_code, ins.occurred_at, $12,
+			ins.referrer, ins.country, ins.browser, ins.os, ins.device, ins.is_bot, ins.target
+		FROM ins JOIN short_urls u ON u.id = ins.link_id JOIN webhooks w ON w.user_id = u.owner_id
+		WHERE w.is_active AND ' ' || w.events || ' ' LIKE '% link.clicked %'
 	), vis AS (
 		INSERT INTO link_daily_visitors (link_id, day, visitor_hash)
 		SELECT link_id, (occurred_at AT TIME ZONE 'UTC')::date, visitor_hash FROM ins
@@ -97,7 +107,7 @@ func insertEvents(ctx context.Context, tx pgx.Tx, clicks []shortener.ClickEvent)
 		bots[i], visitors[i], targets[i] = c.IsBot, c.VisitorHash, c.Target
 	}
 	rows, err := tx.Query(ctx, insertEventsSQL,
-		ids, links, at, referrers, browsers, oses, devices, countries, bots, visitors, targets)
+		ids, links, at, referrers, browsers, oses, devices, countries, bots, visitors, targets, shortener.SystemClock())
 	if err != nil {
 		return nil, nil, fmt.Errorf("insert events: %w", err)
 	}

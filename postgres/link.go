@@ -36,13 +36,18 @@ const linkColumns = `id, short_code, original_url, custom_alias, title, owner_id
 // CreateLink inserts l; a taken short code (compared case-sensitively) is
 // ECONFLICT.
 func (s *LinkStore) CreateLink(ctx context.Context, l *shortener.Link) error {
-	_, err := s.db.pool.Exec(ctx, `
-		INSERT INTO short_urls (`+linkColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+	// With the link.created deliveries of the owner's endpoints, in one
+	// statement (createLinkSQL). An anonymous link has none.
+	snapshot := ""
+	if l.OwnerID != nil {
+		snapshot = string(shortener.EncodeLinkSnapshot(l))
+	}
+	_, err := s.db.pool.Exec(ctx, createLinkSQL,
 		l.ID, l.ShortCode, l.OriginalURL, l.CustomAlias, l.Title, l.OwnerID,
 		l.IsActive, l.IsPublic, l.ExpiresAt, l.ClickCount, l.CreatedAt, l.UpdatedAt,
 		shortener.RedirectStatusOf(l.RedirectType), l.ForwardQuery, l.ValidSince, l.MaxClicks, l.PasswordHash,
-		shortener.EncodeRules(l.Rules), shortener.EncodeVariants(l.Variants))
+		shortener.EncodeRules(l.Rules), shortener.EncodeVariants(l.Variants),
+		shortener.NewIDAt(l.CreatedAt), snapshot)
 	return storeError("create link", err, "", msgCodeTaken)
 }
 
@@ -115,13 +120,23 @@ func (s *LinkStore) ListLinks(ctx context.Context, q shortener.LinkQuery) (*shor
 	return page, nil
 }
 
-// UpdateLink writes the fields u names and updated_at, or returns
-// ENOTFOUND.
-func (s *LinkStore) UpdateLink(ctx context.Context, id string, u shortener.LinkUpdate, now time.Time) (*shortener.Link, error) {
+// UpdateLink writes the fields u names and updated_at, and queues the
+// link.updated event, or returns ENOTFOUND.
+func (s *LinkStore) UpdateLink(ctx context.Context, id string, u shortener.LinkUpdate, now time.Time) (l *shortener.Link, err error) {
 	if !shortener.IsID(id) {
 		return nil, shortener.Errorf(shortener.ENOTFOUND, "%s", msgLinkNotFound)
 	}
-	row := s.db.pool.QueryRow(ctx, `
+	err = pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
+		if l, err = updateLink(ctx, tx, id, u, now); err != nil {
+			return err
+		}
+		return queueLinkEvent(ctx, tx, shortener.EventLinkUpdated, l, now)
+	})
+	return l, storeError("update link", err, msgLinkNotFound, "")
+}
+
+func updateLink(ctx context.Context, tx pgx.Tx, id string, u shortener.LinkUpdate, now time.Time) (*shortener.Link, error) {
+	row := tx.QueryRow(ctx, `
 		UPDATE short_urls SET
 			original_url = COALESCE($2, original_url),
 			title = CASE WHEN $3 THEN NULL ELSE COALESCE($4, title) END,
@@ -141,21 +156,24 @@ func (s *LinkStore) UpdateLink(ctx context.Context, id string, u shortener.LinkU
 		id, u.OriginalURL, u.ClearTitle, u.Title, u.ClearExpiry, u.ExpiresAt, u.IsActive, u.IsPublic, now,
 		u.RedirectType, u.ForwardQuery, u.ClearValidSince, u.ValidSince, u.ClearMaxClicks, u.MaxClicks,
 		u.PasswordHash, u.StoredRules(), u.ClearVariants, u.StoredVariants())
-	l, err := scanLink(row)
-	return l, storeError("update link", err, msgLinkNotFound, "")
+	return scanLink(row)
 }
 
-// DeleteLink deletes the link; foreign keys cascade to its clicks and
-// rollups. Returns ENOTFOUND if there is none.
+// DeleteLink deletes the link, and queues the link.deleted event with the
+// link as it was; foreign keys cascade to its clicks and rollups. Returns
+// ENOTFOUND if there is none.
 func (s *LinkStore) DeleteLink(ctx context.Context, id string) error {
 	if !shortener.IsID(id) {
 		return shortener.Errorf(shortener.ENOTFOUND, "%s", msgLinkNotFound)
 	}
-	tag, err := s.db.pool.Exec(ctx, `DELETE FROM short_urls WHERE id = $1`, id)
-	if err != nil {
-		return storeError("delete link", err, "", "")
-	}
-	return requireRow(tag, msgLinkNotFound)
+	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
+		l, err := scanLink(tx.QueryRow(ctx, `DELETE FROM short_urls WHERE id = $1 RETURNING `+linkColumns, id))
+		if err != nil {
+			return err
+		}
+		return queueLinkEvent(ctx, tx, shortener.EventLinkDeleted, l, shortener.SystemClock())
+	})
+	return storeError("delete link", err, msgLinkNotFound, "")
 }
 
 func scanLink(r pgx.Row) (*shortener.Link, error) {

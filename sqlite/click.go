@@ -124,7 +124,11 @@ func writeClicks(ctx context.Context, tx *writeTx, clicks []shortener.ClickEvent
 		}
 	}
 	fresh = slices.DeleteFunc(fresh, func(c shortener.ClickEvent) bool { return c.ID == "" })
-	return addRollup(ctx, tx, fresh)
+	if err := addRollup(ctx, tx, fresh); err != nil {
+		return err
+	}
+	// link.clicked events, in the transaction that stores the clicks.
+	return queueClickEvents(ctx, tx, fresh, shortener.SystemClock())
 }
 
 // dropKnownClicks inserts the clicks of args that are new and blanks the

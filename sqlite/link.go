@@ -35,14 +35,20 @@ const linkColumns = `id, short_code, original_url, custom_alias, title, owner_id
 // CreateLink inserts l; a taken short code (compared case-sensitively) is
 // ECONFLICT.
 func (s *LinkStore) CreateLink(ctx context.Context, l *shortener.Link) error {
-	_, err := s.db.write.ExecContext(ctx, `
-		INSERT INTO short_urls (`+linkColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		l.ID, l.ShortCode, l.OriginalURL, nullString(l.CustomAlias), nullString(l.Title),
-		nullString(l.OwnerID), l.IsActive, l.IsPublic, nullMicros(l.ExpiresAt), l.ClickCount,
-		micros(l.CreatedAt), micros(l.UpdatedAt),
-		shortener.RedirectStatusOf(l.RedirectType), l.ForwardQuery, nullMicros(l.ValidSince), nullInt64(l.MaxClicks),
-		l.PasswordHash, shortener.EncodeRules(l.Rules), nullString(shortener.EncodeVariants(l.Variants)))
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO short_urls (`+linkColumns+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			l.ID, l.ShortCode, l.OriginalURL, nullString(l.CustomAlias), nullString(l.Title),
+			nullString(l.OwnerID), l.IsActive, l.IsPublic, nullMicros(l.ExpiresAt), l.ClickCount,
+			micros(l.CreatedAt), micros(l.UpdatedAt),
+			shortener.RedirectStatusOf(l.RedirectType), l.ForwardQuery, nullMicros(l.ValidSince), nullInt64(l.MaxClicks),
+			l.PasswordHash, shortener.EncodeRules(l.Rules), nullString(shortener.EncodeVariants(l.Variants)))
+		if err != nil {
+			return err
+		}
+		return queueLinkEvent(ctx, tx, shortener.EventLinkCreated, l, l.CreatedAt)
+	})
 	return storeError("create link", err, "", msgCodeTaken)
 }
 
@@ -118,10 +124,20 @@ func (s *LinkStore) ListLinks(ctx context.Context, q shortener.LinkQuery) (*shor
 	return page, nil
 }
 
-// UpdateLink writes the fields u names and updated_at, or returns
-// ENOTFOUND.
-func (s *LinkStore) UpdateLink(ctx context.Context, id string, u shortener.LinkUpdate, now time.Time) (*shortener.Link, error) {
-	row := s.db.write.QueryRowContext(ctx, `
+// UpdateLink writes the fields u names and updated_at, and queues the
+// link.updated event, or returns ENOTFOUND.
+func (s *LinkStore) UpdateLink(ctx context.Context, id string, u shortener.LinkUpdate, now time.Time) (l *shortener.Link, err error) {
+	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+		if l, err = updateLink(ctx, tx, id, u, now); err != nil {
+			return err
+		}
+		return queueLinkEvent(ctx, tx, shortener.EventLinkUpdated, l, now)
+	})
+	return l, storeError("update link", err, msgLinkNotFound, "")
+}
+
+func updateLink(ctx context.Context, tx *sql.Tx, id string, u shortener.LinkUpdate, now time.Time) (*shortener.Link, error) {
+	row := tx.QueryRowContext(ctx, `
 		UPDATE short_urls SET
 			original_url = COALESCE(?, original_url),
 			title = CASE WHEN ? THEN NULL ELSE COALESCE(?, title) END,
@@ -144,18 +160,21 @@ func (s *LinkStore) UpdateLink(ctx context.Context, id string, u shortener.LinkU
 		u.ClearMaxClicks, nullInt64(u.MaxClicks), nullString(u.PasswordHash), nullString(u.StoredRules()),
 		u.ClearVariants, nullString(u.StoredVariants()),
 		micros(now), strings.ToLower(id))
-	l, err := scanLink(row)
-	return l, storeError("update link", err, msgLinkNotFound, "")
+	return scanLink(row)
 }
 
-// DeleteLink deletes the link; foreign keys cascade to its clicks and
-// rollups. Returns ENOTFOUND if there is none.
+// DeleteLink deletes the link, and queues the link.deleted event with the
+// link as it was; foreign keys cascade to its clicks and rollups. Returns
+// ENOTFOUND if there is none.
 func (s *LinkStore) DeleteLink(ctx context.Context, id string) error {
-	res, err := s.db.write.ExecContext(ctx, `DELETE FROM short_urls WHERE id = ?`, id)
-	if err != nil {
-		return storeError("delete link", err, "", "")
-	}
-	return requireRow(res, "delete link", msgLinkNotFound)
+	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+		l, err := scanLink(tx.QueryRowContext(ctx, `DELETE FROM short_urls WHERE id = ? RETURNING `+linkColumns, id))
+		if err != nil {
+			return err
+		}
+		return queueLinkEvent(ctx, tx, shortener.EventLinkDeleted, l, shortener.SystemClock())
+	})
+	return storeError("delete link", err, msgLinkNotFound, "")
 }
 
 type rowScanner interface{ Scan(dest ...any) error }

@@ -1,6 +1,7 @@
 // Package storetest is the conformance suite for the SQL stores: every
-// implementation of shortener.UserStore, TokenStore, LinkStore and
-// ClickStore runs the same tests, so the engines behave alike.
+// implementation of shortener.UserStore, TokenStore, LinkStore,
+// ClickStore, KeyStore, WebhookStore and Outbox runs the same tests, so
+// the engines behave alike.
 //
 // It is imported only by tests. Run it from an engine's test with an open
 // function that returns stores over a fresh, migrated database.
@@ -21,6 +22,16 @@ type Stores struct {
 	Tokens shortener.TokenStore
 	Links  shortener.LinkStore
 	Clicks shortener.ClickStore
+	Keys   shortener.KeyStore
+	// Webhooks keeps the endpoints and the outbox the link and click
+	// stores write to.
+	Webhooks Webhooks
+}
+
+// Webhooks is what an engine's webhook store implements.
+type Webhooks interface {
+	shortener.WebhookStore
+	shortener.Outbox
 }
 
 // Run runs the conformance suite. open must return stores over a fresh,
@@ -38,6 +49,10 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 	t.Run("ClickStats", func(t *testing.T) { testClickStats(t, open) })
 	t.Run("MalformedIDs", func(t *testing.T) { testMalformedIDs(t, open) })
 	t.Run("Context", func(t *testing.T) { testContext(t, open) })
+	t.Run("Keys", func(t *testing.T) { testKeys(t, open) })
+	t.Run("Webhooks", func(t *testing.T) { testWebhooks(t, open) })
+	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
+	t.Run("ClickEvents", func(t *testing.T) { testClickEvents(t, open) })
 }
 
 // t0 is the suite's clock: a time with a sub-second part in whole

@@ -21,6 +21,9 @@ type Config struct {
 	Summaries Summaries
 	QRCodes   QRCodes
 	Limiter   Limiter
+	// Keys and Webhooks, when set, add /app/keys and /app/webhooks.
+	Keys     Keys
+	Webhooks Webhooks
 
 	// BaseURL is the service's public URL (BASE_URL); cookies are Secure
 	// when it is https.
@@ -46,6 +49,8 @@ type App struct {
 	summaries Summaries
 	qr        QRCodes
 	limiter   Limiter
+	keys      Keys
+	webhooks  Webhooks
 	secure    bool
 	clientIP  func(*http.Request) netip.Addr
 	logger    *slog.Logger
@@ -85,7 +90,7 @@ func New(c Config) (*App, error) {
 	}
 	a := &App{
 		accounts: c.Accounts, sessions: c.Sessions, links: c.Links, summaries: c.Summaries,
-		qr: c.QRCodes, limiter: c.Limiter, secure: base.Scheme == "https", clientIP: c.ClientIP,
+		qr: c.QRCodes, limiter: c.Limiter, keys: c.Keys, webhooks: c.Webhooks, secure: base.Scheme == "https", clientIP: c.ClientIP,
 		logger: c.Logger, clock: c.Clock, csrfKey: c.CSRFKey, version: c.Version, mux: http.NewServeMux(),
 	}
 	if a.assets, err = loadAssets(); err != nil {
@@ -126,6 +131,19 @@ func (a *App) routes() {
 	m.HandleFunc("GET /app/account", a.requireUser(a.admitView(a.accountPage)))
 	m.HandleFunc("POST /app/account/name", a.requireUser(a.checkCSRF(a.saveName)))
 	m.HandleFunc("POST /app/account/password", a.requireUser(a.checkCSRF(a.changePassword)))
+	if a.keys != nil {
+		m.HandleFunc("GET /app/keys", a.requireUser(a.admitView(a.keysPage)))
+		m.HandleFunc("POST /app/keys", a.requireUser(a.checkCSRF(a.createKey)))
+		m.HandleFunc("POST /app/keys/{id}/revoke", a.requireUser(a.checkCSRF(a.revokeKey)))
+	}
+	if a.webhooks != nil {
+		m.HandleFunc("GET /app/webhooks", a.requireUser(a.admitView(a.webhooksPage)))
+		m.HandleFunc("POST /app/webhooks", a.requireUser(a.checkCSRF(a.createWebhook)))
+		m.HandleFunc("GET /app/webhooks/{id}", a.requireUser(a.admitView(a.webhookPage)))
+		m.HandleFunc("POST /app/webhooks/{id}/edit", a.requireUser(a.checkCSRF(a.editWebhook)))
+		m.HandleFunc("POST /app/webhooks/{id}/test", a.requireUser(a.checkCSRF(a.pingWebhook)))
+		m.HandleFunc("POST /app/webhooks/{id}/delete", a.requireUser(a.checkCSRF(a.deleteWebhook)))
+	}
 
 	m.HandleFunc("/app/", a.requireUser(a.notFound))
 	m.HandleFunc("/", a.notFound)

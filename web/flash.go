@@ -27,6 +27,12 @@ var flashTexts = map[string]string{
 	"name":      "Your name is saved.",
 	"password":  "Password changed. Every other device where you were logged in is logged out.",
 	"shortened": "", // the home page shows the link itself
+
+	// API keys and webhooks.
+	"keyrevoked":  "API key revoked: it stops working at once.",
+	"hooksaved":   "Webhook saved.",
+	"hookdeleted": "Webhook deleted.",
+	"pinged":      "Test ping queued: it is sent within seconds. Reload to see it in the log below.",
 }
 
 // flashAge is long enough for the redirect, short enough not to surprise.

@@ -15,7 +15,8 @@ var templateFS embed.FS
 
 // pageNames are the templates in templates/, each defining "content" for
 // the layout.
-var pageNames = []string{"home", "login", "signup", "links", "link", "delete", "account", "error"}
+var pageNames = []string{"home", "login", "signup", "links", "link", "delete", "account", "error",
+	"keys", "webhooks", "webhook", "confirm"}
 
 // parsePages parses each page together with the layout and the partials,
 // so that every page has its own "content".
@@ -67,6 +68,10 @@ type pageBase struct {
 	Flash      *flashView
 	Version    string
 	cacheUsage string // Cache-Control; "no-store" when empty
+
+	// HasKeys and HasWebhooks tell whether the app has those pages (nav
+	// "keys" and "webhooks").
+	HasKeys, HasWebhooks bool
 }
 
 func (p *pageBase) base() *pageBase { return p }
@@ -82,6 +87,7 @@ func (a *App) render(w http.ResponseWriter, r *http.Request, status int, name st
 	b.User, b.SignedIn = vis.user, vis.hasCookie
 	b.CSRF = a.csrfToken(w, r)
 	b.Version = a.version
+	b.HasKeys, b.HasWebhooks = a.keys != nil, a.webhooks != nil
 	if b.Flash == nil {
 		b.Flash = a.flashView(a.takeFlash(w, r))
 	}

@@ -96,6 +96,40 @@ type Limiter interface {
 	Admit(ctx context.Context, class shortener.RateClass, user *shortener.User, clientIP netip.Addr) (ok bool, retryAfter time.Duration)
 }
 
+// Keys manages the caller's API keys (the API's /api/v1/keys).
+type Keys interface {
+	// CreateKey makes a key; key is the key itself, shown this once.
+	// Returns EINVALID with field errors (body.name, body.scopes,
+	// body.scopes[i], body.expires_at).
+	CreateKey(ctx context.Context, caller *shortener.User, name string, scopes []string, expiresAt *time.Time) (k *shortener.APIKey, key string, err error)
+
+	// ListKeys returns the caller's keys, newest first.
+	ListKeys(ctx context.Context, caller *shortener.User) ([]*shortener.APIKey, error)
+
+	// RevokeKey deletes one of the caller's keys; it stops working at
+	// once. Returns ENOTFOUND when the caller has no such key.
+	RevokeKey(ctx context.Context, caller *shortener.User, id string) error
+}
+
+// Webhooks manages the caller's webhook endpoints (the API's
+// /api/v1/webhooks). Each returns ENOTFOUND for an endpoint that is not
+// the caller's.
+type Webhooks interface {
+	// Create adds an endpoint; the Webhook holds its secret, shown this
+	// once. Returns EINVALID with field errors (body.url, body.events,
+	// body.events[i], body.description).
+	Create(ctx context.Context, caller *shortener.User, in shortener.WebhookInput) (*shortener.Webhook, error)
+	List(ctx context.Context, caller *shortener.User) ([]*shortener.Webhook, error)
+	Get(ctx context.Context, caller *shortener.User, id string) (*shortener.Webhook, error)
+	// Update changes an endpoint; EINVALID as Create.
+	Update(ctx context.Context, caller *shortener.User, id string, in shortener.WebhookUpdate) (*shortener.Webhook, error)
+	Delete(ctx context.Context, caller *shortener.User, id string) error
+	// Deliveries returns the endpoint's last attempts, newest first.
+	Deliveries(ctx context.Context, caller *shortener.User, id string) ([]*shortener.DeliveryAttempt, error)
+	// Ping queues a test ping.
+	Ping(ctx context.Context, caller *shortener.User, id string) error
+}
+
 // Rate-limit classes, as the API names its buckets.
 const (
 	classLogin    = shortener.RateLogin

@@ -66,6 +66,10 @@ type config struct {
 	// MetricsToken, when set, is the bearer credential /metrics asks for.
 	MetricsToken string `env:"METRICS_TOKEN"`
 
+	// WebhookAllowPrivate lets webhook endpoints be on private and
+	// loopback addresses (development and tests only).
+	WebhookAllowPrivate bool `env:"WEBHOOK_ALLOW_PRIVATE" envDefault:"false"`
+
 	// Parsed forms, filled by validate.
 	trustedPrefixes []netip.Prefix
 	baseHost        string

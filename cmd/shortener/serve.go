@@ -202,7 +202,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	}
 
 	authSvc := auth.NewService(auth.Config{
-		Users: st.users, Tokens: st.tokens, Secret: secret, Clock: clock, BcryptCost: cfg.BcryptCost, Logger: logger,
+		Users: st.users, Tokens: st.tokens, Keys: st.keys, Secret: secret, Clock: clock, BcryptCost: cfg.BcryptCost, Logger: logger,
 		AccessTTL:  time.Duration(cfg.AccessTokenExpireMinutes) * time.Minute,
 		RefreshTTL: time.Duration(cfg.RefreshTokenExpireDays) * 24 * time.Hour,
 		ReuseGrace: seconds(cfg.RefreshReuseGrace),
@@ -214,6 +214,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		OwnHosts: []string{cfg.baseHost}, CodeLength: cfg.ShortCodeLength, Logger: logger,
 		Passwords: auth.NewHasher(cfg.BcryptCost),
 	})
+	hooks := a.startWebhooks(bgCtx, cfg, st, clock, linkSvc)
 	summaries := analytics.NewService(st.links, st.clicks, b.blobs, seconds(cfg.AnalyticsCacheTTL), clock)
 	qrSvc := qr.NewService(qr.Config{Resolver: b.resolver, BaseURL: cfg.BaseURL, Cache: b.blobs,
 		Local: inmem.NewBlobCache(localQRCacheBytes, clock), TTL: seconds(cfg.QRCacheTTL)})
@@ -226,14 +227,15 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	}
 	pages, err := newWebApp(cfg, logger, clock, secret, webServices{
 		auth: authSvc, links: linkSvc, summaries: summaries, qr: qrSvc, limiter: b.limiter, limits: limits,
-		clientIP: clientip.Resolver{Trusted: cfg.trustedPrefixes}.Of,
+		clientIP: clientip.Resolver{Trusted: cfg.trustedPrefixes}.Of, webhooks: hooks,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("web app: %w", err)
 	}
 	a.handler = httpapi.New(httpapi.Config{
 		Logger: logger, Version: version, Clock: clock,
-		Authenticator: authSvc, Accounts: authSvc, Links: linkSvc, Summaries: summaries, QR: qrSvc,
+		Authenticator: authSvc, Accounts: authSvc, Keys: authSvc, Webhooks: hooks,
+		Links: linkSvc, Summaries: summaries, QR: qrSvc,
 		Resolver: b.resolver, Clicks: clicks, OnHit: b.onHit,
 		Limiter: b.limiter, Limits: limits, Pages: pages,
 		Enrichment: enricher, Caps: st.links, LinkPasswords: auth.NewLinkPasswords(),

@@ -30,6 +30,13 @@ type storage struct {
 	tokens shortener.TokenStore
 	links  shortener.LinkStore
 	clicks shortener.ClickStore
+	keys   shortener.KeyStore
+	// webhooks keeps endpoints and the outbox the link and click stores
+	// write to.
+	webhooks interface {
+		shortener.WebhookStore
+		shortener.Outbox
+	}
 }
 
 // openStorage opens PostgreSQL when DATABASE_URL is set, else the SQLite
@@ -41,7 +48,8 @@ func openStorage(ctx context.Context, cfg *config, logger *slog.Logger) (*storag
 			return nil, fmt.Errorf("open PostgreSQL (DATABASE_URL): %w", err)
 		}
 		return &storage{engine: "postgres", db: db, users: postgres.NewUserStore(db), tokens: postgres.NewTokenStore(db),
-			links: postgres.NewLinkStore(db), clicks: postgres.NewClickStore(db)}, nil
+			links: postgres.NewLinkStore(db), clicks: postgres.NewClickStore(db),
+			keys: postgres.NewKeyStore(db), webhooks: postgres.NewWebhookStore(db)}, nil
 	}
 	path := filepath.Join(cfg.DataDir, "shortener.db")
 	db, err := sqlite.Open(ctx, path)
@@ -49,7 +57,8 @@ func openStorage(ctx context.Context, cfg *config, logger *slog.Logger) (*storag
 		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
 	}
 	return &storage{engine: "sqlite", db: db, users: sqlite.NewUserStore(db), tokens: sqlite.NewTokenStore(db),
-		links: sqlite.NewLinkStore(db), clicks: sqlite.NewClickStore(db)}, nil
+		links: sqlite.NewLinkStore(db), clicks: sqlite.NewClickStore(db),
+		keys: sqlite.NewKeyStore(db), webhooks: sqlite.NewWebhookStore(db)}, nil
 }
 
 // prepareSchema migrates when AUTO_MIGRATE is on, and otherwise refuses a

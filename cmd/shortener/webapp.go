@@ -24,6 +24,7 @@ type webServices struct {
 	limiter   shortener.RateLimiter
 	limits    shortener.RateLimits
 	clientIP  func(*http.Request) netip.Addr
+	webhooks  web.Webhooks
 }
 
 // newWebApp builds the web app on the API's services, so a form does what
@@ -36,6 +37,8 @@ func newWebApp(cfg *config, logger *slog.Logger, clock shortener.Clock, secret [
 		Summaries: s.summaries,
 		QRCodes:   webQR{s.qr},
 		Limiter:   webLimiter{limiter: s.limiter, limits: s.limits, logger: logger},
+		Keys:      webKeys{s.auth},
+		Webhooks:  s.webhooks,
 		BaseURL:   cfg.BaseURL,
 		ClientIP:  s.clientIP,
 		Logger:    logger,
@@ -92,4 +95,20 @@ func (l webLimiter) Admit(ctx context.Context, class shortener.RateClass, user *
 		return true, 0
 	}
 	return d.Allowed, d.RetryAfter
+}
+
+// webKeys manages the API keys of a person the web app authenticated (a
+// session is a person's credential, like an access token).
+type webKeys struct{ auth *auth.Service }
+
+func (k webKeys) CreateKey(ctx context.Context, caller *shortener.User, name string, scopes []string, expires *time.Time) (*shortener.APIKey, string, error) {
+	return k.auth.CreateKey(ctx, shortener.PersonCaller(caller), auth.KeyInput{Name: name, Scopes: scopes, ExpiresAt: expires})
+}
+
+func (k webKeys) ListKeys(ctx context.Context, caller *shortener.User) ([]*shortener.APIKey, error) {
+	return k.auth.ListKeys(ctx, shortener.PersonCaller(caller))
+}
+
+func (k webKeys) RevokeKey(ctx context.Context, caller *shortener.User, id string) error {
+	return k.auth.RevokeKey(ctx, shortener.PersonCaller(caller), id)
 }

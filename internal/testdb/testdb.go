@@ -27,7 +27,8 @@ func SQLite(t testing.TB) storetest.Stores {
 		t.Fatalf("migrate sqlite: %v", err)
 	}
 	return storetest.Stores{Users: sqlite.NewUserStore(db), Tokens: sqlite.NewTokenStore(db),
-		Links: sqlite.NewLinkStore(db), Clicks: sqlite.NewClickStore(db)}
+		Links: sqlite.NewLinkStore(db), Clicks: sqlite.NewClickStore(db),
+		Keys: sqlite.NewKeyStore(db), Webhooks: sqlite.NewWebhookStore(db)}
 }
 
 // Postgres returns stores on a new schema of TEST_DATABASE_URL (skipping,
@@ -44,7 +45,8 @@ func Postgres(t testing.TB) storetest.Stores {
 		t.Fatalf("migrate postgres: %v", err)
 	}
 	return storetest.Stores{Users: postgres.NewUserStore(db), Tokens: postgres.NewTokenStore(db),
-		Links: postgres.NewLinkStore(db), Clicks: postgres.NewClickStore(db)}
+		Links: postgres.NewLinkStore(db), Clicks: postgres.NewClickStore(db),
+		Keys: postgres.NewKeyStore(db), Webhooks: postgres.NewWebhookStore(db)}
 }
 
 // ForEachEngine runs fn as a subtest on SQLite and on PostgreSQL.

@@ -1,0 +1,106 @@
+package httpapi
+
+import (
+	"context"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// What an operation asks of its caller, declared next to its route by
+// registerOp: the rate-limit bucket it counts against and the scope an
+// API key needs for it. A key outside its scopes is 403 before anything
+// else happens, also where the call would be allowed without credentials.
+// Access tokens (people) hold every scope.
+
+// Needs beyond the scopes of shortener.AllScopes.
+const (
+	// anyCaller: no scope; anyone may call it, keys included (health).
+	anyCaller shortener.Scope = ""
+	// accessTokenOnly: a person's call; an API key is 403 (the account
+	// calls under /auth and key management).
+	accessTokenOnly shortener.Scope = "access-token"
+)
+
+// Keys of huma.Operation.Metadata, which the OpenAPI document leaves out.
+const (
+	rateClassKey = "httpapi.rateClass"
+	scopeKey     = "httpapi.scope"
+)
+
+// The security schemes of the OpenAPI document.
+const (
+	schemeBearer = "bearer"
+	schemeAPIKey = "apiKey"
+)
+
+var securitySchemes = map[string]*huma.SecurityScheme{
+	schemeBearer: {Type: "http", Scheme: "bearer",
+		Description: "An access token from /api/v1/auth/login (a person: every scope), or an API key (shk_...) " +
+			"limited to its scopes. The names listed in an operation's security requirement are the scope an API key needs."},
+	schemeAPIKey: {Type: "apiKey", In: "header", Name: "X-API-Key",
+		Description: "An API key (shk_...) from POST /api/v1/keys, limited to its scopes."},
+}
+
+// registerOp registers an operation whose calls count against the bucket of
+// class (shortener.RateLimits.Bucket) and need scope of an API key (or
+// anyCaller, accessTokenOnly). Every operation states both here, so that
+// each call counts against exactly one bucket and no operation is left
+// open to every key; a call that matches no operation counts as
+// shortener.RateGeneral. The operation's security requirements in the
+// OpenAPI document are written from scope: an operation that declared
+// bearerSecurity needs a credential, one without takes anonymous calls.
+func registerOp[I, O any](api huma.API, class shortener.RateClass, scope shortener.Scope, op huma.Operation, handler func(context.Context, *I) (*O, error)) {
+	if op.Metadata == nil {
+		op.Metadata = map[string]any{}
+	}
+	op.Metadata[rateClassKey] = class
+	op.Metadata[scopeKey] = scope
+	op.Security = securityOf(scope, op.Security != nil)
+	if scope != anyCaller && scope != accessTokenOnly {
+		op.Description = strings.TrimSpace(op.Description + " API keys need the scope " + string(scope) + ".")
+	}
+	huma.Register(api, op, handler)
+}
+
+// securityOf is the OpenAPI security requirement of an operation that
+// needs scope; required tells whether it takes anonymous calls.
+func securityOf(scope shortener.Scope, required bool) []map[string][]string {
+	var sec []map[string][]string
+	switch scope {
+	case anyCaller:
+		return nil
+	case accessTokenOnly:
+		if !required {
+			return nil
+		}
+		return []map[string][]string{{schemeBearer: {}}}
+	}
+	if !required {
+		sec = append(sec, map[string][]string{})
+	}
+	return append(sec, map[string][]string{schemeBearer: {string(scope)}}, map[string][]string{schemeAPIKey: {string(scope)}})
+}
+
+// checkScope is the API's huma middleware after the rate limit: it answers
+// 403 to an API key outside the operation's scope before the body is
+// read. Callers that are people, anonymous calls and credentials that
+// failed (the handler answers those 401) pass.
+func (s *Server) checkScope(ctx huma.Context, next func(huma.Context)) {
+	scope, _ := ctx.Operation().Metadata[scopeKey].(shortener.Scope)
+	r, w := humago.Unwrap(ctx)
+	c := authFrom(r.Context()).caller
+	switch {
+	case !c.IsKey() || scope == anyCaller:
+	case scope == accessTokenOnly:
+		writeProblem(w, problemOf(r.Context(), s.logger, shortener.ErrKeyNotAllowed))
+		return
+	case !c.Allows(scope):
+		writeProblem(w, problemOf(r.Context(), s.logger, shortener.ErrMissingScope(scope)))
+		return
+	}
+	next(ctx)
+}
