@@ -9,39 +9,14 @@ import (
 	"time"
 )
 
-// statusWriter records the status and size of a response.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-	bytes  int
-	route  string // set by inner muxes whose pattern r.Pattern cannot show
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	n, err := w.ResponseWriter.Write(b)
-	w.bytes += n
-	return n, err
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// observe logs every request and records its metrics. Redirects are logged
-// at debug level: at tens of thousands a second their log lines would cost
-// more than the redirect itself; the metrics still count each one.
+// observe begins the exchange of every request (its ID), logs it and
+// records its metrics. Redirects are logged at debug level: at tens of
+// thousands a second their log lines would cost more than the redirect
+// itself; the metrics still count each one.
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
+		sw, r := s.begin(w, r)
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {

@@ -113,7 +113,7 @@ func (s *Server) follow(w http.ResponseWriter, r *http.Request, code string, t s
 		}
 	}
 	h := w.Header()
-	h["Location"] = []string{out.Location}
+	h["Location"] = headerValue(w, out.Location)
 	h["Cache-Control"] = cacheControlPrivate
 	h["X-Robots-Tag"] = robotsNoindex
 	w.WriteHeader(out.Status)

@@ -2,12 +2,7 @@ package httpapi
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"log/slog"
-	"net/http"
-	"strconv"
-	"sync/atomic"
 )
 
 type ctxKey int
@@ -35,40 +30,6 @@ func validRequestID(s string) bool {
 		}
 	}
 	return true
-}
-
-// requestIDs makes request IDs: a random per-process prefix and a counter,
-// unique without a random read per request.
-type requestIDs struct {
-	prefix string
-	n      atomic.Uint64
-}
-
-func newRequestIDs() *requestIDs {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	return &requestIDs{prefix: hex.EncodeToString(b) + "-"}
-}
-
-func (g *requestIDs) next() string {
-	return g.prefix + strconv.FormatUint(g.n.Add(1), 36)
-}
-
-// middleware keeps a valid incoming X-Request-ID or makes one, sends it
-// back, and stores it in the request context for every log line.
-func (g *requestIDs) middleware(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Canonical keys used directly: Header.Get and Set would allocate
-		// to canonicalise "X-Request-ID" on every request.
-		var id string
-		if v := r.Header["X-Request-Id"]; len(v) > 0 && validRequestID(v[0]) {
-			id = v[0]
-		} else {
-			id = g.next()
-		}
-		w.Header()["X-Request-Id"] = []string{id}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
-	})
 }
 
 // ContextHandler is a slog.Handler that adds the request ID of the

@@ -133,7 +133,7 @@ func New(c Config) *Server {
 		mux:        http.NewServeMux(),
 	}
 	s.routes(c)
-	s.handler = sendNosniff(s.requestIDs.middleware(s.observe(s.cors(s.refuseUnroutable(s.mux)))))
+	s.handler = sendNosniff(s.observe(s.cors(s.refuseUnroutable(s.mux))))
 	return s
 }
 
@@ -233,7 +233,7 @@ func (s *Server) apiFallback(apiMux *http.ServeMux) http.Handler {
 			}
 			return
 		}
-		if sw, ok := w.(*statusWriter); ok {
+		if sw, ok := w.(*exchange); ok {
 			sw.route = pattern
 		}
 		defer s.answerEncodingFailure(w, r)
