@@ -11,10 +11,10 @@ import (
 // the raw client IP and user agent; only the click pipeline's local spool
 // ever keeps them, and enrichment replaces them with a visitor hash.
 type Click struct {
-	ID        string // UUIDv7, made at the redirect; makes delivery idempotent
+	ID        UUID // NewClickIDAt at the redirect; makes delivery idempotent
 	LinkID    string
 	At        time.Time
-	IP        string
+	IP        netip.Addr // the client's address (invalid when unknown)
 	UserAgent string
 	Referrer  string // the Referer header as sent
 	Target    string // the URL the visitor was sent to (a rule's, a variant's or the link's own)

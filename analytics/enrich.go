@@ -78,9 +78,9 @@ func (e *Enricher) Classify(userAgent string) shortener.Agent {
 // Enrich classifies the click. The event keeps no raw IP or user agent.
 func (e *Enricher) Enrich(c shortener.Click) shortener.ClickEvent {
 	a := e.Classify(c.UserAgent)
-	ip := parseIP(c.IP)
+	ip := c.IP.Unmap().WithZone("")
 	return shortener.ClickEvent{
-		ID:          c.ID,
+		ID:          c.ID.String(),
 		LinkID:      c.LinkID,
 		OccurredAt:  c.At.UTC(),
 		Referrer:    referrerHost(c.Referrer),
@@ -89,7 +89,7 @@ func (e *Enricher) Enrich(c shortener.Click) shortener.ClickEvent {
 		Device:      a.Device,
 		Country:     e.Country(ip),
 		IsBot:       a.IsBot,
-		VisitorHash: e.visitorHash(ip, c.IP, c.UserAgent, c.At),
+		VisitorHash: e.visitorHash(ip, c.UserAgent, c.At),
 		Target:      c.Target,
 	}
 }
@@ -112,8 +112,7 @@ func isASCIILetter(b byte) bool { return 'a' <= b && b <= 'z' || 'A' <= b && b <
 // VisitorHash returns the visitor of a request: the hash a click of it
 // would record.
 func (e *Enricher) VisitorHash(ip netip.Addr, userAgent string, at time.Time) string {
-	ip = ip.Unmap().WithZone("")
-	return e.visitorHash(ip, ip.String(), userAgent, at)
+	return e.visitorHash(ip.Unmap().WithZone(""), userAgent, at)
 }
 
 // visitorHash is the hex of the first 16 bytes of
@@ -121,16 +120,11 @@ func (e *Enricher) VisitorHash(ip netip.Addr, userAgent string, at time.Time) st
 // visitor untraceable across days; the key makes the hash useless without
 // the server secret. The IP is used in its canonical form when it parses,
 // so that "::ffff:1.2.3.4" and "1.2.3.4" are one visitor.
-func (e *Enricher) visitorHash(ip netip.Addr, rawIP, userAgent string, at time.Time) string {
+func (e *Enricher) visitorHash(ip netip.Addr, userAgent string, at time.Time) string {
 	v := e.macs.Get().(*visitorMAC)
 	defer e.macs.Put(v)
 
-	b := v.buf[:0]
-	if ip.IsValid() {
-		b = ip.AppendTo(b)
-	} else {
-		b = append(b, rawIP...)
-	}
+	b := ip.AppendTo(v.buf[:0]) // nothing for no address
 	b = append(b, '\n')
 	b = append(b, userAgent...)
 	b = append(b, '\n')
@@ -143,20 +137,6 @@ func (e *Enricher) visitorHash(ip netip.Addr, rawIP, userAgent string, at time.T
 	var out [32]byte
 	hex.Encode(out[:], v.mac.Sum(sum[:0])[:16])
 	return string(out[:])
-}
-
-// parseIP reads the client IP as the redirect recorded it, tolerating a
-// port and an IPv6 zone. It returns the zero Addr when there is no IP.
-func parseIP(s string) netip.Addr {
-	ip, err := netip.ParseAddr(s)
-	if err != nil {
-		ap, err := netip.ParseAddrPort(s)
-		if err != nil {
-			return netip.Addr{}
-		}
-		ip = ap.Addr()
-	}
-	return ip.Unmap().WithZone("")
 }
 
 // referrerHost reduces a Referer header to its host: lower case, without

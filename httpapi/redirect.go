@@ -105,8 +105,8 @@ func (s *Server) follow(w http.ResponseWriter, r *http.Request, code string, t s
 	}
 	if out.Record {
 		s.clicks.RecordClick(shortener.Click{
-			ID: shortener.NewIDAt(v.Now), LinkID: t.LinkID, At: v.Now, Target: out.Target,
-			IP: s.clientIP(r).String(), UserAgent: r.Header.Get("User-Agent"), Referrer: r.Header.Get("Referer"),
+			ID: shortener.NewClickIDAt(v.Now), LinkID: t.LinkID, At: v.Now, Target: out.Target,
+			IP: s.clientIP(r), UserAgent: r.Header.Get("User-Agent"), Referrer: r.Header.Get("Referer"),
 		})
 		if s.onHit != nil {
 			s.onHit(code)

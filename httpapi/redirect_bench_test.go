@@ -20,23 +20,23 @@ import (
 
 // benchServer returns a server whose redirect resolves through a warm L1
 // in front of a real SQLite store, recording clicks into rec.
-func benchServer(b *testing.B, rec shortener.ClickRecorder) (*httpapi.Server, string) {
-	b.Helper()
+func benchServer(tb testing.TB, rec shortener.ClickRecorder) (*httpapi.Server, string) {
+	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "bench.db"))
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	b.Cleanup(func() { db.Close() })
+	tb.Cleanup(func() { db.Close() })
 	if err := db.Migrate(ctx); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	links := sqlite.NewLinkStore(db)
 	now := time.Now().UTC()
 	l := &shortener.Link{ID: shortener.NewID(), ShortCode: "bench01", OriginalURL: "https://example.com/landing?utm_source=bench",
 		IsActive: true, IsPublic: true, CreatedAt: now, UpdatedAt: now}
 	if err := links.CreateLink(ctx, l); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	l1 := inmem.NewLinkCache(shortener.StoreResolver{Links: links}, inmem.LinkCacheOptions{Size: 1000, TTL: time.Hour, NegativeTTL: time.Minute})
 	srv := httpapi.New(httpapi.Config{
@@ -61,9 +61,7 @@ func benchRedirect(b *testing.B, rec shortener.ClickRecorder) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
-		req := httptest.NewRequest(http.MethodGet, path, nil)
-		req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0")
-		req.RemoteAddr = "203.0.113.7:50000"
+		req := newBenchRequest(path)
 		w := &nullWriter{h: http.Header{}}
 		for pb.Next() {
 			clear(w.h)
@@ -74,6 +72,14 @@ func benchRedirect(b *testing.B, rec shortener.ClickRecorder) {
 			}
 		}
 	})
+}
+
+// newBenchRequest is a browser's request for path.
+func newBenchRequest(path string) *http.Request {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0")
+	req.RemoteAddr = "203.0.113.7:50000"
+	return req
 }
 
 // nullWriter is a ResponseWriter that keeps only the status, so the

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"errors"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -39,8 +40,8 @@ func TestRedirectFound(t *testing.T) {
 		t.Fatalf("%d clicks recorded, want 1", len(f.clicks.clicks))
 	}
 	c := f.clicks.clicks[0]
-	if c.LinkID != "link-live" || !c.At.Equal(testNow) || c.IP != "203.0.113.7" || c.UserAgent != "Firefox/120.0" ||
-		c.Referrer != "https://news.example/" || !shortener.IsID(c.ID) {
+	if c.LinkID != "link-live" || !c.At.Equal(testNow) || c.IP != netip.MustParseAddr("203.0.113.7") || c.UserAgent != "Firefox/120.0" ||
+		c.Referrer != "https://news.example/" || c.ID.IsZero() {
 		t.Errorf("click %+v", c)
 	}
 }

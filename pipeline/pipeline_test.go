@@ -30,7 +30,7 @@ func TestPipelineFromDiskSpool(t *testing.T) {
 	for i := range 100 {
 		c := click(i, time.Now())
 		src.RecordClick(c)
-		ids = append(ids, c.ID)
+		ids = append(ids, c.ID.String())
 	}
 	if err := src.Close(); err != nil {
 		t.Fatal(err)
@@ -61,7 +61,7 @@ func TestPipelineFromDiskSpool(t *testing.T) {
 				c := click(g*100+i, time.Now())
 				src.RecordClick(c)
 				mu.Lock()
-				ids = append(ids, c.ID)
+				ids = append(ids, c.ID.String())
 				mu.Unlock()
 			}
 		}()

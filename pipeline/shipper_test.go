@@ -19,11 +19,11 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 
 // plainEnrich stands in for Enricher.Enrich: the shipper must not care.
 func plainEnrich(c shortener.Click) shortener.ClickEvent {
-	return shortener.ClickEvent{ID: c.ID, LinkID: c.LinkID, OccurredAt: c.At, Referrer: c.Referrer}
+	return shortener.ClickEvent{ID: c.ID.String(), LinkID: c.LinkID, OccurredAt: c.At, Referrer: c.Referrer}
 }
 
 func click(i int, at time.Time) shortener.Click {
-	return shortener.Click{ID: shortener.NewID(), LinkID: "link-" + strconv.Itoa(i), At: at}
+	return shortener.Click{ID: shortener.NewClickIDAt(at), LinkID: "link-" + strconv.Itoa(i), At: at}
 }
 
 // waitFor polls cond; the deadline only stops a broken test from hanging.
@@ -44,7 +44,7 @@ func TestShipperRetriesUntilDelivered(t *testing.T) {
 	for i := range 250 {
 		c := click(i, time.Now())
 		src.RecordClick(c)
-		want = append(want, c.ID)
+		want = append(want, c.ID.String())
 	}
 	sink := &recordingSink{failFirst: 3, src: src}
 	reg := prometheus.NewRegistry()
@@ -126,7 +126,7 @@ func TestShipperShipsWithoutWaitingForAFullBatch(t *testing.T) {
 	// delivers it within the test's deadline.
 	c := click(1, time.Now())
 	src.RecordClick(c)
-	waitFor(t, "the single click", func() bool { return sink.delivered()[c.ID] == 1 })
+	waitFor(t, "the single click", func() bool { return sink.delivered()[c.ID.String()] == 1 })
 }
 
 // TestShipperLingersForFullerBatches sends a steady trickle: a click every
@@ -262,7 +262,7 @@ func TestShipperDrain(t *testing.T) {
 		}()
 		first := click(0, time.Now())
 		src.RecordClick(first)
-		waitFor(t, "Run to ship", func() bool { return sink.delivered()[first.ID] == 1 })
+		waitFor(t, "Run to ship", func() bool { return sink.delivered()[first.ID.String()] == 1 })
 		src.RecordClick(click(1, time.Now())) // Run ships it; Drain must not race for it
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 		defer cancel()

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
+	"net/netip"
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/internal/wire"
@@ -31,15 +32,22 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 //	uvarint nanoseconds | uvarint len + bytes for IP, UserAgent, Referrer,
 //	Target | CRC-32C of all of the above, little endian
 //
+// The ID and the IP are in text form ("" for none).
+//
 // The checksum lets replay skip garbage that a crash left at the end of
 // the log instead of shipping it.
 func appendClick(dst []byte, c shortener.Click) []byte {
 	start := len(dst)
 	dst = append(dst, clickFormat)
-	dst = wire.AppendString(dst, c.ID)
+	var text [64]byte // an ID's or an address's text, on the stack
+	if c.ID.IsZero() {
+		dst = wire.AppendString(dst, "")
+	} else {
+		dst = wire.AppendBytes(dst, c.ID.AppendText(text[:0]))
+	}
 	dst = wire.AppendString(dst, c.LinkID)
 	dst = wire.AppendTime(dst, c.At)
-	dst = wire.AppendString(dst, c.IP)
+	dst = wire.AppendBytes(dst, c.IP.AppendTo(text[:0]))
 	dst = wire.AppendString(dst, c.UserAgent)
 	dst = wire.AppendString(dst, c.Referrer)
 	dst = wire.AppendString(dst, c.Target)
@@ -61,17 +69,34 @@ func decodeClick(data []byte) (shortener.Click, error) {
 	// allocation per click instead of five.
 	r := wire.NewReader(string(body[1:]))
 	var c shortener.Click
-	c.ID = r.Str()
+	var err error
+	if id := r.Str(); id != "" {
+		c.ID, err = shortener.ParseUUID(id)
+	}
 	c.LinkID = r.Str()
 	c.At = r.Time()
-	c.IP = r.Str()
+	c.IP = parseIP(r.Str())
 	c.UserAgent = r.Str()
 	c.Referrer = r.Str()
 	if data[0] == clickFormat {
 		c.Target = r.Str()
 	}
-	if r.Bad() || r.Rest() != "" {
+	if err != nil || r.Bad() || r.Rest() != "" {
 		return shortener.Click{}, errCorruptClick
 	}
 	return c, nil
+}
+
+// parseIP reads a click's address as the log keeps it: text, "" for none.
+// Logs of older versions may hold a port or an IPv6 zone; both go.
+func parseIP(s string) netip.Addr {
+	ip, err := netip.ParseAddr(s)
+	if err != nil {
+		ap, err := netip.ParseAddrPort(s)
+		if err != nil {
+			return netip.Addr{}
+		}
+		ip = ap.Addr()
+	}
+	return ip.Unmap().WithZone("")
 }

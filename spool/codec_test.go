@@ -1,7 +1,9 @@
 package spool
 
 import (
+	"encoding/binary"
 	"encoding/hex"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -16,21 +18,20 @@ func TestClickCodecRoundTrip(t *testing.T) {
 	}{
 		{name: "empty", click: shortener.Click{}},
 		{name: "typical", click: shortener.Click{
-			ID:        "01890a5d-ac96-774b-bcce-b302099a8057",
+			ID:        mustUUID("01890a5d-ac96-774b-bcce-b302099a8057"),
 			LinkID:    "01890a5d-ac96-774b-bcce-b302099a8058",
 			At:        time.Date(2026, 11, 28, 17, 4, 5, 123456789, time.UTC),
-			IP:        "203.0.113.7",
+			IP:        netip.MustParseAddr("203.0.113.7"),
 			UserAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
 			Referrer:  "https://news.ycombinator.com/item?id=1",
 		}},
 		{name: "unicode and ipv6", click: shortener.Click{
-			ID:        "id",
-			IP:        "2001:db8::1",
+			ID:        mustUUID("01890a5d-ac96-774b-bcce-b302099a8059"),
+			IP:        netip.MustParseAddr("2001:db8::1"),
 			UserAgent: "Агент/1.0 😀 \x00 binary\xff",
 			Referrer:  "https://例え.jp/パス",
 		}},
 		{name: "long user agent", click: shortener.Click{
-			ID:        "x",
 			UserAgent: strings.Repeat("Mozilla/5.0 ", 2000),
 			At:        time.Unix(0, 1).UTC(),
 		}},
@@ -60,7 +61,7 @@ func TestClickCodecRoundTrip(t *testing.T) {
 }
 
 func TestClickCodecRejectsDamage(t *testing.T) {
-	good := appendClick(nil, shortener.Click{ID: "abc", LinkID: "def", At: time.Unix(5, 6), UserAgent: "ua"})
+	good := appendClick(nil, shortener.Click{ID: mustUUID("01890a5d-ac96-774b-bcce-b302099a8057"), LinkID: "def", At: time.Unix(5, 6), UserAgent: "ua"})
 	tests := []struct {
 		name string
 		data []byte
@@ -88,13 +89,17 @@ func flipBit(data []byte, i int) []byte {
 }
 
 func FuzzClickCodec(f *testing.F) {
-	f.Add("id", "link", int64(1700000000), int64(5), "1.2.3.4", "ua", "ref")
-	f.Add("", "", int64(-62135596800), int64(0), "", "", "")
-	f.Fuzz(func(t *testing.T, id, link string, sec, nsec int64, ip, ua, ref string) {
+	f.Add(uint64(1), uint64(2), "link", int64(1700000000), int64(5), []byte{1, 2, 3, 4}, "ua", "ref")
+	f.Add(uint64(0), uint64(0), "", int64(-62135596800), int64(0), []byte{}, "", "")
+	f.Fuzz(func(t *testing.T, idHi, idLo uint64, link string, sec, nsec int64, ip []byte, ua, ref string) {
 		sec %= 1 << 40 // beyond ±35,000 years time.Time itself overflows
+		var id shortener.UUID
+		binary.BigEndian.PutUint64(id[:8], idHi)
+		binary.BigEndian.PutUint64(id[8:], idLo)
+		addr, _ := netip.AddrFromSlice(ip)
 		c := shortener.Click{
 			ID: id, LinkID: link, At: time.Unix(sec, nsec).UTC(),
-			IP: ip, UserAgent: ua, Referrer: ref, Target: ref + "#target",
+			IP: addr.Unmap(), UserAgent: ua, Referrer: ref, Target: ref + "#target",
 		}
 		got, err := decodeClick(appendClick(nil, c))
 		if err != nil {
@@ -118,10 +123,10 @@ func TestClickCodecGolden(t *testing.T) {
 		want  string // format 2
 	}{
 		{name: "typical", click: shortener.Click{
-			ID:        "01890a5d-ac96-774b-bcce-b302099a8057",
+			ID:        mustUUID("01890a5d-ac96-774b-bcce-b302099a8057"),
 			LinkID:    "01890a5d-ac96-774b-bcce-b302099a8058",
 			At:        time.Date(2026, 11, 28, 17, 4, 5, 123456789, time.UTC),
-			IP:        "2001:db8::1",
+			IP:        netip.MustParseAddr("2001:db8::1"),
 			UserAgent: "Агент/1.0 😀",
 			Referrer:  "https://例え.jp/パス",
 		}, v1: "01" +
@@ -134,13 +139,12 @@ func TestClickCodecGolden(t *testing.T) {
 			"4240d620",
 			want: "022430313839306135642d616339362d373734622d626363652d6233303230393961383035372430313839306135642d616339362d373734622d626363652d6233303230393961383035388aa6d8b00d959aef3a0b323030313a6462383a3a3113d090d0b3d0b5d0bdd1822f312e3020f09f98801868747470733a2f2fe4be8be381882e6a702fe38391e382b90009bee2d0"},
 		{name: "before 1970, long user agent", click: shortener.Click{
-			ID:        "x",
 			At:        time.Date(1901, 2, 3, 4, 5, 6, 7, time.UTC),
 			UserAgent: strings.Repeat("ab", 100),
-		}, v1: "01" + "0178" + "00" + "9bc0ec9910" + "07" + "00" +
-			"c801" + strings.Repeat("6162", 100) + "00" + "8b10a3c4",
-			want: "02" + "0178" + "00" + "9bc0ec9910" + "07" + "00" +
-				"c801" + strings.Repeat("6162", 100) + "00" + "00" + "6052cb05"},
+		}, v1: "01" + "00" + "00" + "9bc0ec9910" + "07" + "00" +
+			"c801" + strings.Repeat("6162", 100) + "00" + "e81e110b",
+			want: "02" + "00" + "00" + "9bc0ec9910" + "07" + "00" +
+				"c801" + strings.Repeat("6162", 100) + "00" + "00" + "67768e70"},
 		{name: "zero", click: shortener.Click{}, v1: "010000ffdb8ff9ce0300000000a49fa311",
 			want: "020000ffdb8ff9ce030000000000bd2db4cb"},
 	}
@@ -167,4 +171,12 @@ func TestClickCodecGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+func mustUUID(s string) shortener.UUID {
+	u, err := shortener.ParseUUID(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
 }

@@ -63,7 +63,7 @@ func TestSpoolOnAFullDisk(t *testing.T) {
 	if len(got) != len(want) {
 		t.Fatalf("shipped %d clicks, recorded %d", len(got), len(want))
 	}
-	seen := map[string]bool{}
+	seen := map[shortener.UUID]bool{}
 	for _, c := range got {
 		seen[c.ID] = true
 	}

@@ -33,7 +33,7 @@ func TestHelperProcess(t *testing.T) {
 				c := testClick(g*1_000_000 + i)
 				s.RecordClick(c)
 				// One write() per line: lines never interleave.
-				_, _ = os.Stdout.WriteString(c.ID + "\n")
+				_, _ = os.Stdout.WriteString(c.ID.String() + "\n")
 			}
 		}()
 	}
@@ -86,10 +86,10 @@ func TestSpoolSurvivesSIGKILL(t *testing.T) {
 	s := mustOpen(t, dir, Options{})
 	recovered := make(map[string]bool)
 	for _, c := range drain(t, s, 1000) {
-		if recovered[c.ID] {
+		if recovered[c.ID.String()] {
 			t.Fatalf("click %s replayed twice", c.ID)
 		}
-		recovered[c.ID] = true
+		recovered[c.ID.String()] = true
 	}
 	for id := range printed {
 		if !recovered[id] {

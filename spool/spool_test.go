@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"os"
 	"sort"
 	"strconv"
@@ -55,10 +56,10 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 
 func testClick(i int) shortener.Click {
 	return shortener.Click{
-		ID:        shortener.NewID(),
+		ID:        shortener.NewClickIDAt(time.Now()),
 		LinkID:    "link-" + strconv.Itoa(i),
 		At:        time.Date(2026, 11, 28, 12, 0, 0, i, time.UTC),
-		IP:        "198.51.100." + strconv.Itoa(i%256),
+		IP:        netip.AddrFrom4([4]byte{198, 51, 100, byte(i)}),
 		UserAgent: "test-agent/" + strconv.Itoa(i),
 		Referrer:  "https://example.com/" + strconv.Itoa(i),
 	}
@@ -319,7 +320,7 @@ func TestSpoolConcurrentRecordersDeliverEachClickOnce(t *testing.T) {
 	const writers, perWriter = 50, 200
 	s := mustOpen(t, t.TempDir(), Options{})
 
-	seen := make(map[string]int)
+	seen := make(map[shortener.UUID]int)
 	readerDone := make(chan error, 1)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -342,7 +343,7 @@ func TestSpoolConcurrentRecordersDeliverEachClickOnce(t *testing.T) {
 	}()
 
 	var wg sync.WaitGroup
-	ids := make([][]string, writers)
+	ids := make([][]shortener.UUID, writers)
 	for w := range writers {
 		wg.Add(1)
 		go func() {
@@ -379,8 +380,8 @@ func ExampleSpool() {
 	dir, _ := os.MkdirTemp("", "spool")
 	defer os.RemoveAll(dir)
 	s, _ := Open(dir, Options{})
-	s.RecordClick(shortener.Click{ID: "a"})
-	s.RecordClick(shortener.Click{ID: "b"})
+	s.RecordClick(shortener.Click{ID: shortener.NewClickIDAt(time.Now())})
+	s.RecordClick(shortener.Click{ID: shortener.NewClickIDAt(time.Now())})
 	batch, token, _ := s.Next(context.Background(), 10)
 	_ = s.Ack(token)
 	fmt.Println(len(batch), s.Pending())

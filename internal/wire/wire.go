@@ -19,6 +19,12 @@ func AppendString(dst []byte, s string) []byte {
 	return append(dst, s...)
 }
 
+// AppendBytes is AppendString for bytes.
+func AppendBytes(dst, b []byte) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(b)))
+	return append(dst, b...)
+}
+
 // AppendTime appends t as its Unix seconds (varint) and nanoseconds
 // (uvarint). The pair covers every time.Time, the zero time included, to
 // the nanosecond; the location is not kept.
