@@ -5,6 +5,7 @@
 QUICK=${QUICK:-0}
 if [[ $QUICK == 1 ]]; then
   DURATION=${DURATION:-3}
+  S6_DURATION=${S6_DURATION:-10}
   S5_CLICKS=${S5_CLICKS:-100000}
 else
   DURATION=${DURATION:-10}
@@ -19,8 +20,9 @@ S5_CACHE_TTL=${S5_CACHE_TTL:-0}  # ANALYTICS_CACHE_TTL: 0 measures the rollup qu
 # S5_CONNECTIONS: a summary is a dashboard call, not a flood. With 64
 # connections its p95 would measure the queue (64 / req/s), not the query.
 S5_CONNECTIONS=${S5_CONNECTIONS:-4}
+S6_DURATION=${S6_DURATION:-60}   # seconds of sustained click ingest (scenario 6)
 MODES=${MODES:-"embedded pgredis"}
-SCENARIOS=${SCENARIOS:-"1 2 3 4 5"}
+SCENARIOS=${SCENARIOS:-"1 2 3 4 5 6"}
 PORT_BASE=${PORT_BASE:-18080}    # service; yardsticks on the next three ports
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-180}  # longest wait for the click pipeline to drain
 DRAIN_STABLE=${DRAIN_STABLE:-15}     # no change in stored clicks for this long ends the wait
@@ -47,7 +49,7 @@ S5_ALIAS=s5-summary
 
 check_config() {
   local name
-  for name in DURATION CONNECTIONS THREADS CODES L1_SIZE S5_CLICKS S5_DAYS S5_CACHE_TTL S5_CONNECTIONS \
+  for name in DURATION CONNECTIONS THREADS CODES L1_SIZE S5_CLICKS S5_DAYS S5_CACHE_TTL S5_CONNECTIONS S6_DURATION \
     PORT_BASE DRAIN_TIMEOUT DRAIN_STABLE PG_STATS_DELAY; do
     [[ ${!name} =~ ^[0-9]+$ ]] || die "$name must be a whole number, got '${!name}'"
   done
@@ -55,13 +57,14 @@ check_config() {
     die "need 1 <= THREADS <= CONNECTIONS and S5_CONNECTIONS"
   ((CODES >= THREADS && CODES <= 1000000)) || die "CODES must be between THREADS and 1000000"
   ((DURATION >= 1 && DURATION <= 600)) || die "DURATION must be 1-600 seconds"
+  ((S6_DURATION >= 1 && S6_DURATION <= 600)) || die "S6_DURATION must be 1-600 seconds"
   ((L1_SIZE < CODES)) || log "warning: L1_SIZE ($L1_SIZE) >= CODES ($CODES): scenario 2 will hit the L1"
   local m s
   for m in $MODES; do
     [[ $m == embedded || $m == pgredis ]] || die "MODES: unknown mode '$m' (embedded, pgredis)"
   done
   for s in $SCENARIOS; do
-    [[ $s =~ ^[1-5]$ ]] || die "SCENARIOS: unknown scenario '$s' (1-5)"
+    [[ $s =~ ^[1-6]$ ]] || die "SCENARIOS: unknown scenario '$s' (1-6)"
   done
 }
 

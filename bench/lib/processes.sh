@@ -46,6 +46,10 @@ REGISTER_RATE_LIMIT_WINDOW=1
 LOGIN_RATE_LIMIT_REQUESTS=$big
 LOGIN_RATE_LIMIT_WINDOW=1
 VARS
+  # SERVICE_GOGC and SERVICE_GOMEMLIMIT reach the service alone (not the
+  # yardsticks) as the Go runtime's GOGC and GOMEMLIMIT.
+  [[ -z ${SERVICE_GOGC:-} ]] || echo "GOGC=$SERVICE_GOGC"
+  [[ -z ${SERVICE_GOMEMLIMIT:-} ]] || echo "GOMEMLIMIT=$SERVICE_GOMEMLIMIT"
   if [[ $mode == pgredis ]]; then
     printf '%s\n' "DATABASE_URL=$DB_URL" "REDIS_URL=$REDIS_URL" "REDIS_KEY_PREFIX=$SVC_PREFIX"
   fi

@@ -54,7 +54,7 @@ has() { [[ -n ${R[$1]:-} ]]; }
 
 print_goals() {
   echo
-  echo "goals (issue 8):"
+  echo "goals (issues 8 and 19):"
   local m svc ys
   for m in $MODES; do
     svc="S1.$m.shortener"
@@ -84,6 +84,13 @@ print_goals() {
     fi
     if [[ $m == pgredis ]] && has "S5.$m.shortener.rps"; then
       goal "S5 $m: p95 < 50 ms" "${R[S5.$m.shortener.p95]} < 50000" "$(ms "${R[S5.$m.shortener.p95]}") ms"
+    fi
+    svc="S6.$m.shortener"
+    if has "$svc.rps"; then
+      [[ $m != pgredis ]] ||
+        goal "S6 $m: ingest >= 20,000 clicks/s" "${R[$svc.rps]} >= 20000" "${R[$svc.rps]}/s"
+      goal "S6 $m: backlog drained <= 10 s after the load" "${R[$svc.drain]} <= 10" "${R[$svc.drain]} s"
+      goal "S6 $m: 0 clicks lost" "${R[$svc.lost]} == 0 && ${R[$svc.range_ok]} == 1" "${R[$svc.lost]}"
     fi
   done
   echo "  ($GOALS_MISSED missed; figures from a shared or busy machine are noisy)"

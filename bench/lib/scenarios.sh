@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# scenarios.sh: the five scenarios of issue 8, each run against its
+# scenarios.sh: the scenarios of issues 8 and 19, each run against its
 # yardstick(s) and then the service, one after the other. Sourced by
 # run.sh.
 
@@ -151,6 +151,25 @@ scenario_5() {
   expect_status_errors 0 5 shortener
   record 5 shortener - -
   NOTES+=("S5 $MODE: measured on ${W[connections]} connections")
+}
+
+# Scenario 6: click ingest. Redirects walk over all CODES links for
+# S6_DURATION seconds, each one a click, and the pipeline must keep up:
+# the clicks stored per second and how long the backlog takes to drain
+# once the load stops are the figures. No yardstick: the load is the
+# redirects the service can answer, and the goal an absolute rate.
+scenario_6() {
+  local DURATION=$S6_DURATION
+  click_snapshot
+  run_wrk s6-shortener rotate.lua "$(service_url)"
+  LAST_SERVICE_LOAD=$SECONDS
+  expect_status_errors 0 6 shortener
+  click_check "${W[requests]}"
+  R[S6.$MODE.shortener.lost]=$CLICK_LOST
+  R[S6.$MODE.shortener.range_ok]=$CLICK_RANGE_OK
+  R[S6.$MODE.shortener.drain]=$DRAIN_SECONDS
+  record 6 shortener - "$CLICK_NOTE"
+  NOTES+=("S6 $MODE: ${W[rps]} clicks/s for ${DURATION}s over $CODES links; backlog drained ${DRAIN_SECONDS}s after the load stopped")
 }
 
 # note_service_log adds a note when the service logged warnings or errors
