@@ -23,6 +23,9 @@ func main() {
 	// Redis outage that would print a line per pool dial. The server logs
 	// outages itself, rate-limited, so keep go-redis at debug level.
 	goredis.SetLogger(redisLogger{})
+	if len(os.Args) < 2 || os.Args[1] == "serve" {
+		tuneCollector(os.Getenv)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
