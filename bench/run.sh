@@ -116,7 +116,12 @@ run_mode() {
   fi
   if wants_scenario 2 && [[ $MODE == pgredis ]]; then
     start_yardstick redis
+  fi
+  if [[ $MODE == pgredis ]] && { wants_scenario 2 || wants_scenario 4; }; then
     start_yardstick postgres
+  fi
+  if [[ $MODE == embedded ]] && wants_scenario 4; then
+    start_yardstick sqlite
   fi
   local s
   for s in $SCENARIOS; do

@@ -109,7 +109,8 @@ service_rss_mb() {
 }
 
 # start_yardstick KIND starts the yardstick looking codes up in KIND
-# (memory, redis or postgres) and waits until it has seeded and answers.
+# (memory, redis, postgres or sqlite) and waits until it has seeded and
+# answers.
 start_yardstick() {
   local kind=$1 port
   local -a args=(-mode "$kind" -codes "$CODES")
@@ -122,6 +123,11 @@ start_yardstick() {
   postgres)
     port=$YS_PORT_POSTGRES
     args+=(-db "$DB_URL")
+    ;;
+  sqlite)
+    # The postgres yardstick's port: a mode runs one or the other.
+    port=$YS_PORT_POSTGRES
+    args+=(-file "$MODE_DIR/yardstick.db")
     ;;
   esac
   port_free "$port"
@@ -137,7 +143,7 @@ yardstick_url() {
   case $1 in
   memory) printf 'http://127.0.0.1:%s' "$YS_PORT_MEMORY" ;;
   redis) printf 'http://127.0.0.1:%s' "$YS_PORT_REDIS" ;;
-  postgres) printf 'http://127.0.0.1:%s' "$YS_PORT_POSTGRES" ;;
+  postgres | sqlite) printf 'http://127.0.0.1:%s' "$YS_PORT_POSTGRES" ;;
   esac
 }
 

@@ -121,12 +121,20 @@ scenario_3() {
   fi
 }
 
-# Scenario 4: authenticated link creation, each request a new link.
+# Scenario 4: authenticated link creation, each request a new link,
+# against a yardstick that does one primary-key INSERT per request on the
+# same database engine (PostgreSQL, or a SQLite file in the mode's
+# directory with the service's settings).
 scenario_4() {
+  local ref=postgres
+  [[ $MODE == pgredis ]] || ref=sqlite
+  run_wrk "s4-yardstick-$ref" create.lua "$(yardstick_url "$ref")" BENCH_TOKEN="$TOKEN"
+  expect_status_errors 0 4 "yardstick-$ref"
+  record 4 "yardstick-$ref" 1.00 -
   run_wrk s4-shortener create.lua "$(service_url)" BENCH_TOKEN="$TOKEN"
   LAST_SERVICE_LOAD=$SECONDS
   expect_status_errors 0 4 shortener
-  record 4 shortener - -
+  record 4 shortener "$(ratio "${W[rps]}" "${R[S4.$MODE.yardstick-$ref.rps]}")" -
 }
 
 # Scenario 5: the analytics summary of a link with S5_CLICKS clicks over

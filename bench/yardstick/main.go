@@ -47,18 +47,20 @@ type options struct {
 	prefix   string
 	dbURL    string
 	table    string
+	file     string
 }
 
 func parseFlags(args []string) (*options, error) {
 	var o options
 	fs := flag.NewFlagSet("yardstick", flag.ContinueOnError)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8100", "loopback address to listen on")
-	fs.StringVar(&o.mode, "mode", "memory", "where codes are looked up: memory, redis or postgres")
+	fs.StringVar(&o.mode, "mode", "memory", "where codes are looked up: memory, redis, postgres or sqlite")
 	fs.IntVar(&o.codes, "codes", benchdata.DefaultCodes, "number of codes to seed")
 	fs.StringVar(&o.redisURL, "redis", "redis://127.0.0.1:6379/0", "Redis URL (-mode redis)")
 	fs.StringVar(&o.prefix, "prefix", "yardstick:", "prefix of the Redis keys it seeds and deletes (-mode redis)")
 	fs.StringVar(&o.dbURL, "db", "", "PostgreSQL URL of a scratch database (-mode postgres)")
 	fs.StringVar(&o.table, "table", "yardstick_links", "table it creates, seeds and drops (-mode postgres)")
+	fs.StringVar(&o.file, "file", "", "SQLite file it creates, seeds and removes (-mode sqlite)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -138,12 +140,17 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 // newHandler answers GET /{code} from store, with the headers the
-// shortener sends on a redirect, and 200 on /healthz for readiness checks.
+// shortener sends on a redirect, and 200 on /healthz for readiness checks;
+// with a store that can create links (postgres, sqlite), also
+// POST /api/v1/urls.
 func newHandler(store codeStore) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusOK)
 	})
+	if c, ok := store.(creator); ok {
+		mux.HandleFunc("POST /api/v1/urls", handleCreate(c))
+	}
 	mux.HandleFunc("GET /{code}", func(w http.ResponseWriter, r *http.Request) {
 		target, found, err := store.Lookup(r.Context(), r.PathValue("code"))
 		switch {

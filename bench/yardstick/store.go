@@ -35,8 +35,10 @@ func openStore(ctx context.Context, o *options) (codeStore, error) {
 		return openRedisStore(ctx, o.redisURL, o.prefix)
 	case "postgres":
 		return openPostgresStore(ctx, o.dbURL, o.table)
+	case "sqlite":
+		return openSQLiteStore(ctx, o.file)
 	default:
-		return nil, fmt.Errorf("-mode: want memory, redis or postgres, got %q", o.mode)
+		return nil, fmt.Errorf("-mode: want memory, redis, postgres or sqlite, got %q", o.mode)
 	}
 }
 
@@ -122,6 +124,7 @@ type postgresStore struct {
 	pool   *pgxpool.Pool
 	table  string
 	lookup string
+	insert string
 }
 
 // tableName keeps the table flag from becoming SQL.
@@ -143,7 +146,8 @@ func openPostgresStore(ctx context.Context, url, table string) (*postgresStore, 
 		return nil, fmt.Errorf("ping postgres: %w", err)
 	}
 	return &postgresStore{pool: pool, table: table,
-		lookup: "SELECT original_url FROM " + table + " WHERE short_code = $1"}, nil
+		lookup: "SELECT original_url FROM " + table + " WHERE short_code = $1",
+		insert: "INSERT INTO " + table + " (short_code, original_url) VALUES ($1, $2)"}, nil
 }
 
 func (s *postgresStore) Seed(ctx context.Context, n int) error {
@@ -174,6 +178,11 @@ func (s *postgresStore) Lookup(ctx context.Context, code string) (string, bool, 
 		return "", false, nil
 	}
 	return t, err == nil, err
+}
+
+func (s *postgresStore) Create(ctx context.Context, code, target string) error {
+	_, err := s.pool.Exec(ctx, s.insert, code, target)
+	return err
 }
 
 func (s *postgresStore) Close(ctx context.Context) error {
