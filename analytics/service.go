@@ -42,7 +42,7 @@ const topN = 10
 // last days UTC days, for its owner or an admin. Returns ENOTFOUND for
 // anyone else, as for an unknown code.
 func (s *Service) Summary(ctx context.Context, caller *shortener.User, code string, days int) (*shortener.ClickSummary, error) {
-	l, err := s.links.LinkByCode(ctx, code)
+	l, err := s.links.LinkByCode(ctx, shortener.DefaultDomainID, code)
 	if shortener.ErrorCode(err) == shortener.ENOTFOUND {
 		return nil, shortener.ErrLinkNotFound
 	} else if err != nil {

@@ -95,12 +95,12 @@ func TestLogSQL(t *testing.T) {
 	if err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	_, err = postgres.NewLinkStore(db).LinkByCode(context.Background(), "nope")
+	_, err = postgres.NewLinkStore(db).LinkByCode(context.Background(), shortener.DefaultDomainID, "nope")
 	if shortener.ErrorCode(err) != shortener.ENOTFOUND {
 		t.Fatalf("LinkByCode = %v, want not found", err)
 	}
 	out := buf.String()
-	if !strings.Contains(out, "level=DEBUG") || !strings.Contains(out, "FROM short_urls WHERE short_code = $1") {
+	if !strings.Contains(out, "level=DEBUG") || !strings.Contains(out, "FROM short_urls WHERE domain_id = $1 AND short_code = $2") {
 		t.Errorf("statement not logged at debug level; log:\n%s", out)
 	}
 
