@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/shortener-dev/shortener"
 )
 
 // A flash is the message a page shows once after a successful form post
@@ -82,7 +84,7 @@ func (a *App) flashView(f *flash) *flashView {
 	}
 	v := &flashView{Text: flashTexts[f.Kind]}
 	if f.Kind == "created" && f.Arg != "" {
-		v.ShortURL = a.links.ShortURL(f.Arg)
+		v.ShortURL = a.links.ShortURL(&shortener.Link{ShortCode: f.Arg})
 		v.Display = withoutScheme(v.ShortURL)
 	}
 	return v

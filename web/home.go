@@ -21,7 +21,7 @@ type linkSummary struct {
 }
 
 func (a *App) summarize(l *shortener.Link) *linkSummary {
-	u := a.links.ShortURL(l.ShortCode)
+	u := a.links.ShortURL(l)
 	return &linkSummary{ID: l.ID, Code: l.ShortCode, ShortURL: u, Display: withoutScheme(u), Target: l.OriginalURL}
 }
 

@@ -30,7 +30,7 @@ type linkRow struct {
 const targetLength = 48
 
 func (a *App) linkRow(l *shortener.Link, now time.Time) linkRow {
-	u := a.links.ShortURL(l.ShortCode)
+	u := a.links.ShortURL(l)
 	display := withoutScheme(u)
 	row := linkRow{
 		ID: l.ID, Code: l.ShortCode, ShortURL: u, Display: display, Host: strings.TrimSuffix(display, l.ShortCode),
