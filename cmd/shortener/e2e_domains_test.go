@@ -200,3 +200,32 @@ func TestE2EDomainsTwoInstances(t *testing.T) {
 	})
 	expectProblem(t, b.do(t, "DELETE", "/api/v1/domains/"+str(d["id"]), nil, withToken(admin.access)), http.StatusConflict)
 }
+
+// TestE2EDefaultDomainFollowsBaseURL: the default domain's host is
+// BASE_URL's; when BASE_URL's host changes, the log says so with the old
+// and the new host, and the default domain's links answer on the new one.
+func TestE2EDefaultDomainFollowsBaseURL(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, srv *testServer) {
+		acct := srv.newAccount(t)
+		l := srv.link(t, acct.access, "https://example.com/before")
+		srv.stop(t)
+		env := make(map[string]string, len(srv.env))
+		for k, v := range srv.env {
+			env[k] = v
+		}
+		env["BASE_URL"] = "https://new-base.example"
+		next := launch(t, srv.backend, env)
+		waitFor(t, "the warning about BASE_URL's host", func() bool {
+			logs := next.logs.String()
+			return strings.Contains(logs, "BASE_URL's host changed") && strings.Contains(logs, "old_host=localhost") &&
+				strings.Contains(logs, "new_host=new-base.example")
+		})
+		r := next.do(t, "GET", "/api/v1/urls/"+str(l["id"]), nil, withToken(acct.access))
+		expectJSON(t, r, http.StatusOK)
+		if got := r.object(t); got["domain"] != "new-base.example" || got["short_url"] != "https://new-base.example/"+str(l["short_code"]) {
+			t.Fatalf("link after the change of BASE_URL: %v", got)
+		}
+		expectRedirect(t, next.redirect(t, str(l["short_code"])), "https://example.com/before")
+	})
+}
