@@ -242,7 +242,7 @@ func (f *fakeSummaries) Summary(_ context.Context, _ *shortener.User, _, code st
 
 type fakeQR struct{ calls }
 
-func (f *fakeQR) QRCode(_ context.Context, code, format string, size int) ([]byte, string, error) {
+func (f *fakeQR) QRCode(_ context.Context, _, code, format string, size int) ([]byte, string, error) {
 	f.add("QRCode")
 	if code == "missing" {
 		return nil, "", shortener.Errorf(shortener.ENOTFOUND, "Link not found.")

@@ -45,7 +45,7 @@ func (a *App) home(w http.ResponseWriter, r *http.Request) {
 			a.logError(r, "load the new link", err)
 		}
 	} else {
-		v.Flash = a.flashView(f)
+		v.Flash = a.flashView(r, f)
 	}
 	// The bare page is the same for everyone and may be kept if it is
 	// revalidated; a result or a signed-in header is nobody else's.

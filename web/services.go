@@ -85,7 +85,8 @@ type Summaries interface {
 type QRCodes interface {
 	// QRCode returns a PNG or SVG of the short link of code (format
 	// "png"|"svg", size in px). Returns ENOTFOUND for an unknown code.
-	QRCode(ctx context.Context, code, format string, size int) (data []byte, contentType string, err error)
+	// domain is the host of the link's domain, "" for the default.
+	QRCode(ctx context.Context, domain, code, format string, size int) (data []byte, contentType string, err error)
 }
 
 // Limiter is the API's rate limiter, so that the forms count against the
