@@ -75,9 +75,9 @@ func (s *Service) Update(ctx context.Context, caller *shortener.User, id string,
 	case "":
 	case shortener.ENOTFOUND:
 		return nil, shortener.ErrLinkNotFound // deleted in between
-	case shortener.ECONFLICT:
+	case shortener.ECONFLICT: // only a move can collide
 		return nil, &shortener.Error{Code: shortener.ECONFLICT, Message: "The link's code is already taken on that domain.",
-			Fields: []shortener.FieldError{{Location: "body.domain", Message: "the code is taken on this domain", Value: *in.Domain}}}
+			Fields: []shortener.FieldError{{Location: "body.domain", Message: "the code is taken on this domain", Value: domain.Host}}}
 	default:
 		return nil, err
 	}
