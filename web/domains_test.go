@@ -89,3 +89,20 @@ func domainsOf(t *testing.T, e *env) ([]string, int) {
 	}
 	return ids, len(ids)
 }
+
+// A link on an added domain shows its domain, and its QR codes are asked
+// for on that domain.
+func TestLinkPageOnAnAddedDomain(t *testing.T) {
+	e := newEnv(t)
+	l := e.addLink(alice, linkID, "abc", "https://example.com/page")
+	l.DomainID, l.Domain = "0190a0f4-0000-7000-8000-0000000000d1", "go.example"
+	e.summaries.summary = sampleSummary()
+	p := e.signedIn(alice).get("/app/links/" + linkID)
+	wantStatus(t, p, http.StatusOK)
+	wantBody(t, p, `<dt>Domain</dt><dd>go.example</dd>`, `src="/app/qr/abc.svg?domain=go.example"`,
+		`href="/app/qr/abc.png?domain=go.example" download="abc.png"`)
+	wantStatus(t, e.browser().get("/app/qr/abc.svg?domain=go.example"), http.StatusOK)
+	if got := e.qr.domains; len(got) != 1 || got[0] != "go.example" {
+		t.Errorf("QR codes asked for on %v", got)
+	}
+}

@@ -240,10 +240,14 @@ func (f *fakeSummaries) Summary(_ context.Context, _ *shortener.User, _, code st
 	return f.summary, nil
 }
 
-type fakeQR struct{ calls }
+type fakeQR struct {
+	calls
+	domains []string // the domain of each request
+}
 
-func (f *fakeQR) QRCode(_ context.Context, _, code, format string, size int) ([]byte, string, error) {
+func (f *fakeQR) QRCode(_ context.Context, domain, code, format string, size int) ([]byte, string, error) {
 	f.add("QRCode")
+	f.domains = append(f.domains, domain)
 	if code == "missing" {
 		return nil, "", shortener.Errorf(shortener.ENOTFOUND, "Link not found.")
 	}
