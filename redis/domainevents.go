@@ -38,14 +38,26 @@ func (e *DomainEvents) Run(ctx context.Context, onChange func()) {
 	for ctx.Err() == nil {
 		ps := e.client.Subscribe(ctx, e.channel)
 		stop := context.AfterFunc(ctx, func() { _ = ps.Close() })
+		pinged := false
 		for {
-			msg, err := ps.Receive(ctx)
+			// Silence is checked with a ping, as the invalidation
+			// subscription does: a connection that died without TCP
+			// noticing would otherwise miss changes until the registry's
+			// periodic reload.
+			msg, err := ps.ReceiveTimeout(ctx, livenessInterval)
+			if err != nil && isTimeout(err) && !pinged && ctx.Err() == nil {
+				if err = ps.Ping(ctx); err == nil {
+					pinged = true
+					continue
+				}
+			}
 			if err != nil {
 				if ctx.Err() == nil {
 					e.logger.Warn("domain change subscription lost; resubscribing", slog.Any("error", err))
 				}
 				break
 			}
+			pinged = false
 			switch m := msg.(type) {
 			case *goredis.Subscription:
 				if m.Kind == "subscribe" {
