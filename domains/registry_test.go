@@ -17,8 +17,15 @@ func TestRegistryAndService(t *testing.T) {
 		notified := 0
 		reg.Notify = func(context.Context) error { notified++; return nil }
 		svc := domains.NewService(s.Domains, reg, nil)
+		if err := svc.SyncDefault(ctx, "old.example", nil); err != nil {
+			t.Fatal(err)
+		}
+		// BASE_URL's host changed: written, and logged (here: nowhere).
 		if err := svc.SyncDefault(ctx, "sho.rt", nil); err != nil {
 			t.Fatal(err)
+		}
+		if got := reg.Default().Host; got != "sho.rt" {
+			t.Fatalf("default domain host %q, want sho.rt", got)
 		}
 		admin := &shortener.User{ID: shortener.NewID(), Role: shortener.RoleAdmin}
 		user := &shortener.User{ID: shortener.NewID(), Role: shortener.RoleUser}

@@ -60,6 +60,9 @@ func (s *Service) SyncDefault(ctx context.Context, host string, logger *slog.Log
 	if err != nil {
 		return err
 	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	switch previous {
 	case "", placeholderHost:
 	default:
