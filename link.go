@@ -9,7 +9,9 @@ import (
 // Link is a short link.
 type Link struct {
 	ID          string
-	ShortCode   string // case-sensitive; the custom alias when one was given
+	ShortCode   string // case-sensitive, unique per domain; the custom alias when one was given
+	DomainID    string // the link's domain; "" or DefaultDomainID for the default
+	Domain      string // the domain's host, as the stores read it
 	OriginalURL string
 	CustomAlias *string
 	Title       *string
@@ -30,6 +32,9 @@ type Link struct {
 	Rules        []TargetRule
 	Variants     []Variant // nil: no A/B split
 }
+
+// Key is the link's LinkKey: what the caches and invalidations know it by.
+func (l *Link) Key() string { return LinkKey(l.DomainID, l.ShortCode) }
 
 // Expired reports whether l has expired at now.
 func (l *Link) Expired(now time.Time) bool {
@@ -70,6 +75,26 @@ func ShortURL(baseURL, code string) string {
 	return strings.TrimRight(baseURL, "/") + "/" + code
 }
 
+// LinkShortURL returns the public URL of l: on the default domain
+// ShortURL(baseURL, code); on another, BASE_URL's scheme, the domain's host,
+// a slash and the code.
+func LinkShortURL(baseURL string, l *Link) string {
+	if l.DomainID == "" || l.DomainID == DefaultDomainID || l.Domain == "" {
+		return ShortURL(baseURL, l.ShortCode)
+	}
+	return DomainShortURL(baseURL, l.Domain, l.ShortCode)
+}
+
+// DomainShortURL returns the short URL of code on the domain host, with
+// BASE_URL's scheme.
+func DomainShortURL(baseURL, host, code string) string {
+	scheme := "https"
+	if strings.HasPrefix(baseURL, "http://") {
+		scheme = "http"
+	}
+	return scheme + "://" + host + "/" + code
+}
+
 // LinkUpdate names the fields of a link to change, as a PATCH does: nil
 // (and false) leave a field as it is; ClearTitle and ClearExpiry set those
 // to none.
@@ -81,6 +106,7 @@ type LinkUpdate struct {
 	ClearExpiry bool
 	IsActive    *bool
 	IsPublic    *bool
+	DomainID    *string // moves the link to another domain, where its code must be free
 
 	RedirectType    *int
 	ForwardQuery    *bool
@@ -98,6 +124,7 @@ type LinkUpdate struct {
 type LinkQuery struct {
 	OwnerID   string // the owner whose links to list
 	AllOwners bool   // every link instead (an admin's view); OwnerID is ignored
+	DomainID  string // only the links of this domain; "" for every domain
 	Offset    int
 	Limit     int
 }
@@ -110,17 +137,19 @@ type LinkPage struct {
 
 // LinkStore keeps links.
 type LinkStore interface {
-	// CreateLink inserts l (ID and timestamps set by the caller).
-	// Returns ECONFLICT if its short code is taken (codes are case-sensitive).
+	// CreateLink inserts l (ID and timestamps set by the caller) on its
+	// domain (the default when DomainID is ""). Returns ECONFLICT if its
+	// short code is taken on that domain (codes are case-sensitive).
 	CreateLink(ctx context.Context, l *Link) error
 
 	// LinkByID returns the link with the given ID.
 	// Returns ENOTFOUND if there is none.
 	LinkByID(ctx context.Context, id string) (*Link, error)
 
-	// LinkByCode returns the link with the given short code (case-sensitive).
+	// LinkByCode returns the link with the given short code
+	// (case-sensitive) on the domain with the given ID.
 	// Returns ENOTFOUND if there is none.
-	LinkByCode(ctx context.Context, code string) (*Link, error)
+	LinkByCode(ctx context.Context, domainID, code string) (*Link, error)
 
 	// ListLinks returns the links q selects, newest first (ties by ID),
 	// skipping q.Offset and returning at most q.Limit, with the count of
@@ -130,7 +159,8 @@ type LinkStore interface {
 	// UpdateLink writes the fields that u names, and updated_at, in one
 	// statement, and returns the link as stored. Fields u leaves alone keep
 	// their stored value, so concurrent updates of different fields never
-	// undo each other. Returns ENOTFOUND if there is no link with the ID.
+	// undo each other. Returns ENOTFOUND if there is no link with the ID
+	// and ECONFLICT when the link moves to a domain where its code is taken.
 	UpdateLink(ctx context.Context, id string, u LinkUpdate, now time.Time) (*Link, error)
 
 	// DeleteLink deletes the link and its analytics.
@@ -148,9 +178,9 @@ type LinkStore interface {
 	// there is no such link.
 	LinkClicksLeft(ctx context.Context, id string) (bool, error)
 
-	// ShortCodes calls fn with every short code, in no particular order,
-	// stopping at fn's first error, which it returns.
-	ShortCodes(ctx context.Context, fn func(code string) error) error
+	// LinkKeys calls fn with the LinkKey of every link, in no particular
+	// order, stopping at fn's first error, which it returns.
+	LinkKeys(ctx context.Context, fn func(key string) error) error
 }
 
 // Target is what the redirect needs to know about a code: the cacheable
@@ -217,31 +247,33 @@ func TargetOf(l *Link) Target {
 	return t
 }
 
-// Resolver looks up the redirect target of a short code. Implementations
-// are layered: the SQL store at the bottom, Redis and the in-process cache
-// as decorators above it.
+// Resolver looks up the redirect target of a link key (LinkKey: a code
+// on a domain). Implementations are layered: the SQL store at the bottom,
+// Redis and the in-process cache as decorators above it, each keyed by the
+// link key.
 type Resolver interface {
-	// Resolve returns the target of code; Target.Found is false when the
-	// code is unknown (that is not an error). Errors mean the lookup itself
-	// failed.
-	Resolve(ctx context.Context, code string) (Target, error)
+	// Resolve returns the target of key; Target.Found is false when the
+	// code is unknown on its domain (that is not an error). Errors mean
+	// the lookup itself failed.
+	Resolve(ctx context.Context, key string) (Target, error)
 }
 
-// Invalidator drops cached targets of a code, on this instance and on every
-// other instance sharing the cache.
+// Invalidator drops cached targets of a link key, on this instance and on
+// every other instance sharing the cache.
 type Invalidator interface {
-	// Invalidate drops code from every cache layer and tells the other
+	// Invalidate drops key from every cache layer and tells the other
 	// instances to drop it from theirs.
-	Invalidate(ctx context.Context, code string) error
+	Invalidate(ctx context.Context, key string) error
 }
 
 // StoreResolver resolves codes straight from a LinkStore: the bottom layer
 // under the caches.
 type StoreResolver struct{ Links LinkStore }
 
-// Resolve returns the target of code, or a Target with Found false.
-func (r StoreResolver) Resolve(ctx context.Context, code string) (Target, error) {
-	l, err := r.Links.LinkByCode(ctx, code)
+// Resolve returns the target of key, or a Target with Found false.
+func (r StoreResolver) Resolve(ctx context.Context, key string) (Target, error) {
+	domainID, code := SplitLinkKey(key)
+	l, err := r.Links.LinkByCode(ctx, domainID, code)
 	if ErrorCode(err) == ENOTFOUND {
 		return Target{}, nil
 	} else if err != nil {

@@ -4,11 +4,13 @@ package shortener
 // query parameters after defaults: nothing here is optional except the
 // colours and IfNoneMatch.
 type QRRequest struct {
-	Code   string // the short code; the image encodes its short URL
-	Format string // "png" or "svg"
-	Size   int    // edge of the square image in pixels, quiet zone included
-	Margin int    // quiet zone in modules
-	ECC    string // error correction level: "L", "M", "Q" or "H"
+	Code string // the short code; the image encodes its short URL
+	// DomainID and DomainHost name the code's domain; "" for the default.
+	DomainID, DomainHost string
+	Format               string // "png" or "svg"
+	Size                 int    // edge of the square image in pixels, quiet zone included
+	Margin               int    // quiet zone in modules
+	ECC                  string // error correction level: "L", "M", "Q" or "H"
 	// Foreground and Background are colours as six hex digits, with or
 	// without a leading '#'; empty means black on white.
 	Foreground, Background string

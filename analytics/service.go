@@ -38,11 +38,12 @@ const summaryKeyVersion = "analytics:summary:v2:"
 // topN is the length of each top list.
 const topN = 10
 
-// Summary returns the summary of the link with the given code over the
+// Summary returns the summary of the link with the given code on the
+// domain with ID domainID over the
 // last days UTC days, for its owner or an admin. Returns ENOTFOUND for
 // anyone else, as for an unknown code.
-func (s *Service) Summary(ctx context.Context, caller *shortener.User, code string, days int) (*shortener.ClickSummary, error) {
-	l, err := s.links.LinkByCode(ctx, code)
+func (s *Service) Summary(ctx context.Context, caller *shortener.User, domainID, code string, days int) (*shortener.ClickSummary, error) {
+	l, err := s.links.LinkByCode(ctx, domainID, code)
 	if shortener.ErrorCode(err) == shortener.ENOTFOUND {
 		return nil, shortener.ErrLinkNotFound
 	} else if err != nil {

@@ -17,7 +17,7 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
 # The settings given in the environment, for the report's command line.
-BENCH_COMMAND="$(env | { grep -E '^(QUICK|DURATION|CONNECTIONS|THREADS|CODES|L1_SIZE|S[56]_[A-Z_]+|SERVICE_GO[A-Z]+|MODES|SCENARIOS|PORT_BASE)=' || true; } |
+BENCH_COMMAND="$(env | { grep -E '^(QUICK|DURATION|CONNECTIONS|THREADS|CODES|L1_SIZE|S[56]_[A-Z_]+|SERVICE_GO[A-Z]+|MODES|SCENARIOS|PORT_BASE|DOMAIN_[A-Z_]+)=' || true; } |
   sed -E "s/=(.*)/='\1'/" | sort | tr '\n' ' ')bench/run.sh"
 
 # shellcheck source=lib/config.sh
@@ -34,6 +34,8 @@ source "$BENCH_DIR/lib/api.sh"
 source "$BENCH_DIR/lib/scenarios.sh"
 # shellcheck source=lib/report.sh
 source "$BENCH_DIR/lib/report.sh"
+# shellcheck source=lib/domains.sh
+source "$BENCH_DIR/lib/domains.sh"
 
 WORK=""
 CREATED_DBS=()
@@ -90,6 +92,7 @@ seed_mode() {
   start_service "$MODE"
   api_setup
   stop_service
+  [[ $DOMAIN_BENCH != 1 ]] || domain_promote
   "$WORK/bin/seed" links -db "$DB_ARG" -n "$CODES" >&2 || die "seeding links failed"
   if wants_scenario 5; then
     "$WORK/bin/seed" clicks -db "$DB_ARG" -link "$S5_ID" -n "$S5_CLICKS" -days "$S5_DAYS" >&2 ||
@@ -123,11 +126,13 @@ run_mode() {
   if [[ $MODE == embedded ]] && wants_scenario 4; then
     start_yardstick sqlite
   fi
+  [[ $DOMAIN_BENCH != 1 ]] || domain_setup
   local s
   for s in $SCENARIOS; do
     log "== S$s, mode $MODE"
     "scenario_$s"
   done
+  [[ $DOMAIN_BENCH != 1 ]] || domain_scenarios
   stop_yardsticks
   stop_service
   note_service_log
@@ -158,6 +163,7 @@ report() {
   print_header
   print_table
   print_goals
+  [[ $DOMAIN_BENCH != 1 ]] || print_domain_goals
 }
 
 trap cleanup EXIT

@@ -67,8 +67,9 @@ func topItems(items []shortener.TopItem) []TopItem {
 }
 
 type summaryInput struct {
-	Code string `path:"short_code"`
-	Days int    `query:"days" minimum:"1" maximum:"365" default:"30" doc:"Length of the period in UTC days, today included."`
+	Code   string `path:"short_code"`
+	Domain string `query:"domain" doc:"Host of the link's domain; default: the default domain."`
+	Days   int    `query:"days" minimum:"1" maximum:"365" default:"30" doc:"Length of the period in UTC days, today included."`
 }
 
 func (s *Server) registerAnalytics(api huma.API) {
@@ -83,10 +84,14 @@ func (s *Server) registerAnalytics(api huma.API) {
 		if err == nil {
 			err = checkCode(in.Code)
 		}
+		d := defaultDomain
+		if err == nil {
+			d, err = s.domainParam(in.Domain)
+		}
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		sum, err := s.summaries.Summary(ctx, caller, in.Code, in.Days)
+		sum, err := s.summaries.Summary(ctx, caller, d.ID, in.Code, in.Days)
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}

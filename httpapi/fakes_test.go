@@ -136,7 +136,7 @@ func (f *fakeLinks) Delete(_ context.Context, caller *shortener.User, _ string) 
 	return err
 }
 
-func (f *fakeLinks) ShortURL(code string) string { return "https://sho.rt/" + code }
+func (f *fakeLinks) ShortURL(l *shortener.Link) string { return "https://sho.rt/" + l.ShortCode }
 
 // fakeSummaries answers sum or err and keeps what it was asked.
 type fakeSummaries struct {
@@ -147,7 +147,7 @@ type fakeSummaries struct {
 	days   int
 }
 
-func (f *fakeSummaries) Summary(_ context.Context, caller *shortener.User, code string, days int) (*shortener.ClickSummary, error) {
+func (f *fakeSummaries) Summary(_ context.Context, caller *shortener.User, _, code string, days int) (*shortener.ClickSummary, error) {
 	f.caller, f.code, f.days = caller, code, days
 	return f.sum, f.err
 }

@@ -16,6 +16,7 @@ type LinkBody struct {
 	ID          string     `json:"id" format:"uuid"`
 	ShortCode   string     `json:"short_code"`
 	ShortURL    string     `json:"short_url"`
+	Domain      string     `json:"domain" doc:"The host of the link's domain; the code is unique on it."`
 	OriginalURL string     `json:"original_url"`
 	CustomAlias *string    `json:"custom_alias"`
 	Title       *string    `json:"title"`
@@ -30,14 +31,14 @@ type LinkBody struct {
 }
 
 func (s *Server) linkBody(l *shortener.Link) LinkBody {
-	return LinkObject(l, s.links.ShortURL(l.ShortCode))
+	return LinkObject(l, s.links.ShortURL(l))
 }
 
 // LinkObject is the API's Link object of l, whose short URL is shortURL:
 // what the link calls answer, and the data of the webhooks' link events.
 func LinkObject(l *shortener.Link, shortURL string) LinkBody {
 	b := LinkBody{
-		ID: l.ID, ShortCode: l.ShortCode, ShortURL: shortURL, OriginalURL: l.OriginalURL,
+		ID: l.ID, ShortCode: l.ShortCode, ShortURL: shortURL, Domain: l.Domain, OriginalURL: l.OriginalURL,
 		CustomAlias: l.CustomAlias, Title: l.Title, OwnerID: l.OwnerID, IsActive: l.IsActive, IsPublic: l.IsPublic,
 		ClickCount: l.ClickCount, CreatedAt: l.CreatedAt.UTC(), UpdatedAt: l.UpdatedAt.UTC(),
 		LinkOptions: optionsBody(l),
@@ -58,6 +59,7 @@ type createLinkInput struct {
 		Title       *string    `json:"title,omitempty" nullable:"true" doc:"At most 255 characters. null: no title."`
 		ExpiresAt   *Timestamp `json:"expires_at,omitempty" nullable:"true" doc:"Must be in the future. null: never expires."`
 		IsPublic    *bool      `json:"is_public,omitempty" doc:"Readable through the API by anyone (default true). Private links still redirect."`
+		Domain      *string    `json:"domain,omitempty" nullable:"false" doc:"Host of one of the domains (GET /api/v1/domains); default: the default domain."`
 		CreateOptions
 	}
 }
@@ -68,9 +70,10 @@ type linkOutput struct {
 }
 
 type listLinksInput struct {
-	Page  int    `query:"page" minimum:"1" default:"1"`
-	Size  int    `query:"size" minimum:"1" maximum:"100" default:"20"`
-	Owner string `query:"owner" enum:"all" doc:"all: every user's links (admins only; 403 for others)."`
+	Page   int    `query:"page" minimum:"1" default:"1"`
+	Size   int    `query:"size" minimum:"1" maximum:"100" default:"20"`
+	Owner  string `query:"owner" enum:"all" doc:"all: every user's links (admins only; 403 for others)."`
+	Domain string `query:"domain" doc:"Only the links of the domain with this host (422 for a host that is no domain)."`
 }
 
 // LinkList is a page of links.
@@ -94,6 +97,7 @@ type updateLinkInput struct {
 		ExpiresAt   Nullable[Timestamp] `json:"expires_at,omitempty" doc:"null clears the expiry."`
 		IsActive    *bool               `json:"is_active,omitempty" nullable:"false"`
 		IsPublic    *bool               `json:"is_public,omitempty" nullable:"false"`
+		Domain      *string             `json:"domain,omitempty" nullable:"false" doc:"Moves the link to this domain, where its code must be free (else 409)."`
 		UpdateOptions
 	}
 }
@@ -109,7 +113,7 @@ func (s *Server) registerLinks(api huma.API) {
 			return nil, s.fail(ctx, err)
 		}
 		input := links.CreateInput{OriginalURL: in.Body.OriginalURL, CustomAlias: in.Body.CustomAlias, Title: in.Body.Title,
-			IsPublic: in.Body.IsPublic, Options: in.Body.CreateOptions.input()}
+			IsPublic: in.Body.IsPublic, Domain: in.Body.Domain, Options: in.Body.CreateOptions.input()}
 		if in.Body.ExpiresAt != nil {
 			input.ExpiresAt = &in.Body.ExpiresAt.Time
 		}
@@ -128,7 +132,7 @@ func (s *Server) registerLinks(api huma.API) {
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		page, err := s.links.List(ctx, caller, links.ListQuery{Page: in.Page, Size: in.Size, AllOwners: in.Owner == "all"})
+		page, err := s.links.List(ctx, caller, links.ListQuery{Page: in.Page, Size: in.Size, AllOwners: in.Owner == "all", Domain: in.Domain})
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
@@ -159,14 +163,14 @@ func (s *Server) registerLinks(api huma.API) {
 	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksWrite, huma.Operation{
 		OperationID: "update-link", Method: http.MethodPatch, Path: "/api/v1/urls/{id}", Tags: []string{"links"},
 		Summary: "Change a link", Description: "Owner or admin. The redirect reflects the change at once on every instance.",
-		Security: bearerSecurity, MaxBodyBytes: s.maxBody, Errors: []int{401, 404, 422, 429},
+		Security: bearerSecurity, MaxBodyBytes: s.maxBody, Errors: []int{401, 404, 409, 422, 429},
 	}, func(ctx context.Context, in *updateLinkInput) (*struct{ Body LinkBody }, error) {
 		caller, err := s.caller(ctx, true)
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
 		b := in.Body
-		u := links.UpdateInput{OriginalURL: b.OriginalURL, IsActive: b.IsActive, IsPublic: b.IsPublic}
+		u := links.UpdateInput{OriginalURL: b.OriginalURL, IsActive: b.IsActive, IsPublic: b.IsPublic, Domain: b.Domain}
 		if b.Title.Set {
 			u.Title = &b.Title.Value // null clears to an empty title
 			if b.Title.Null {

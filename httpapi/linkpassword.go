@@ -60,11 +60,11 @@ const csrfCookie = "link_csrf"
 // password (unknown, or a plain link) is answered as the redirect answers
 // it (404, 405): no form is shown for a link that has none.
 func (s *Server) postPassword(w http.ResponseWriter, r *http.Request) {
-	code, t, ok := s.resolveCode(w, r)
+	key, t, ok := s.resolveCode(w, r)
 	if !ok || (t.PasswordHash != "" && !s.checkPasswordPost(w, r)) {
 		return
 	}
-	s.answer(w, r, code, t)
+	s.answer(w, r, key, t)
 }
 
 // checkPasswordPost refuses a posted password form without the token of

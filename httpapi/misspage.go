@@ -26,6 +26,12 @@ var (
 // redirectMiss answers a code that does not redirect: a small HTML page
 // for browsers, problem+json for everyone else.
 func (s *Server) redirectMiss(w http.ResponseWriter, r *http.Request, status int) {
+	if d := s.domainFor(r); status == http.StatusNotFound && d.NotFoundURL != nil {
+		// The domain sends unknown codes elsewhere, browsers and API
+		// clients alike.
+		s.redirectTo(w, *d.NotFoundURL)
+		return
+	}
 	s.metrics.redirects.WithLabelValues(statusText(status)).Inc()
 	detail := "This short link does not exist or has been disabled."
 	if status == http.StatusGone {

@@ -11,6 +11,7 @@ import (
 
 type qrInput struct {
 	Code        string `path:"short_code"`
+	Domain      string `query:"domain" doc:"Host of the link's domain; default: the default domain."`
 	Format      string `query:"format" enum:"png,svg" default:"png"`
 	Size        int    `query:"size" minimum:"64" maximum:"2048" default:"256" doc:"Edge of the square image in pixels, quiet zone included."`
 	Margin      int    `query:"margin" minimum:"0" maximum:"16" default:"4" doc:"Quiet zone in modules."`
@@ -45,8 +46,12 @@ func (s *Server) registerQR(api huma.API) {
 		if err := checkCode(in.Code); err != nil {
 			return nil, s.fail(ctx, err)
 		}
+		d, err := s.domainParam(in.Domain)
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
 		img, err := s.qr.QRCode(ctx, shortener.QRRequest{
-			Code: in.Code, Format: in.Format, Size: in.Size, Margin: in.Margin, ECC: in.ECC,
+			Code: in.Code, DomainID: d.ID, DomainHost: d.Host, Format: in.Format, Size: in.Size, Margin: in.Margin, ECC: in.ECC,
 			Foreground: in.FG, Background: in.BG, IfNoneMatch: in.IfNoneMatch,
 		})
 		if err != nil {

@@ -22,7 +22,7 @@ func TestQRImage(t *testing.T) {
 			t.Errorf("%s %q, want %q", name, got, want)
 		}
 	}
-	want := shortener.QRRequest{Code: "abc", Format: "svg", Size: 512, Margin: 2, ECC: "H",
+	want := shortener.QRRequest{Code: "abc", DomainID: shortener.DefaultDomainID, Format: "svg", Size: 512, Margin: 2, ECC: "H",
 		Foreground: "#112233", Background: "FFFFFF", IfNoneMatch: `"stale"`}
 	if f.qr.req != want {
 		t.Errorf("request %+v, want %+v", f.qr.req, want)
@@ -34,7 +34,7 @@ func TestQRDefaults(t *testing.T) {
 	f := newFakes()
 	f.qr.img = &shortener.QRImage{ETag: `"e"`, ContentType: "image/png", Data: []byte("png")}
 	serve(t, f.server(), "GET", "/api/v1/qr/abc", "")
-	want := shortener.QRRequest{Code: "abc", Format: "png", Size: 256, Margin: 4, ECC: "M"}
+	want := shortener.QRRequest{Code: "abc", DomainID: shortener.DefaultDomainID, Format: "png", Size: 256, Margin: 4, ECC: "M"}
 	if f.qr.req != want {
 		t.Errorf("request %+v, want %+v", f.qr.req, want)
 	}

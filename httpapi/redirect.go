@@ -32,16 +32,17 @@ type LinkPasswords interface {
 // before answering; the response never waits on the network for
 // analytics or cache writes.
 func (s *Server) redirect(w http.ResponseWriter, r *http.Request) {
-	if code, t, ok := s.resolveCode(w, r); ok {
-		s.answer(w, r, code, t)
+	if key, t, ok := s.resolveCode(w, r); ok {
+		s.answer(w, r, key, t)
 	}
 }
 
-// resolveCode looks up the code of the request's path, within the
-// redirect rate limit. It has answered the request when ok is false (a
-// junk or reserved code, a limited client, a failed lookup).
-func (s *Server) resolveCode(w http.ResponseWriter, r *http.Request) (code string, t shortener.Target, ok bool) {
-	code = r.PathValue("code")
+// resolveCode looks up the code of the request's path on the domain of
+// its Host header, within the redirect rate limit, and returns the link
+// key it looked up. It has answered the request when ok is false (a junk
+// or reserved code, a limited client, a failed lookup).
+func (s *Server) resolveCode(w http.ResponseWriter, r *http.Request) (key string, t shortener.Target, ok bool) {
+	code := r.PathValue("code")
 	if !validCode(code) || shortener.IsReservedCode(code) {
 		s.redirectMiss(w, r, http.StatusNotFound)
 		return code, t, false
@@ -49,16 +50,17 @@ func (s *Server) resolveCode(w http.ResponseWriter, r *http.Request) (code strin
 	if s.limits.Redirect.Limit > 0 && !s.admit(w, r, "redirect:"+shortener.ClientKey(s.clientIP(r)), s.limits.Redirect) {
 		return code, t, false
 	}
-	t, err := s.resolver.Resolve(r.Context(), code)
+	key = shortener.LinkKey(s.domainFor(r).ID, code)
+	t, err := s.resolver.Resolve(r.Context(), key)
 	if err != nil {
 		s.unavailable(w, r, "resolve short code", err)
-		return code, t, false
+		return key, t, false
 	}
-	return code, t, true
+	return key, t, true
 }
 
-// answer answers a request for the link of t.
-func (s *Server) answer(w http.ResponseWriter, r *http.Request, code string, t shortener.Target) {
+// answer answers a request for the link of t, whose link key is key.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, key string, t shortener.Target) {
 	if r.Method == http.MethodPost && t.Found && t.PasswordHash == "" {
 		// Only a password form is posted to a short link. (An unknown
 		// code is 404, as for GET.)
@@ -85,13 +87,13 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, code string, t s
 	case shortener.OutcomePassword:
 		s.passwordRefused(w, r, facts)
 	case shortener.OutcomeRedirect:
-		s.follow(w, r, code, t, out, visit)
+		s.follow(w, r, key, t, out, visit)
 	}
 }
 
 // follow answers a redirect: it uses one of a capped link's clicks
 // first, records the click, and sends the link's redirect status.
-func (s *Server) follow(w http.ResponseWriter, r *http.Request, code string, t shortener.Target, out shortener.Outcome, v shortener.Visit) {
+func (s *Server) follow(w http.ResponseWriter, r *http.Request, key string, t shortener.Target, out shortener.Outcome, v shortener.Visit) {
 	if out.UsesClick {
 		ok, err := s.caps.TakeLinkClick(r.Context(), t.LinkID)
 		if err != nil {
@@ -109,7 +111,7 @@ func (s *Server) follow(w http.ResponseWriter, r *http.Request, code string, t s
 			IP: s.clientIP(r), UserAgent: r.Header.Get("User-Agent"), Referrer: r.Header.Get("Referer"),
 		})
 		if s.onHit != nil {
-			s.onHit(code)
+			s.onHit(key)
 		}
 	}
 	h := w.Header()

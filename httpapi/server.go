@@ -41,12 +41,14 @@ type Config struct {
 	Accounts      Accounts      // registration, login, refresh, logout
 	Keys          APIKeys       // API keys; nil leaves /api/v1/keys out
 	Webhooks      Webhooks      // webhook endpoints; nil leaves /api/v1/webhooks out
+	Domains       Domains       // short domains; nil leaves /api/v1/domains out
+	Hosts         HostDomains   // which domain a request is for; nil: all the default
 	Links         Links
 	Summaries     Summaries
 	QR            QRCodes
 	Resolver      shortener.Resolver      // the redirect's layered lookup
 	Clicks        shortener.ClickRecorder // where redirects hand their clicks
-	OnHit         func(code string)       // counts hits for hot-link detection; may be nil
+	OnHit         func(key string)        // counts hits (by link key) for hot-link detection; may be nil
 	Limiter       shortener.RateLimiter
 	Limits        shortener.RateLimits
 	// Health maps a check name ("database", "cache") to its probe.
@@ -78,6 +80,8 @@ type Server struct {
 	accounts      Accounts
 	keys          APIKeys
 	webhooks      Webhooks
+	domains       Domains
+	hosts         HostDomains
 	links         Links
 	resolver      shortener.Resolver
 	clicks        shortener.ClickRecorder
@@ -122,7 +126,7 @@ func New(c Config) *Server {
 	}
 	s := &Server{
 		logger: c.Logger, clock: c.Clock, authn: c.Authenticator, accounts: c.Accounts, links: c.Links,
-		keys: c.Keys, webhooks: c.Webhooks,
+		keys: c.Keys, webhooks: c.Webhooks, domains: c.Domains, hosts: c.Hosts,
 		resolver: c.Resolver, clicks: c.Clicks, onHit: c.OnHit, summaries: c.Summaries, qr: c.QR,
 		enrichment: c.Enrichment, caps: c.Caps, linkPasswords: c.LinkPasswords, secureCookies: c.SecureCookies,
 		limiter: c.Limiter, limits: c.Limits, health: c.Health, clients: clientip.Resolver{Trusted: c.TrustedProxies},
@@ -133,7 +137,7 @@ func New(c Config) *Server {
 		mux:        http.NewServeMux(),
 	}
 	s.routes(c)
-	s.handler = sendNosniff(s.observe(s.cors(s.refuseUnroutable(s.mux))))
+	s.handler = sendNosniff(s.observe(s.cors(s.refuseUnroutable(s.domainPages(s.mux)))))
 	return s
 }
 
@@ -148,6 +152,7 @@ func (s *Server) routes(c Config) {
 	s.registerUpdateMe(api)
 	s.registerKeys(api)
 	s.registerWebhooks(api)
+	s.registerDomains(api)
 	s.registerLinks(api)
 	s.registerAnalytics(api)
 	s.registerQR(api)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/auth"
+	"github.com/shortener-dev/shortener/domains"
 	"github.com/shortener-dev/shortener/links"
 )
 
@@ -98,17 +99,48 @@ type Links interface {
 	// when caller may not manage it.
 	Delete(ctx context.Context, caller *shortener.User, id string) error
 
-	// ShortURL returns the public short URL of code.
-	ShortURL(code string) string
+	// ShortURL returns the public short URL of a link, on its domain.
+	ShortURL(l *shortener.Link) string
+}
+
+// Domains manages the short domains. Writes are an admin's: each returns
+// EFORBIDDEN for anyone else.
+type Domains interface {
+	// List returns every domain, the default first.
+	List(ctx context.Context) ([]*shortener.Domain, error)
+
+	// Create adds a domain. Returns EINVALID for a bad host or URL and
+	// ECONFLICT for a host that is already a domain.
+	Create(ctx context.Context, caller *shortener.User, in domains.Input) (*shortener.Domain, error)
+
+	// Update changes a domain. Returns ENOTFOUND for an unknown ID,
+	// ECONFLICT for a taken host and for the default domain's host, and
+	// EINVALID for bad values.
+	Update(ctx context.Context, caller *shortener.User, id string, p domains.Patch) (*shortener.Domain, error)
+
+	// Delete deletes a domain. Returns ENOTFOUND for an unknown ID and
+	// ECONFLICT for the default domain and while links use it.
+	Delete(ctx context.Context, caller *shortener.User, id string) error
+}
+
+// HostDomains tells which domain a request is for (domains.Registry); it
+// answers from memory, for every redirect.
+type HostDomains interface {
+	// ForHost returns the domain a Host header names; a host that is no
+	// added domain is the default domain.
+	ForHost(hostHeader string) *shortener.Domain
+	// ByHost returns the domain of a stored host, or false.
+	ByHost(host string) (*shortener.Domain, bool)
 }
 
 // Summaries answers the click summaries of links.
 type Summaries interface {
-	// Summary returns the summary of the link with short code code over the
+	// Summary returns the summary of the link with short code code on the
+	// domain with ID domainID over the
 	// last days UTC days, today included. Returns ENOTFOUND when there is no
 	// such link and when caller is neither its owner nor an admin, so that
 	// the link is not revealed.
-	Summary(ctx context.Context, caller *shortener.User, code string, days int) (*shortener.ClickSummary, error)
+	Summary(ctx context.Context, caller *shortener.User, domainID, code string, days int) (*shortener.ClickSummary, error)
 }
 
 // QRCodes renders the QR codes of short links.

@@ -37,7 +37,8 @@ const minFilterCapacity = 1 << 20
 const falsePositiveRate = 0.01
 
 // NewCodeFilter returns an empty filter that loads codes with load (a
-// LinkStore's ShortCodes). Until Load succeeds, every code may exist.
+// LinkStore's LinkKeys: link keys are what it holds). Until Load succeeds,
+// every code may exist.
 func NewCodeFilter(load func(ctx context.Context, fn func(code string) error) error) *CodeFilter {
 	return &CodeFilter{load: load, reload: make(chan struct{}, 1)}
 }

@@ -41,12 +41,12 @@ func (s *Service) checkOptions(o Options) (Options, []error) {
 		errs = append(errs, shortener.CheckLinkPassword(*o.Password))
 	}
 	if o.Rules != nil {
-		rules, err := shortener.NormalizeRules(*o.Rules, s.ownHosts)
+		rules, err := shortener.NormalizeRules(*o.Rules, s.hosts())
 		errs = append(errs, err)
 		o.Rules = &rules
 	}
 	if o.Variants != nil {
-		errs = append(errs, shortener.CheckVariants(*o.Variants, s.ownHosts))
+		errs = append(errs, shortener.CheckVariants(*o.Variants, s.hosts()))
 	}
 	return o, errs
 }

@@ -22,8 +22,19 @@ type Service struct {
 	clock       shortener.Clock
 	baseURL     string
 	ownHosts    []string
+	domains     Domains
 	codeLength  int
 	logger      *slog.Logger
+}
+
+// Domains tells the domains links may live on (domains.Registry).
+type Domains interface {
+	// Default returns the default domain.
+	Default() *shortener.Domain
+	// ByHost returns the domain of a stored host, or false.
+	ByHost(host string) (*shortener.Domain, bool)
+	// Hosts returns every domain's host.
+	Hosts() []string
 }
 
 // Config configures a Service.
@@ -33,6 +44,7 @@ type Config struct {
 	Clock       shortener.Clock
 	BaseURL     string   // short URLs are shortener.ShortURL(BaseURL, code)
 	OwnHosts    []string // host names of BASE_URL, lower-case; links to them are refused
+	Domains     Domains  // nil: every link on the default domain
 	CodeLength  int
 	Logger      *slog.Logger   // gets invalidation failures
 	Passwords   PasswordHasher // hashes link passwords
@@ -48,12 +60,12 @@ func NewService(c Config) *Service {
 	}
 	return &Service{
 		logger: c.Logger, links: c.Links, passwords: c.Passwords, invalidator: c.Invalidator, clock: c.Clock,
-		baseURL: c.BaseURL, ownHosts: c.OwnHosts, codeLength: c.CodeLength,
+		baseURL: c.BaseURL, ownHosts: c.OwnHosts, domains: c.Domains, codeLength: c.CodeLength,
 	}
 }
 
-// ShortURL returns the public short URL of a code.
-func (s *Service) ShortURL(code string) string { return shortener.ShortURL(s.baseURL, code) }
+// ShortURL returns the public short URL of a link, on its domain.
+func (s *Service) ShortURL(l *shortener.Link) string { return shortener.LinkShortURL(s.baseURL, l) }
 
 // CreateInput is a request to shorten a URL.
 type CreateInput struct {
@@ -62,6 +74,7 @@ type CreateInput struct {
 	Title       *string
 	ExpiresAt   *time.Time
 	IsPublic    *bool
+	Domain      *string // the host of the link's domain; nil for the default
 	Options
 }
 
@@ -73,7 +86,8 @@ const codeAttempts = 8
 // the alias is taken.
 func (s *Service) Create(ctx context.Context, caller *shortener.User, in CreateInput) (*shortener.Link, error) {
 	now := s.clock()
-	errs := []error{shortener.CheckURL(in.OriginalURL, s.ownHosts)}
+	d, domainErr := s.domainOf(in.Domain, "body.domain")
+	errs := []error{shortener.CheckURL(in.OriginalURL, s.hosts()), domainErr}
 	if in.CustomAlias != nil {
 		errs = append(errs, shortener.CheckAlias(*in.CustomAlias))
 	}
@@ -92,6 +106,7 @@ func (s *Service) Create(ctx context.Context, caller *shortener.User, in CreateI
 	l := &shortener.Link{
 		ID: shortener.NewIDAt(now), OriginalURL: in.OriginalURL, CustomAlias: in.CustomAlias,
 		Title: in.Title, IsActive: true, IsPublic: true, CreatedAt: now, UpdatedAt: now,
+		DomainID: d.ID, Domain: d.Host,
 	}
 	if in.IsPublic != nil {
 		l.IsPublic = *in.IsPublic
@@ -108,7 +123,7 @@ func (s *Service) Create(ctx context.Context, caller *shortener.User, in CreateI
 		return nil, err
 	}
 	// The code may sit in a negative cache entry somewhere: drop it.
-	s.invalidate(ctx, l.ShortCode)
+	s.invalidate(ctx, l.Key())
 	return l, nil
 }
 
@@ -119,7 +134,7 @@ func (s *Service) insert(ctx context.Context, l *shortener.Link) error {
 		l.ShortCode = *l.CustomAlias
 		err := s.links.CreateLink(ctx, l)
 		if shortener.ErrorCode(err) == shortener.ECONFLICT {
-			return &shortener.Error{Code: shortener.ECONFLICT, Message: "This alias is already taken.",
+			return &shortener.Error{Code: shortener.ECONFLICT, Message: "This alias is already taken on this domain.",
 				Fields: []shortener.FieldError{{Location: "body.custom_alias", Message: "alias is already taken", Value: *l.CustomAlias}}}
 		}
 		return err
@@ -173,9 +188,15 @@ func (s *Service) List(ctx context.Context, caller *shortener.User, q ListQuery)
 	if q.AllOwners && !caller.IsAdmin() {
 		return nil, errAllOwners
 	}
-	return s.links.ListLinks(ctx, shortener.LinkQuery{
-		OwnerID: caller.ID, AllOwners: q.AllOwners, Offset: pageOffset(q.Page, q.Size), Limit: q.Size,
-	})
+	query := shortener.LinkQuery{OwnerID: caller.ID, AllOwners: q.AllOwners, Offset: pageOffset(q.Page, q.Size), Limit: q.Size}
+	if q.Domain != "" {
+		d, err := s.domainOf(&q.Domain, "query.domain")
+		if err != nil {
+			return nil, err
+		}
+		query.DomainID = d.ID
+	}
+	return s.links.ListLinks(ctx, query)
 }
 
 var errAllOwners = &shortener.Error{Code: shortener.EFORBIDDEN, Message: "Only an admin may list every user's links.",
@@ -216,7 +237,7 @@ func (s *Service) Delete(ctx context.Context, caller *shortener.User, id string)
 	if err := s.links.DeleteLink(ctx, l.ID); err != nil {
 		return err
 	}
-	s.invalidate(ctx, l.ShortCode)
+	s.invalidate(ctx, l.Key())
 	return nil
 }
 
@@ -231,11 +252,11 @@ const invalidateTimeout = 2 * time.Second
 // The broadcast outlives the request: a client that hangs up once the
 // change is committed must not cancel it (seen under load as "context
 // canceled" for the requests in flight when wrk stopped).
-func (s *Service) invalidate(ctx context.Context, code string) {
+func (s *Service) invalidate(ctx context.Context, key string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), invalidateTimeout)
 	defer cancel()
-	if err := s.invalidator.Invalidate(ctx, code); err != nil {
-		s.logger.WarnContext(ctx, "cache invalidation not broadcast", slog.String("code", code), slog.Any("error", err))
+	if err := s.invalidator.Invalidate(ctx, key); err != nil {
+		s.logger.WarnContext(ctx, "cache invalidation not broadcast", slog.String("key", key), slog.Any("error", err))
 	}
 }
 
@@ -245,4 +266,5 @@ type ListQuery struct {
 	Page      int // from 1
 	Size      int // from 1
 	AllOwners bool
+	Domain    string // only the links of the domain with this host; "" for all
 }

@@ -96,8 +96,8 @@ func TestCreate(t *testing.T) {
 		if len(l.ShortCode) != 7 || !l.IsPublic || !l.IsActive || *l.OwnerID != owner.ID {
 			t.Fatalf("link = %+v", l)
 		}
-		if svc.ShortURL(l.ShortCode) != "https://sho.rt/"+l.ShortCode {
-			t.Fatalf("short URL %q", svc.ShortURL(l.ShortCode))
+		if svc.ShortURL(l) != "https://sho.rt/"+l.ShortCode {
+			t.Fatalf("short URL %q", svc.ShortURL(l))
 		}
 		if !slices.Contains(inv.codes, l.ShortCode) {
 			t.Fatal("a new code was not invalidated (negative cache entries would survive)")

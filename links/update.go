@@ -17,6 +17,7 @@ type UpdateInput struct {
 	ClearExpiry bool
 	IsActive    *bool
 	IsPublic    *bool
+	Domain      *string // moves the link to the domain with this host
 	Options
 	ClearValidSince bool
 	ClearMaxClicks  bool
@@ -33,7 +34,13 @@ func (s *Service) Update(ctx context.Context, caller *shortener.User, id string,
 	now := s.clock()
 	var errs []error
 	if in.OriginalURL != nil {
-		errs = append(errs, shortener.CheckURL(*in.OriginalURL, s.ownHosts))
+		errs = append(errs, shortener.CheckURL(*in.OriginalURL, s.hosts()))
+	}
+	var domain *shortener.Domain
+	if in.Domain != nil {
+		var err error
+		domain, err = s.domainOf(in.Domain, "body.domain")
+		errs = append(errs, err)
 	}
 	if in.Title != nil && !in.ClearTitle {
 		errs = append(errs, shortener.CheckTitle(*in.Title))
@@ -59,12 +66,24 @@ func (s *Service) Update(ctx context.Context, caller *shortener.User, id string,
 		return nil, err
 	}
 	updateOptions(&change, in, hash)
+	oldKey := l.Key()
+	if domain != nil && domain.ID != l.DomainID {
+		change.DomainID = &domain.ID
+	}
 	l, err = s.links.UpdateLink(ctx, l.ID, change, now)
-	if shortener.ErrorCode(err) == shortener.ENOTFOUND {
+	switch shortener.ErrorCode(err) {
+	case "":
+	case shortener.ENOTFOUND:
 		return nil, shortener.ErrLinkNotFound // deleted in between
-	} else if err != nil {
+	case shortener.ECONFLICT: // only a move can collide
+		return nil, &shortener.Error{Code: shortener.ECONFLICT, Message: "The link's code is already taken on that domain.",
+			Fields: []shortener.FieldError{{Location: "body.domain", Message: "the code is taken on this domain", Value: domain.Host}}}
+	default:
 		return nil, err
 	}
-	s.invalidate(ctx, l.ShortCode)
+	s.invalidate(ctx, l.Key())
+	if oldKey != l.Key() {
+		s.invalidate(ctx, oldKey) // moved: the old domain answers 404 at once
+	}
 	return l, nil
 }

@@ -14,7 +14,8 @@ import (
 
 // SQLSTATE codes the stores translate.
 const (
-	uniqueViolation = "23505"
+	uniqueViolation     = "23505"
+	foreignKeyViolation = "23503"
 )
 
 func pgCode(err error) string {

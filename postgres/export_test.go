@@ -3,8 +3,6 @@ package postgres
 import (
 	"context"
 	"testing"
-
-	"github.com/shortener-dev/shortener/internal/migrate"
 )
 
 // ExecForTest runs a statement, for tests that set up states the stores
@@ -29,10 +27,7 @@ func CountForTest(t testing.TB, db *DB, query string, args ...any) int64 {
 // MigrateToForTest applies the migrations up to version only.
 func MigrateToForTest(t testing.TB, db *DB, version int64) {
 	t.Helper()
-	err := db.withMigrator(context.Background(), func(m *migrate.Migrator) error {
-		return m.UpTo(context.Background(), version)
-	})
-	if err != nil {
+	if err := db.MigrateTo(context.Background(), version); err != nil {
 		t.Fatal(err)
 	}
 }

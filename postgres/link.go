@@ -31,7 +31,19 @@ const (
 
 const linkColumns = `id, short_code, original_url, custom_alias, title, owner_id,
 	is_active, is_public, expires_at, click_count, created_at, updated_at,
-	redirect_type, forward_query, valid_since, max_clicks, password_hash, rules, variants`
+	redirect_type, forward_query, valid_since, max_clicks, password_hash, rules, variants, domain_id`
+
+// linkSelect is what scanLink reads: the columns and the host of the
+// link's domain.
+const linkSelect = linkColumns + `, (SELECT host FROM domains WHERE domains.id = short_urls.domain_id)`
+
+// domainOf is the domain ID a link is stored under.
+func domainOf(id string) string {
+	if id == "" {
+		return shortener.DefaultDomainID
+	}
+	return id
+}
 
 // CreateLink inserts l; a taken short code (compared case-sensitively) is
 // ECONFLICT.
@@ -46,7 +58,7 @@ func (s *LinkStore) CreateLink(ctx context.Context, l *shortener.Link) error {
 		l.ID, l.ShortCode, l.OriginalURL, l.CustomAlias, l.Title, l.OwnerID,
 		l.IsActive, l.IsPublic, l.ExpiresAt, l.ClickCount, l.CreatedAt, l.UpdatedAt,
 		shortener.RedirectStatusOf(l.RedirectType), l.ForwardQuery, l.ValidSince, l.MaxClicks, l.PasswordHash,
-		shortener.EncodeRules(l.Rules), shortener.EncodeVariants(l.Variants),
+		shortener.EncodeRules(l.Rules), shortener.EncodeVariants(l.Variants), domainOf(l.DomainID),
 		shortener.NewIDAt(l.CreatedAt), snapshot)
 	return storeError("create link", err, "", msgCodeTaken)
 }
@@ -56,20 +68,30 @@ func (s *LinkStore) LinkByID(ctx context.Context, id string) (*shortener.Link, e
 	if !shortener.IsID(id) {
 		return nil, shortener.Errorf(shortener.ENOTFOUND, "%s", msgLinkNotFound)
 	}
-	l, err := scanLink(s.db.pool.QueryRow(ctx, `SELECT `+linkColumns+` FROM short_urls WHERE id = $1`, id))
+	l, err := scanLink(s.db.pool.QueryRow(ctx, `SELECT `+linkSelect+` FROM short_urls WHERE id = $1`, id))
 	return l, storeError("link by id", err, msgLinkNotFound, "")
 }
 
-// LinkByCode returns the link with the given short code, or ENOTFOUND.
-func (s *LinkStore) LinkByCode(ctx context.Context, code string) (*shortener.Link, error) {
-	l, err := scanLink(s.db.pool.QueryRow(ctx, `SELECT `+linkColumns+` FROM short_urls WHERE short_code = $1`, code))
+// LinkByCode returns the link with the given short code on the domain, or
+// ENOTFOUND.
+func (s *LinkStore) LinkByCode(ctx context.Context, domainID, code string) (*shortener.Link, error) {
+	if !shortener.IsID(domainID) {
+		return nil, shortener.Errorf(shortener.ENOTFOUND, "%s", msgLinkNotFound)
+	}
+	l, err := scanLink(s.db.pool.QueryRow(ctx, linkByCodeSQL, domainID, code))
 	return l, storeError("link by code", err, msgLinkNotFound, "")
 }
 
-// Resolve returns the redirect target of code; an unknown code is a Target
-// with Found false, not an error.
-func (s *LinkStore) Resolve(ctx context.Context, code string) (shortener.Target, error) {
-	l, err := scanLink(s.db.pool.QueryRow(ctx, `SELECT `+linkColumns+` FROM short_urls WHERE short_code = $1`, code))
+const linkByCodeSQL = `SELECT ` + linkSelect + ` FROM short_urls WHERE domain_id = $1 AND short_code = $2`
+
+// Resolve returns the redirect target of a link key; an unknown code is a
+// Target with Found false, not an error.
+func (s *LinkStore) Resolve(ctx context.Context, key string) (shortener.Target, error) {
+	domainID, code := shortener.SplitLinkKey(key)
+	if !shortener.IsID(domainID) {
+		return shortener.Target{}, nil
+	}
+	l, err := scanLink(s.db.pool.QueryRow(ctx, linkByCodeSQL, domainID, code))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return shortener.Target{}, nil
 	} else if err != nil {
@@ -88,6 +110,13 @@ func (s *LinkStore) ListLinks(ctx context.Context, q shortener.LinkQuery) (*shor
 		}
 		where, args = "owner_id = $1", append(args, q.OwnerID)
 	}
+	if q.DomainID != "" {
+		if !shortener.IsID(q.DomainID) {
+			return page, ctx.Err()
+		}
+		args = append(args, q.DomainID)
+		where += fmt.Sprintf(" AND domain_id = $%d", len(args))
+	}
 	// Both queries read one snapshot so that Total matches the page.
 	err := pgx.BeginTxFunc(ctx, s.db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
 		func(tx pgx.Tx) error {
@@ -97,7 +126,7 @@ func (s *LinkStore) ListLinks(ctx context.Context, q shortener.LinkQuery) (*shor
 			}
 			n := len(args)
 			rows, err := tx.Query(ctx, fmt.Sprintf(`
-				SELECT `+linkColumns+` FROM short_urls
+				SELECT `+linkSelect+` FROM short_urls
 				WHERE %s
 				ORDER BY created_at DESC, id DESC
 				LIMIT $%d OFFSET $%d`, where, n+1, n+2), append(args, q.Limit, max(q.Offset, 0))...)
@@ -132,7 +161,7 @@ func (s *LinkStore) UpdateLink(ctx context.Context, id string, u shortener.LinkU
 		}
 		return queueLinkEvent(ctx, tx, shortener.EventLinkUpdated, l, now)
 	})
-	return l, storeError("update link", err, msgLinkNotFound, "")
+	return l, storeError("update link", err, msgLinkNotFound, msgCodeTaken)
 }
 
 func updateLink(ctx context.Context, tx pgx.Tx, id string, u shortener.LinkUpdate, now time.Time) (*shortener.Link, error) {
@@ -150,12 +179,13 @@ func updateLink(ctx context.Context, tx pgx.Tx, id string, u shortener.LinkUpdat
 			password_hash = COALESCE($16, password_hash),
 			rules = COALESCE($17, rules),
 			variants = CASE WHEN $18 THEN NULL ELSE COALESCE($19, variants) END,
+			domain_id = COALESCE($20, domain_id),
 			updated_at = $9
 		WHERE id = $1
-		RETURNING `+linkColumns,
+		RETURNING `+linkSelect,
 		id, u.OriginalURL, u.ClearTitle, u.Title, u.ClearExpiry, u.ExpiresAt, u.IsActive, u.IsPublic, now,
 		u.RedirectType, u.ForwardQuery, u.ClearValidSince, u.ValidSince, u.ClearMaxClicks, u.MaxClicks,
-		u.PasswordHash, u.StoredRules(), u.ClearVariants, u.StoredVariants())
+		u.PasswordHash, u.StoredRules(), u.ClearVariants, u.StoredVariants(), u.DomainID)
 	return scanLink(row)
 }
 
@@ -167,7 +197,7 @@ func (s *LinkStore) DeleteLink(ctx context.Context, id string) error {
 		return shortener.Errorf(shortener.ENOTFOUND, "%s", msgLinkNotFound)
 	}
 	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
-		l, err := scanLink(tx.QueryRow(ctx, `DELETE FROM short_urls WHERE id = $1 RETURNING `+linkColumns, id))
+		l, err := scanLink(tx.QueryRow(ctx, `DELETE FROM short_urls WHERE id = $1 RETURNING `+linkSelect, id))
 		if err != nil {
 			return err
 		}
@@ -187,7 +217,8 @@ func scanLink(r pgx.Row) (*shortener.Link, error) {
 	)
 	if err := r.Scan(&l.ID, &l.ShortCode, &l.OriginalURL, &l.CustomAlias, &l.Title, &l.OwnerID,
 		&l.IsActive, &l.IsPublic, &expires, &l.ClickCount, &created, &updated,
-		&redirect, &l.ForwardQuery, &validSince, &l.MaxClicks, &l.PasswordHash, &rules, &variants); err != nil {
+		&redirect, &l.ForwardQuery, &validSince, &l.MaxClicks, &l.PasswordHash, &rules, &variants,
+		&l.DomainID, &l.Domain); err != nil {
 		return nil, err
 	}
 	l.RedirectType = int(redirect)
@@ -233,21 +264,21 @@ func (s *LinkStore) LinkClicksLeft(ctx context.Context, id string) (bool, error)
 	return left, storeError("link clicks left", err, msgLinkNotFound, "")
 }
 
-// ShortCodes calls fn with every short code.
-func (s *LinkStore) ShortCodes(ctx context.Context, fn func(code string) error) error {
-	rows, err := s.db.pool.Query(ctx, `SELECT short_code FROM short_urls`)
+// LinkKeys calls fn with the LinkKey of every link.
+func (s *LinkStore) LinkKeys(ctx context.Context, fn func(key string) error) error {
+	rows, err := s.db.pool.Query(ctx, `SELECT domain_id, short_code FROM short_urls`)
 	if err != nil {
-		return storeError("short codes", err, "", "")
+		return storeError("link keys", err, "", "")
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var code string
-		if err := rows.Scan(&code); err != nil {
-			return storeError("short codes", err, "", "")
+		var domainID, code string
+		if err := rows.Scan(&domainID, &code); err != nil {
+			return storeError("link keys", err, "", "")
 		}
-		if err := fn(code); err != nil {
+		if err := fn(shortener.LinkKey(domainID, code)); err != nil {
 			return err
 		}
 	}
-	return storeError("short codes", rows.Err(), "", "")
+	return storeError("link keys", rows.Err(), "", "")
 }

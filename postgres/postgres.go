@@ -146,6 +146,13 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return db.withMigrator(ctx, func(m *migrate.Migrator) error { return m.Up(ctx) })
 }
 
+// MigrateTo applies the pending migrations up to and including version
+// only, leaving the database as an older binary would have: for tests of
+// what a migration does to existing rows.
+func (db *DB) MigrateTo(ctx context.Context, version int64) error {
+	return db.withMigrator(ctx, func(m *migrate.Migrator) error { return m.UpTo(ctx, version) })
+}
+
 // MigrationStatus lists the embedded migrations and whether each is applied.
 func (db *DB) MigrationStatus(ctx context.Context) ([]migrate.Status, error) {
 	var st []migrate.Status

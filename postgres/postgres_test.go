@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/migrate"
 	"github.com/shortener-dev/shortener/internal/testdb"
 	"github.com/shortener-dev/shortener/internal/testenv"
 	"github.com/shortener-dev/shortener/postgres"
@@ -41,20 +42,27 @@ func TestStores(t *testing.T) {
 }
 
 func TestMigrations(t *testing.T) {
-	storetest.RunMigrations(t, storetest.MigrationHooks{
-		Open: func(t *testing.T) storetest.Database { return openDB(t) },
-		SetVersion: func(t *testing.T, db storetest.Database, v int) {
-			postgres.ExecForTest(t, db.(*postgres.DB), `INSERT INTO goose_db_version (version_id, is_applied) VALUES ($1, true)`, v)
-		},
-		MigrateTo: func(t *testing.T, db storetest.Database, v int64) { postgres.MigrateToForTest(t, db.(*postgres.DB), v) },
-		InsertUser: func(t *testing.T, db storetest.Database, id, email string, created time.Time) {
-			postgres.ExecForTest(t, db.(*postgres.DB), `INSERT INTO users (id, email, full_name, password_hash, role, is_active, is_verified, created_at, updated_at) VALUES ($1, $2, '', 'x', 'user', TRUE, FALSE, $3, $3)`, id, email, created)
-		},
-		Users: func(db storetest.Database) shortener.UserStore { return postgres.NewUserStore(db.(*postgres.DB)) },
-		HasUsersTable: func(t *testing.T, db storetest.Database) bool {
-			return postgres.CountForTest(t, db.(*postgres.DB), `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'users'`) > 0
-		},
-	})
+	storetest.RunMigrations(t, migrationHooks)
+	t.Run("Domains", func(t *testing.T) { storetest.RunDomainMigration(t, migrationHooks) })
+}
+
+var migrationHooks = storetest.MigrationHooks{
+	Open: func(t *testing.T) storetest.Database { return openDB(t) },
+	SetVersion: func(t *testing.T, db storetest.Database, v int) {
+		postgres.ExecForTest(t, db.(*postgres.DB), `INSERT INTO goose_db_version (version_id, is_applied) VALUES ($1, true)`, v)
+	},
+	MigrateTo: func(t *testing.T, db storetest.Database, v int64) { postgres.MigrateToForTest(t, db.(*postgres.DB), v) },
+	InsertUser: func(t *testing.T, db storetest.Database, id, email string, created time.Time) {
+		postgres.ExecForTest(t, db.(*postgres.DB), `INSERT INTO users (id, email, full_name, password_hash, role, is_active, is_verified, created_at, updated_at) VALUES ($1, $2, '', 'x', 'user', TRUE, FALSE, $3, $3)`, id, email, created)
+	},
+	Users: func(db storetest.Database) shortener.UserStore { return postgres.NewUserStore(db.(*postgres.DB)) },
+	HasUsersTable: func(t *testing.T, db storetest.Database) bool {
+		return postgres.CountForTest(t, db.(*postgres.DB), `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'users'`) > 0
+	},
+	Exec: func(t *testing.T, db storetest.Database, q string, args ...any) {
+		postgres.ExecForTest(t, db.(*postgres.DB), migrate.Numbered(q), args...)
+	},
+	Links: func(db storetest.Database) shortener.LinkStore { return postgres.NewLinkStore(db.(*postgres.DB)) },
 }
 
 func TestConcurrentMigrations(t *testing.T) {
@@ -95,12 +103,12 @@ func TestLogSQL(t *testing.T) {
 	if err := db.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	_, err = postgres.NewLinkStore(db).LinkByCode(context.Background(), "nope")
+	_, err = postgres.NewLinkStore(db).LinkByCode(context.Background(), shortener.DefaultDomainID, "nope")
 	if shortener.ErrorCode(err) != shortener.ENOTFOUND {
 		t.Fatalf("LinkByCode = %v, want not found", err)
 	}
 	out := buf.String()
-	if !strings.Contains(out, "level=DEBUG") || !strings.Contains(out, "FROM short_urls WHERE short_code = $1") {
+	if !strings.Contains(out, "level=DEBUG") || !strings.Contains(out, "FROM short_urls WHERE domain_id = $1 AND short_code = $2") {
 		t.Errorf("statement not logged at debug level; log:\n%s", out)
 	}
 

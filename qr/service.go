@@ -67,7 +67,7 @@ func (s *Service) cacheFor(req shortener.QRRequest, fg, bg string) shortener.Blo
 // EINVALID for options Render refuses, and the resolver's error when the
 // lookup itself fails. A cache that fails is skipped, never an error.
 func (s *Service) QRCode(ctx context.Context, req shortener.QRRequest) (*shortener.QRImage, error) {
-	t, err := s.resolver.Resolve(ctx, req.Code)
+	t, err := s.resolver.Resolve(ctx, shortener.LinkKey(req.DomainID, req.Code))
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func (s *Service) QRCode(ctx context.Context, req shortener.QRRequest) (*shorten
 	if opts.Background, err = ParseHexColor(bg); err != nil {
 		return nil, invalid("bg", "bg must be 6 hex digits", req.Background)
 	}
-	content := shortener.ShortURL(s.baseURL, req.Code)
+	content := shortener.LinkShortURL(s.baseURL, &shortener.Link{ShortCode: req.Code, DomainID: req.DomainID, Domain: req.DomainHost})
 	etag := imageETag(content, req, fg, bg)
 	if etagMatches(req.IfNoneMatch, etag) {
 		return &shortener.QRImage{NotModified: true, ETag: etag}, nil

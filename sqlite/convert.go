@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"database/sql"
+	"strings"
 	"time"
 )
 
@@ -64,4 +65,14 @@ func nullRedirectType(n *int) sql.NullInt64 {
 		return sql.NullInt64{}
 	}
 	return sql.NullInt64{Int64: int64(*n), Valid: true}
+}
+
+// lowerPtr returns a lower-cased copy of an ID, or nil: SQLite compares
+// the TEXT IDs bytewise.
+func lowerPtr(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	v := strings.ToLower(*s)
+	return &v
 }

@@ -51,11 +51,7 @@ func ReaderExecForTest(db *DB, query string) error {
 // MigrateToForTest applies the migrations up to version only.
 func MigrateToForTest(t testing.TB, db *DB, version int64) {
 	t.Helper()
-	m, err := db.migrator()
-	if err == nil {
-		err = m.UpTo(context.Background(), version)
-	}
-	if err != nil {
+	if err := db.MigrateTo(context.Background(), version); err != nil {
 		t.Fatal(err)
 	}
 }

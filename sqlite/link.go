@@ -30,7 +30,19 @@ const (
 
 const linkColumns = `id, short_code, original_url, custom_alias, title, owner_id,
 	is_active, is_public, expires_at, click_count, created_at, updated_at,
-	redirect_type, forward_query, valid_since, max_clicks, password_hash, rules, variants`
+	redirect_type, forward_query, valid_since, max_clicks, password_hash, rules, variants, domain_id`
+
+// linkSelect is what scanLink reads: the columns and the host of the
+// link's domain.
+const linkSelect = linkColumns + `, (SELECT host FROM domains WHERE domains.id = short_urls.domain_id)`
+
+// domainOf is the domain ID a link is stored under.
+func domainOf(id string) string {
+	if id == "" {
+		return shortener.DefaultDomainID
+	}
+	return strings.ToLower(id)
+}
 
 // CreateLink inserts l; a taken short code (compared case-sensitively) is
 // ECONFLICT.
@@ -38,12 +50,13 @@ func (s *LinkStore) CreateLink(ctx context.Context, l *shortener.Link) error {
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO short_urls (`+linkColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			l.ID, l.ShortCode, l.OriginalURL, nullString(l.CustomAlias), nullString(l.Title),
 			nullString(l.OwnerID), l.IsActive, l.IsPublic, nullMicros(l.ExpiresAt), l.ClickCount,
 			micros(l.CreatedAt), micros(l.UpdatedAt),
 			shortener.RedirectStatusOf(l.RedirectType), l.ForwardQuery, nullMicros(l.ValidSince), nullInt64(l.MaxClicks),
-			l.PasswordHash, shortener.EncodeRules(l.Rules), nullString(shortener.EncodeVariants(l.Variants)))
+			l.PasswordHash, shortener.EncodeRules(l.Rules), nullString(shortener.EncodeVariants(l.Variants)),
+			domainOf(l.DomainID))
 		if err != nil {
 			return err
 		}
@@ -54,27 +67,31 @@ func (s *LinkStore) CreateLink(ctx context.Context, l *shortener.Link) error {
 
 // LinkByID returns the link with the given ID, or ENOTFOUND.
 func (s *LinkStore) LinkByID(ctx context.Context, id string) (*shortener.Link, error) {
-	row := s.db.read.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM short_urls WHERE id = ?`, id)
+	row := s.db.read.QueryRowContext(ctx, `SELECT `+linkSelect+` FROM short_urls WHERE id = ?`, id)
 	l, err := scanLink(row)
 	return l, storeError("link by id", err, msgLinkNotFound, "")
 }
 
-// LinkByCode returns the link with the given short code, or ENOTFOUND.
-func (s *LinkStore) LinkByCode(ctx context.Context, code string) (*shortener.Link, error) {
-	row := s.db.read.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM short_urls WHERE short_code = ?`, code)
+// LinkByCode returns the link with the given short code on the domain, or
+// ENOTFOUND.
+func (s *LinkStore) LinkByCode(ctx context.Context, domainID, code string) (*shortener.Link, error) {
+	row := s.db.read.QueryRowContext(ctx, linkByCodeSQL, strings.ToLower(domainID), code)
 	l, err := scanLink(row)
 	return l, storeError("link by code", err, msgLinkNotFound, "")
 }
 
-// Resolve returns the redirect target of code; an unknown code is a Target
-// with Found false, not an error.
-func (s *LinkStore) Resolve(ctx context.Context, code string) (shortener.Target, error) {
+const linkByCodeSQL = `SELECT ` + linkSelect + ` FROM short_urls WHERE domain_id = ? AND short_code = ?`
+
+// Resolve returns the redirect target of a link key; an unknown code is a
+// Target with Found false, not an error.
+func (s *LinkStore) Resolve(ctx context.Context, key string) (shortener.Target, error) {
+	domainID, code := shortener.SplitLinkKey(key)
 	// Prepared once: parsing it cost as much as running it, on every L1 miss.
-	st, err := s.db.reads.get(ctx, `SELECT `+linkColumns+` FROM short_urls WHERE short_code = ?`)
+	st, err := s.db.reads.get(ctx, linkByCodeSQL)
 	if err != nil {
 		return shortener.Target{}, fmt.Errorf("sqlite: resolve: %w", err)
 	}
-	l, err := scanLink(st.QueryRowContext(ctx, code))
+	l, err := scanLink(st.QueryRowContext(ctx, domainID, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return shortener.Target{}, nil
 	} else if err != nil {
@@ -90,6 +107,9 @@ func (s *LinkStore) ListLinks(ctx context.Context, q shortener.LinkQuery) (*shor
 	if !q.AllOwners {
 		where, args = "owner_id = ?", append(args, strings.ToLower(q.OwnerID))
 	}
+	if q.DomainID != "" {
+		where, args = where+" AND domain_id = ?", append(args, strings.ToLower(q.DomainID))
+	}
 	// Both queries read one snapshot so that Total matches the page.
 	tx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -103,7 +123,7 @@ func (s *LinkStore) ListLinks(ctx context.Context, q shortener.LinkQuery) (*shor
 		return page, nil
 	}
 	rows, err := tx.QueryContext(ctx, `
-		SELECT `+linkColumns+` FROM short_urls
+		SELECT `+linkSelect+` FROM short_urls
 		WHERE `+where+`
 		ORDER BY created_at DESC, id DESC
 		LIMIT ? OFFSET ?`, append(args, q.Limit, max(q.Offset, 0))...)
@@ -133,7 +153,7 @@ func (s *LinkStore) UpdateLink(ctx context.Context, id string, u shortener.LinkU
 		}
 		return queueLinkEvent(ctx, tx, shortener.EventLinkUpdated, l, now)
 	})
-	return l, storeError("update link", err, msgLinkNotFound, "")
+	return l, storeError("update link", err, msgLinkNotFound, msgCodeTaken)
 }
 
 func updateLink(ctx context.Context, tx *sql.Tx, id string, u shortener.LinkUpdate, now time.Time) (*shortener.Link, error) {
@@ -151,14 +171,15 @@ func updateLink(ctx context.Context, tx *sql.Tx, id string, u shortener.LinkUpda
 			password_hash = COALESCE(?, password_hash),
 			rules = COALESCE(?, rules),
 			variants = CASE WHEN ? THEN NULL ELSE COALESCE(?, variants) END,
+			domain_id = COALESCE(?, domain_id),
 			updated_at = ?
 		WHERE id = ?
-		RETURNING `+linkColumns,
+		RETURNING `+linkSelect,
 		nullString(u.OriginalURL), u.ClearTitle, nullString(u.Title), u.ClearExpiry, nullMicros(u.ExpiresAt),
 		nullBool(u.IsActive), nullBool(u.IsPublic),
 		nullRedirectType(u.RedirectType), nullBool(u.ForwardQuery), u.ClearValidSince, nullMicros(u.ValidSince),
 		u.ClearMaxClicks, nullInt64(u.MaxClicks), nullString(u.PasswordHash), nullString(u.StoredRules()),
-		u.ClearVariants, nullString(u.StoredVariants()),
+		u.ClearVariants, nullString(u.StoredVariants()), nullString(lowerPtr(u.DomainID)),
 		micros(now), strings.ToLower(id))
 	return scanLink(row)
 }
@@ -168,7 +189,7 @@ func updateLink(ctx context.Context, tx *sql.Tx, id string, u shortener.LinkUpda
 // ENOTFOUND if there is none.
 func (s *LinkStore) DeleteLink(ctx context.Context, id string) error {
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		l, err := scanLink(tx.QueryRowContext(ctx, `DELETE FROM short_urls WHERE id = ? RETURNING `+linkColumns, id))
+		l, err := scanLink(tx.QueryRowContext(ctx, `DELETE FROM short_urls WHERE id = ? RETURNING `+linkSelect, id))
 		if err != nil {
 			return err
 		}
@@ -186,13 +207,16 @@ func scanLink(r rowScanner) (*shortener.Link, error) {
 		expires, validSince, maxClks  sql.NullInt64
 		created, updated              int64
 		rules                         string
+		domain                        sql.NullString
 	)
 	if err := r.Scan(&l.ID, &l.ShortCode, &l.OriginalURL, &alias, &title, &owner,
 		&l.IsActive, &l.IsPublic, &expires, &l.ClickCount, &created, &updated,
-		&l.RedirectType, &l.ForwardQuery, &validSince, &maxClks, &l.PasswordHash, &rules, &variants); err != nil {
+		&l.RedirectType, &l.ForwardQuery, &validSince, &maxClks, &l.PasswordHash, &rules, &variants,
+		&l.DomainID, &domain); err != nil {
 		return nil, err
 	}
 	l.CustomAlias, l.Title, l.OwnerID = stringPtr(alias), stringPtr(title), stringPtr(owner)
+	l.Domain = domain.String
 	l.ExpiresAt, l.ValidSince = timePtr(expires), timePtr(validSince)
 	l.CreatedAt, l.UpdatedAt = fromMicros(created), fromMicros(updated)
 	if maxClks.Valid {
@@ -235,19 +259,19 @@ func (s *LinkStore) LinkClicksLeft(ctx context.Context, id string) (bool, error)
 	return left, storeError("link clicks left", err, msgLinkNotFound, "")
 }
 
-// ShortCodes calls fn with every short code.
-func (s *LinkStore) ShortCodes(ctx context.Context, fn func(code string) error) error {
-	rows, err := s.db.read.QueryContext(ctx, `SELECT short_code FROM short_urls`)
+// LinkKeys calls fn with the LinkKey of every link.
+func (s *LinkStore) LinkKeys(ctx context.Context, fn func(key string) error) error {
+	rows, err := s.db.read.QueryContext(ctx, `SELECT domain_id, short_code FROM short_urls`)
 	if err != nil {
-		return fmt.Errorf("sqlite: short codes: %w", err)
+		return fmt.Errorf("sqlite: link keys: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var code string
-		if err := rows.Scan(&code); err != nil {
-			return fmt.Errorf("sqlite: short codes: %w", err)
+		var domainID, code string
+		if err := rows.Scan(&domainID, &code); err != nil {
+			return fmt.Errorf("sqlite: link keys: %w", err)
 		}
-		if err := fn(code); err != nil {
+		if err := fn(shortener.LinkKey(domainID, code)); err != nil {
 			return err
 		}
 	}

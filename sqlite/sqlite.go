@@ -154,6 +154,20 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// MigrateTo applies the pending migrations up to and including version
+// only, leaving the database as an older binary would have: for tests of
+// what a migration does to existing rows.
+func (db *DB) MigrateTo(ctx context.Context, version int64) error {
+	m, err := db.migrator()
+	if err != nil {
+		return err
+	}
+	if err := m.UpTo(ctx, version); err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	return nil
+}
+
 // MigrationStatus lists the embedded migrations and whether each is applied.
 func (db *DB) MigrationStatus(ctx context.Context) ([]migrate.Status, error) {
 	m, err := db.migrator()

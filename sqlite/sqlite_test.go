@@ -42,20 +42,32 @@ func TestStores(t *testing.T) {
 }
 
 func TestMigrations(t *testing.T) {
-	storetest.RunMigrations(t, storetest.MigrationHooks{
-		Open: func(t *testing.T) storetest.Database { return openDB(t) },
-		SetVersion: func(t *testing.T, db storetest.Database, v int) {
-			sqlite.ExecForTest(t, db.(*sqlite.DB), `INSERT INTO goose_db_version (version_id, is_applied) VALUES (?, 1)`, v)
-		},
-		MigrateTo: func(t *testing.T, db storetest.Database, v int64) { sqlite.MigrateToForTest(t, db.(*sqlite.DB), v) },
-		InsertUser: func(t *testing.T, db storetest.Database, id, email string, created time.Time) {
-			sqlite.ExecForTest(t, db.(*sqlite.DB), `INSERT INTO users (id, email, full_name, password_hash, role, is_active, is_verified, created_at, updated_at) VALUES (?, ?, '', 'x', 'user', TRUE, FALSE, ?, ?)`, id, email, created.UnixMicro(), created.UnixMicro())
-		},
-		Users: func(db storetest.Database) shortener.UserStore { return sqlite.NewUserStore(db.(*sqlite.DB)) },
-		HasUsersTable: func(t *testing.T, db storetest.Database) bool {
-			return sqlite.CountForTest(t, db.(*sqlite.DB), `SELECT count(*) FROM sqlite_master WHERE name = 'users'`) > 0
-		},
-	})
+	storetest.RunMigrations(t, migrationHooks)
+	t.Run("Domains", func(t *testing.T) { storetest.RunDomainMigration(t, migrationHooks) })
+}
+
+var migrationHooks = storetest.MigrationHooks{
+	Open: func(t *testing.T) storetest.Database { return openDB(t) },
+	SetVersion: func(t *testing.T, db storetest.Database, v int) {
+		sqlite.ExecForTest(t, db.(*sqlite.DB), `INSERT INTO goose_db_version (version_id, is_applied) VALUES (?, 1)`, v)
+	},
+	MigrateTo: func(t *testing.T, db storetest.Database, v int64) { sqlite.MigrateToForTest(t, db.(*sqlite.DB), v) },
+	InsertUser: func(t *testing.T, db storetest.Database, id, email string, created time.Time) {
+		sqlite.ExecForTest(t, db.(*sqlite.DB), `INSERT INTO users (id, email, full_name, password_hash, role, is_active, is_verified, created_at, updated_at) VALUES (?, ?, '', 'x', 'user', TRUE, FALSE, ?, ?)`, id, email, created.UnixMicro(), created.UnixMicro())
+	},
+	Users: func(db storetest.Database) shortener.UserStore { return sqlite.NewUserStore(db.(*sqlite.DB)) },
+	HasUsersTable: func(t *testing.T, db storetest.Database) bool {
+		return sqlite.CountForTest(t, db.(*sqlite.DB), `SELECT count(*) FROM sqlite_master WHERE name = 'users'`) > 0
+	},
+	Exec: func(t *testing.T, db storetest.Database, q string, args ...any) {
+		for i, a := range args {
+			if tm, ok := a.(time.Time); ok {
+				args[i] = tm.UnixMicro() // the engine's time columns
+			}
+		}
+		sqlite.ExecForTest(t, db.(*sqlite.DB), q, args...)
+	},
+	Links: func(db storetest.Database) shortener.LinkStore { return sqlite.NewLinkStore(db.(*sqlite.DB)) },
 }
 
 func TestOpenSettings(t *testing.T) {

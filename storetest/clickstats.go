@@ -156,7 +156,7 @@ func testContext(t *testing.T, open func(t *testing.T) Stores) {
 		"RevokeTokenFamily": func() error { return s.Tokens.RevokeTokenFamily(ctx, tok.FamilyID, t0) },
 		"CreateLink":        func() error { return s.Links.CreateLink(ctx, newLink("ctx2", nil, t0)) },
 		"LinkByID":          func() error { _, err := s.Links.LinkByID(ctx, l.ID); return err },
-		"LinkByCode":        func() error { _, err := s.Links.LinkByCode(ctx, l.ShortCode); return err },
+		"LinkByCode":        func() error { _, err := s.Links.LinkByCode(ctx, shortener.DefaultDomainID, l.ShortCode); return err },
 		"ListLinks": func() error {
 			_, err := s.Links.ListLinks(ctx, shortener.LinkQuery{OwnerID: u.ID, Offset: 0, Limit: 10})
 			return err

@@ -31,7 +31,7 @@ func testLinks(t *testing.T, open func(t *testing.T) Stores) {
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("LinkByID = %+v, want %+v", got, want)
 			}
-			got, err = s.Links.LinkByCode(ctx, want.ShortCode)
+			got, err = s.Links.LinkByCode(ctx, shortener.DefaultDomainID, want.ShortCode)
 			noErr(t, err)
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("LinkByCode = %+v, want %+v", got, want)
@@ -46,13 +46,13 @@ func testLinks(t *testing.T, open func(t *testing.T) Stores) {
 		wantCode(t, s.Links.CreateLink(ctx, newLink("Abc", nil, t0)), shortener.ECONFLICT)
 
 		for code, id := range map[string]string{"Abc": upper.ID, "abc": lower.ID} {
-			got, err := s.Links.LinkByCode(ctx, code)
+			got, err := s.Links.LinkByCode(ctx, shortener.DefaultDomainID, code)
 			noErr(t, err)
 			if got.ID != id {
 				t.Errorf("LinkByCode(%q) = link %s, want %s", code, got.ID, id)
 			}
 		}
-		_, err := s.Links.LinkByCode(ctx, "ABC")
+		_, err := s.Links.LinkByCode(ctx, shortener.DefaultDomainID, "ABC")
 		wantCode(t, err, shortener.ENOTFOUND)
 	})
 
@@ -61,7 +61,7 @@ func testLinks(t *testing.T, open func(t *testing.T) Stores) {
 		mustLink(t, s, "exists")
 		_, err := s.Links.LinkByID(ctx, shortener.NewID())
 		wantCode(t, err, shortener.ENOTFOUND)
-		_, err = s.Links.LinkByCode(ctx, "missing")
+		_, err = s.Links.LinkByCode(ctx, shortener.DefaultDomainID, "missing")
 		wantCode(t, err, shortener.ENOTFOUND)
 		_, err = s.Links.UpdateLink(ctx, shortener.NewID(), shortener.LinkUpdate{Title: ptr("x")}, t0)
 		wantCode(t, err, shortener.ENOTFOUND)
@@ -192,7 +192,7 @@ func testDeleteCascades(t *testing.T, s Stores) {
 	noErr(t, s.Links.DeleteLink(ctx, l.ID))
 	_, err := s.Links.LinkByID(ctx, l.ID)
 	wantCode(t, err, shortener.ENOTFOUND)
-	_, err = s.Links.LinkByCode(ctx, "gone")
+	_, err = s.Links.LinkByCode(ctx, shortener.DefaultDomainID, "gone")
 	wantCode(t, err, shortener.ENOTFOUND)
 	wantCode(t, s.Links.DeleteLink(ctx, l.ID), shortener.ENOTFOUND)
 

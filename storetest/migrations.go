@@ -37,6 +37,11 @@ type MigrationHooks struct {
 	InsertUser func(t *testing.T, db Database, id, email string, created time.Time)
 	// Users returns the user store of db.
 	Users func(db Database) shortener.UserStore
+	// Exec runs a statement on db directly, with ? placeholders (rewritten
+	// for the engine), as an older binary would have.
+	Exec func(t *testing.T, db Database, query string, args ...any)
+	// Links returns the link store of db.
+	Links func(db Database) shortener.LinkStore
 }
 
 // RunMigrations checks the schema rules of both engines: pending
@@ -160,6 +165,38 @@ func testEmailKeyMigration(t *testing.T, h MigrationHooks) {
 			IsActive: true, CreatedAt: time.Now().UTC(), UpdatedAt: time.Now().UTC()}
 		if err := users.CreateUser(ctx, u); shortener.ErrorCode(err) != shortener.ECONFLICT {
 			t.Errorf("registering %q after the migration = %v, want ECONFLICT", email, err)
+		}
+	}
+}
+
+// preDomainsVersion is the last schema before short domains (00040).
+const preDomainsVersion = 30
+
+// RunDomainMigration checks that a link made before domains existed keeps
+// its code on the default domain and still resolves after the migration,
+// and that its code may then be taken again on another domain.
+func RunDomainMigration(t *testing.T, h MigrationHooks) {
+	ctx := context.Background()
+	db := h.Open(t)
+	h.MigrateTo(t, db, preDomainsVersion)
+	id := shortener.NewID()
+	h.Exec(t, db, `INSERT INTO short_urls (id, short_code, original_url, is_active, is_public, click_count, created_at, updated_at)
+		VALUES (?, 'keepme', 'https://example.com/kept', ?, ?, 0, ?, ?)`, id, true, true, t0, t0)
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatalf("migrate up from %d: %v", preDomainsVersion, err)
+	}
+	links := h.Links(db)
+	l, err := links.LinkByCode(ctx, shortener.DefaultDomainID, "keepme")
+	if err != nil || l.ID != id || l.DomainID != shortener.DefaultDomainID {
+		t.Fatalf("old link after the migration = %+v, %v", l, err)
+	}
+	tg, err := shortener.StoreResolver{Links: links}.Resolve(ctx, "keepme")
+	if err != nil || !tg.Found || tg.URL != "https://example.com/kept" {
+		t.Fatalf("old link's key resolves to %+v, %v", tg, err)
+	}
+	if r, ok := links.(shortener.Resolver); ok {
+		if tg, err := r.Resolve(ctx, "keepme"); err != nil || tg.LinkID != id {
+			t.Fatalf("store resolves the old link's key to %+v, %v", tg, err)
 		}
 	}
 }

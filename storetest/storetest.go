@@ -23,6 +23,8 @@ type Stores struct {
 	Links  shortener.LinkStore
 	Clicks shortener.ClickStore
 	Keys   shortener.KeyStore
+	// Domains keeps the short domains links live on.
+	Domains shortener.DomainStore
 	// Webhooks keeps the endpoints and the outbox the link and click
 	// stores write to.
 	Webhooks Webhooks
@@ -41,7 +43,9 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 	t.Run("Users", func(t *testing.T) { testUsers(t, open) })
 	t.Run("Tokens", func(t *testing.T) { testTokens(t, open) })
 	t.Run("Links", func(t *testing.T) { testLinks(t, open) })
-	t.Run("ShortCodes", func(t *testing.T) { testShortCodes(t, open) })
+	t.Run("LinkKeys", func(t *testing.T) { testLinkKeys(t, open) })
+	t.Run("Domains", func(t *testing.T) { testDomains(t, open) })
+	t.Run("LinksOnDomains", func(t *testing.T) { testLinksOnDomains(t, open) })
 	t.Run("LinkOptions", func(t *testing.T) { testLinkOptions(t, open) })
 	t.Run("ClickCaps", func(t *testing.T) { testClickCaps(t, open) })
 	t.Run("Clicks", func(t *testing.T) { testClicks(t, open) })
@@ -118,8 +122,11 @@ func newLink(code string, owner *string, at time.Time) *shortener.Link {
 		IsPublic:    true,
 		CreatedAt:   at,
 		UpdatedAt:   at,
-		// As stored: a link that names no redirect type gets 302.
+		// As stored: a link that names no redirect type gets 302, and
+		// one that names no domain is on the default.
 		RedirectType: shortener.DefaultRedirectType,
+		DomainID:     shortener.DefaultDomainID,
+		Domain:       DefaultHost,
 	}
 }
 

@@ -65,7 +65,7 @@ func (a *App) stats(r *http.Request, l *shortener.Link, days int) (*statsView, e
 	for _, p := range periods {
 		v.Periods = append(v.Periods, periodLink{Label: strconv.Itoa(p) + " days", Href: linkURL(l.ID, p), Current: p == days})
 	}
-	s, err := a.summaries.Summary(r.Context(), visitOf(r).user, l.ShortCode, days)
+	s, err := a.summaries.Summary(r.Context(), visitOf(r).user, l.DomainID, l.ShortCode, days)
 	if shortener.ErrorCode(err) == shortener.ENOTFOUND {
 		return nil, err
 	} else if err != nil {

@@ -24,6 +24,9 @@ type Config struct {
 	// Keys and Webhooks, when set, add /app/keys and /app/webhooks.
 	Keys     Keys
 	Webhooks Webhooks
+	// Domains, when set, adds /app/domains (admins) and the domain choice
+	// of the create form.
+	Domains Domains
 
 	// BaseURL is the service's public URL (BASE_URL); cookies are Secure
 	// when it is https.
@@ -51,6 +54,7 @@ type App struct {
 	limiter   Limiter
 	keys      Keys
 	webhooks  Webhooks
+	domains   Domains
 	secure    bool
 	clientIP  func(*http.Request) netip.Addr
 	logger    *slog.Logger
@@ -90,7 +94,7 @@ func New(c Config) (*App, error) {
 	}
 	a := &App{
 		accounts: c.Accounts, sessions: c.Sessions, links: c.Links, summaries: c.Summaries,
-		qr: c.QRCodes, limiter: c.Limiter, keys: c.Keys, webhooks: c.Webhooks, secure: base.Scheme == "https", clientIP: c.ClientIP,
+		qr: c.QRCodes, limiter: c.Limiter, keys: c.Keys, webhooks: c.Webhooks, domains: c.Domains, secure: base.Scheme == "https", clientIP: c.ClientIP,
 		logger: c.Logger, clock: c.Clock, csrfKey: c.CSRFKey, version: c.Version, mux: http.NewServeMux(),
 	}
 	if a.assets, err = loadAssets(); err != nil {
@@ -143,6 +147,13 @@ func (a *App) routes() {
 		m.HandleFunc("POST /app/webhooks/{id}/edit", a.requireUser(a.checkCSRF(a.editWebhook)))
 		m.HandleFunc("POST /app/webhooks/{id}/test", a.requireUser(a.checkCSRF(a.pingWebhook)))
 		m.HandleFunc("POST /app/webhooks/{id}/delete", a.requireUser(a.checkCSRF(a.deleteWebhook)))
+	}
+
+	if a.domains != nil {
+		m.HandleFunc("GET /app/domains", a.requireUser(a.admitView(a.domainsPage)))
+		m.HandleFunc("POST /app/domains", a.requireUser(a.checkCSRF(a.createDomain)))
+		m.HandleFunc("POST /app/domains/{id}/edit", a.requireUser(a.checkCSRF(a.editDomain)))
+		m.HandleFunc("POST /app/domains/{id}/delete", a.requireUser(a.checkCSRF(a.deleteDomain)))
 	}
 
 	m.HandleFunc("/app/", a.requireUser(a.notFound))

@@ -128,7 +128,7 @@ type fakeLinks struct {
 	lists     []ListQuery
 }
 
-func (f *fakeLinks) ShortURL(code string) string { return "https://sho.rt/" + code }
+func (f *fakeLinks) ShortURL(l *shortener.Link) string { return "https://sho.rt/" + l.ShortCode }
 
 func canManage(u *shortener.User, l *shortener.Link) bool {
 	return u.IsAdmin() || (u != nil && l.OwnerID != nil && *l.OwnerID == u.ID)
@@ -228,7 +228,7 @@ type fakeSummaries struct {
 	days    []int
 }
 
-func (f *fakeSummaries) Summary(_ context.Context, _ *shortener.User, code string, days int) (*ClickSummary, error) {
+func (f *fakeSummaries) Summary(_ context.Context, _ *shortener.User, _, code string, days int) (*ClickSummary, error) {
 	f.add("Summary")
 	f.days = append(f.days, days)
 	if f.err != nil {
@@ -240,10 +240,14 @@ func (f *fakeSummaries) Summary(_ context.Context, _ *shortener.User, code strin
 	return f.summary, nil
 }
 
-type fakeQR struct{ calls }
+type fakeQR struct {
+	calls
+	domains []string // the domain of each request
+}
 
-func (f *fakeQR) QRCode(_ context.Context, code, format string, size int) ([]byte, string, error) {
+func (f *fakeQR) QRCode(_ context.Context, domain, code, format string, size int) ([]byte, string, error) {
 	f.add("QRCode")
+	f.domains = append(f.domains, domain)
 	if code == "missing" {
 		return nil, "", shortener.Errorf(shortener.ENOTFOUND, "Link not found.")
 	}

@@ -12,7 +12,7 @@ import (
 // can only make the app say one of its own sentences.
 type flash struct {
 	Kind string
-	Arg  string // a short code or a link ID, per kind
+	Arg  string // a link ID or nothing, per kind
 }
 
 // flashTexts are the sentences of the flash kinds.
@@ -33,6 +33,10 @@ var flashTexts = map[string]string{
 	"hooksaved":   "Webhook saved.",
 	"hookdeleted": "Webhook deleted.",
 	"pinged":      "Test ping queued: it is sent within seconds. Reload to see it in the log below.",
+
+	// Domains.
+	"domainsaved":   "Domain saved: it serves on every instance at once.",
+	"domaindeleted": "Domain deleted.",
 }
 
 // flashAge is long enough for the redirect, short enough not to surprise.
@@ -76,13 +80,18 @@ type flashView struct {
 	Display  string
 }
 
-func (a *App) flashView(f *flash) *flashView {
+func (a *App) flashView(r *http.Request, f *flash) *flashView {
 	if f == nil || flashTexts[f.Kind] == "" {
 		return nil
 	}
 	v := &flashView{Text: flashTexts[f.Kind]}
 	if f.Kind == "created" && f.Arg != "" {
-		v.ShortURL = a.links.ShortURL(f.Arg)
+		// The new link's ID: its short URL is on its domain.
+		l, err := a.links.Get(r.Context(), visitOf(r).user, f.Arg)
+		if err != nil {
+			return v
+		}
+		v.ShortURL = a.links.ShortURL(l)
 		v.Display = withoutScheme(v.ShortURL)
 	}
 	return v

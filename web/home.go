@@ -21,7 +21,7 @@ type linkSummary struct {
 }
 
 func (a *App) summarize(l *shortener.Link) *linkSummary {
-	u := a.links.ShortURL(l.ShortCode)
+	u := a.links.ShortURL(l)
 	return &linkSummary{ID: l.ID, Code: l.ShortCode, ShortURL: u, Display: withoutScheme(u), Target: l.OriginalURL}
 }
 
@@ -45,7 +45,7 @@ func (a *App) home(w http.ResponseWriter, r *http.Request) {
 			a.logError(r, "load the new link", err)
 		}
 	} else {
-		v.Flash = a.flashView(f)
+		v.Flash = a.flashView(r, f)
 	}
 	// The bare page is the same for everyone and may be kept if it is
 	// revalidated; a result or a signed-in header is nobody else's.

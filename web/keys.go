@@ -126,18 +126,9 @@ func (a *App) createKey(w http.ResponseWriter, r *http.Request) {
 // by the confirmation page this answers with.
 func (a *App) revokeKey(w http.ResponseWriter, r *http.Request) {
 	user, id := visitOf(r).user, r.PathValue("id")
-	if err := a.admit(r, classUser, user); err != nil {
-		a.failPage(w, r, err)
-		return
-	}
-	if !shortener.IsID(id) {
-		a.notFound(w, r)
-		return
-	}
-	if r.PostFormValue("confirmed") != "yes" {
-		a.confirm(w, r, confirmView{Heading: "Revoke this API key?",
-			Message: "Programs that use it are refused at once. This cannot be undone.",
-			Action:  "/app/keys/" + id + "/revoke", Button: "Revoke key", Return: "/app/keys"})
+	if !a.confirmed(w, r, id, confirmView{Heading: "Revoke this API key?",
+		Message: "Programs that use it are refused at once. This cannot be undone.",
+		Action:  "/app/keys/" + id + "/revoke", Button: "Revoke key", Return: "/app/keys"}) {
 		return
 	}
 	if err := a.keys.RevokeKey(r.Context(), user, id); err != nil {
@@ -172,6 +163,26 @@ func listFieldsAsOne(err error, location string) error {
 type confirmView struct {
 	pageBase
 	Heading, Message, Action, Button, Return string
+}
+
+// confirmed runs what every destructive form of an item shares: the
+// user's rate limit, an ID that can be one, and the confirmation (by the
+// script's dialog, or else by the page ask that this answers with). It has
+// answered the request when it returns false.
+func (a *App) confirmed(w http.ResponseWriter, r *http.Request, id string, ask confirmView) bool {
+	if err := a.admit(r, classUser, visitOf(r).user); err != nil {
+		a.failPage(w, r, err)
+		return false
+	}
+	if !shortener.IsID(id) {
+		a.notFound(w, r)
+		return false
+	}
+	if r.PostFormValue("confirmed") != "yes" {
+		a.confirm(w, r, ask)
+		return false
+	}
+	return true
 }
 
 func (a *App) confirm(w http.ResponseWriter, r *http.Request, v confirmView) {

@@ -25,6 +25,9 @@ func createInput(f *form) links.CreateInput {
 	if s := f.Value("title"); s != "" {
 		in.Title = &s
 	}
+	if s := f.Value("domain"); s != "" {
+		in.Domain = &s
+	}
 	if s := f.Value("expires_at"); s != "" {
 		if t, err := parseInputDateTime(s); err != nil {
 			f.fail("expires_at", msgBadTime)
@@ -62,7 +65,7 @@ func (a *App) createLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The new link is the newest: it heads the first page of one's own.
-	a.setFlash(w, "created", l.ShortCode)
+	a.setFlash(w, "created", l.ID)
 	seeOther(w, r, "/app")
 }
 

@@ -18,7 +18,8 @@ type listView struct {
 	Empty       bool // no links at all: the page teaches instead
 	PastEnd     bool // a page number past the last page
 	Pager       pager
-	Return      string // this page, for the forms to come back to
+	Return      string   // this page, for the forms to come back to
+	Domains     []string // the hosts a new link may go on, when there is more than one
 }
 
 // pager is the paging line under the list.
@@ -34,7 +35,7 @@ const (
 	maxPageSize     = 100
 )
 
-var createFields = append([]string{"original_url", "custom_alias", "title", "expires_at", "is_public"}, optionFields...)
+var createFields = append([]string{"original_url", "custom_alias", "title", "expires_at", "is_public", "domain"}, optionFields...)
 
 // listQuery reads page, size and all from a list URL's query. Bad values
 // fall back to the defaults: a hand-edited URL gets a page, not an error.
@@ -97,6 +98,7 @@ func (a *App) renderList(w http.ResponseWriter, r *http.Request, status int, que
 	if v.All {
 		v.Title = "All links"
 	}
+	v.Domains = a.domainHosts(r)
 	v.OptionsOpen = v.Form.touched("custom_alias", "title", "expires_at")
 	v.RulesOpen = rulesTouched(v.Form)
 	a.render(w, r, status, "links", v)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/url"
 	"strings"
 	"time"
 
@@ -14,6 +15,8 @@ type linkRow struct {
 	ShortURL         string // for the copy button and the href
 	Display          string // the short URL without its scheme
 	Host             string // Display up to the code ("sho.rt/"), after which a long one breaks
+	Domain           string // the host of the link's domain
+	QRQuery          string // "?domain=..." for a link on an added domain, for its QR code's URL
 	Target           string // the full URL, for title and href
 	TargetShort      string // the URL shortened in the middle
 	Title            string
@@ -30,7 +33,7 @@ type linkRow struct {
 const targetLength = 48
 
 func (a *App) linkRow(l *shortener.Link, now time.Time) linkRow {
-	u := a.links.ShortURL(l.ShortCode)
+	u := a.links.ShortURL(l)
 	display := withoutScheme(u)
 	row := linkRow{
 		ID: l.ID, Code: l.ShortCode, ShortURL: u, Display: display, Host: strings.TrimSuffix(display, l.ShortCode),
@@ -38,7 +41,10 @@ func (a *App) linkRow(l *shortener.Link, now time.Time) linkRow {
 		Clicks: thousands(l.ClickCount), Created: formatDay(l.CreatedAt),
 		CreatedISO: l.CreatedAt.UTC().Format(time.RFC3339),
 		Active:     l.IsActive, Public: l.IsPublic, Anonymous: l.OwnerID == nil,
-		Protected: l.PasswordHash != "",
+		Protected: l.PasswordHash != "", Domain: l.Domain,
+	}
+	if l.DomainID != "" && l.DomainID != shortener.DefaultDomainID {
+		row.QRQuery = "?domain=" + url.QueryEscape(l.Domain)
 	}
 	if l.Title != nil {
 		row.Title = *l.Title

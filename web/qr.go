@@ -18,7 +18,8 @@ var qrSizes = map[string]int{"svg": 256, "png": 1024}
 
 const qrCacheControl = "public, max-age=86400"
 
-// qrImage answers GET /app/qr/{code}.{png|svg}.
+// qrImage answers GET /app/qr/{code}.{png|svg}, with ?domain=host for a
+// link on an added domain.
 func (a *App) qrImage(w http.ResponseWriter, r *http.Request) {
 	file := r.PathValue("file")
 	dot := strings.LastIndexByte(file, '.')
@@ -32,7 +33,7 @@ func (a *App) qrImage(w http.ResponseWriter, r *http.Request) {
 		a.notFound(w, r)
 		return
 	}
-	data, contentType, err := a.qr.QRCode(r.Context(), code, format, size)
+	data, contentType, err := a.qr.QRCode(r.Context(), r.URL.Query().Get("domain"), code, format, size)
 	if err != nil {
 		a.failPage(w, r, err)
 		return

@@ -16,7 +16,7 @@ var templateFS embed.FS
 // pageNames are the templates in templates/, each defining "content" for
 // the layout.
 var pageNames = []string{"home", "login", "signup", "links", "link", "delete", "account", "error",
-	"keys", "webhooks", "webhook", "confirm"}
+	"keys", "webhooks", "webhook", "confirm", "domains"}
 
 // parsePages parses each page together with the layout and the partials,
 // so that every page has its own "content".
@@ -72,6 +72,8 @@ type pageBase struct {
 	// HasKeys and HasWebhooks tell whether the app has those pages (nav
 	// "keys" and "webhooks").
 	HasKeys, HasWebhooks bool
+	// HasDomains tells whether the nav links the domains page (admins).
+	HasDomains bool
 }
 
 func (p *pageBase) base() *pageBase { return p }
@@ -88,8 +90,9 @@ func (a *App) render(w http.ResponseWriter, r *http.Request, status int, name st
 	b.CSRF = a.csrfToken(w, r)
 	b.Version = a.version
 	b.HasKeys, b.HasWebhooks = a.keys != nil, a.webhooks != nil
+	b.HasDomains = a.domains != nil && vis.user.IsAdmin()
 	if b.Flash == nil {
-		b.Flash = a.flashView(a.takeFlash(w, r))
+		b.Flash = a.flashView(r, a.takeFlash(w, r))
 	}
 	var buf bytes.Buffer
 	buf.Grow(16 << 10)

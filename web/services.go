@@ -68,23 +68,25 @@ type Links interface {
 	// the caller may not.
 	Delete(ctx context.Context, caller *shortener.User, id string) error
 
-	// ShortURL returns the public short URL of a code.
-	ShortURL(code string) string
+	// ShortURL returns the public short URL of a link, on its domain.
+	ShortURL(l *shortener.Link) string
 }
 
 // Summaries reads link analytics.
 type Summaries interface {
-	// Summary returns the analytics of the link with short code code over
+	// Summary returns the analytics of the link with short code code on
+	// the domain with ID domainID over
 	// the last days UTC days, today included. Returns ENOTFOUND when the
 	// caller is neither the owner nor an admin.
-	Summary(ctx context.Context, caller *shortener.User, code string, days int) (*ClickSummary, error)
+	Summary(ctx context.Context, caller *shortener.User, domainID, code string, days int) (*ClickSummary, error)
 }
 
 // QRCodes renders QR codes of short links.
 type QRCodes interface {
 	// QRCode returns a PNG or SVG of the short link of code (format
 	// "png"|"svg", size in px). Returns ENOTFOUND for an unknown code.
-	QRCode(ctx context.Context, code, format string, size int) (data []byte, contentType string, err error)
+	// domain is the host of the link's domain, "" for the default.
+	QRCode(ctx context.Context, domain, code, format string, size int) (data []byte, contentType string, err error)
 }
 
 // Limiter is the API's rate limiter, so that the forms count against the

@@ -204,18 +204,9 @@ func (a *App) pingWebhook(w http.ResponseWriter, r *http.Request) {
 // deleteWebhook deletes an endpoint once confirmed.
 func (a *App) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 	user, id := visitOf(r).user, r.PathValue("id")
-	if err := a.admit(r, classUser, user); err != nil {
-		a.failPage(w, r, err)
-		return
-	}
-	if !shortener.IsID(id) {
-		a.notFound(w, r)
-		return
-	}
-	if r.PostFormValue("confirmed") != "yes" {
-		a.confirm(w, r, confirmView{Heading: "Delete this webhook?",
-			Message: "Its pending deliveries and its log are deleted with it. This cannot be undone.",
-			Action:  "/app/webhooks/" + id + "/delete", Button: "Delete webhook", Return: "/app/webhooks/" + id})
+	if !a.confirmed(w, r, id, confirmView{Heading: "Delete this webhook?",
+		Message: "Its pending deliveries and its log are deleted with it. This cannot be undone.",
+		Action:  "/app/webhooks/" + id + "/delete", Button: "Delete webhook", Return: "/app/webhooks/" + id}) {
 		return
 	}
 	if err := a.webhooks.Delete(r.Context(), user, id); err != nil {

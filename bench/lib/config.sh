@@ -27,6 +27,8 @@ PORT_BASE=${PORT_BASE:-18080}    # service; yardsticks on the next three ports
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-180}  # longest wait for the click pipeline to drain
 DRAIN_STABLE=${DRAIN_STABLE:-15}     # no change in stored clicks for this long ends the wait
 PG_STATS_DELAY=${PG_STATS_DELAY:-11} # PostgreSQL flushes an idle backend's statistics within 10 s
+DOMAIN_BENCH=${DOMAIN_BENCH:-0}      # 1 adds S1 and S3 on a second domain against the default (issue 18)
+DOMAIN_ROUNDS=${DOMAIN_ROUNDS:-3}    # interleaved rounds of that comparison; the median is reported
 KEEP=${KEEP:-0}                  # 1 keeps the work directory (logs, SQLite file)
 REPORT_FILE=${REPORT_FILE:-}     # also write the report (header, table, goals) there
 

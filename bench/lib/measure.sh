@@ -63,7 +63,7 @@ code_lookups() {
     echo n/a
     return
   fi
-  db_query "SELECT COALESCE(SUM(idx_scan), 0) FROM pg_stat_user_indexes WHERE indexrelname = 'short_urls_short_code_key'"
+  db_query "SELECT COALESCE(SUM(idx_scan), 0) FROM pg_stat_user_indexes WHERE indexrelname = 'short_urls_domain_code_key'"
 }
 
 # settle_pg_stats waits until PostgreSQL has published the statistics of

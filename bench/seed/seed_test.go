@@ -36,18 +36,18 @@ func checkSeed(t *testing.T, db string) {
 				return err
 			}
 		}
-		last, err := e.links.LinkByCode(ctx, benchdata.Code(links-1))
+		last, err := e.links.LinkByCode(ctx, shortener.DefaultDomainID, benchdata.Code(links-1))
 		if err != nil {
 			return err
 		}
 		if last.OriginalURL != benchdata.TargetURL(links-1) || !last.IsActive {
 			t.Errorf("last link = %+v", last)
 		}
-		if _, err := e.links.LinkByCode(ctx, benchdata.Code(links)); shortener.ErrorCode(err) != shortener.ENOTFOUND {
+		if _, err := e.links.LinkByCode(ctx, shortener.DefaultDomainID, benchdata.Code(links)); shortener.ErrorCode(err) != shortener.ENOTFOUND {
 			t.Errorf("code past the seeded ones: err = %v, want ENOTFOUND", err)
 		}
 
-		hot, err := e.links.LinkByCode(ctx, benchdata.HotCode())
+		hot, err := e.links.LinkByCode(ctx, shortener.DefaultDomainID, benchdata.HotCode())
 		if err != nil {
 			return err
 		}

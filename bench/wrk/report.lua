@@ -44,4 +44,11 @@ function M.setup(thread)
   next_id = next_id + 1
 end
 
+-- BENCH_HOST, when set, is the Host header of every request: the domain
+-- comparison (DOMAIN_BENCH=1) sends the same load to a second domain.
+local host = M.env("BENCH_HOST", "")
+if host ~= "" then
+  wrk.headers["Host"] = host
+end
+
 return M

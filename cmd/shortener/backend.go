@@ -106,7 +106,7 @@ func storeResolver(st *storage) shortener.Resolver {
 // slower but correct. Later reloads run in the background until shutdown,
 // which waits for them before the database closes.
 func (a *app) codeFilter(ctx, bgCtx context.Context, st *storage) *inmem.CodeFilter {
-	f := inmem.NewCodeFilter(st.links.ShortCodes)
+	f := inmem.NewCodeFilter(st.links.LinkKeys)
 	start := time.Now()
 	if err := f.Load(ctx); err != nil {
 		a.logger.Warn("short code filter not loaded; unknown codes will be looked up", slog.Any("error", err))

@@ -185,6 +185,10 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	if err != nil {
 		return nil, err
 	}
+	domainSvc, registry, err := a.startDomains(ctx, bgCtx, cfg, st, rdb, clock)
+	if err != nil {
+		return nil, err
+	}
 	var b backend
 	if cfg.RedisURL != "" {
 		b = a.redisBackend(ctx, bgCtx, cfg, st, rdb)
@@ -211,7 +215,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	a.goBackground(bgCtx, "password hasher warm-up", func(context.Context) { authSvc.Warm() })
 	linkSvc := links.NewService(links.Config{
 		Links: st.links, Invalidator: b.invalidator, Clock: clock, BaseURL: cfg.BaseURL,
-		OwnHosts: []string{cfg.baseHost}, CodeLength: cfg.ShortCodeLength, Logger: logger,
+		OwnHosts: []string{cfg.baseHost}, Domains: registry, CodeLength: cfg.ShortCodeLength, Logger: logger,
 		Passwords: auth.NewHasher(cfg.BcryptCost),
 	})
 	hooks := a.startWebhooks(bgCtx, cfg, st, clock, linkSvc)
@@ -227,7 +231,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	}
 	pages, err := newWebApp(cfg, logger, clock, secret, webServices{
 		auth: authSvc, links: linkSvc, summaries: summaries, qr: qrSvc, limiter: b.limiter, limits: limits,
-		clientIP: clientip.Resolver{Trusted: cfg.trustedPrefixes}.Of, webhooks: hooks,
+		clientIP: clientip.Resolver{Trusted: cfg.trustedPrefixes}.Of, webhooks: hooks, domains: domainSvc, registry: registry,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("web app: %w", err)
@@ -235,6 +239,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	a.handler = httpapi.New(httpapi.Config{
 		Logger: logger, Version: version, Clock: clock,
 		Authenticator: authSvc, Accounts: authSvc, Keys: authSvc, Webhooks: hooks,
+		Domains: domainSvc, Hosts: registry,
 		Links: linkSvc, Summaries: summaries, QR: qrSvc,
 		Resolver: b.resolver, Clicks: clicks, OnHit: b.onHit,
 		Limiter: b.limiter, Limits: limits, Pages: pages,

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"log/slog"
+
+	"github.com/shortener-dev/shortener"
 )
 
 // Checks at start of what earlier versions may have left in the database,
@@ -28,7 +30,7 @@ func warnEmailCollisions(ctx context.Context, st *storage, logger *slog.Logger) 
 // them at that path, but they stay readable and manageable through the API.
 func warnShadowedCodes(ctx context.Context, st *storage, logger *slog.Logger) {
 	for _, code := range []string{"app"} {
-		l, err := st.links.LinkByCode(ctx, code)
+		l, err := st.links.LinkByCode(ctx, shortener.DefaultDomainID, code)
 		if err != nil {
 			continue // none, or the check failed: nothing to tell
 		}

@@ -31,6 +31,8 @@ type storage struct {
 	links  shortener.LinkStore
 	clicks shortener.ClickStore
 	keys   shortener.KeyStore
+	// domains keeps the short domains.
+	domains shortener.DomainStore
 	// webhooks keeps endpoints and the outbox the link and click stores
 	// write to.
 	webhooks interface {
@@ -49,7 +51,7 @@ func openStorage(ctx context.Context, cfg *config, logger *slog.Logger) (*storag
 		}
 		return &storage{engine: "postgres", db: db, users: postgres.NewUserStore(db), tokens: postgres.NewTokenStore(db),
 			links: postgres.NewLinkStore(db), clicks: postgres.NewClickStore(db),
-			keys: postgres.NewKeyStore(db), webhooks: postgres.NewWebhookStore(db)}, nil
+			keys: postgres.NewKeyStore(db), webhooks: postgres.NewWebhookStore(db), domains: postgres.NewDomainStore(db)}, nil
 	}
 	path := filepath.Join(cfg.DataDir, "shortener.db")
 	db, err := sqlite.Open(ctx, path)
@@ -58,7 +60,7 @@ func openStorage(ctx context.Context, cfg *config, logger *slog.Logger) (*storag
 	}
 	return &storage{engine: "sqlite", db: db, users: sqlite.NewUserStore(db), tokens: sqlite.NewTokenStore(db),
 		links: sqlite.NewLinkStore(db), clicks: sqlite.NewClickStore(db),
-		keys: sqlite.NewKeyStore(db), webhooks: sqlite.NewWebhookStore(db)}, nil
+		keys: sqlite.NewKeyStore(db), webhooks: sqlite.NewWebhookStore(db), domains: sqlite.NewDomainStore(db)}, nil
 }
 
 // prepareSchema migrates when AUTO_MIGRATE is on, and otherwise refuses a

@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/auth"
+	"github.com/shortener-dev/shortener/domains"
 	"github.com/shortener-dev/shortener/qr"
 	"github.com/shortener-dev/shortener/web"
 )
@@ -25,6 +27,8 @@ type webServices struct {
 	limits    shortener.RateLimits
 	clientIP  func(*http.Request) netip.Addr
 	webhooks  web.Webhooks
+	domains   *domains.Service
+	registry  *domains.Registry
 }
 
 // newWebApp builds the web app on the API's services, so a form does what
@@ -35,7 +39,8 @@ func newWebApp(cfg *config, logger *slog.Logger, clock shortener.Clock, secret [
 		Sessions:  s.auth,
 		Links:     s.links,
 		Summaries: s.summaries,
-		QRCodes:   webQR{s.qr},
+		QRCodes:   webQR{qr: s.qr, domains: s.registry},
+		Domains:   s.domains,
 		Limiter:   webLimiter{limiter: s.limiter, limits: s.limits, logger: logger},
 		Keys:      webKeys{s.auth},
 		Webhooks:  s.webhooks,
@@ -65,11 +70,21 @@ func (a webAccounts) UpdateProfile(ctx context.Context, caller *shortener.User, 
 }
 
 // webQR renders the web app's QR codes with the API's defaults.
-type webQR struct{ qr *qr.Service }
+type webQR struct {
+	qr      *qr.Service
+	domains *domains.Registry
+}
 
-func (q webQR) QRCode(ctx context.Context, code, format string, size int) ([]byte, string, error) {
-	img, err := q.qr.QRCode(ctx, shortener.QRRequest{Code: code, Format: format, Size: size,
-		Margin: qr.DefaultMargin, ECC: qr.DefaultECC})
+func (q webQR) QRCode(ctx context.Context, domain, code, format string, size int) ([]byte, string, error) {
+	req := shortener.QRRequest{Code: code, Format: format, Size: size, Margin: qr.DefaultMargin, ECC: qr.DefaultECC}
+	if domain != "" {
+		d, ok := q.domains.ByHost(strings.ToLower(domain))
+		if !ok {
+			return nil, "", shortener.ErrLinkNotFound
+		}
+		req.DomainID, req.DomainHost = d.ID, d.Host
+	}
+	img, err := q.qr.QRCode(ctx, req)
 	if err != nil {
 		return nil, "", err
 	}

@@ -21,7 +21,7 @@ func (a *app) startWebhooks(bgCtx context.Context, cfg *config, st *storage, clo
 		Client: webhook.NewClient(webhook.ClientOptions{AllowPrivate: cfg.WebhookAllowPrivate}),
 		// The link events carry the API's Link object, as GET
 		// /api/v1/urls/{id} would answer it.
-		RenderLink: func(l *shortener.Link) any { return httpapi.LinkObject(l, linkSvc.ShortURL(l.ShortCode)) },
+		RenderLink: func(l *shortener.Link) any { return httpapi.LinkObject(l, linkSvc.ShortURL(l)) },
 	})
 	a.goBackground(bgCtx, "webhook dispatcher", d.Run)
 	return webhook.NewService(webhook.ServiceConfig{Store: st.webhooks, Clock: clock, OwnHosts: []string{cfg.baseHost},

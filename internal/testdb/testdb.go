@@ -28,7 +28,7 @@ func SQLite(t testing.TB) storetest.Stores {
 	}
 	return storetest.Stores{Users: sqlite.NewUserStore(db), Tokens: sqlite.NewTokenStore(db),
 		Links: sqlite.NewLinkStore(db), Clicks: sqlite.NewClickStore(db),
-		Keys: sqlite.NewKeyStore(db), Webhooks: sqlite.NewWebhookStore(db)}
+		Keys: sqlite.NewKeyStore(db), Webhooks: sqlite.NewWebhookStore(db), Domains: sqlite.NewDomainStore(db)}
 }
 
 // Postgres returns stores on a new schema of TEST_DATABASE_URL (skipping,
@@ -46,7 +46,7 @@ func Postgres(t testing.TB) storetest.Stores {
 	}
 	return storetest.Stores{Users: postgres.NewUserStore(db), Tokens: postgres.NewTokenStore(db),
 		Links: postgres.NewLinkStore(db), Clicks: postgres.NewClickStore(db),
-		Keys: postgres.NewKeyStore(db), Webhooks: postgres.NewWebhookStore(db)}
+		Keys: postgres.NewKeyStore(db), Webhooks: postgres.NewWebhookStore(db), Domains: postgres.NewDomainStore(db)}
 }
 
 // ForEachEngine runs fn as a subtest on SQLite and on PostgreSQL.

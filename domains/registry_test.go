@@ -1,0 +1,73 @@
+package domains_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/domains"
+	"github.com/shortener-dev/shortener/internal/testdb"
+	"github.com/shortener-dev/shortener/storetest"
+)
+
+func TestRegistryAndService(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
+		ctx := context.Background()
+		reg := domains.NewRegistry(s.Domains, "sho.rt", nil)
+		notified := 0
+		reg.Notify = func(context.Context) error { notified++; return nil }
+		svc := domains.NewService(s.Domains, reg, nil)
+		if err := svc.SyncDefault(ctx, "old.example", nil); err != nil {
+			t.Fatal(err)
+		}
+		// BASE_URL's host changed: written, and logged (here: nowhere).
+		if err := svc.SyncDefault(ctx, "sho.rt", nil); err != nil {
+			t.Fatal(err)
+		}
+		if got := reg.Default().Host; got != "sho.rt" {
+			t.Fatalf("default domain host %q, want sho.rt", got)
+		}
+		admin := &shortener.User{ID: shortener.NewID(), Role: shortener.RoleAdmin}
+		user := &shortener.User{ID: shortener.NewID(), Role: shortener.RoleUser}
+
+		if _, err := svc.Create(ctx, user, domains.Input{Host: "go.example"}); shortener.ErrorCode(err) != shortener.EFORBIDDEN {
+			t.Fatalf("create as a user: %v, want EFORBIDDEN", err)
+		}
+		d, err := svc.Create(ctx, admin, domains.Input{Host: "Go.Example."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if notified != 1 {
+			t.Errorf("notified %d times after a create, want 1", notified)
+		}
+		// The registry sees the change at once.
+		for host, want := range map[string]string{
+			"go.example": d.ID, "GO.example.:443": d.ID, "sho.rt": shortener.DefaultDomainID,
+			"127.0.0.1:8000": shortener.DefaultDomainID, "": shortener.DefaultDomainID,
+		} {
+			if got := reg.ForHost(host).ID; got != want {
+				t.Errorf("ForHost(%q) = %s, want %s", host, got, want)
+			}
+		}
+		if hosts := reg.Hosts(); len(hosts) != 2 {
+			t.Errorf("Hosts = %v", hosts)
+		}
+		if _, err := svc.Update(ctx, admin, shortener.DefaultDomainID, domains.Patch{Host: ptr("x.example")}); shortener.ErrorCode(err) != shortener.ECONFLICT {
+			t.Errorf("changing the default domain's host: %v, want ECONFLICT", err)
+		}
+		if _, err := svc.Update(ctx, admin, d.ID, domains.Patch{NotFoundURL: ptr("https://go.example/x")}); shortener.ErrorCode(err) != shortener.EINVALID {
+			t.Errorf("a not_found_url on the domain itself: %v, want EINVALID", err)
+		}
+		if err := svc.Delete(ctx, admin, shortener.DefaultDomainID); shortener.ErrorCode(err) != shortener.ECONFLICT {
+			t.Errorf("deleting the default domain: %v, want ECONFLICT", err)
+		}
+		if err := svc.Delete(ctx, admin, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := reg.ForHost("go.example").ID; got != shortener.DefaultDomainID {
+			t.Errorf("a deleted domain's host is served as %s, want the default", got)
+		}
+	})
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,38 @@
+package links
+
+import (
+	"strings"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// defaultDomain stands for the default domain when a Service has no
+// Domains (tests of other packages).
+var defaultDomain = &shortener.Domain{ID: shortener.DefaultDomainID}
+
+// domainOf returns the domain with the given host (nil: the default), or
+// EINVALID at location for a host that is no domain.
+func (s *Service) domainOf(host *string, location string) (*shortener.Domain, error) {
+	if s.domains == nil {
+		if host == nil {
+			return defaultDomain, nil
+		}
+		return defaultDomain, shortener.Invalid(location, "domain must be one of the service's domains", *host)
+	}
+	if host == nil {
+		return s.domains.Default(), nil
+	}
+	if d, ok := s.domains.ByHost(strings.TrimSuffix(strings.ToLower(strings.TrimSpace(*host)), ".")); ok {
+		return d, nil
+	}
+	return s.domains.Default(), shortener.Invalid(location, "domain must be one of the service's domains (GET /api/v1/domains)", *host)
+}
+
+// hosts returns the hosts that link targets may not point to: BASE_URL's
+// and every domain's (a redirect loop otherwise).
+func (s *Service) hosts() []string {
+	if s.domains == nil {
+		return s.ownHosts
+	}
+	return append(append(make([]string, 0, len(s.ownHosts)+4), s.ownHosts...), s.domains.Hosts()...)
+}

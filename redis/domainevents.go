@@ -1,0 +1,80 @@
+package redis
+
+import (
+	"context"
+	"log/slog"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/shortener-dev/shortener/internal/backoff"
+)
+
+// DomainEvents tells every instance that the domains changed, on the
+// channel {prefix}domains, so that a domain added on one instance serves
+// on all of them at once. The message carries nothing: a receiver reloads
+// the domains from the database.
+type DomainEvents struct {
+	client  goredis.UniversalClient
+	channel string
+	logger  *slog.Logger
+}
+
+// NewDomainEvents returns DomainEvents on the channel under prefix.
+func NewDomainEvents(client goredis.UniversalClient, prefix string, logger *slog.Logger) *DomainEvents {
+	return &DomainEvents{client: client, channel: prefix + "domains", logger: logger}
+}
+
+// Publish tells the other instances that the domains changed.
+func (e *DomainEvents) Publish(ctx context.Context) error {
+	return e.client.Publish(ctx, e.channel, "changed").Err()
+}
+
+// Run calls onChange for every change published, and whenever it is
+// subscribed again after losing the subscription (changes may have been
+// missed), until ctx ends.
+func (e *DomainEvents) Run(ctx context.Context, onChange func()) {
+	retry := backoff.Backoff{Min: minResubscribe, Max: maxResubscribe}
+	subscribed := false
+	for ctx.Err() == nil {
+		ps := e.client.Subscribe(ctx, e.channel)
+		stop := context.AfterFunc(ctx, func() { _ = ps.Close() })
+		pinged := false
+		for {
+			// Silence is checked with a ping, as the invalidation
+			// subscription does: a connection that died without TCP
+			// noticing would otherwise miss changes until the registry's
+			// periodic reload.
+			msg, err := ps.ReceiveTimeout(ctx, livenessInterval)
+			if err != nil && isTimeout(err) && !pinged && ctx.Err() == nil {
+				if err = ps.Ping(ctx); err == nil {
+					pinged = true
+					continue
+				}
+			}
+			if err != nil {
+				if ctx.Err() == nil {
+					e.logger.Warn("domain change subscription lost; resubscribing", slog.Any("error", err))
+				}
+				break
+			}
+			pinged = false
+			switch m := msg.(type) {
+			case *goredis.Subscription:
+				if m.Kind == "subscribe" {
+					if subscribed {
+						onChange()
+					}
+					subscribed = true
+					retry.Reset()
+				}
+			case *goredis.Message:
+				onChange()
+			}
+		}
+		stop()
+		_ = ps.Close()
+		if !retry.Wait(ctx) {
+			return
+		}
+	}
+}
