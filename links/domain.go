@@ -28,9 +28,9 @@ func (s *Service) domainOf(host *string, location string) (*shortener.Domain, er
 	return s.domains.Default(), shortener.Invalid(location, "domain must be one of the service's domains (GET /api/v1/domains)", *host)
 }
 
-// hosts returns the hosts that link targets may not point to: BASE_URL's
-// and every domain's (a redirect loop otherwise).
-func (s *Service) hosts() []string {
+// OwnHosts returns the hosts that link targets and webhook endpoints may
+// not point to: BASE_URL's and every domain's (a redirect loop otherwise).
+func (s *Service) OwnHosts() []string {
 	if s.domains == nil {
 		return s.ownHosts
 	}

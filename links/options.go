@@ -41,12 +41,12 @@ func (s *Service) checkOptions(o Options) (Options, []error) {
 		errs = append(errs, shortener.CheckLinkPassword(*o.Password))
 	}
 	if o.Rules != nil {
-		rules, err := shortener.NormalizeRules(*o.Rules, s.hosts())
+		rules, err := shortener.NormalizeRules(*o.Rules, s.OwnHosts())
 		errs = append(errs, err)
 		o.Rules = &rules
 	}
 	if o.Variants != nil {
-		errs = append(errs, shortener.CheckVariants(*o.Variants, s.hosts()))
+		errs = append(errs, shortener.CheckVariants(*o.Variants, s.OwnHosts()))
 	}
 	return o, errs
 }

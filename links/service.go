@@ -87,7 +87,7 @@ const codeAttempts = 8
 func (s *Service) Create(ctx context.Context, caller *shortener.User, in CreateInput) (*shortener.Link, error) {
 	now := s.clock()
 	d, domainErr := s.domainOf(in.Domain, "body.domain")
-	errs := []error{shortener.CheckURL(in.OriginalURL, s.hosts()), domainErr}
+	errs := []error{shortener.CheckURL(in.OriginalURL, s.OwnHosts()), domainErr}
 	if in.CustomAlias != nil {
 		errs = append(errs, shortener.CheckAlias(*in.CustomAlias))
 	}

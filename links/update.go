@@ -34,7 +34,7 @@ func (s *Service) Update(ctx context.Context, caller *shortener.User, id string,
 	now := s.clock()
 	var errs []error
 	if in.OriginalURL != nil {
-		errs = append(errs, shortener.CheckURL(*in.OriginalURL, s.hosts()))
+		errs = append(errs, shortener.CheckURL(*in.OriginalURL, s.OwnHosts()))
 	}
 	var domain *shortener.Domain
 	if in.Domain != nil {

@@ -13,15 +13,17 @@ import (
 type Service struct {
 	store        shortener.WebhookStore
 	clock        shortener.Clock
-	ownHosts     []string
+	ownHosts     func() []string
 	allowPrivate bool
 }
 
 // ServiceConfig configures a Service.
 type ServiceConfig struct {
-	Store    shortener.WebhookStore
-	Clock    shortener.Clock // default shortener.SystemClock
-	OwnHosts []string        // BASE_URL's host: endpoints there are refused, as links are
+	Store shortener.WebhookStore
+	Clock shortener.Clock // default shortener.SystemClock
+	// OwnHosts returns the service's own hosts (BASE_URL's and every
+	// domain's): endpoints there are refused, as link targets are.
+	OwnHosts func() []string
 	// AllowPrivate accepts endpoints on private and loopback addresses
 	// and local names (WEBHOOK_ALLOW_PRIVATE).
 	AllowPrivate bool
@@ -31,6 +33,9 @@ type ServiceConfig struct {
 func NewService(c ServiceConfig) *Service {
 	if c.Clock == nil {
 		c.Clock = shortener.SystemClock
+	}
+	if c.OwnHosts == nil {
+		c.OwnHosts = func() []string { return nil }
 	}
 	return &Service{store: c.Store, clock: c.Clock, ownHosts: c.OwnHosts, allowPrivate: c.AllowPrivate}
 }
@@ -56,7 +61,7 @@ func (s *Service) Create(ctx context.Context, caller *shortener.User, in shorten
 }
 
 func (s *Service) checkURL(raw string) error {
-	return shortener.CheckWebhookURL("body.url", raw, s.ownHosts, s.allowPrivate)
+	return shortener.CheckWebhookURL("body.url", raw, s.ownHosts(), s.allowPrivate)
 }
 
 func checkDescription(desc string) error {

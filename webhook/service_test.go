@@ -34,7 +34,7 @@ func wantInvalidAt(t *testing.T, err error, location string) {
 func TestServiceValidates(t *testing.T) {
 	s := testdb.SQLite(t)
 	ctx := context.Background()
-	svc := webhook.NewService(webhook.ServiceConfig{Store: s.Webhooks, OwnHosts: []string{"sho.rt"}})
+	svc := webhook.NewService(webhook.ServiceConfig{Store: s.Webhooks, OwnHosts: func() []string { return []string{"sho.rt"} }})
 	u := mustUser(t, s)
 	ok := []string{shortener.EventLinkCreated}
 	_, err := svc.Create(ctx, u, shortener.WebhookInput{URL: "http://127.0.0.1:9000/", Events: ok})

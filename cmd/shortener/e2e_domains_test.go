@@ -120,9 +120,12 @@ func TestE2EDomains(t *testing.T) {
 			expectProblem(t, srv.redirect(t, code), http.StatusNotFound)
 		})
 
-		t.Run("original_url may not point to a domain", func(t *testing.T) {
+		t.Run("original_url and webhook endpoints may not point to a domain", func(t *testing.T) {
 			r := srv.do(t, "POST", "/api/v1/urls", map[string]any{"original_url": "https://" + host + "/x"}, withToken(user.access))
 			expectValidation(t, r, "body.original_url")
+			r = srv.do(t, "POST", "/api/v1/webhooks", map[string]any{"url": "https://" + host + "/hook", "events": []string{"link.created"}},
+				withToken(user.access))
+			expectValidation(t, r, "body.url")
 		})
 
 		t.Run("not_found_url and root_url", func(t *testing.T) {

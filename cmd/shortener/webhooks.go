@@ -24,6 +24,6 @@ func (a *app) startWebhooks(bgCtx context.Context, cfg *config, st *storage, clo
 		RenderLink: func(l *shortener.Link) any { return httpapi.LinkObject(l, linkSvc.ShortURL(l)) },
 	})
 	a.goBackground(bgCtx, "webhook dispatcher", d.Run)
-	return webhook.NewService(webhook.ServiceConfig{Store: st.webhooks, Clock: clock, OwnHosts: []string{cfg.baseHost},
+	return webhook.NewService(webhook.ServiceConfig{Store: st.webhooks, Clock: clock, OwnHosts: linkSvc.OwnHosts,
 		AllowPrivate: cfg.WebhookAllowPrivate})
 }
