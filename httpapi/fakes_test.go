@@ -145,10 +145,17 @@ type fakeSummaries struct {
 	caller *shortener.User
 	code   string
 	days   int
+	first  time.Time
+	last   time.Time
 }
 
 func (f *fakeSummaries) Summary(_ context.Context, caller *shortener.User, code string, days int) (*shortener.ClickSummary, error) {
 	f.caller, f.code, f.days = caller, code, days
+	return f.sum, f.err
+}
+
+func (f *fakeSummaries) SummaryBetween(_ context.Context, caller *shortener.User, code string, first, last time.Time) (*shortener.ClickSummary, error) {
+	f.caller, f.code, f.first, f.last = caller, code, first, last
 	return f.sum, f.err
 }
 

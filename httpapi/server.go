@@ -42,7 +42,9 @@ type Config struct {
 	Keys          APIKeys       // API keys; nil leaves /api/v1/keys out
 	Webhooks      Webhooks      // webhook endpoints; nil leaves /api/v1/webhooks out
 	Links         Links
+	Organiser     Organiser // tags, bulk, import and export; nil leaves them out
 	Summaries     Summaries
+	ClickExports  ClickExports // the clicks export; nil leaves it out
 	QR            QRCodes
 	Resolver      shortener.Resolver      // the redirect's layered lookup
 	Clicks        shortener.ClickRecorder // where redirects hand their clicks
@@ -54,6 +56,7 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	CORSOrigins    []string
 	MaxBodyBytes   int64
+	MaxImportBytes int64 // largest body of a bulk create or an import
 	Registry       *prometheus.Registry
 	// MetricsToken, when set, is the bearer credential /metrics asks for.
 	MetricsToken string
@@ -79,6 +82,8 @@ type Server struct {
 	keys          APIKeys
 	webhooks      Webhooks
 	links         Links
+	organiser     Organiser
+	clickExports  ClickExports
 	resolver      shortener.Resolver
 	clicks        shortener.ClickRecorder
 	enrichment    shortener.Enrichment
@@ -94,6 +99,7 @@ type Server struct {
 	clients       clientip.Resolver
 	corsOrigins   []string
 	maxBody       int64
+	maxImport     int64
 	metrics       *httpMetrics
 	limiterLog    *logthrottle.Throttle
 	requestIDs    *requestIDs
@@ -122,11 +128,11 @@ func New(c Config) *Server {
 	}
 	s := &Server{
 		logger: c.Logger, clock: c.Clock, authn: c.Authenticator, accounts: c.Accounts, links: c.Links,
-		keys: c.Keys, webhooks: c.Webhooks,
+		keys: c.Keys, webhooks: c.Webhooks, organiser: c.Organiser, clickExports: c.ClickExports,
 		resolver: c.Resolver, clicks: c.Clicks, onHit: c.OnHit, summaries: c.Summaries, qr: c.QR,
 		enrichment: c.Enrichment, caps: c.Caps, linkPasswords: c.LinkPasswords, secureCookies: c.SecureCookies,
 		limiter: c.Limiter, limits: c.Limits, health: c.Health, clients: clientip.Resolver{Trusted: c.TrustedProxies},
-		corsOrigins: c.CORSOrigins, maxBody: c.MaxBodyBytes,
+		corsOrigins: c.CORSOrigins, maxBody: c.MaxBodyBytes, maxImport: c.MaxImportBytes,
 		metrics:    newHTTPMetrics(c.Registry),
 		limiterLog: logthrottle.New(time.Minute),
 		requestIDs: newRequestIDs(),
@@ -149,7 +155,9 @@ func (s *Server) routes(c Config) {
 	s.registerKeys(api)
 	s.registerWebhooks(api)
 	s.registerLinks(api)
+	s.registerOrganising(api) // after the links: bulk items use the create's schema
 	s.registerAnalytics(api)
+	s.registerClickExport(api)
 	s.registerQR(api)
 	s.registerHealth(api)
 

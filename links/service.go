@@ -72,7 +72,21 @@ const codeAttempts = 8
 // for an unsafe URL, bad alias, title or past expiry, and ECONFLICT when
 // the alias is taken.
 func (s *Service) Create(ctx context.Context, caller *shortener.User, in CreateInput) (*shortener.Link, error) {
-	now := s.clock()
+	l, err := s.prepare(caller, in, s.clock())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.insert(ctx, l); err != nil {
+		return nil, err
+	}
+	// The code may sit in a negative cache entry somewhere: drop it.
+	s.invalidate(ctx, l.ShortCode)
+	return l, nil
+}
+
+// prepare checks in and returns the link it makes, without a code yet.
+// Returns EINVALID for each bad value.
+func (s *Service) prepare(caller *shortener.User, in CreateInput, now time.Time) (*shortener.Link, error) {
 	errs := []error{shortener.CheckURL(in.OriginalURL, s.ownHosts)}
 	if in.CustomAlias != nil {
 		errs = append(errs, shortener.CheckAlias(*in.CustomAlias))
@@ -104,11 +118,6 @@ func (s *Service) Create(ctx context.Context, caller *shortener.User, in CreateI
 		l.OwnerID = &caller.ID
 	}
 	applyOptions(l, opts, hash)
-	if err := s.insert(ctx, l); err != nil {
-		return nil, err
-	}
-	// The code may sit in a negative cache entry somewhere: drop it.
-	s.invalidate(ctx, l.ShortCode)
 	return l, nil
 }
 
@@ -119,8 +128,7 @@ func (s *Service) insert(ctx context.Context, l *shortener.Link) error {
 		l.ShortCode = *l.CustomAlias
 		err := s.links.CreateLink(ctx, l)
 		if shortener.ErrorCode(err) == shortener.ECONFLICT {
-			return &shortener.Error{Code: shortener.ECONFLICT, Message: "This alias is already taken.",
-				Fields: []shortener.FieldError{{Location: "body.custom_alias", Message: "alias is already taken", Value: *l.CustomAlias}}}
+			return aliasTaken(*l.CustomAlias)
 		}
 		return err
 	}
@@ -135,6 +143,12 @@ func (s *Service) insert(ctx context.Context, l *shortener.Link) error {
 		}
 	}
 	return fmt.Errorf("create link: no free code after %d attempts", codeAttempts)
+}
+
+// aliasTaken is the conflict of a custom alias already in use.
+func aliasTaken(alias string) error {
+	return &shortener.Error{Code: shortener.ECONFLICT, Message: "This alias is already taken.",
+		Fields: []shortener.FieldError{{Location: "body.custom_alias", Message: "alias is already taken", Value: alias}}}
 }
 
 // checkExpiry refuses an expiry that could not be answered again or that
@@ -165,17 +179,37 @@ func (s *Service) Get(ctx context.Context, caller *shortener.User, id string) (*
 	return l, err
 }
 
-// List returns a page of caller's links, newest first (page from 1, size
-// from 1), or with q.AllOwners every user's links, which only an admin may
-// list (EFORBIDDEN for anyone else). A page past the end has no links,
-// however far past.
+// List returns a page of caller's links that q selects, in q's order
+// (page from 1, size from 1), or with q.AllOwners every user's links,
+// which only an admin may list (EFORBIDDEN for anyone else). A page past
+// the end has no links, however far past. Returns EINVALID for a bad
+// search, tag or sort.
 func (s *Service) List(ctx context.Context, caller *shortener.User, q ListQuery) (*shortener.LinkPage, error) {
-	if q.AllOwners && !caller.IsAdmin() {
-		return nil, errAllOwners
+	lq, err := s.linkQuery(caller, q)
+	if err != nil {
+		return nil, err
 	}
-	return s.links.ListLinks(ctx, shortener.LinkQuery{
-		OwnerID: caller.ID, AllOwners: q.AllOwners, Offset: pageOffset(q.Page, q.Size), Limit: q.Size,
-	})
+	lq.Offset, lq.Limit = pageOffset(q.Page, q.Size), q.Size
+	return s.links.ListLinks(ctx, lq)
+}
+
+// linkQuery checks q and returns the store's query for caller.
+func (s *Service) linkQuery(caller *shortener.User, q ListQuery) (shortener.LinkQuery, error) {
+	if q.AllOwners && !caller.IsAdmin() {
+		return shortener.LinkQuery{}, errAllOwners
+	}
+	errs := []error{shortener.CheckSearch("query.q", q.Search)}
+	if q.Sort != "" {
+		errs = append(errs, shortener.CheckLinkSort("query.sort", q.Sort))
+	}
+	tags, err := shortener.NormalizeTags("query.tag", q.Tags)
+	if err := shortener.JoinInvalid(append(errs, err)...); err != nil {
+		return shortener.LinkQuery{}, err
+	}
+	return shortener.LinkQuery{
+		OwnerID: caller.ID, AllOwners: q.AllOwners, Search: q.Search, Tags: tags,
+		Active: q.Active, Expired: q.Expired, Now: s.clock(), Sort: shortener.LinkSort(q.Sort),
+	}, nil
 }
 
 var errAllOwners = &shortener.Error{Code: shortener.EFORBIDDEN, Message: "Only an admin may list every user's links.",
@@ -240,9 +274,15 @@ func (s *Service) invalidate(ctx context.Context, code string) {
 }
 
 // ListQuery selects one page of links: the caller's own, or with
-// AllOwners (admins only) every user's.
+// AllOwners (admins only) every user's, filtered and sorted (API.md,
+// "Organising links").
 type ListQuery struct {
 	Page      int // from 1
 	Size      int // from 1
 	AllOwners bool
+	Search    string   // substring of code, title or URL, any case; "" for any
+	Tags      []string // a link must carry all of them
+	Active    *bool
+	Expired   *bool
+	Sort      string // one of shortener.LinkSorts; "" newest first
 }

@@ -216,6 +216,9 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	})
 	hooks := a.startWebhooks(bgCtx, cfg, st, clock, linkSvc)
 	summaries := analytics.NewService(st.links, st.clicks, b.blobs, seconds(cfg.AnalyticsCacheTTL), clock)
+	a.goBackground(bgCtx, "click retention", analytics.Retention{
+		Clicks: st.clicks, Days: cfg.ClickRetentionDays, Clock: clock, Logger: logger,
+	}.Run)
 	qrSvc := qr.NewService(qr.Config{Resolver: b.resolver, BaseURL: cfg.BaseURL, Cache: b.blobs,
 		Local: inmem.NewBlobCache(localQRCacheBytes, clock), TTL: seconds(cfg.QRCacheTTL)})
 	limits := shortener.RateLimits{
@@ -235,7 +238,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	a.handler = httpapi.New(httpapi.Config{
 		Logger: logger, Version: version, Clock: clock,
 		Authenticator: authSvc, Accounts: authSvc, Keys: authSvc, Webhooks: hooks,
-		Links: linkSvc, Summaries: summaries, QR: qrSvc,
+		Links: linkSvc, Organiser: linkSvc, Summaries: summaries, ClickExports: summaries, QR: qrSvc,
 		Resolver: b.resolver, Clicks: clicks, OnHit: b.onHit,
 		Limiter: b.limiter, Limits: limits, Pages: pages,
 		Enrichment: enricher, Caps: st.links, LinkPasswords: auth.NewLinkPasswords(),
@@ -244,6 +247,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		TrustedProxies: cfg.trustedPrefixes,
 		CORSOrigins:    cfg.CORSAllowedOrigins,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
+		MaxImportBytes: cfg.MaxImportBytes,
 		Registry:       a.registry,
 		MetricsToken:   cfg.MetricsToken,
 	})

@@ -1,0 +1,127 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
+	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/links"
+)
+
+type clickExportInput struct {
+	Code   string `path:"short_code"`
+	From   string `query:"from" format:"date-time" doc:"RFC 3339; default 30 days before to."`
+	To     string `query:"to" format:"date-time" doc:"RFC 3339, excluded; default now. At most 366 days after from."`
+	Format string `query:"format" enum:"csv,ndjson" default:"csv"`
+}
+
+// clickColumns is the header row of a clicks CSV export.
+var clickColumns = []string{"time", "referrer_host", "country", "browser", "os", "device", "is_bot", "target"}
+
+// registerClickExport registers GET /api/v1/analytics/{code}/clicks: the
+// link's raw clicks in time order, streamed, without IP or visitor hash.
+func (s *Server) registerClickExport(api huma.API) {
+	if s.clickExports == nil {
+		return
+	}
+	registerOp(api, shortener.RateGeneral, shortener.ScopeAnalyticsRead, huma.Operation{
+		OperationID: "export-clicks", Method: http.MethodGet, Path: "/api/v1/analytics/{short_code}/clicks",
+		Tags: []string{"analytics"}, Summary: "Export a link's clicks", Security: bearerSecurity,
+		Description: "Owner or admin. Rows time, referrer_host, country, browser, os, device, is_bot, target in " +
+			"time order, as CSV (header row first) or NDJSON (one object per line); no IP, no visitor hash. " +
+			"Raw clicks older than CLICK_RETENTION_DAYS are gone (the summary still counts them).",
+		Responses: map[string]*huma.Response{"200": {Description: "Streamed.", Content: map[string]*huma.MediaType{
+			"text/csv; charset=utf-8": {Schema: &huma.Schema{Type: "string"}},
+			"application/x-ndjson":    {Schema: &huma.Schema{Type: "string"}},
+		}}},
+		Errors: []int{401, 404, 422, 429},
+	}, func(ctx context.Context, in *clickExportInput) (*huma.StreamResponse, error) {
+		caller, err := s.caller(ctx, true)
+		if err == nil {
+			err = checkCode(in.Code)
+		}
+		var from, to time.Time
+		if err == nil {
+			from, to, err = timeRange(in.From, in.To)
+		}
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return &huma.StreamResponse{Body: func(hctx huma.Context) {
+			_, w := humago.Unwrap(hctx)
+			write := s.clickWriter(w, in.Code, in.Format)
+			err := s.clickExports.ExportClicks(ctx, caller, in.Code, from, to, write.row)
+			if err == nil {
+				err = write.flush()
+			}
+			s.finish(ctx, write.d, err)
+		}}, nil
+	})
+}
+
+// timeRange reads the from and to of a clicks export; "" is zero.
+func timeRange(from, to string) (f, t time.Time, err error) {
+	parse := func(loc, v string) (time.Time, error) {
+		if v == "" {
+			return time.Time{}, nil
+		}
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return t, shortener.Invalid(loc, "must be an RFC 3339 timestamp", v)
+		}
+		return t, shortener.CheckTimestamp(loc, loc[len("query."):], t)
+	}
+	f, errF := parse("query.from", from)
+	t, errT := parse("query.to", to)
+	return f, t, shortener.JoinInvalid(errF, errT)
+}
+
+// clickRows writes click rows in one of the export formats.
+type clickRows struct {
+	d     *download
+	row   func(shortener.ClickEvent) error
+	flush func() error
+}
+
+func (s *Server) clickWriter(w http.ResponseWriter, code, format string) clickRows {
+	if format == "ndjson" {
+		d := newDownload(w, "application/x-ndjson", code+"-clicks.ndjson")
+		enc := json.NewEncoder(d)
+		return clickRows{d: d, flush: func() error { return nil },
+			row: func(c shortener.ClickEvent) error { return enc.Encode(shortener.EventClickOf(c)) }}
+	}
+	d := newDownload(w, "text/csv; charset=utf-8", code+"-clicks.csv")
+	cw := csv.NewWriter(d)
+	header := false
+	rec := make([]string, len(clickColumns))
+	writeHeader := func() error {
+		if header {
+			return nil
+		}
+		header = true
+		return cw.Write(clickColumns)
+	}
+	return clickRows{d: d,
+		flush: func() error {
+			if err := writeHeader(); err != nil {
+				return err
+			}
+			cw.Flush()
+			return cw.Error()
+		},
+		row: func(c shortener.ClickEvent) error {
+			if err := writeHeader(); err != nil {
+				return err
+			}
+			rec = append(rec[:0], c.OccurredAt.UTC().Format(time.RFC3339Nano), c.Referrer, c.Country, c.Browser,
+				c.OS, c.Device, strconv.FormatBool(c.IsBot), c.Target)
+			return links.WriteCSVRow(cw, rec)
+		}}
+}
