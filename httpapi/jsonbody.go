@@ -37,6 +37,13 @@ func jsonRequestBody(api huma.API) func(huma.Context, func(huma.Context)) {
 				writeProblem(w, newProblem(http.StatusUnsupportedMediaType, "The request body must be CSV (Content-Type: text/csv)."))
 				return
 			}
+			if b, _ := peekBody(r, 1); len(b) == 0 {
+				// huma would call a missing raw body malformed JSON.
+				p := newProblem(http.StatusUnprocessableEntity, "The request body is empty; it needs at least a header row.")
+				p.Errors = []ProblemDetail{{Location: "body", Message: "the body is empty"}}
+				writeProblem(w, p)
+				return
+			}
 			next(ctx)
 			return
 		}
