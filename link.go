@@ -243,9 +243,10 @@ type Resolver interface {
 // Invalidator drops cached targets of a code, on this instance and on every
 // other instance sharing the cache.
 type Invalidator interface {
-	// Invalidate drops code from every cache layer and tells the other
-	// instances to drop it from theirs.
-	Invalidate(ctx context.Context, code string) error
+	// Invalidate drops the codes from every cache layer and tells the
+	// other instances to drop them from theirs: many codes (a bulk
+	// create's) in one round trip.
+	Invalidate(ctx context.Context, codes ...string) error
 }
 
 // StoreResolver resolves codes straight from a LinkStore: the bottom layer

@@ -10,10 +10,12 @@ import (
 // Limits of a bulk create (API.md, "Organising links").
 const (
 	MaxBulkItems = 1000
-	// bulkChunk is how many links one transaction inserts: a failing
-	// chunk (the database gone) fails only its own items, and no
-	// transaction holds its locks for long.
-	bulkChunk = 250
+	// bulkChunk is how many links one transaction inserts: a whole bulk
+	// request, and an import a thousand records at a time, so that no
+	// transaction holds its locks (SQLite's single writer) for long. One
+	// commit per 1,000 links, not four, doubled the links/s on PostgreSQL
+	// (bench/organise).
+	bulkChunk = 1000
 )
 
 // BulkResult is the outcome of one item of a bulk create: the link, or
@@ -43,11 +45,16 @@ func (s *Service) CreateMany(ctx context.Context, caller *shortener.User, ins []
 	for start := 0; start < len(pending); start += bulkChunk {
 		s.insertChunk(ctx, results, pending[start:min(start+bulkChunk, len(pending))])
 	}
+	// The codes may sit in negative cache entries: drop them, in one
+	// broadcast (one at a time, the round trips to Redis cost more than
+	// inserting the links).
+	codes := make([]string, 0, len(results))
 	for _, r := range results {
 		if r.Err == nil {
-			s.invalidate(ctx, r.Link.ShortCode)
+			codes = append(codes, r.Link.ShortCode)
 		}
 	}
+	s.invalidate(ctx, codes...)
 	return results
 }
 

@@ -257,7 +257,7 @@ func (s *Service) Delete(ctx context.Context, caller *shortener.User, id string)
 // invalidateTimeout bounds a broadcast once the request no longer does.
 const invalidateTimeout = 2 * time.Second
 
-// invalidate drops code from the caches of every instance. The change is
+// invalidate drops the codes from the caches of every instance. The change is
 // already committed, so a failure (Redis down) does not fail the request:
 // it is logged, this instance's own L1 is dropped regardless, and the L1
 // lifetime bounds how long other instances can serve the old answer.
@@ -265,11 +265,15 @@ const invalidateTimeout = 2 * time.Second
 // The broadcast outlives the request: a client that hangs up once the
 // change is committed must not cancel it (seen under load as "context
 // canceled" for the requests in flight when wrk stopped).
-func (s *Service) invalidate(ctx context.Context, code string) {
+func (s *Service) invalidate(ctx context.Context, codes ...string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), invalidateTimeout)
 	defer cancel()
-	if err := s.invalidator.Invalidate(ctx, code); err != nil {
-		s.logger.WarnContext(ctx, "cache invalidation not broadcast", slog.String("code", code), slog.Any("error", err))
+	if len(codes) == 0 {
+		return
+	}
+	if err := s.invalidator.Invalidate(ctx, codes...); err != nil {
+		s.logger.WarnContext(ctx, "cache invalidation not broadcast", slog.String("code", codes[0]),
+			slog.Int("codes", len(codes)), slog.Any("error", err))
 	}
 }
 

@@ -12,11 +12,16 @@ import (
 	"github.com/shortener-dev/shortener/internal/linksql"
 )
 
+// searchText is the expression of the trigram index short_urls_search_idx
+// (migration 00022): the three searched columns in one text.
+const searchText = `(short_code || ' ' || coalesce(title, '') || ' ' || original_url)`
+
 // linkFilter is the WHERE clause and arguments of the links q selects
 // (API.md, "Organising links"); ok is false when it selects nothing.
 //
-// The search is ILIKE on each of the three columns. Tags are a text[]
-// matched with @> (all of them), which the GIN index serves.
+// The search is ILIKE on searchText, which the trigram index serves, and
+// then on each column. Tags are a text[] matched with @> (all of them),
+// which their GIN index serves.
 func linkFilter(q shortener.LinkQuery) (where string, args []any, ok bool) {
 	var conds []string
 	arg := func(v any) string {
@@ -31,7 +36,8 @@ func linkFilter(q shortener.LinkQuery) (where string, args []any, ok bool) {
 	}
 	if q.Search != "" {
 		p := arg(shortener.LikePattern(q.Search))
-		conds = append(conds, "(short_code ILIKE "+p+" OR title ILIKE "+p+" OR original_url ILIKE "+p+")")
+		conds = append(conds, searchText+" ILIKE "+p,
+			"(short_code ILIKE "+p+" OR title ILIKE "+p+" OR original_url ILIKE "+p+")")
 	}
 	if len(q.Tags) > 0 {
 		conds = append(conds, "tags @> "+arg(q.Tags)+"::text[]")
