@@ -95,7 +95,10 @@ func (s *Server) clickWriter(w http.ResponseWriter, code, format string) clickRo
 		d := newDownload(w, "application/x-ndjson", code+"-clicks.ndjson")
 		enc := json.NewEncoder(d)
 		return clickRows{d: d, flush: func() error { return nil },
-			row: func(c shortener.ClickEvent) error { return enc.Encode(shortener.EventClickOf(c)) }}
+			row: func(c shortener.ClickEvent) error {
+				d.alive()
+				return enc.Encode(shortener.EventClickOf(c))
+			}}
 	}
 	d := newDownload(w, "text/csv; charset=utf-8", code+"-clicks.csv")
 	cw := csv.NewWriter(d)
@@ -117,6 +120,7 @@ func (s *Server) clickWriter(w http.ResponseWriter, code, format string) clickRo
 			return cw.Error()
 		},
 		row: func(c shortener.ClickEvent) error {
+			d.alive()
 			if err := writeHeader(); err != nil {
 				return err
 			}

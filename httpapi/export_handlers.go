@@ -41,6 +41,7 @@ func (s *Server) registerExport(api huma.API) {
 			d := newDownload(w, "text/csv; charset=utf-8", "links.csv")
 			var ew *links.ExportWriter
 			err := s.organiser.Export(ctx, caller, in.query(), func(l *shortener.Link) error {
+				d.alive()
 				if ew == nil {
 					if ew, err = links.NewExportWriter(d, s.links.ShortURL); err != nil {
 						return err

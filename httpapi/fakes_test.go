@@ -271,6 +271,8 @@ type fakes struct {
 	// corsOrigins is the server's CORS_ALLOWED_ORIGINS.
 	corsOrigins []string
 	webhooks    *fakeWebhooks
+	// clickExports, when set, serves the clicks export.
+	clickExports httpapi.ClickExports
 }
 
 func newFakes() *fakes {
@@ -298,7 +300,7 @@ func (f *fakes) server() *httpapi.Server {
 	return httpapi.New(httpapi.Config{
 		Logger: logger, Version: "test", Clock: func() time.Time { return testNow },
 		Authenticator: f.auth, Accounts: f.auth, Keys: f.auth, Webhooks: f.webhooks,
-		Links: f.links, Summaries: f.summaries, QR: f.qr,
+		Links: f.links, Summaries: f.summaries, QR: f.qr, ClickExports: f.clickExports,
 		Resolver: f.resolver, Clicks: f.clicks, Limiter: limiter, Limits: f.limits, Health: f.health,
 		MaxBodyBytes: 1 << 16, Registry: f.registry, MetricsToken: f.metricsToken,
 		Enrichment: f.enrichment, Caps: f.caps, LinkPasswords: f.passwords, CORSOrigins: f.corsOrigins,

@@ -36,13 +36,21 @@ func newDownload(w http.ResponseWriter, contentType, filename string) *download 
 // Write sends p, starting the answer first.
 func (d *download) Write(p []byte) (int, error) {
 	d.start()
+	d.alive()
+	return d.w.Write(p)
+}
+
+// alive pushes the write deadline on, at most once per writeEvery. The
+// export calls it for every row it produces, not only when bytes go out:
+// rows wait in the encoder's buffer, and a slow source may take longer
+// than WriteTimeout to fill it.
+func (d *download) alive() {
 	if now := time.Now(); now.Sub(d.extended) >= writeEvery {
 		d.extended = now
 		// Not every writer supports deadlines (httptest's recorder);
 		// then the server has none to push either.
 		_ = d.rc.SetWriteDeadline(now.Add(downloadDeadline))
 	}
-	return d.w.Write(p)
 }
 
 // start sends the headers and the 200, once.

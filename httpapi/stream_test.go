@@ -1,0 +1,66 @@
+package httpapi_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// slowClicks produces n clicks, one every gap: a long export.
+type slowClicks struct {
+	n   int
+	gap time.Duration
+}
+
+func (s slowClicks) ExportClicks(ctx context.Context, _ *shortener.User, _ string, _, _ time.Time, fn func(shortener.ClickEvent) error) error {
+	at := testNow.Add(-time.Hour)
+	for i := range s.n {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(s.gap):
+		}
+		if err := fn(shortener.ClickEvent{ID: shortener.NewIDAt(at), OccurredAt: at.Add(time.Duration(i) * time.Second),
+			Referrer: "(direct)", Browser: "Chrome", OS: "Linux", Device: "desktop", Country: "DE", Target: "https://example.com/"}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestLongExportOutlivesWriteTimeout: an export that takes longer than
+// the server's WriteTimeout is delivered whole, as long as it makes
+// progress: each row pushes the connection's write deadline on.
+func TestLongExportOutlivesWriteTimeout(t *testing.T) {
+	f := newFakes()
+	f.clickExports = slowClicks{n: 8, gap: 300 * time.Millisecond}
+	srv := httptest.NewUnstartedServer(f.server())
+	srv.Config.WriteTimeout = time.Second
+	srv.Start()
+	defer srv.Close()
+
+	req, _ := http.NewRequest("GET", srv.URL+"/api/v1/analytics/abc/clicks", nil)
+	req.Header.Set("Authorization", "Bearer "+adaToken)
+	start := time.Now()
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("after %s: the export was cut: %v (read %q)", time.Since(start), err, body)
+	}
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
+		t.Fatalf("status %d, Content-Type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if lines := strings.Count(string(body), "\n"); lines != 9 || time.Since(start) < 2*time.Second {
+		t.Errorf("%d lines in %s, want the header and 8 rows over more than twice the write timeout", lines, time.Since(start))
+	}
+}
