@@ -24,6 +24,7 @@ type linkRow struct {
 	Active, Public   bool
 	Anonymous        bool // made without an account (admins see these)
 	Protected        bool // visitors type a password first
+	Tags             []string
 }
 
 // targetLength is how much of a target URL a list row shows.
@@ -38,7 +39,7 @@ func (a *App) linkRow(l *shortener.Link, now time.Time) linkRow {
 		Clicks: thousands(l.ClickCount), Created: formatDay(l.CreatedAt),
 		CreatedISO: l.CreatedAt.UTC().Format(time.RFC3339),
 		Active:     l.IsActive, Public: l.IsPublic, Anonymous: l.OwnerID == nil,
-		Protected: l.PasswordHash != "",
+		Protected: l.PasswordHash != "", Tags: l.Tags,
 	}
 	if l.Title != nil {
 		row.Title = *l.Title
