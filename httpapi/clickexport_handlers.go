@@ -2,17 +2,14 @@ package httpapi
 
 import (
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"github.com/shortener-dev/shortener"
-	"github.com/shortener-dev/shortener/links"
+	"github.com/shortener-dev/shortener/analytics"
 )
 
 type clickExportInput struct {
@@ -21,9 +18,6 @@ type clickExportInput struct {
 	To     string `query:"to" format:"date-time" doc:"RFC 3339, excluded; default now. At most 366 days after from."`
 	Format string `query:"format" enum:"csv,ndjson" default:"csv"`
 }
-
-// clickColumns is the header row of a clicks CSV export.
-var clickColumns = []string{"time", "referrer_host", "country", "browser", "os", "device", "is_bot", "target"}
 
 // registerClickExport registers GET /api/v1/analytics/{code}/clicks: the
 // link's raw clicks in time order, streamed, without IP or visitor hash.
@@ -56,12 +50,20 @@ func (s *Server) registerClickExport(api huma.API) {
 		}
 		return &huma.StreamResponse{Body: func(hctx huma.Context) {
 			_, w := humago.Unwrap(hctx)
-			write := s.clickWriter(w, in.Code, in.Format)
-			err := s.clickExports.ExportClicks(ctx, caller, in.Code, from, to, write.row)
-			if err == nil {
-				err = write.flush()
+			contentType, ext := "text/csv; charset=utf-8", ".csv"
+			if in.Format == "ndjson" {
+				contentType, ext = "application/x-ndjson", ".ndjson"
 			}
-			s.finish(ctx, write.d, err)
+			d := newDownload(w, contentType, in.Code+"-clicks"+ext)
+			rows := analytics.NewClickRows(d, in.Format)
+			err := s.clickExports.ExportClicks(ctx, caller, in.Code, from, to, func(c shortener.ClickEvent) error {
+				d.alive()
+				return rows.Write(c)
+			})
+			if err == nil {
+				err = rows.Flush()
+			}
+			s.finish(ctx, d, err)
 		}}, nil
 	})
 }
@@ -81,51 +83,4 @@ func timeRange(from, to string) (f, t time.Time, err error) {
 	f, errF := parse("query.from", from)
 	t, errT := parse("query.to", to)
 	return f, t, shortener.JoinInvalid(errF, errT)
-}
-
-// clickRows writes click rows in one of the export formats.
-type clickRows struct {
-	d     *download
-	row   func(shortener.ClickEvent) error
-	flush func() error
-}
-
-func (s *Server) clickWriter(w http.ResponseWriter, code, format string) clickRows {
-	if format == "ndjson" {
-		d := newDownload(w, "application/x-ndjson", code+"-clicks.ndjson")
-		enc := json.NewEncoder(d)
-		return clickRows{d: d, flush: func() error { return nil },
-			row: func(c shortener.ClickEvent) error {
-				d.alive()
-				return enc.Encode(shortener.EventClickOf(c))
-			}}
-	}
-	d := newDownload(w, "text/csv; charset=utf-8", code+"-clicks.csv")
-	cw := csv.NewWriter(d)
-	header := false
-	rec := make([]string, len(clickColumns))
-	writeHeader := func() error {
-		if header {
-			return nil
-		}
-		header = true
-		return cw.Write(clickColumns)
-	}
-	return clickRows{d: d,
-		flush: func() error {
-			if err := writeHeader(); err != nil {
-				return err
-			}
-			cw.Flush()
-			return cw.Error()
-		},
-		row: func(c shortener.ClickEvent) error {
-			d.alive()
-			if err := writeHeader(); err != nil {
-				return err
-			}
-			rec = append(rec[:0], c.OccurredAt.UTC().Format(time.RFC3339Nano), c.Referrer, c.Country, c.Browser,
-				c.OS, c.Device, strconv.FormatBool(c.IsBot), c.Target)
-			return links.WriteCSVRow(cw, rec)
-		}}
 }

@@ -57,29 +57,10 @@ func (e *ExportWriter) Flush() error {
 }
 
 // WriteCSVRow writes row with every cell made safe for spreadsheets
-// (SafeCell); row is changed in place.
+// (shortener.SafeCSVCell); row is changed in place.
 func WriteCSVRow(w *csv.Writer, row []string) error {
 	for i, c := range row {
-		row[i] = SafeCell(c)
+		row[i] = shortener.SafeCSVCell(c)
 	}
 	return w.Write(row)
-}
-
-// SafeCell defuses formula injection: a cell that begins with =, +, -, @,
-// tab or CR, which a spreadsheet would run as a formula, gets a leading
-// apostrophe (which ReadImport removes again).
-func SafeCell(c string) string {
-	if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-		return "'" + c
-	}
-	return c
-}
-
-// unsafeCell undoes SafeCell: one leading apostrophe before a formula
-// character is dropped.
-func unsafeCell(c string) string {
-	if len(c) >= 2 && c[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(c[1])) {
-		return c[1:]
-	}
-	return c
 }

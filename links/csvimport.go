@@ -108,7 +108,7 @@ func importInput(fields, row []string) (CreateInput, error) {
 		if i >= len(fields) || fields[i] == "" {
 			continue
 		}
-		cell = unsafeCell(strings.TrimSpace(cell))
+		cell = shortener.UnsafeCSVCell(strings.TrimSpace(cell))
 		if cell == "" {
 			continue
 		}

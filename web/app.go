@@ -27,6 +27,9 @@ type Config struct {
 	// Organiser, when set, adds the list's tag filter, the CSV export
 	// (/app/export) and import (/app/import).
 	Organiser Organiser
+	// ClickExports, when set, lets the link page download its clicks as
+	// CSV (/app/links/{id}/clicks.csv).
+	ClickExports ClickExports
 	// MaxImportBytes bounds an imported file (MAX_IMPORT_BYTES); default
 	// 10 MiB.
 	MaxImportBytes int64
@@ -58,6 +61,7 @@ type App struct {
 	keys      Keys
 	webhooks  Webhooks
 	organiser Organiser
+	clicksCSV ClickExports
 	maxImport int64
 	secure    bool
 	clientIP  func(*http.Request) netip.Addr
@@ -102,7 +106,7 @@ func New(c Config) (*App, error) {
 	a := &App{
 		accounts: c.Accounts, sessions: c.Sessions, links: c.Links, summaries: c.Summaries,
 		qr: c.QRCodes, limiter: c.Limiter, keys: c.Keys, webhooks: c.Webhooks, organiser: c.Organiser,
-		maxImport: c.MaxImportBytes, secure: base.Scheme == "https", clientIP: c.ClientIP,
+		clicksCSV: c.ClickExports, maxImport: c.MaxImportBytes, secure: base.Scheme == "https", clientIP: c.ClientIP,
 		logger: c.Logger, clock: c.Clock, csrfKey: c.CSRFKey, version: c.Version, mux: http.NewServeMux(),
 	}
 	if a.assets, err = loadAssets(); err != nil {
@@ -147,6 +151,9 @@ func (a *App) routes() {
 		m.HandleFunc("GET /app/keys", a.requireUser(a.admitView(a.keysPage)))
 		m.HandleFunc("POST /app/keys", a.requireUser(a.checkCSRF(a.createKey)))
 		m.HandleFunc("POST /app/keys/{id}/revoke", a.requireUser(a.checkCSRF(a.revokeKey)))
+	}
+	if a.clicksCSV != nil {
+		m.HandleFunc("GET /app/links/{id}/clicks.csv", a.requireUser(a.admitView(a.exportClicks)))
 	}
 	if a.organiser != nil {
 		m.HandleFunc("GET /app/export", a.requireUser(a.admitView(a.exportLinks)))

@@ -154,3 +154,12 @@ type Organiser interface {
 	// original_url column.
 	Import(ctx context.Context, caller *shortener.User, r io.Reader, aliases bool) ([]links.ImportResult, error)
 }
+
+// ClickExports streams the raw clicks of a link (analytics.Service).
+type ClickExports interface {
+	// ExportClicks calls fn with the clicks of the link with short code
+	// code in [from, to), oldest first. Returns ENOTFOUND when the caller
+	// is neither the owner nor an admin, EINVALID for a bad range, before
+	// fn is first called.
+	ExportClicks(ctx context.Context, caller *shortener.User, code string, from, to time.Time, fn func(shortener.ClickEvent) error) error
+}

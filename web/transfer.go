@@ -4,8 +4,10 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/analytics"
 	"github.com/shortener-dev/shortener/links"
 )
 
@@ -19,33 +21,44 @@ const defaultMaxImport = 10 << 20
 // the list's filters.
 func (a *App) exportLinks(w http.ResponseWriter, r *http.Request) {
 	user := visitOf(r).user
-	q := listQuery(r.URL.Query(), user.IsAdmin())
-	var ew *links.ExportWriter
-	err := a.organiser.Export(r.Context(), user, q, func(l *shortener.Link) (err error) {
-		if ew == nil {
-			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-			w.Header().Set("Content-Disposition", `attachment; filename="links.csv"`)
-			if ew, err = links.NewExportWriter(w, a.links.ShortURL); err != nil {
-				return err
-			}
-		}
-		return ew.Write(l)
-	})
-	switch {
-	case err == nil && ew == nil:
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="links.csv"`)
-		if ew, err = links.NewExportWriter(w, a.links.ShortURL); err == nil {
-			err = ew.Flush()
-		}
-	case err == nil:
-		err = ew.Flush()
-	case ew == nil:
-		a.failPage(w, r, err)
-		return
+	out := &csvAnswer{w: w, filename: "links.csv"}
+	ew, err := links.NewExportWriter(out, a.links.ShortURL)
+	if err == nil {
+		err = a.organiser.Export(r.Context(), user, listQuery(r.URL.Query(), user.IsAdmin()), ew.Write)
 	}
-	if err != nil && r.Context().Err() == nil {
-		// Half-way: the status is sent; the client sees a broken transfer.
+	if err == nil {
+		err = ew.Flush()
+	}
+	a.endCSV(w, r, out, err)
+}
+
+// csvAnswer is the body of a CSV download: its headers go out with the
+// first bytes, so that an export refused before then (a bad filter, a link
+// one may not export) is still an error page.
+type csvAnswer struct {
+	w        http.ResponseWriter
+	filename string // safe in a header: the app makes it
+	started  bool
+}
+
+func (c *csvAnswer) Write(p []byte) (int, error) {
+	if !c.started {
+		c.started = true
+		c.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		c.w.Header().Set("Content-Disposition", `attachment; filename="`+c.filename+`"`)
+	}
+	return c.w.Write(p)
+}
+
+// endCSV ends a download after its export returned err: an error before
+// any byte is the page's; one half-way aborts the connection, so that the
+// browser reports a broken download rather than keeping a short file.
+func (a *App) endCSV(w http.ResponseWriter, r *http.Request, out *csvAnswer, err error) {
+	switch {
+	case err == nil:
+	case !out.started:
+		a.failPage(w, r, err)
+	case r.Context().Err() == nil:
 		a.logger.ErrorContext(r.Context(), "web: export failed half-way", slog.Any("error", err))
 		panic(http.ErrAbortHandler)
 	}
@@ -162,4 +175,28 @@ func bytesText(n int64) string {
 		return thousands(n>>20) + " MiB"
 	}
 	return thousands(max(n>>10, 1)) + " KiB"
+}
+
+// exportClicks downloads the clicks of a link over the page's period as
+// the API's clicks CSV.
+func (a *App) exportClicks(w http.ResponseWriter, r *http.Request) {
+	user := visitOf(r).user
+	l, err := a.links.Get(r.Context(), user, r.PathValue("id"))
+	if err == nil && !l.ManageableBy(user) {
+		err = shortener.ErrLinkNotFound // a public link: readable, its clicks are not
+	}
+	if err != nil {
+		a.failPage(w, r, err)
+		return
+	}
+	days := periodDays(r.URL.Query().Get("days"))
+	to := a.clock()
+	from := to.Truncate(24*time.Hour).AddDate(0, 0, -(days - 1))
+	out := &csvAnswer{w: w, filename: l.ShortCode + "-clicks.csv"}
+	rows := analytics.NewClickRows(out, "csv")
+	err = a.clicksCSV.ExportClicks(r.Context(), user, l.ShortCode, from, to.Add(time.Second), rows.Write)
+	if err == nil {
+		err = rows.Flush()
+	}
+	a.endCSV(w, r, out, err)
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/links"
@@ -159,5 +160,47 @@ func TestImportUpload(t *testing.T) {
 	org.imported = ""
 	if p := b.upload("url\nhttps://example.com/\n", "keep", false); p.StatusCode != http.StatusForbidden || org.imported != "" {
 		t.Errorf("without a CSRF token: %d, imported %q", p.StatusCode, org.imported)
+	}
+}
+
+// clickSource answers clicks, or err, and records the range asked for.
+type clickSource struct {
+	clicks   []shortener.ClickEvent
+	err      error
+	from, to time.Time
+}
+
+func (c *clickSource) ExportClicks(_ context.Context, _ *shortener.User, _ string, from, to time.Time, fn func(shortener.ClickEvent) error) error {
+	c.from, c.to = from, to
+	if c.err != nil {
+		return c.err
+	}
+	for _, e := range c.clicks {
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestClicksDownload: the link page offers its period's clicks as the
+// API's clicks CSV; someone else's link is a 404 page.
+func TestClicksDownload(t *testing.T) {
+	src := &clickSource{clicks: []shortener.ClickEvent{{OccurredAt: testNow.Add(-time.Hour), Referrer: "=cmd", Country: "DE",
+		Browser: "Firefox", OS: "Linux", Device: "desktop", Target: "https://example.com/"}}}
+	e := newEnv(t, func(c *Config) { c.ClickExports = src })
+	l := e.addLink(alice, "00000000-0000-7000-8000-000000000001", "abc1234", "https://example.com/")
+	b := e.signedIn(alice)
+	wantBody(t, b.get("/app/links/"+l.ID+"?days=7"), `href="/app/links/`+l.ID+`/clicks.csv?days=7" download>Download clicks (CSV)</a>`)
+
+	p := b.get("/app/links/" + l.ID + "/clicks.csv?days=7")
+	wantStatus(t, p, http.StatusOK)
+	wantBody(t, p, "time,referrer_host,country,browser,os,device,is_bot,target\n",
+		"2026-12-14T14:30:00Z,'=cmd,DE,Firefox,Linux,desktop,false,https://example.com/\n")
+	if want := time.Date(2026, 12, 8, 0, 0, 0, 0, time.UTC); !src.from.Equal(want) || !src.to.After(testNow) {
+		t.Errorf("range [%s, %s), want from %s to now", src.from, src.to, want)
+	}
+	if p := e.signedIn(bob).get("/app/links/" + l.ID + "/clicks.csv"); p.StatusCode != http.StatusNotFound {
+		t.Errorf("another user's link: %d, want 404", p.StatusCode)
 	}
 }

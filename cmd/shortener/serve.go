@@ -231,6 +231,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	pages, err := newWebApp(cfg, logger, clock, secret, webServices{
 		auth: authSvc, links: linkSvc, summaries: summaries, qr: qrSvc, limiter: b.limiter, limits: limits,
 		clientIP: clientip.Resolver{Trusted: cfg.trustedPrefixes}.Of, webhooks: hooks, organiser: linkSvc,
+		clicks: summaries,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("web app: %w", err)

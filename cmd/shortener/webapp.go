@@ -26,6 +26,7 @@ type webServices struct {
 	clientIP  func(*http.Request) netip.Addr
 	webhooks  web.Webhooks
 	organiser web.Organiser
+	clicks    web.ClickExports
 }
 
 // newWebApp builds the web app on the API's services, so a form does what
