@@ -273,6 +273,8 @@ type fakes struct {
 	webhooks    *fakeWebhooks
 	// clickExports, when set, serves the clicks export.
 	clickExports httpapi.ClickExports
+	// organiser, when set, serves tags, bulk, import and export.
+	organiser httpapi.Organiser
 }
 
 func newFakes() *fakes {
@@ -300,7 +302,7 @@ func (f *fakes) server() *httpapi.Server {
 	return httpapi.New(httpapi.Config{
 		Logger: logger, Version: "test", Clock: func() time.Time { return testNow },
 		Authenticator: f.auth, Accounts: f.auth, Keys: f.auth, Webhooks: f.webhooks,
-		Links: f.links, Summaries: f.summaries, QR: f.qr, ClickExports: f.clickExports,
+		Links: f.links, Summaries: f.summaries, QR: f.qr, ClickExports: f.clickExports, Organiser: f.organiser,
 		Resolver: f.resolver, Clicks: f.clicks, Limiter: limiter, Limits: f.limits, Health: f.health,
 		MaxBodyBytes: 1 << 16, Registry: f.registry, MetricsToken: f.metricsToken,
 		Enrichment: f.enrichment, Caps: f.caps, LinkPasswords: f.passwords, CORSOrigins: f.corsOrigins,

@@ -75,13 +75,13 @@ func (s *Server) registerOrganising(api huma.API) {
 	})
 
 	createSchema := api.OpenAPI().Paths["/api/v1/urls"]
-	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksWrite, huma.Operation{
+	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksWrite, longRunning(huma.Operation{
 		OperationID: "bulk-create-links", Method: http.MethodPost, Path: "/api/v1/urls/bulk", Tags: []string{"links"},
 		Summary: "Create up to 1000 links",
 		Description: "Each item is checked and created on its own; one bad item never stops the others. " +
 			"Counts as one request against the rate limit; the body may be up to MAX_IMPORT_BYTES.",
 		Security: bearerSecurity, MaxBodyBytes: s.maxImport, Errors: []int{401, 413, 422, 429},
-	}, func(ctx context.Context, in *bulkInput) (*struct{ Body BulkResult }, error) {
+	}), func(ctx context.Context, in *bulkInput) (*struct{ Body BulkResult }, error) {
 		caller, err := s.caller(ctx, true)
 		if err != nil {
 			return nil, s.fail(ctx, err)
@@ -109,7 +109,7 @@ func (s *Server) registerOrganising(api huma.API) {
 		return &struct{ Body BulkResult }{out}, nil
 	})
 
-	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksWrite, huma.Operation{
+	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksWrite, longRunning(huma.Operation{
 		OperationID: "import-links", Method: http.MethodPost, Path: "/api/v1/urls/import", Tags: []string{"links"},
 		Summary: "Import links from CSV",
 		Description: "Columns: original_url (or url, long_url), custom_alias (or short_code, keyword), title, " +
@@ -117,7 +117,7 @@ func (s *Server) registerOrganising(api huma.API) {
 			"(Long URL, longUrl); other columns are ignored. One leading ' before =, +, -, @, tab or CR is removed. " +
 			"One item per CSV record, as for bulk. Body up to MAX_IMPORT_BYTES.",
 		Security: bearerSecurity, MaxBodyBytes: s.maxImport, Errors: []int{401, 413, 415, 422, 429},
-	}, func(ctx context.Context, in *importInput) (*struct{ Body BulkResult }, error) {
+	}), func(ctx context.Context, in *importInput) (*struct{ Body BulkResult }, error) {
 		caller, err := s.caller(ctx, true)
 		if err != nil {
 			return nil, s.fail(ctx, err)

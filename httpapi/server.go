@@ -200,8 +200,9 @@ func (s *Server) newAPI(version string) huma.API {
 	api := humago.New(apiMux, config)
 	// Before any operation is registered: huma binds the API's middleware
 	// at registration. The rate limit comes first, so that refused
-	// bodies count too; then an API key's scope.
-	api.UseMiddleware(s.rateLimit, s.checkScope, jsonRequestBody(api))
+	// bodies count too; then an API key's scope; then the deadlines of
+	// the calls that take long (bulk, import), before their bodies are read.
+	api.UseMiddleware(s.rateLimit, s.checkScope, extendDeadlines, jsonRequestBody(api))
 	// Documentation lives outside /api/v1 but comes from the same API.
 	s.mux.Handle("GET /openapi.json", apiMux)
 	s.mux.Handle("GET /openapi.yaml", apiMux)

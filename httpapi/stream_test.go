@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/httpapi"
+	"github.com/shortener-dev/shortener/links"
 )
 
 // slowClicks produces n clicks, one every gap: a long export.
@@ -62,5 +64,43 @@ func TestLongExportOutlivesWriteTimeout(t *testing.T) {
 	}
 	if lines := strings.Count(string(body), "\n"); lines != 9 || time.Since(start) < 2*time.Second {
 		t.Errorf("%d lines in %s, want the header and 8 rows over more than twice the write timeout", lines, time.Since(start))
+	}
+}
+
+// slowImport takes its time over every import, as a large file does.
+type slowImport struct {
+	httpapi.Organiser
+	took time.Duration
+}
+
+func (s slowImport) Import(ctx context.Context, _ *shortener.User, r io.Reader, _ bool) ([]links.ImportResult, error) {
+	_, _ = io.Copy(io.Discard, r)
+	time.Sleep(s.took)
+	at := testNow
+	return []links.ImportResult{{Record: 1, BulkResult: links.BulkResult{Link: &shortener.Link{ID: shortener.NewIDAt(at),
+		ShortCode: "abc1234", OriginalURL: "https://example.com/", IsActive: true, CreatedAt: at, UpdatedAt: at}}}}, ctx.Err()
+}
+
+// TestLongImportOutlivesWriteTimeout: an import that takes longer than
+// the server's WriteTimeout still answers its results.
+func TestLongImportOutlivesWriteTimeout(t *testing.T) {
+	f := newFakes()
+	f.organiser = slowImport{took: 1500 * time.Millisecond}
+	srv := httptest.NewUnstartedServer(f.server())
+	srv.Config.WriteTimeout = time.Second
+	srv.Start()
+	defer srv.Close()
+
+	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/urls/import", strings.NewReader("url\nhttps://example.com/\n"))
+	req.Header.Set("Authorization", "Bearer "+adaToken)
+	req.Header.Set("Content-Type", "text/csv")
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatalf("the import's answer was cut: %v", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"created":1`) {
+		t.Fatalf("status %d, body %s, error %v", resp.StatusCode, body, err)
 	}
 }
