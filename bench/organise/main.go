@@ -44,6 +44,7 @@ type options struct {
 	bin, seed, db, redis string
 	links, clicks        int
 	requests             int
+	keep                 bool
 }
 
 func run(ctx context.Context) error {
@@ -55,6 +56,7 @@ func run(ctx context.Context) error {
 	flag.IntVar(&o.links, "links", 100_000, "links of the user (a multiple of 1000)")
 	flag.IntVar(&o.clicks, "clicks", 1_000_000, "clicks of the exported link (0: skip the export)")
 	flag.IntVar(&o.requests, "requests", 300, "list requests measured")
+	flag.BoolVar(&o.keep, "keep", false, "keep the scratch database (its place is printed) to look into it")
 	flag.Parse()
 	if o.bin == "" || (o.seed == "" && o.clicks > 0) {
 		return fmt.Errorf("-bin and -seed are required")
@@ -63,7 +65,11 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer scratch.drop()
+	if o.keep {
+		fmt.Printf("keeping the scratch database: DATA_DIR %s, schema %q\n", scratch.dataDir, scratch.schema)
+	} else {
+		defer scratch.drop()
+	}
 
 	svc, err := startService(ctx, o.bin, scratch.env)
 	if err != nil {
