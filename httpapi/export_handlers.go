@@ -39,18 +39,14 @@ func (s *Server) registerExport(api huma.API) {
 		return &huma.StreamResponse{Body: func(hctx huma.Context) {
 			_, w := humago.Unwrap(hctx)
 			d := newDownload(w, "text/csv; charset=utf-8", "links.csv")
-			var ew *links.ExportWriter
-			err := s.organiser.Export(ctx, caller, in.query(), func(l *shortener.Link) error {
-				d.alive()
-				if ew == nil {
-					if ew, err = links.NewExportWriter(d, s.links.ShortURL); err != nil {
-						return err
-					}
-				}
-				return ew.Write(l)
-			})
-			if err == nil && ew == nil {
-				ew, err = links.NewExportWriter(d, s.links.ShortURL)
+			// The header waits in the writer's buffer: nothing reaches d
+			// before the first rows, so a refused query is still a problem.
+			ew, err := links.NewExportWriter(d, s.links.ShortURL)
+			if err == nil {
+				err = s.organiser.Export(ctx, caller, in.query(), func(l *shortener.Link) error {
+					d.alive()
+					return ew.Write(l)
+				})
 			}
 			if err == nil {
 				err = ew.Flush()
