@@ -139,6 +139,19 @@ type ClickStore interface {
 	// ClickStats returns the rollups of the link for the UTC days from
 	// first to last, inclusive, with at most top values per dimension.
 	ClickStats(ctx context.Context, linkID string, first, last time.Time, top int) (*ClickStats, error)
+
+	// EachClick calls fn with the raw click rows of the link that occurred
+	// in [from, to), oldest first (ties by ID), stopping at fn's first
+	// error, which it returns. Memory does not grow with the count.
+	EachClick(ctx context.Context, linkID string, from, to time.Time, fn func(ClickEvent) error) error
+
+	// PruneClicks keeps the raw click rows in shape, as a background job
+	// runs it every so often: it prepares the storage of the clicks to
+	// come after now (PostgreSQL: the next months' partitions), and, when
+	// cutoff is not zero, deletes the raw rows that occurred before it,
+	// leaving the daily rollups and click_count as they are. It returns
+	// how many rows it deleted.
+	PruneClicks(ctx context.Context, now, cutoff time.Time) (int64, error)
 }
 
 // UniqueClicks returns the clicks with repeated IDs dropped (the first

@@ -31,6 +31,10 @@ type Link struct {
 	PasswordHash string     // bcrypt of the link's password; "" for none
 	Rules        []TargetRule
 	Variants     []Variant // nil: no A/B split
+
+	// Tags organise a user's links (NormalizeTags): lower-case, sorted,
+	// without duplicates; nil for none.
+	Tags []string
 }
 
 // Key is the link's LinkKey: what the caches and invalidations know it by.
@@ -118,15 +122,7 @@ type LinkUpdate struct {
 	Rules           *[]TargetRule
 	Variants        *[]Variant
 	ClearVariants   bool
-}
-
-// LinkQuery selects links for a list.
-type LinkQuery struct {
-	OwnerID   string // the owner whose links to list
-	AllOwners bool   // every link instead (an admin's view); OwnerID is ignored
-	DomainID  string // only the links of this domain; "" for every domain
-	Offset    int
-	Limit     int
+	Tags            *[]string // replaces the list; normalised (NormalizeTags)
 }
 
 // LinkPage is one page of a user's links.
@@ -151,10 +147,26 @@ type LinkStore interface {
 	// Returns ENOTFOUND if there is none.
 	LinkByCode(ctx context.Context, domainID, code string) (*Link, error)
 
-	// ListLinks returns the links q selects, newest first (ties by ID),
-	// skipping q.Offset and returning at most q.Limit, with the count of
-	// all it selects. An owner ID that is no ID selects nothing.
+	// CreateLinks inserts the links whose short codes are free, in one
+	// transaction, each with its link.created event as CreateLink writes
+	// it, and reports for each whether it was inserted (false: its code is
+	// taken, also by an earlier link of the same call).
+	CreateLinks(ctx context.Context, ls []*Link) ([]bool, error)
+
+	// ListLinks returns the links q selects, in q.Sort's order (ties by
+	// created_at newest first, then ID), skipping q.Offset and returning at
+	// most q.Limit, with the count of all it selects. An owner ID that is
+	// no ID selects nothing.
 	ListLinks(ctx context.Context, q LinkQuery) (*LinkPage, error)
+
+	// EachLink calls fn with every link q selects, in q's order, ignoring
+	// q.Offset and q.Limit, reading one snapshot; it stops at fn's first
+	// error, which it returns. Memory does not grow with the count.
+	EachLink(ctx context.Context, q LinkQuery, fn func(*Link) error) error
+
+	// TagCounts returns the tags of the owner's links with how many links
+	// carry each, ordered by tag. An owner ID that is no ID has none.
+	TagCounts(ctx context.Context, ownerID string) ([]TagCount, error)
 
 	// UpdateLink writes the fields that u names, and updated_at, in one
 	// statement, and returns the link as stored. Fields u leaves alone keep
@@ -261,9 +273,10 @@ type Resolver interface {
 // Invalidator drops cached targets of a link key, on this instance and on
 // every other instance sharing the cache.
 type Invalidator interface {
-	// Invalidate drops key from every cache layer and tells the other
-	// instances to drop it from theirs.
-	Invalidate(ctx context.Context, key string) error
+	// Invalidate drops the link keys from every cache layer and tells
+	// the other instances to drop them from theirs: many keys (a bulk
+	// create's) in one round trip.
+	Invalidate(ctx context.Context, keys ...string) error
 }
 
 // StoreResolver resolves codes straight from a LinkStore: the bottom layer

@@ -28,8 +28,15 @@ func Period(now time.Time, days int) (first, last time.Time) {
 // days outside the period are ignored. Totals count human clicks only, bots
 // have their own total, and every list is non-nil.
 func BuildSummary(code string, days int, now time.Time, stats *shortener.ClickStats) shortener.ClickSummary {
-	days = max(days, 1)
 	first, last := Period(now, days)
+	return BuildRangeSummary(code, first, last, stats)
+}
+
+// BuildRangeSummary builds the summary of the link with short code code
+// from its rollup over the UTC days from first to last (midnights, both
+// included); PeriodDays is the number of days in the range.
+func BuildRangeSummary(code string, first, last time.Time, stats *shortener.ClickStats) shortener.ClickSummary {
+	days := int(dayNumber(last)-dayNumber(first)) + 1
 	if stats == nil {
 		stats = &shortener.ClickStats{}
 	}

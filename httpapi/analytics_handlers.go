@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -69,7 +70,46 @@ func topItems(items []shortener.TopItem) []TopItem {
 type summaryInput struct {
 	Code   string `path:"short_code"`
 	Domain string `query:"domain" doc:"Host of the link's domain; default: the default domain."`
-	Days   int    `query:"days" minimum:"1" maximum:"365" default:"30" doc:"Length of the period in UTC days, today included."`
+	Days   int    `query:"days" minimum:"1" maximum:"365" doc:"Length of the period in UTC days, today included (default 30). Not with from/to."`
+	From   string `query:"from" format:"date" doc:"First UTC day (YYYY-MM-DD), with to, instead of days."`
+	To     string `query:"to" format:"date" doc:"Last UTC day (YYYY-MM-DD), included; at most 366 days from from."`
+}
+
+// defaultSummaryDays is the period of a summary that names none.
+const defaultSummaryDays = 30
+
+// summary answers the period in asks for, days or from and to, of the
+// link on the domain with ID domainID.
+func (s *Server) summary(ctx context.Context, caller *shortener.User, domainID string, in *summaryInput) (*shortener.ClickSummary, error) {
+	if in.From == "" && in.To == "" {
+		days := in.Days
+		if days == 0 {
+			days = defaultSummaryDays
+		}
+		return s.summaries.Summary(ctx, caller, domainID, in.Code, days)
+	}
+	first, errFrom := dayParam("query.from", "from", in.From)
+	last, errTo := dayParam("query.to", "to", in.To)
+	var errDays error
+	if in.Days != 0 {
+		errDays = shortener.Invalid("query.days", "give days or from and to, not both", in.Days)
+	}
+	if err := shortener.JoinInvalid(errFrom, errTo, errDays); err != nil {
+		return nil, err
+	}
+	return s.summaries.SummaryBetween(ctx, caller, domainID, in.Code, first, last)
+}
+
+// dayParam reads a YYYY-MM-DD query value as its UTC midnight.
+func dayParam(location, name, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, shortener.Invalid(location, name+" is required with "+map[string]string{"from": "to", "to": "from"}[name], nil)
+	}
+	t, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, shortener.Invalid(location, name+" must be a date YYYY-MM-DD", v)
+	}
+	return t, nil
 }
 
 func (s *Server) registerAnalytics(api huma.API) {
@@ -91,7 +131,7 @@ func (s *Server) registerAnalytics(api huma.API) {
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		sum, err := s.summaries.Summary(ctx, caller, d.ID, in.Code, in.Days)
+		sum, err := s.summary(ctx, caller, d.ID, in)
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}

@@ -145,10 +145,17 @@ type fakeSummaries struct {
 	caller *shortener.User
 	code   string
 	days   int
+	first  time.Time
+	last   time.Time
 }
 
 func (f *fakeSummaries) Summary(_ context.Context, caller *shortener.User, _, code string, days int) (*shortener.ClickSummary, error) {
 	f.caller, f.code, f.days = caller, code, days
+	return f.sum, f.err
+}
+
+func (f *fakeSummaries) SummaryBetween(_ context.Context, caller *shortener.User, _, code string, first, last time.Time) (*shortener.ClickSummary, error) {
+	f.caller, f.code, f.first, f.last = caller, code, first, last
 	return f.sum, f.err
 }
 
@@ -264,6 +271,10 @@ type fakes struct {
 	// corsOrigins is the server's CORS_ALLOWED_ORIGINS.
 	corsOrigins []string
 	webhooks    *fakeWebhooks
+	// clickExports, when set, serves the clicks export.
+	clickExports httpapi.ClickExports
+	// organiser, when set, serves tags, bulk, import and export.
+	organiser httpapi.Organiser
 }
 
 func newFakes() *fakes {
@@ -291,7 +302,7 @@ func (f *fakes) server() *httpapi.Server {
 	return httpapi.New(httpapi.Config{
 		Logger: logger, Version: "test", Clock: func() time.Time { return testNow },
 		Authenticator: f.auth, Accounts: f.auth, Keys: f.auth, Webhooks: f.webhooks,
-		Links: f.links, Summaries: f.summaries, QR: f.qr,
+		Links: f.links, Summaries: f.summaries, QR: f.qr, ClickExports: f.clickExports, Organiser: f.organiser,
 		Resolver: f.resolver, Clicks: f.clicks, Limiter: limiter, Limits: f.limits, Health: f.health,
 		MaxBodyBytes: 1 << 16, Registry: f.registry, MetricsToken: f.metricsToken,
 		Enrichment: f.enrichment, Caps: f.caps, LinkPasswords: f.passwords, CORSOrigins: f.corsOrigins,

@@ -30,7 +30,23 @@ func jsonRequestBody(api huma.API) func(huma.Context, func(huma.Context)) {
 			next(ctx)
 			return
 		}
-		r, _ := humago.Unwrap(ctx)
+		r, w := humago.Unwrap(ctx)
+		if op.RequestBody.Content["application/json"] == nil {
+			// A raw body (an import's text/csv): its media type or 415.
+			if !isMediaTypeOf(r.Header.Get("Content-Type"), op.RequestBody.Content) {
+				writeProblem(w, newProblem(http.StatusUnsupportedMediaType, "The request body must be CSV (Content-Type: text/csv)."))
+				return
+			}
+			if b, _ := peekBody(r, 1); len(b) == 0 {
+				// huma would call a missing raw body malformed JSON.
+				p := newProblem(http.StatusUnprocessableEntity, "The request body is empty; it needs at least a header row.")
+				p.Errors = []ProblemDetail{{Location: "body", Message: "the body is empty"}}
+				writeProblem(w, p)
+				return
+			}
+			next(ctx)
+			return
+		}
 		if !isJSONMediaType(r.Header.Get("Content-Type")) {
 			_ = huma.WriteErr(api, ctx, http.StatusUnsupportedMediaType, "")
 			return
@@ -57,6 +73,16 @@ func isJSONMediaType(contentType string) bool {
 		return false
 	}
 	return mediaType == "application/json"
+}
+
+// isMediaTypeOf reports whether a Content-Type names one of the media
+// types of content, in any case and with any parameters.
+func isMediaTypeOf(contentType string, content map[string]*huma.MediaType) bool {
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	if err != nil && !errors.Is(err, mime.ErrInvalidMediaParameter) {
+		return false
+	}
+	return content[mediaType] != nil
 }
 
 // refusedNulls reads the body (and puts it back for huma) and returns the

@@ -64,16 +64,25 @@ type createLinkInput struct {
 	}
 }
 
+// input is the links service's input of the create.
+func (in *createLinkInput) input() links.CreateInput {
+	input := links.CreateInput{OriginalURL: in.Body.OriginalURL, CustomAlias: in.Body.CustomAlias, Title: in.Body.Title,
+		IsPublic: in.Body.IsPublic, Domain: in.Body.Domain, Options: in.Body.CreateOptions.input()}
+	if in.Body.ExpiresAt != nil {
+		input.ExpiresAt = &in.Body.ExpiresAt.Time
+	}
+	return input
+}
+
 type linkOutput struct {
 	Location string `header:"Location"`
 	Body     LinkBody
 }
 
 type listLinksInput struct {
-	Page   int    `query:"page" minimum:"1" default:"1"`
-	Size   int    `query:"size" minimum:"1" maximum:"100" default:"20"`
-	Owner  string `query:"owner" enum:"all" doc:"all: every user's links (admins only; 403 for others)."`
-	Domain string `query:"domain" doc:"Only the links of the domain with this host (422 for a host that is no domain)."`
+	Page int `query:"page" minimum:"1" default:"1"`
+	Size int `query:"size" minimum:"1" maximum:"100" default:"20"`
+	LinkFilter
 }
 
 // LinkList is a page of links.
@@ -112,12 +121,7 @@ func (s *Server) registerLinks(api huma.API) {
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		input := links.CreateInput{OriginalURL: in.Body.OriginalURL, CustomAlias: in.Body.CustomAlias, Title: in.Body.Title,
-			IsPublic: in.Body.IsPublic, Domain: in.Body.Domain, Options: in.Body.CreateOptions.input()}
-		if in.Body.ExpiresAt != nil {
-			input.ExpiresAt = &in.Body.ExpiresAt.Time
-		}
-		l, err := s.links.Create(ctx, caller, input)
+		l, err := s.links.Create(ctx, caller, in.input())
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
@@ -126,13 +130,15 @@ func (s *Server) registerLinks(api huma.API) {
 
 	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksRead, huma.Operation{
 		OperationID: "list-links", Method: http.MethodGet, Path: "/api/v1/urls", Tags: []string{"links"},
-		Summary: "List your links, newest first", Security: bearerSecurity, Errors: []int{401, 403, 422, 429},
+		Summary: "List your links, filtered and sorted", Security: bearerSecurity, Errors: []int{401, 403, 422, 429},
 	}, func(ctx context.Context, in *listLinksInput) (*struct{ Body LinkList }, error) {
 		caller, err := s.caller(ctx, true)
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		page, err := s.links.List(ctx, caller, links.ListQuery{Page: in.Page, Size: in.Size, AllOwners: in.Owner == "all", Domain: in.Domain})
+		q := in.query()
+		q.Page, q.Size = in.Page, in.Size
+		page, err := s.links.List(ctx, caller, q)
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}

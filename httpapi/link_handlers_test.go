@@ -21,7 +21,7 @@ func TestCreateLinkAnswer(t *testing.T) {
 	want := `{"id":"0190a0f4-0000-7000-8000-0000000000aa","short_code":"abc","short_url":"https://sho.rt/abc","domain":"",` +
 		`"original_url":"https://example.com","custom_alias":null,"title":null,"owner_id":"` + ada.ID + `",` +
 		`"is_active":true,"is_public":true,"expires_at":"2027-01-02T02:04:05Z","click_count":7,` +
-		`"created_at":"2026-11-07T12:00:00Z","updated_at":"2026-11-07T12:00:00Z","redirect_type":302,"forward_query":false,"valid_since":null,"max_clicks":null,"has_password":false,"rules":[],"variants":null}` + "\n"
+		`"created_at":"2026-11-07T12:00:00Z","updated_at":"2026-11-07T12:00:00Z","redirect_type":302,"forward_query":false,"valid_since":null,"max_clicks":null,"has_password":false,"rules":[],"variants":null,"tags":[]}` + "\n"
 	if w.Body.String() != want {
 		t.Errorf("body\n%s\nwant\n%s", w.Body, want)
 	}

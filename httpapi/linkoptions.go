@@ -73,11 +73,15 @@ type CreateOptions struct {
 	Password     *string       `json:"password,omitempty" nullable:"true" minLength:"4" maxLength:"128" doc:"Write-only: visitors must give it (a form for browsers, X-Link-Password for API clients)."`
 	Rules        []RuleBody    `json:"rules,omitempty" nullable:"false" maxItems:"20" doc:"Targeting rules, checked in order."`
 	Variants     []VariantBody `json:"variants,omitempty" nullable:"true" minItems:"2" maxItems:"10" doc:"An A/B split; null for none."`
+	Tags         []string      `json:"tags,omitempty" nullable:"false" maxItems:"100" doc:"At most 20 tags of 1-50 characters of a-z 0-9 _ -, stored lower-cased, duplicates dropped (the 20 counts what is left)."`
 }
 
 func (o CreateOptions) input() links.Options {
 	in := links.Options{RedirectType: o.RedirectType, ForwardQuery: o.ForwardQuery, MaxClicks: o.MaxClicks,
 		Password: o.Password, Rules: targetRules(o.Rules)}
+	if o.Tags != nil {
+		in.Tags = &o.Tags
+	}
 	if o.ValidSince != nil {
 		in.ValidSince = &o.ValidSince.Time
 	}
@@ -97,10 +101,14 @@ type UpdateOptions struct {
 	Password     Nullable[string]        `json:"password,omitempty" minLength:"4" maxLength:"128" doc:"null removes the password."`
 	Rules        []RuleBody              `json:"rules,omitempty" nullable:"false" maxItems:"20" doc:"Replaces the rules; [] removes them."`
 	Variants     Nullable[[]VariantBody] `json:"variants,omitempty" minItems:"2" maxItems:"10" doc:"null removes the split."`
+	Tags         []string                `json:"tags,omitempty" nullable:"false" maxItems:"100" doc:"Replaces the tags; [] removes them."`
 }
 
 func (o UpdateOptions) apply(u *links.UpdateInput) {
 	u.RedirectType, u.ForwardQuery, u.Rules = o.RedirectType, o.ForwardQuery, targetRules(o.Rules)
+	if o.Tags != nil {
+		u.Tags = &o.Tags
+	}
 	if o.ValidSince.Set {
 		u.ClearValidSince = o.ValidSince.Null
 		if !o.ValidSince.Null {
@@ -136,12 +144,16 @@ type LinkOptions struct {
 	HasPassword  bool           `json:"has_password" doc:"The password itself is never shown."`
 	Rules        []RuleBody     `json:"rules"`
 	Variants     *[]VariantBody `json:"variants"`
+	Tags         []string       `json:"tags" doc:"Lower-case, sorted."`
 }
 
 func optionsBody(l *shortener.Link) LinkOptions {
 	b := LinkOptions{RedirectType: shortener.RedirectStatusOf(l.RedirectType), ForwardQuery: l.ForwardQuery,
 		MaxClicks: l.MaxClicks, HasPassword: l.PasswordHash != "", Rules: ruleBodies(l.Rules),
-		Variants: variantBodies(l.Variants)}
+		Variants: variantBodies(l.Variants), Tags: l.Tags}
+	if b.Tags == nil {
+		b.Tags = []string{}
+	}
 	if l.ValidSince != nil {
 		t := l.ValidSince.UTC()
 		b.ValidSince = &t

@@ -44,7 +44,9 @@ type Config struct {
 	Domains       Domains       // short domains; nil leaves /api/v1/domains out
 	Hosts         HostDomains   // which domain a request is for; nil: all the default
 	Links         Links
+	Organiser     Organiser // tags, bulk, import and export; nil leaves them out
 	Summaries     Summaries
+	ClickExports  ClickExports // the clicks export; nil leaves it out
 	QR            QRCodes
 	Resolver      shortener.Resolver      // the redirect's layered lookup
 	Clicks        shortener.ClickRecorder // where redirects hand their clicks
@@ -56,6 +58,7 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	CORSOrigins    []string
 	MaxBodyBytes   int64
+	MaxImportBytes int64 // largest body of a bulk create or an import
 	Registry       *prometheus.Registry
 	// MetricsToken, when set, is the bearer credential /metrics asks for.
 	MetricsToken string
@@ -83,6 +86,8 @@ type Server struct {
 	domains       Domains
 	hosts         HostDomains
 	links         Links
+	organiser     Organiser
+	clickExports  ClickExports
 	resolver      shortener.Resolver
 	clicks        shortener.ClickRecorder
 	enrichment    shortener.Enrichment
@@ -98,6 +103,7 @@ type Server struct {
 	clients       clientip.Resolver
 	corsOrigins   []string
 	maxBody       int64
+	maxImport     int64
 	metrics       *httpMetrics
 	limiterLog    *logthrottle.Throttle
 	requestIDs    *requestIDs
@@ -127,10 +133,11 @@ func New(c Config) *Server {
 	s := &Server{
 		logger: c.Logger, clock: c.Clock, authn: c.Authenticator, accounts: c.Accounts, links: c.Links,
 		keys: c.Keys, webhooks: c.Webhooks, domains: c.Domains, hosts: c.Hosts,
+		organiser: c.Organiser, clickExports: c.ClickExports,
 		resolver: c.Resolver, clicks: c.Clicks, onHit: c.OnHit, summaries: c.Summaries, qr: c.QR,
 		enrichment: c.Enrichment, caps: c.Caps, linkPasswords: c.LinkPasswords, secureCookies: c.SecureCookies,
 		limiter: c.Limiter, limits: c.Limits, health: c.Health, clients: clientip.Resolver{Trusted: c.TrustedProxies},
-		corsOrigins: c.CORSOrigins, maxBody: c.MaxBodyBytes,
+		corsOrigins: c.CORSOrigins, maxBody: c.MaxBodyBytes, maxImport: c.MaxImportBytes,
 		metrics:    newHTTPMetrics(c.Registry),
 		limiterLog: logthrottle.New(time.Minute),
 		requestIDs: newRequestIDs(),
@@ -154,7 +161,9 @@ func (s *Server) routes(c Config) {
 	s.registerWebhooks(api)
 	s.registerDomains(api)
 	s.registerLinks(api)
+	s.registerOrganising(api) // after the links: bulk items use the create's schema
 	s.registerAnalytics(api)
+	s.registerClickExport(api)
 	s.registerQR(api)
 	s.registerHealth(api)
 
@@ -197,8 +206,9 @@ func (s *Server) newAPI(version string) huma.API {
 	api := humago.New(apiMux, config)
 	// Before any operation is registered: huma binds the API's middleware
 	// at registration. The rate limit comes first, so that refused
-	// bodies count too; then an API key's scope.
-	api.UseMiddleware(s.rateLimit, s.checkScope, jsonRequestBody(api))
+	// bodies count too; then an API key's scope; then the deadlines of
+	// the calls that take long (bulk, import), before their bodies are read.
+	api.UseMiddleware(s.rateLimit, s.checkScope, extendDeadlines, jsonRequestBody(api))
 	// Documentation lives outside /api/v1 but comes from the same API.
 	s.mux.Handle("GET /openapi.json", apiMux)
 	s.mux.Handle("GET /openapi.yaml", apiMux)

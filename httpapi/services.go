@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"context"
+	"io"
+	"time"
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/auth"
@@ -141,6 +143,20 @@ type Summaries interface {
 	// such link and when caller is neither its owner nor an admin, so that
 	// the link is not revealed.
 	Summary(ctx context.Context, caller *shortener.User, domainID, code string, days int) (*shortener.ClickSummary, error)
+
+	// SummaryBetween is Summary over the UTC days from first to last
+	// (midnights, both included). Returns EINVALID for an empty range or
+	// one longer than 366 days.
+	SummaryBetween(ctx context.Context, caller *shortener.User, domainID, code string, first, last time.Time) (*shortener.ClickSummary, error)
+}
+
+// ClickExports streams the raw clicks of links.
+type ClickExports interface {
+	// ExportClicks calls fn with the clicks of the link with short code
+	// code on the domain with ID domainID in [from, to), oldest first (zero times: the last 30 days).
+	// Returns ENOTFOUND as Summary does, and EINVALID for a bad range,
+	// before fn is first called.
+	ExportClicks(ctx context.Context, caller *shortener.User, domainID, code string, from, to time.Time, fn func(shortener.ClickEvent) error) error
 }
 
 // QRCodes renders the QR codes of short links.
@@ -177,4 +193,25 @@ type Webhooks interface {
 
 	// Ping queues a ping event for the endpoint.
 	Ping(ctx context.Context, caller *shortener.User, id string) error
+}
+
+// Organiser tags, lists in bulk and moves the links of a signed-in caller
+// (never nil); links.Service implements it.
+type Organiser interface {
+	// Tags returns the caller's tags with their link counts, by tag.
+	Tags(ctx context.Context, caller *shortener.User) ([]shortener.TagCount, error)
+
+	// CreateMany creates a link for each input as Create would, each on
+	// its own, and returns their results in order.
+	CreateMany(ctx context.Context, caller *shortener.User, ins []links.CreateInput) []links.BulkResult
+
+	// Import creates a link for each record of a CSV file. Returns
+	// EINVALID, importing nothing, for a file without a header row or an
+	// original_url column.
+	Import(ctx context.Context, caller *shortener.User, r io.Reader, aliases bool) ([]links.ImportResult, error)
+
+	// Export calls fn with every link of the caller that q selects, in
+	// q's order. Returns EINVALID or EFORBIDDEN for a bad query before fn
+	// is first called.
+	Export(ctx context.Context, caller *shortener.User, q links.ListQuery, fn func(*shortener.Link) error) error
 }

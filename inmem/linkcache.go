@@ -148,8 +148,10 @@ type Invalidator struct{ Cache *LinkCache }
 
 var _ shortener.Invalidator = Invalidator{}
 
-// Invalidate drops code from the cache.
-func (i Invalidator) Invalidate(_ context.Context, code string) error {
-	i.Cache.Drop(code)
+// Invalidate drops the codes from the cache.
+func (i Invalidator) Invalidate(_ context.Context, codes ...string) error {
+	for _, code := range codes {
+		i.Cache.Drop(code)
+	}
 	return nil
 }

@@ -16,6 +16,7 @@ type Options struct {
 	Password     *string // write-only; stored as a bcrypt hash
 	Rules        *[]shortener.TargetRule
 	Variants     *[]shortener.Variant
+	Tags         *[]string // normalised by checkOptions (shortener.NormalizeTags)
 }
 
 // PasswordHasher hashes link passwords (auth.Hasher: bcrypt).
@@ -48,6 +49,11 @@ func (s *Service) checkOptions(o Options) (Options, []error) {
 	if o.Variants != nil {
 		errs = append(errs, shortener.CheckVariants(*o.Variants, s.OwnHosts()))
 	}
+	if o.Tags != nil {
+		tags, err := shortener.NormalizeTags("body.tags", *o.Tags)
+		errs = append(errs, err)
+		o.Tags = &tags
+	}
 	return o, errs
 }
 
@@ -79,6 +85,9 @@ func applyOptions(l *shortener.Link, o Options, hash *string) {
 	if o.Variants != nil {
 		l.Variants = *o.Variants
 	}
+	if o.Tags != nil && len(*o.Tags) > 0 {
+		l.Tags = *o.Tags
+	}
 }
 
 // updateOptions names the checked options of in in u.
@@ -93,4 +102,5 @@ func updateOptions(u *shortener.LinkUpdate, in UpdateInput, hash *string) {
 	}
 	u.Rules = in.Rules
 	u.Variants, u.ClearVariants = in.Variants, in.ClearVariants
+	u.Tags = in.Tags
 }

@@ -85,7 +85,21 @@ const codeAttempts = 8
 // for an unsafe URL, bad alias, title or past expiry, and ECONFLICT when
 // the alias is taken.
 func (s *Service) Create(ctx context.Context, caller *shortener.User, in CreateInput) (*shortener.Link, error) {
-	now := s.clock()
+	l, err := s.prepare(caller, in, s.clock())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.insert(ctx, l); err != nil {
+		return nil, err
+	}
+	// The code may sit in a negative cache entry somewhere: drop it.
+	s.invalidate(ctx, l.Key())
+	return l, nil
+}
+
+// prepare checks in and returns the link it makes, without a code yet.
+// Returns EINVALID for each bad value.
+func (s *Service) prepare(caller *shortener.User, in CreateInput, now time.Time) (*shortener.Link, error) {
 	d, domainErr := s.domainOf(in.Domain, "body.domain")
 	errs := []error{shortener.CheckURL(in.OriginalURL, s.OwnHosts()), domainErr}
 	if in.CustomAlias != nil {
@@ -119,11 +133,6 @@ func (s *Service) Create(ctx context.Context, caller *shortener.User, in CreateI
 		l.OwnerID = &caller.ID
 	}
 	applyOptions(l, opts, hash)
-	if err := s.insert(ctx, l); err != nil {
-		return nil, err
-	}
-	// The code may sit in a negative cache entry somewhere: drop it.
-	s.invalidate(ctx, l.Key())
 	return l, nil
 }
 
@@ -134,8 +143,7 @@ func (s *Service) insert(ctx context.Context, l *shortener.Link) error {
 		l.ShortCode = *l.CustomAlias
 		err := s.links.CreateLink(ctx, l)
 		if shortener.ErrorCode(err) == shortener.ECONFLICT {
-			return &shortener.Error{Code: shortener.ECONFLICT, Message: "This alias is already taken on this domain.",
-				Fields: []shortener.FieldError{{Location: "body.custom_alias", Message: "alias is already taken", Value: *l.CustomAlias}}}
+			return aliasTaken(*l.CustomAlias)
 		}
 		return err
 	}
@@ -150,6 +158,12 @@ func (s *Service) insert(ctx context.Context, l *shortener.Link) error {
 		}
 	}
 	return fmt.Errorf("create link: no free code after %d attempts", codeAttempts)
+}
+
+// aliasTaken is the conflict of a custom alias already in use.
+func aliasTaken(alias string) error {
+	return &shortener.Error{Code: shortener.ECONFLICT, Message: "This alias is already taken on this domain.",
+		Fields: []shortener.FieldError{{Location: "body.custom_alias", Message: "alias is already taken", Value: alias}}}
 }
 
 // checkExpiry refuses an expiry that could not be answered again or that
@@ -180,23 +194,43 @@ func (s *Service) Get(ctx context.Context, caller *shortener.User, id string) (*
 	return l, err
 }
 
-// List returns a page of caller's links, newest first (page from 1, size
-// from 1), or with q.AllOwners every user's links, which only an admin may
-// list (EFORBIDDEN for anyone else). A page past the end has no links,
-// however far past.
+// List returns a page of caller's links that q selects, in q's order
+// (page from 1, size from 1), or with q.AllOwners every user's links,
+// which only an admin may list (EFORBIDDEN for anyone else). A page past
+// the end has no links, however far past. Returns EINVALID for a bad
+// search, tag or sort.
 func (s *Service) List(ctx context.Context, caller *shortener.User, q ListQuery) (*shortener.LinkPage, error) {
-	if q.AllOwners && !caller.IsAdmin() {
-		return nil, errAllOwners
+	lq, err := s.linkQuery(caller, q)
+	if err != nil {
+		return nil, err
 	}
-	query := shortener.LinkQuery{OwnerID: caller.ID, AllOwners: q.AllOwners, Offset: pageOffset(q.Page, q.Size), Limit: q.Size}
+	lq.Offset, lq.Limit = pageOffset(q.Page, q.Size), q.Size
+	return s.links.ListLinks(ctx, lq)
+}
+
+// linkQuery checks q and returns the store's query for caller.
+func (s *Service) linkQuery(caller *shortener.User, q ListQuery) (shortener.LinkQuery, error) {
+	if q.AllOwners && !caller.IsAdmin() {
+		return shortener.LinkQuery{}, errAllOwners
+	}
+	errs := []error{shortener.CheckSearch("query.q", q.Search)}
+	if q.Sort != "" {
+		errs = append(errs, shortener.CheckLinkSort("query.sort", q.Sort))
+	}
+	tags, err := shortener.NormalizeTags("query.tag", q.Tags)
+	errs = append(errs, err)
+	var domainID string
 	if q.Domain != "" {
 		d, err := s.domainOf(&q.Domain, "query.domain")
-		if err != nil {
-			return nil, err
-		}
-		query.DomainID = d.ID
+		errs, domainID = append(errs, err), d.ID
 	}
-	return s.links.ListLinks(ctx, query)
+	if err := shortener.JoinInvalid(errs...); err != nil {
+		return shortener.LinkQuery{}, err
+	}
+	return shortener.LinkQuery{
+		OwnerID: caller.ID, AllOwners: q.AllOwners, DomainID: domainID, Search: q.Search, Tags: tags,
+		Active: q.Active, Expired: q.Expired, Now: s.clock(), Sort: shortener.LinkSort(q.Sort),
+	}, nil
 }
 
 var errAllOwners = &shortener.Error{Code: shortener.EFORBIDDEN, Message: "Only an admin may list every user's links.",
@@ -244,7 +278,7 @@ func (s *Service) Delete(ctx context.Context, caller *shortener.User, id string)
 // invalidateTimeout bounds a broadcast once the request no longer does.
 const invalidateTimeout = 2 * time.Second
 
-// invalidate drops code from the caches of every instance. The change is
+// invalidate drops the link keys from the caches of every instance. The change is
 // already committed, so a failure (Redis down) does not fail the request:
 // it is logged, this instance's own L1 is dropped regardless, and the L1
 // lifetime bounds how long other instances can serve the old answer.
@@ -252,19 +286,29 @@ const invalidateTimeout = 2 * time.Second
 // The broadcast outlives the request: a client that hangs up once the
 // change is committed must not cancel it (seen under load as "context
 // canceled" for the requests in flight when wrk stopped).
-func (s *Service) invalidate(ctx context.Context, key string) {
+func (s *Service) invalidate(ctx context.Context, keys ...string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), invalidateTimeout)
 	defer cancel()
-	if err := s.invalidator.Invalidate(ctx, key); err != nil {
-		s.logger.WarnContext(ctx, "cache invalidation not broadcast", slog.String("key", key), slog.Any("error", err))
+	if len(keys) == 0 {
+		return
+	}
+	if err := s.invalidator.Invalidate(ctx, keys...); err != nil {
+		s.logger.WarnContext(ctx, "cache invalidation not broadcast", slog.String("key", keys[0]),
+			slog.Int("keys", len(keys)), slog.Any("error", err))
 	}
 }
 
 // ListQuery selects one page of links: the caller's own, or with
-// AllOwners (admins only) every user's.
+// AllOwners (admins only) every user's, filtered and sorted (API.md,
+// "Organising links").
 type ListQuery struct {
 	Page      int // from 1
 	Size      int // from 1
 	AllOwners bool
-	Domain    string // only the links of the domain with this host; "" for all
+	Domain    string   // only the links of the domain with this host; "" for all
+	Search    string   // substring of code, title or URL, any case; "" for any
+	Tags      []string // a link must carry all of them
+	Active    *bool
+	Expired   *bool
+	Sort      string // one of shortener.LinkSorts; "" newest first
 }

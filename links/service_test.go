@@ -23,11 +23,13 @@ type recordingInvalidator struct {
 	ctxErrs []error
 }
 
-func (r *recordingInvalidator) Invalidate(ctx context.Context, code string) error {
+func (r *recordingInvalidator) Invalidate(ctx context.Context, codes ...string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.codes = append(r.codes, code)
-	r.ctxErrs = append(r.ctxErrs, ctx.Err())
+	for _, code := range codes {
+		r.codes = append(r.codes, code)
+		r.ctxErrs = append(r.ctxErrs, ctx.Err())
+	}
 	return nil
 }
 

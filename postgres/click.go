@@ -26,7 +26,8 @@ func NewClickStore(db *DB) *ClickStore { return &ClickStore{db: db} }
 //   - live takes a KEY SHARE lock on the batch's links that still exist.
 //     It blocks a concurrent delete (so the foreign keys cannot fail
 //     mid-batch) but neither other batches nor updates of the links.
-//   - ins inserts the clicks of live links; a known click ID is skipped.
+//   - ins inserts the clicks of live links; a known click (ID and time,
+//     the partitioned table's key) is skipped.
 //   - vis records the human visitor hashes of the inserted clicks per UTC
 //     day; a hash already seen that day is skipped.
 //   - hook queues the inserted clicks for the webhooks of their links'
@@ -47,7 +48,7 @@ const insertEventsSQL = `
 			$6::text[], $7::text[], $8::text[], $9::boolean[], $10::text[], $11::text[])
 			AS c (id, link_id, occurred_at, referrer, browser, os, device, country, is_bot, visitor_hash, target)
 		WHERE c.link_id IN (SELECT id FROM live)
-		ON CONFLICT (id) DO NOTHING
+		ON CONFLICT (id, occurred_at) DO NOTHING
 		RETURNING id, link_id, occurred_at, is_bot, visitor_hash, referrer, country, browser, os, device, target
 	), hook AS (
 		INSERT INTO webhook_pending_clicks (webhook_id, click_id, link_id, short_code, occurred_at, queued_at,

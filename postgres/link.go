@@ -31,7 +31,7 @@ const (
 
 const linkColumns = `id, short_code, original_url, custom_alias, title, owner_id,
 	is_active, is_public, expires_at, click_count, created_at, updated_at,
-	redirect_type, forward_query, valid_since, max_clicks, password_hash, rules, variants, domain_id`
+	redirect_type, forward_query, valid_since, max_clicks, password_hash, rules, variants, tags, domain_id`
 
 // linkSelect is what scanLink reads: the columns and the host of the
 // link's domain.
@@ -45,22 +45,38 @@ func domainOf(id string) string {
 	return id
 }
 
-// CreateLink inserts l; a taken short code (compared case-sensitively) is
-// ECONFLICT.
+// CreateLink inserts l with its link.created event (createLinkSQL); a
+// taken short code (compared case-sensitively) is ECONFLICT.
 func (s *LinkStore) CreateLink(ctx context.Context, l *shortener.Link) error {
-	// With the link.created deliveries of the owner's endpoints, in one
-	// statement (createLinkSQL). An anonymous link has none.
+	var inserted int
+	err := s.db.pool.QueryRow(ctx, createLinkSQL, createLinkArgs(l)...).Scan(&inserted)
+	if err == nil && inserted == 0 {
+		return shortener.Errorf(shortener.ECONFLICT, "%s", msgCodeTaken)
+	}
+	return storeError("create link", err, "", msgCodeTaken)
+}
+
+// createLinkArgs are the arguments of createLinkSQL for l: its columns,
+// then the event's ID and the link's snapshot (none for an anonymous link,
+// which has no endpoints).
+func createLinkArgs(l *shortener.Link) []any {
 	snapshot := ""
 	if l.OwnerID != nil {
 		snapshot = string(shortener.EncodeLinkSnapshot(l))
 	}
-	_, err := s.db.pool.Exec(ctx, createLinkSQL,
-		l.ID, l.ShortCode, l.OriginalURL, l.CustomAlias, l.Title, l.OwnerID,
+	return []any{l.ID, l.ShortCode, l.OriginalURL, l.CustomAlias, l.Title, l.OwnerID,
 		l.IsActive, l.IsPublic, l.ExpiresAt, l.ClickCount, l.CreatedAt, l.UpdatedAt,
 		shortener.RedirectStatusOf(l.RedirectType), l.ForwardQuery, l.ValidSince, l.MaxClicks, l.PasswordHash,
-		shortener.EncodeRules(l.Rules), shortener.EncodeVariants(l.Variants), domainOf(l.DomainID),
-		shortener.NewIDAt(l.CreatedAt), snapshot)
-	return storeError("create link", err, "", msgCodeTaken)
+		shortener.EncodeRules(l.Rules), shortener.EncodeVariants(l.Variants), tagsOf(l.Tags), domainOf(l.DomainID),
+		shortener.NewIDAt(l.CreatedAt), snapshot}
+}
+
+// tagsOf returns tags, never nil: pgx sends a nil slice as NULL.
+func tagsOf(tags []string) []string {
+	if tags == nil {
+		return []string{}
+	}
+	return tags
 }
 
 // LinkByID returns the link with the given ID, or ENOTFOUND.
@@ -100,22 +116,12 @@ func (s *LinkStore) Resolve(ctx context.Context, key string) (shortener.Target, 
 	return shortener.TargetOf(l), nil
 }
 
-// ListLinks returns a page of the links q selects, newest first.
+// ListLinks returns a page of the links q selects, in q's order.
 func (s *LinkStore) ListLinks(ctx context.Context, q shortener.LinkQuery) (*shortener.LinkPage, error) {
 	page := &shortener.LinkPage{Links: []*shortener.Link{}}
-	where, args := "TRUE", []any{}
-	if !q.AllOwners {
-		if !shortener.IsID(q.OwnerID) {
-			return page, ctx.Err()
-		}
-		where, args = "owner_id = $1", append(args, q.OwnerID)
-	}
-	if q.DomainID != "" {
-		if !shortener.IsID(q.DomainID) {
-			return page, ctx.Err()
-		}
-		args = append(args, q.DomainID)
-		where += fmt.Sprintf(" AND domain_id = $%d", len(args))
+	where, args, ok := linkFilter(q)
+	if !ok {
+		return page, ctx.Err()
 	}
 	// Both queries read one snapshot so that Total matches the page.
 	err := pgx.BeginTxFunc(ctx, s.db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
@@ -128,20 +134,12 @@ func (s *LinkStore) ListLinks(ctx context.Context, q shortener.LinkQuery) (*shor
 			rows, err := tx.Query(ctx, fmt.Sprintf(`
 				SELECT `+linkSelect+` FROM short_urls
 				WHERE %s
-				ORDER BY created_at DESC, id DESC
-				LIMIT $%d OFFSET $%d`, where, n+1, n+2), append(args, q.Limit, max(q.Offset, 0))...)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				l, err := scanLink(rows)
-				if err != nil {
-					return err
-				}
+				ORDER BY %s
+				LIMIT $%d OFFSET $%d`, where, linkOrder(q.Sort), n+1, n+2), append(args, q.Limit, max(q.Offset, 0))...)
+			return eachLinkRow(rows, err, func(l *shortener.Link) error {
 				page.Links = append(page.Links, l)
-			}
-			return rows.Err()
+				return nil
+			})
 		})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list links: %w", err)
@@ -179,13 +177,14 @@ func updateLink(ctx context.Context, tx pgx.Tx, id string, u shortener.LinkUpdat
 			password_hash = COALESCE($16, password_hash),
 			rules = COALESCE($17, rules),
 			variants = CASE WHEN $18 THEN NULL ELSE COALESCE($19, variants) END,
-			domain_id = COALESCE($20, domain_id),
+			tags = COALESCE($20, tags),
+			domain_id = COALESCE($21, domain_id),
 			updated_at = $9
 		WHERE id = $1
 		RETURNING `+linkSelect,
 		id, u.OriginalURL, u.ClearTitle, u.Title, u.ClearExpiry, u.ExpiresAt, u.IsActive, u.IsPublic, now,
 		u.RedirectType, u.ForwardQuery, u.ClearValidSince, u.ValidSince, u.ClearMaxClicks, u.MaxClicks,
-		u.PasswordHash, u.StoredRules(), u.ClearVariants, u.StoredVariants(), u.DomainID)
+		u.PasswordHash, u.StoredRules(), u.ClearVariants, u.StoredVariants(), u.Tags, u.DomainID)
 	return scanLink(row)
 }
 
@@ -217,11 +216,14 @@ func scanLink(r pgx.Row) (*shortener.Link, error) {
 	)
 	if err := r.Scan(&l.ID, &l.ShortCode, &l.OriginalURL, &l.CustomAlias, &l.Title, &l.OwnerID,
 		&l.IsActive, &l.IsPublic, &expires, &l.ClickCount, &created, &updated,
-		&redirect, &l.ForwardQuery, &validSince, &l.MaxClicks, &l.PasswordHash, &rules, &variants,
+		&redirect, &l.ForwardQuery, &validSince, &l.MaxClicks, &l.PasswordHash, &rules, &variants, &l.Tags,
 		&l.DomainID, &l.Domain); err != nil {
 		return nil, err
 	}
 	l.RedirectType = int(redirect)
+	if len(l.Tags) == 0 {
+		l.Tags = nil // none, as the other engine and the services say it
+	}
 	l.ExpiresAt, l.ValidSince = utcPtr(expires), utcPtr(validSince)
 	l.CreatedAt, l.UpdatedAt = created.Time.UTC(), updated.Time.UTC()
 	var err error

@@ -65,32 +65,42 @@ func NewInvalidator(client goredis.UniversalClient, prefix string, onCode func(c
 // SetLogger sends the Invalidator's log lines to logger.
 func (inv *Invalidator) SetLogger(logger *slog.Logger) { inv.logger = logger }
 
-// Invalidate deletes url:{code}, publishes code and drops it from this
-// instance's L1. It does all of it again after a few seconds, to catch an L2
-// write of the old target that was in flight (see maxWriteDelay). The local
-// L1 is dropped even when Redis fails; the error is returned then.
-func (inv *Invalidator) Invalidate(ctx context.Context, code string) error {
-	err := inv.broadcast(ctx, code)
-	inv.scheduleRedo(code)
+// Invalidate deletes url:{code} of each code, publishes the codes and drops
+// them from this instance's L1, all codes in one pipeline. It does all of
+// it again after a few seconds, to catch an L2 write of the old target
+// that was in flight (see maxWriteDelay). The local L1 is dropped even
+// when Redis fails; the error is returned then.
+func (inv *Invalidator) Invalidate(ctx context.Context, codes ...string) error {
+	if len(codes) == 0 {
+		return nil
+	}
+	err := inv.broadcast(ctx, codes)
+	inv.scheduleRedo(codes)
 	return err
 }
 
-func (inv *Invalidator) broadcast(ctx context.Context, code string) error {
+func (inv *Invalidator) broadcast(ctx context.Context, codes []string) error {
 	_, err := inv.client.Pipelined(ctx, func(p goredis.Pipeliner) error {
-		p.Del(ctx, inv.prefix+"url:"+code)
-		p.Publish(ctx, inv.channel, code)
+		// One DEL per key, not one DEL of all: in a cluster the keys live
+		// in different slots.
+		for _, code := range codes {
+			p.Del(ctx, inv.prefix+"url:"+code)
+			p.Publish(ctx, inv.channel, code)
+		}
 		return nil
 	})
 	// After the DEL, not before: a lookup here in between would refill the
 	// L1 from the old L2 value.
-	inv.onCode(code)
+	for _, code := range codes {
+		inv.onCode(code)
+	}
 	if err != nil {
 		return fmt.Errorf("invalidate link cache: %w", err)
 	}
 	return nil
 }
 
-func (inv *Invalidator) scheduleRedo(code string) {
+func (inv *Invalidator) scheduleRedo(codes []string) {
 	inv.mu.Lock()
 	if inv.closed {
 		inv.mu.Unlock()
@@ -108,8 +118,8 @@ func (inv *Invalidator) scheduleRedo(code string) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
 		defer cancel()
-		if err := inv.broadcast(ctx, code); err != nil {
-			inv.logger.Warn("repeat link cache invalidation", slog.String("code", code), slog.Any("error", err))
+		if err := inv.broadcast(ctx, codes); err != nil {
+			inv.logger.Warn("repeat link cache invalidation", slog.String("code", codes[0]), slog.Int("codes", len(codes)), slog.Any("error", err))
 		}
 	}()
 }

@@ -30,7 +30,7 @@ const (
 
 const linkColumns = `id, short_code, original_url, custom_alias, title, owner_id,
 	is_active, is_public, expires_at, click_count, created_at, updated_at,
-	redirect_type, forward_query, valid_since, max_clicks, password_hash, rules, variants, domain_id`
+	redirect_type, forward_query, valid_since, max_clicks, password_hash, rules, variants, tags, domain_id`
 
 // linkSelect is what scanLink reads: the columns and the host of the
 // link's domain.
@@ -44,25 +44,40 @@ func domainOf(id string) string {
 	return strings.ToLower(id)
 }
 
-// CreateLink inserts l; a taken short code (compared case-sensitively) is
-// ECONFLICT.
+// CreateLink inserts l with its link.created event; a taken short code
+// (compared case-sensitively) is ECONFLICT.
 func (s *LinkStore) CreateLink(ctx context.Context, l *shortener.Link) error {
 	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO short_urls (`+linkColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			l.ID, l.ShortCode, l.OriginalURL, nullString(l.CustomAlias), nullString(l.Title),
-			nullString(l.OwnerID), l.IsActive, l.IsPublic, nullMicros(l.ExpiresAt), l.ClickCount,
-			micros(l.CreatedAt), micros(l.UpdatedAt),
-			shortener.RedirectStatusOf(l.RedirectType), l.ForwardQuery, nullMicros(l.ValidSince), nullInt64(l.MaxClicks),
-			l.PasswordHash, shortener.EncodeRules(l.Rules), nullString(shortener.EncodeVariants(l.Variants)),
-			domainOf(l.DomainID))
-		if err != nil {
-			return err
+		inserted, err := insertLink(ctx, tx, l)
+		if err == nil && !inserted {
+			return shortener.Errorf(shortener.ECONFLICT, "%s", msgCodeTaken)
 		}
-		return queueLinkEvent(ctx, tx, shortener.EventLinkCreated, l, l.CreatedAt)
+		return err
 	})
 	return storeError("create link", err, "", msgCodeTaken)
+}
+
+// insertLink inserts l and queues its link.created event in tx; false
+// when its code is taken (no error, so that a bulk create's transaction
+// goes on with the next link).
+func insertLink(ctx context.Context, tx *sql.Tx, l *shortener.Link) (bool, error) {
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO short_urls (`+linkColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`,
+		l.ID, l.ShortCode, l.OriginalURL, nullString(l.CustomAlias), nullString(l.Title),
+		nullString(l.OwnerID), l.IsActive, l.IsPublic, nullMicros(l.ExpiresAt), l.ClickCount,
+		micros(l.CreatedAt), micros(l.UpdatedAt),
+		shortener.RedirectStatusOf(l.RedirectType), l.ForwardQuery, nullMicros(l.ValidSince), nullInt64(l.MaxClicks),
+		l.PasswordHash, shortener.EncodeRules(l.Rules), nullString(shortener.EncodeVariants(l.Variants)), encodeTags(l.Tags),
+		domainOf(l.DomainID))
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	return true, queueLinkEvent(ctx, tx, shortener.EventLinkCreated, l, l.CreatedAt)
 }
 
 // LinkByID returns the link with the given ID, or ENOTFOUND.
@@ -100,16 +115,10 @@ func (s *LinkStore) Resolve(ctx context.Context, key string) (shortener.Target, 
 	return shortener.TargetOf(l), nil
 }
 
-// ListLinks returns a page of the links q selects, newest first.
+// ListLinks returns a page of the links q selects, in q's order.
 func (s *LinkStore) ListLinks(ctx context.Context, q shortener.LinkQuery) (*shortener.LinkPage, error) {
 	page := &shortener.LinkPage{Links: []*shortener.Link{}}
-	where, args := "1", []any{}
-	if !q.AllOwners {
-		where, args = "owner_id = ?", append(args, strings.ToLower(q.OwnerID))
-	}
-	if q.DomainID != "" {
-		where, args = where+" AND domain_id = ?", append(args, strings.ToLower(q.DomainID))
-	}
+	where, args := linkFilter(q)
 	// Both queries read one snapshot so that Total matches the page.
 	tx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -125,7 +134,7 @@ func (s *LinkStore) ListLinks(ctx context.Context, q shortener.LinkQuery) (*shor
 	rows, err := tx.QueryContext(ctx, `
 		SELECT `+linkSelect+` FROM short_urls
 		WHERE `+where+`
-		ORDER BY created_at DESC, id DESC
+		ORDER BY `+linkOrder(q.Sort)+`
 		LIMIT ? OFFSET ?`, append(args, q.Limit, max(q.Offset, 0))...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list links: %w", err)
@@ -171,6 +180,7 @@ func updateLink(ctx context.Context, tx *sql.Tx, id string, u shortener.LinkUpda
 			password_hash = COALESCE(?, password_hash),
 			rules = COALESCE(?, rules),
 			variants = CASE WHEN ? THEN NULL ELSE COALESCE(?, variants) END,
+			tags = COALESCE(?, tags),
 			domain_id = COALESCE(?, domain_id),
 			updated_at = ?
 		WHERE id = ?
@@ -179,7 +189,7 @@ func updateLink(ctx context.Context, tx *sql.Tx, id string, u shortener.LinkUpda
 		nullBool(u.IsActive), nullBool(u.IsPublic),
 		nullRedirectType(u.RedirectType), nullBool(u.ForwardQuery), u.ClearValidSince, nullMicros(u.ValidSince),
 		u.ClearMaxClicks, nullInt64(u.MaxClicks), nullString(u.PasswordHash), nullString(u.StoredRules()),
-		u.ClearVariants, nullString(u.StoredVariants()), nullString(lowerPtr(u.DomainID)),
+		u.ClearVariants, nullString(u.StoredVariants()), nullTags(u.Tags), nullString(lowerPtr(u.DomainID)),
 		micros(now), strings.ToLower(id))
 	return scanLink(row)
 }
@@ -206,12 +216,12 @@ func scanLink(r rowScanner) (*shortener.Link, error) {
 		alias, title, owner, variants sql.NullString
 		expires, validSince, maxClks  sql.NullInt64
 		created, updated              int64
-		rules                         string
+		rules, tags                   string
 		domain                        sql.NullString
 	)
 	if err := r.Scan(&l.ID, &l.ShortCode, &l.OriginalURL, &alias, &title, &owner,
 		&l.IsActive, &l.IsPublic, &expires, &l.ClickCount, &created, &updated,
-		&l.RedirectType, &l.ForwardQuery, &validSince, &maxClks, &l.PasswordHash, &rules, &variants,
+		&l.RedirectType, &l.ForwardQuery, &validSince, &maxClks, &l.PasswordHash, &rules, &variants, &tags,
 		&l.DomainID, &domain); err != nil {
 		return nil, err
 	}
@@ -227,6 +237,9 @@ func scanLink(r rowScanner) (*shortener.Link, error) {
 		return nil, err
 	}
 	if l.Variants, err = shortener.DecodeVariants(stringPtr(variants)); err != nil {
+		return nil, err
+	}
+	if l.Tags, err = decodeTags(tags); err != nil {
 		return nil, err
 	}
 	return &l, nil

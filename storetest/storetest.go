@@ -57,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 	t.Run("Webhooks", func(t *testing.T) { testWebhooks(t, open) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
 	t.Run("ClickEvents", func(t *testing.T) { testClickEvents(t, open) })
+	t.Run("Organise", func(t *testing.T) { testOrganise(t, open) })
 }
 
 // t0 is the suite's clock: a time with a sub-second part in whole

@@ -13,6 +13,7 @@ import (
 type statsView struct {
 	Days        int
 	Periods     []periodLink
+	ClicksCSV   string // the period's clicks as CSV; "" when the app has no clicks export
 	Unavailable bool   // the summary failed; the rest of the page still works
 	Empty       string // "No clicks yet" and the like; "" when there are clicks
 	Totals      []totalView
@@ -62,6 +63,9 @@ func linkURL(id string, days int) string {
 // the analytics are unavailable.
 func (a *App) stats(r *http.Request, l *shortener.Link, days int) (*statsView, error) {
 	v := &statsView{Days: days}
+	if a.clicksCSV != nil {
+		v.ClicksCSV = "/app/links/" + l.ID + "/clicks.csv?days=" + strconv.Itoa(days)
+	}
 	for _, p := range periods {
 		v.Periods = append(v.Periods, periodLink{Label: strconv.Itoa(p) + " days", Href: linkURL(l.ID, p), Current: p == days})
 	}

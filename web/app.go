@@ -27,6 +27,15 @@ type Config struct {
 	// Domains, when set, adds /app/domains (admins) and the domain choice
 	// of the create form.
 	Domains Domains
+	// Organiser, when set, adds the list's tag filter, the CSV export
+	// (/app/export) and import (/app/import).
+	Organiser Organiser
+	// ClickExports, when set, lets the link page download its clicks as
+	// CSV (/app/links/{id}/clicks.csv).
+	ClickExports ClickExports
+	// MaxImportBytes bounds an imported file (MAX_IMPORT_BYTES); default
+	// 10 MiB.
+	MaxImportBytes int64
 
 	// BaseURL is the service's public URL (BASE_URL); cookies are Secure
 	// when it is https.
@@ -55,6 +64,9 @@ type App struct {
 	keys      Keys
 	webhooks  Webhooks
 	domains   Domains
+	organiser Organiser
+	clicksCSV ClickExports
+	maxImport int64
 	secure    bool
 	clientIP  func(*http.Request) netip.Addr
 	logger    *slog.Logger
@@ -92,9 +104,13 @@ func New(c Config) (*App, error) {
 	if c.Clock == nil {
 		c.Clock = shortener.SystemClock
 	}
+	if c.MaxImportBytes <= 0 {
+		c.MaxImportBytes = defaultMaxImport
+	}
 	a := &App{
 		accounts: c.Accounts, sessions: c.Sessions, links: c.Links, summaries: c.Summaries,
-		qr: c.QRCodes, limiter: c.Limiter, keys: c.Keys, webhooks: c.Webhooks, domains: c.Domains, secure: base.Scheme == "https", clientIP: c.ClientIP,
+		qr: c.QRCodes, limiter: c.Limiter, keys: c.Keys, webhooks: c.Webhooks, domains: c.Domains, organiser: c.Organiser,
+		clicksCSV: c.ClickExports, maxImport: c.MaxImportBytes, secure: base.Scheme == "https", clientIP: c.ClientIP,
 		logger: c.Logger, clock: c.Clock, csrfKey: c.CSRFKey, version: c.Version, mux: http.NewServeMux(),
 	}
 	if a.assets, err = loadAssets(); err != nil {
@@ -139,6 +155,14 @@ func (a *App) routes() {
 		m.HandleFunc("GET /app/keys", a.requireUser(a.admitView(a.keysPage)))
 		m.HandleFunc("POST /app/keys", a.requireUser(a.checkCSRF(a.createKey)))
 		m.HandleFunc("POST /app/keys/{id}/revoke", a.requireUser(a.checkCSRF(a.revokeKey)))
+	}
+	if a.clicksCSV != nil {
+		m.HandleFunc("GET /app/links/{id}/clicks.csv", a.requireUser(a.admitView(a.exportClicks)))
+	}
+	if a.organiser != nil {
+		m.HandleFunc("GET /app/export", a.requireUser(a.admitView(a.exportLinks)))
+		m.HandleFunc("GET /app/import", a.requireUser(a.admitView(a.importPage)))
+		m.HandleFunc("POST /app/import", a.requireUser(a.checkUploadCSRF(a.importLinks)))
 	}
 	if a.webhooks != nil {
 		m.HandleFunc("GET /app/webhooks", a.requireUser(a.admitView(a.webhooksPage)))

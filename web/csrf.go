@@ -76,9 +76,29 @@ func userID(v *visit) string {
 // and user, before the handler runs: nothing changes, and the page says
 // the form expired (which is what happened to an honest user).
 func (a *App) checkCSRF(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+	return a.csrfAfter(func(w http.ResponseWriter, r *http.Request) error {
 		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-		if err := r.ParseForm(); err != nil {
+		return r.ParseForm()
+	}, next)
+}
+
+// checkUploadCSRF is checkCSRF for a form that uploads a file
+// (multipart/form-data) of at most the app's import limit.
+func (a *App) checkUploadCSRF(next http.HandlerFunc) http.HandlerFunc {
+	return a.csrfAfter(func(w http.ResponseWriter, r *http.Request) error {
+		r.Body = http.MaxBytesReader(w, r.Body, a.maxImport+maxFormBytes)
+		return r.ParseMultipartForm(uploadMemory)
+	}, next)
+}
+
+// uploadMemory is how much of an upload is held in memory; the rest waits
+// in a temporary file.
+const uploadMemory = 1 << 20
+
+// csrfAfter reads the form with parse, then checks its token.
+func (a *App) csrfAfter(parse func(http.ResponseWriter, *http.Request) error, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := parse(w, r); err != nil {
 			a.errorPage(w, r, http.StatusBadRequest, "This form could not be read; reload the page and try again.")
 			return
 		}

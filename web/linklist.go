@@ -20,6 +20,7 @@ type listView struct {
 	Pager       pager
 	Return      string   // this page, for the forms to come back to
 	Domains     []string // the hosts a new link may go on, when there is more than one
+	Filter      filterView
 }
 
 // pager is the paging line under the list.
@@ -37,9 +38,9 @@ const (
 
 var createFields = append([]string{"original_url", "custom_alias", "title", "expires_at", "is_public", "domain"}, optionFields...)
 
-// listQuery reads page, size and all from a list URL's query. Bad values
-// fall back to the defaults: a hand-edited URL gets a page, not an error.
-// Only admins may list everyone's links.
+// listQuery reads page, size, all and the filters from a list URL's
+// query. Bad values fall back to the defaults: a hand-edited URL gets a
+// page, not an error. Only admins may list everyone's links.
 func listQuery(q url.Values, admin bool) ListQuery {
 	lq := ListQuery{Page: 1, Size: defaultPageSize, AllOwners: admin && q.Get("all") == "1"}
 	if p, err := strconv.Atoi(q.Get("page")); err == nil && p >= 1 {
@@ -48,12 +49,13 @@ func listQuery(q url.Values, admin bool) ListQuery {
 	if s, err := strconv.Atoi(q.Get("size")); err == nil && s >= 1 && s <= maxPageSize {
 		lq.Size = s
 	}
+	readFilters(q, &lq)
 	return lq
 }
 
-// listURL is the address of one page of the list.
+// listURL is the address of one page of the list, with its filters.
 func listURL(q ListQuery, page int) string {
-	v := url.Values{}
+	v := filterValues(q)
 	if q.AllOwners {
 		v.Set("all", "1")
 	}
@@ -91,7 +93,8 @@ func (a *App) renderList(w http.ResponseWriter, r *http.Request, status int, que
 		v.Rows[i] = a.linkRow(l, now)
 	}
 	v.All, v.Return = q.AllOwners, listURL(q, q.Page)
-	v.Empty = page.Total == 0
+	v.Filter = a.filterView(r, user, q)
+	v.Empty = page.Total == 0 && !v.Filter.Active
 	v.PastEnd = len(page.Links) == 0 && page.Total > 0
 	v.Pager = makePager(q, page.Total, len(page.Links))
 	v.Title, v.Nav = "My links", "links"

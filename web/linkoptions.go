@@ -21,7 +21,12 @@ import (
 // The services check the values; this file only reads and writes the text.
 var optionFields = []string{
 	"redirect_type", "forward_query", "valid_since", "max_clicks",
-	"password", "unprotect", "rules", "variants",
+	"password", "unprotect", "rules", "variants", "tags",
+}
+
+// formTags reads the tags field: tags separated by spaces or commas.
+func formTags(f *form) []string {
+	return strings.FieldsFunc(f.Value("tags"), func(r rune) bool { return r == ',' || r == ' ' })
 }
 
 // choice is one option of a select.
@@ -104,6 +109,7 @@ func fillOptions(f *form, l *shortener.Link) {
 	}
 	f.set("rules", formatRules(l.Rules))
 	f.set("variants", formatVariants(l.Variants))
+	f.set("tags", strings.Join(l.Tags, " "))
 }
 
 // createOptions reads the options of the create form; what is left empty
@@ -131,12 +137,21 @@ func createOptions(f *form) links.Options {
 	if vs := parseVariants(f); len(vs) > 0 {
 		o.Variants = &vs
 	}
+	if tags := formTags(f); len(tags) > 0 {
+		o.Tags = &tags
+	}
 	return o
 }
 
 // updateOptions reads the options of the edit form into in: only what
 // differs from l, an emptied field clearing its option.
 func updateOptions(f *form, l *shortener.Link, in *links.UpdateInput) {
+	if tags := formTags(f); !slices.Equal(tags, l.Tags) {
+		if tags == nil {
+			tags = []string{} // none: clears them
+		}
+		in.Tags = &tags
+	}
 	if n, ok := formInt(f, "redirect_type"); ok && int(n) != shortener.RedirectStatusOf(l.RedirectType) {
 		rt := int(n)
 		in.RedirectType = &rt

@@ -27,6 +27,7 @@ type linkRow struct {
 	Active, Public   bool
 	Anonymous        bool // made without an account (admins see these)
 	Protected        bool // visitors type a password first
+	Tags             []string
 }
 
 // targetLength is how much of a target URL a list row shows.
@@ -41,7 +42,7 @@ func (a *App) linkRow(l *shortener.Link, now time.Time) linkRow {
 		Clicks: thousands(l.ClickCount), Created: formatDay(l.CreatedAt),
 		CreatedISO: l.CreatedAt.UTC().Format(time.RFC3339),
 		Active:     l.IsActive, Public: l.IsPublic, Anonymous: l.OwnerID == nil,
-		Protected: l.PasswordHash != "", Domain: l.Domain,
+		Protected: l.PasswordHash != "", Domain: l.Domain, Tags: l.Tags,
 	}
 	if l.DomainID != "" && l.DomainID != shortener.DefaultDomainID {
 		row.QRQuery = "?domain=" + url.QueryEscape(l.Domain)

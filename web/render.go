@@ -16,7 +16,7 @@ var templateFS embed.FS
 // pageNames are the templates in templates/, each defining "content" for
 // the layout.
 var pageNames = []string{"home", "login", "signup", "links", "link", "delete", "account", "error",
-	"keys", "webhooks", "webhook", "confirm", "domains"}
+	"keys", "webhooks", "webhook", "confirm", "domains", "import"}
 
 // parsePages parses each page together with the layout and the partials,
 // so that every page has its own "content".
@@ -48,6 +48,8 @@ func (a *App) templateFuncs() template.FuncMap {
 			return optionsView{Form: f, Protected: protected}
 		},
 		"redirectChoices": func() []choice { return redirectChoices },
+		"stateChoices":    func() []choice { return stateChoices },
+		"sortChoices":     func() []choice { return sortChoices },
 	}
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"net/netip"
 	"time"
 
@@ -138,3 +139,29 @@ const (
 	classRegister = shortener.RateRegister
 	classUser     = shortener.RateGeneral
 )
+
+// Organiser finds and moves the caller's links: the tags for the list's
+// filter, the CSV export and import (links.Service).
+type Organiser interface {
+	// Tags returns the caller's tags with their link counts, by tag.
+	Tags(ctx context.Context, caller *shortener.User) ([]shortener.TagCount, error)
+
+	// Export calls fn with every link of the caller that q selects (paging
+	// ignored). Returns EINVALID for a bad query before fn is first called.
+	Export(ctx context.Context, caller *shortener.User, q ListQuery, fn func(*shortener.Link) error) error
+
+	// Import creates a link for each record of a CSV file, with the
+	// aliases of its alias column or generated codes. Returns EINVALID,
+	// importing nothing, for a file without a header row or an
+	// original_url column.
+	Import(ctx context.Context, caller *shortener.User, r io.Reader, aliases bool) ([]links.ImportResult, error)
+}
+
+// ClickExports streams the raw clicks of a link (analytics.Service).
+type ClickExports interface {
+	// ExportClicks calls fn with the clicks of the link with short code
+	// code on the domain with ID domainID in [from, to), oldest first.
+	// Returns ENOTFOUND when the caller is neither the owner nor an admin,
+	// EINVALID for a bad range, before fn is first called.
+	ExportClicks(ctx context.Context, caller *shortener.User, domainID, code string, from, to time.Time, fn func(shortener.ClickEvent) error) error
+}

@@ -59,6 +59,8 @@ type config struct {
 
 	TrustedProxies     []string `env:"TRUSTED_PROXIES" envSeparator:","`
 	MaxBodyBytes       int64    `env:"MAX_BODY_BYTES" envDefault:"65536"`
+	MaxImportBytes     int64    `env:"MAX_IMPORT_BYTES" envDefault:"10485760"`
+	ClickRetentionDays int      `env:"CLICK_RETENTION_DAYS" envDefault:"0"`
 	CORSAllowedOrigins []string `env:"CORS_ALLOWED_ORIGINS" envSeparator:","`
 	LogLevel           string   `env:"LOG_LEVEL" envDefault:"info"`
 	Debug              bool     `env:"DEBUG" envDefault:"false"`

@@ -44,6 +44,7 @@ func (c *config) validate() error {
 		{"LOGIN_RATE_LIMIT_WINDOW", c.LoginRateLimitWindow, 1, 86400},
 		{"REDIRECT_RATE_LIMIT_REQUESTS", c.RedirectRateLimitRequests, 0, 1 << 30},
 		{"REDIRECT_RATE_LIMIT_WINDOW", c.RedirectRateLimitWindow, 1, 86400},
+		{"CLICK_RETENTION_DAYS", c.ClickRetentionDays, 0, 1 << 20},
 	}
 	for _, r := range ranges {
 		if r.value < r.min || r.value > r.max {
@@ -52,6 +53,9 @@ func (c *config) validate() error {
 	}
 	if c.MaxBodyBytes < 1 {
 		return fmt.Errorf("MAX_BODY_BYTES: must be positive, got %d", c.MaxBodyBytes)
+	}
+	if c.MaxImportBytes < 1 {
+		return fmt.Errorf("MAX_IMPORT_BYTES: must be positive, got %d", c.MaxImportBytes)
 	}
 	switch c.ClickSpool {
 	case "disk", "memory":

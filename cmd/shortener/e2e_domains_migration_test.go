@@ -40,6 +40,19 @@ func TestE2ELinksKeepWorkingAfterTheDomainsMigration(t *testing.T) {
 			if l := r.object(t); l["domain"] != "localhost" || l["short_url"] != e2eBaseURL+"/keepme" {
 				t.Fatalf("the old link after the migration: %v", l)
 			}
+			// Its tags and the search index came along (SQLite rebuilds the
+			// table), and the index follows new links too.
+			owner := srv.newAccount(t)
+			srv.domainLink(t, owner.access, "", "newafter", "https://example.com/after")
+			for _, q := range []string{"?q=from%20before&tag=old&owner=all", "?q=newafter&owner=all"} {
+				admin := srv.newAccount(t)
+				srv.promote(t, admin)
+				r := srv.do(t, "GET", "/api/v1/urls"+q, nil, withToken(admin.access))
+				expectJSON(t, r, http.StatusOK)
+				if items := r.object(t)["items"].([]any); len(items) != 1 {
+					t.Errorf("list %s after the migration: %s", q, r.Body)
+				}
+			}
 		})
 	}
 }
@@ -50,8 +63,13 @@ func oldSchemaLink(t *testing.T, backend string, env map[string]string, id strin
 	t.Helper()
 	ctx := context.Background()
 	created := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
-	const insert = `INSERT INTO short_urls (id, short_code, original_url, is_active, is_public, click_count, created_at, updated_at)
-		VALUES ($1, 'keepme', 'https://example.com/kept', true, true, 0, $2, $2)`
+	// The tags as each engine stores them (organising, before domains).
+	tags := map[string]string{"embedded": `'["old"]'`}[backend]
+	if tags == "" {
+		tags = `'{old}'`
+	}
+	insert := `INSERT INTO short_urls (id, short_code, original_url, title, tags, is_active, is_public, click_count, created_at, updated_at)
+		VALUES ($1, 'keepme', 'https://example.com/kept', 'Kept from before', ` + tags + `, true, true, 0, $2, $2)`
 	if backend == "embedded" {
 		path := filepath.Join(env["DATA_DIR"], "shortener.db")
 		db, err := sqlite.Open(ctx, path)

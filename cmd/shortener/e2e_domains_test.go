@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -100,6 +101,28 @@ func TestE2EDomains(t *testing.T) {
 			}
 			expectProblem(t, srv.do(t, "GET", "/api/v1/qr/"+code+"?domain=nope.example", nil), http.StatusNotFound)
 			expectJSON(t, srv.do(t, "GET", "/api/v1/analytics/"+code+"/summary?domain="+host, nil, withToken(user.access)), http.StatusOK)
+		})
+
+		t.Run("export and import carry the domain", func(t *testing.T) {
+			other := srv.newAccount(t)
+			code := alias("csv")
+			srv.domainLink(t, other.access, host, code, "https://example.com/csv")
+			recs := srv.exportCSV(t, other.access, "?domain="+host)
+			if len(recs) != 2 || recs[1][0] != code || recs[1][10] != host || recs[1][1] != "http://"+host+"/"+code {
+				t.Fatalf("export of the domain %v", recs)
+			}
+			if recs := srv.exportCSV(t, other.access, ""); len(recs) != 2 {
+				t.Errorf("export without a domain filter: %v", recs)
+			}
+			imported := alias("imp")
+			r := srv.importCSV(t, other.access, "", "original_url,custom_alias,domain\nhttps://example.com/imp,"+imported+","+host+
+				"\nhttps://example.com/bad,"+alias("bad")+",nope.example\n")
+			expectJSON(t, r, http.StatusOK)
+			if o := r.object(t); fmt.Sprintf("%v %v", o["created"], o["failed"]) != "1 1" {
+				t.Fatalf("import %s", r)
+			}
+			expectRedirect(t, srv.redirect(t, imported, withHost(host)), "https://example.com/imp")
+			expectProblem(t, srv.redirect(t, imported), http.StatusNotFound)
 		})
 
 		t.Run("a link moves where its code is free", func(t *testing.T) {

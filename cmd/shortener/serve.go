@@ -220,6 +220,9 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	})
 	hooks := a.startWebhooks(bgCtx, cfg, st, clock, linkSvc)
 	summaries := analytics.NewService(st.links, st.clicks, b.blobs, seconds(cfg.AnalyticsCacheTTL), clock)
+	a.goBackground(bgCtx, "click retention", analytics.Retention{
+		Clicks: st.clicks, Days: cfg.ClickRetentionDays, Clock: clock, Logger: logger,
+	}.Run)
 	qrSvc := qr.NewService(qr.Config{Resolver: b.resolver, BaseURL: cfg.BaseURL, Cache: b.blobs,
 		Local: inmem.NewBlobCache(localQRCacheBytes, clock), TTL: seconds(cfg.QRCacheTTL)})
 	limits := shortener.RateLimits{
@@ -232,6 +235,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	pages, err := newWebApp(cfg, logger, clock, secret, webServices{
 		auth: authSvc, links: linkSvc, summaries: summaries, qr: qrSvc, limiter: b.limiter, limits: limits,
 		clientIP: clientip.Resolver{Trusted: cfg.trustedPrefixes}.Of, webhooks: hooks, domains: domainSvc, registry: registry,
+		organiser: linkSvc, clicks: summaries,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("web app: %w", err)
@@ -240,7 +244,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		Logger: logger, Version: version, Clock: clock,
 		Authenticator: authSvc, Accounts: authSvc, Keys: authSvc, Webhooks: hooks,
 		Domains: domainSvc, Hosts: registry,
-		Links: linkSvc, Summaries: summaries, QR: qrSvc,
+		Links: linkSvc, Organiser: linkSvc, Summaries: summaries, ClickExports: summaries, QR: qrSvc,
 		Resolver: b.resolver, Clicks: clicks, OnHit: b.onHit,
 		Limiter: b.limiter, Limits: limits, Pages: pages,
 		Enrichment: enricher, Caps: st.links, LinkPasswords: auth.NewLinkPasswords(),
@@ -249,6 +253,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		TrustedProxies: cfg.trustedPrefixes,
 		CORSOrigins:    cfg.CORSAllowedOrigins,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
+		MaxImportBytes: cfg.MaxImportBytes,
 		Registry:       a.registry,
 		MetricsToken:   cfg.MetricsToken,
 	})

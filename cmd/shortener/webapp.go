@@ -29,27 +29,32 @@ type webServices struct {
 	webhooks  web.Webhooks
 	domains   *domains.Service
 	registry  *domains.Registry
+	organiser web.Organiser
+	clicks    web.ClickExports
 }
 
 // newWebApp builds the web app on the API's services, so a form does what
 // the API call it stands for does (never an HTTP call to ourselves).
 func newWebApp(cfg *config, logger *slog.Logger, clock shortener.Clock, secret []byte, s webServices) (*web.App, error) {
 	return web.New(web.Config{
-		Accounts:  webAccounts{s.auth},
-		Sessions:  s.auth,
-		Links:     s.links,
-		Summaries: s.summaries,
-		QRCodes:   webQR{qr: s.qr, domains: s.registry},
-		Domains:   s.domains,
-		Limiter:   webLimiter{limiter: s.limiter, limits: s.limits, logger: logger},
-		Keys:      webKeys{s.auth},
-		Webhooks:  s.webhooks,
-		BaseURL:   cfg.BaseURL,
-		ClientIP:  s.clientIP,
-		Logger:    logger,
-		Clock:     clock,
-		CSRFKey:   derivedKey(secret, "web-csrf"),
-		Version:   version,
+		Accounts:       webAccounts{s.auth},
+		Sessions:       s.auth,
+		Links:          s.links,
+		Summaries:      s.summaries,
+		QRCodes:        webQR{qr: s.qr, domains: s.registry},
+		Domains:        s.domains,
+		Limiter:        webLimiter{limiter: s.limiter, limits: s.limits, logger: logger},
+		Keys:           webKeys{s.auth},
+		Webhooks:       s.webhooks,
+		Organiser:      s.organiser,
+		ClickExports:   s.clicks,
+		BaseURL:        cfg.BaseURL,
+		MaxImportBytes: cfg.MaxImportBytes,
+		ClientIP:       s.clientIP,
+		Logger:         logger,
+		Clock:          clock,
+		CSRFKey:        derivedKey(secret, "web-csrf"),
+		Version:        version,
 	})
 }
 

@@ -74,7 +74,12 @@ type Migrator struct {
 func New(dialect goose.Dialect, db *sql.DB, migrations fs.FS, opts ...goose.ProviderOption) (*Migrator, error) {
 	// The global registry holds Go migrations registered by init functions;
 	// this project has none, and a stray one must not leak in.
-	opts = append([]goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}, opts...)
+	//
+	// Features land in reserved ranges of version numbers (00020s, 00030s,
+	// 00040s, ...), not in merge order, so a database may already hold a
+	// higher version than a migration merged later: goose applies such a
+	// lower, missing one instead of refusing to go on.
+	opts = append([]goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithAllowOutofOrder(true)}, opts...)
 	p, err := goose.NewProvider(dialect, db, migrations, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("migrate: new provider: %w", err)

@@ -48,22 +48,52 @@ CREATE TABLE short_urls_new (
     password_hash TEXT    NOT NULL DEFAULT '',
     rules         TEXT    NOT NULL DEFAULT '[]',
     variants      TEXT,
+    tags          TEXT    NOT NULL DEFAULT '[]',
     domain_id     TEXT    NOT NULL DEFAULT '00000000-0000-0000-0000-000000000001' REFERENCES domains (id),
     UNIQUE (domain_id, short_code)
 ) STRICT;
 
 INSERT INTO short_urls_new (id, short_code, original_url, custom_alias, title, owner_id, is_active, is_public,
     expires_at, click_count, created_at, updated_at, redirect_type, forward_query, valid_since, max_clicks,
-    clicks_used, password_hash, rules, variants)
+    clicks_used, password_hash, rules, variants, tags)
 SELECT id, short_code, original_url, custom_alias, title, owner_id, is_active, is_public,
     expires_at, click_count, created_at, updated_at, redirect_type, forward_query, valid_since, max_clicks,
-    clicks_used, password_hash, rules, variants FROM short_urls;
+    clicks_used, password_hash, rules, variants, tags FROM short_urls;
 
 DROP TABLE short_urls;
 
 ALTER TABLE short_urls_new RENAME TO short_urls;
 
 CREATE INDEX short_urls_owner_listing_idx ON short_urls (owner_id, created_at DESC, id DESC);
+
+-- What the organising migrations (00020-00023) made on the old table: its
+-- indexes, and the search index's triggers; the search index itself maps
+-- by rowid, which the copy renumbered, so it is rebuilt.
+CREATE INDEX short_urls_owner_clicks_idx ON short_urls (owner_id, click_count DESC, created_at DESC, id DESC);
+CREATE INDEX short_urls_owner_tags_idx ON short_urls (owner_id, tags);
+
+-- +goose StatementBegin
+CREATE TRIGGER short_urls_search_insert AFTER INSERT ON short_urls BEGIN
+    INSERT INTO short_urls_search (rowid, short_code, title, original_url)
+    VALUES (new.rowid, new.short_code, new.title, new.original_url);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER short_urls_search_delete AFTER DELETE ON short_urls BEGIN
+    INSERT INTO short_urls_search (short_urls_search, rowid, short_code, title, original_url)
+    VALUES ('delete', old.rowid, old.short_code, old.title, old.original_url);
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER short_urls_search_update AFTER UPDATE OF short_code, title, original_url ON short_urls BEGIN
+    INSERT INTO short_urls_search (short_urls_search, rowid, short_code, title, original_url)
+    VALUES ('delete', old.rowid, old.short_code, old.title, old.original_url);
+    INSERT INTO short_urls_search (rowid, short_code, title, original_url)
+    VALUES (new.rowid, new.short_code, new.title, new.original_url);
+END;
+-- +goose StatementEnd
+
+INSERT INTO short_urls_search (short_urls_search) VALUES ('rebuild');
 
 CREATE TEMP TABLE domains_fk_check (violations INTEGER NOT NULL CHECK (violations = 0));
 

@@ -1,0 +1,139 @@
+package links
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// ImportRecord is one record of a CSV import: the create it asks for, or
+// why it cannot be read. Record counts CSV records, the header being 0.
+type ImportRecord struct {
+	Record int
+	Input  CreateInput
+	Err    error
+}
+
+// importColumns maps the header names an import accepts (normalised by
+// columnKey) to the create field they fill: ours, and those of Bitly,
+// YOURLS and Shlink exports.
+var importColumns = map[string]string{
+	"original_url": "original_url", "url": "original_url", "long_url": "original_url",
+	"custom_alias": "custom_alias", "short_code": "custom_alias", "keyword": "custom_alias",
+	"title": "title", "tags": "tags", "expires_at": "expires_at", "domain": "domain",
+}
+
+// columnKey normalises a header name: trimmed, camelCase split and
+// spaces made underscores, lower-cased ("Long URL" and "longUrl" are
+// long_url).
+func columnKey(name string) string {
+	var b strings.Builder
+	name = strings.TrimSpace(name)
+	for i, r := range name {
+		switch {
+		case r == ' ' || r == '-':
+			b.WriteByte('_')
+		case unicode.IsUpper(r) && i > 0 && unicode.IsLower(rune(name[i-1])):
+			b.WriteByte('_')
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// ReadImport reads a CSV file with a header row (a UTF-8 byte order mark
+// and CRLF line ends accepted) into one record per CSV record. Columns
+// other than those of importColumns are ignored; without aliases, the
+// alias columns are too (the links get generated codes). Returns EINVALID
+// when the file has no header or no original_url column: then nothing
+// is imported.
+func ReadImport(r io.Reader, aliases bool) ([]ImportRecord, error) {
+	br := bufio.NewReader(r)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xEF\xBB\xBF")) {
+		_, _ = br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, shortener.Invalid("body", "the CSV file must start with a header row naming its columns", nil)
+	}
+	fields := make([]string, len(header))
+	hasURL := false
+	for i, h := range header {
+		fields[i] = importColumns[columnKey(h)]
+		if fields[i] == "custom_alias" && !aliases {
+			fields[i] = ""
+		}
+		hasURL = hasURL || fields[i] == "original_url"
+	}
+	if !hasURL {
+		return nil, shortener.Invalid("body", "the header row needs an original_url column (or url, long_url)", strings.Join(header, ","))
+	}
+	var out []ImportRecord
+	for n := 1; ; n++ {
+		row, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		rec := ImportRecord{Record: n}
+		var perr *csv.ParseError
+		switch {
+		case errors.As(err, &perr):
+			rec.Err = shortener.Invalid("body", fmt.Sprintf("this record is not valid CSV: %v", perr.Err), nil)
+		case err != nil:
+			return nil, err
+		default:
+			rec.Input, rec.Err = importInput(fields, row)
+		}
+		out = append(out, rec)
+	}
+}
+
+// importInput is the create that a CSV row asks for; an empty cell leaves
+// its field out.
+func importInput(fields, row []string) (CreateInput, error) {
+	var in CreateInput
+	for i, cell := range row {
+		if i >= len(fields) || fields[i] == "" {
+			continue
+		}
+		cell = shortener.UnsafeCSVCell(strings.TrimSpace(cell))
+		if cell == "" {
+			continue
+		}
+		switch fields[i] {
+		case "original_url":
+			in.OriginalURL = cell
+		case "custom_alias":
+			in.CustomAlias = &cell
+		case "title":
+			in.Title = &cell
+		case "domain":
+			in.Domain = &cell
+		case "tags":
+			tags := strings.Split(cell, TagSeparator)
+			for k := range tags {
+				tags[k] = strings.TrimSpace(tags[k])
+			}
+			in.Tags = &tags
+		case "expires_at":
+			t, err := time.Parse(time.RFC3339, cell)
+			if err != nil {
+				return in, shortener.Invalid("body.expires_at", "expires_at must be an RFC 3339 timestamp", cell)
+			}
+			in.ExpiresAt = &t
+		}
+	}
+	return in, nil
+}

@@ -1,0 +1,129 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/shortener-dev/shortener"
+)
+
+// The filter bar of the link list: search, tag, state and sort, as query
+// parameters of /app (q, tag, state, sort), which the export takes too.
+
+// filterView is what the filter bar shows.
+type filterView struct {
+	Q, Tag, State, Sort string
+	Tags                []choice // the user's tags, for the select; nil without an Organiser
+	Active              bool     // some filter is set
+	Export              string   // the export's address with these filters; "" without an Organiser
+	Clear               string   // the list without filters
+}
+
+// stateChoices and sortChoices are the filter bar's selects.
+var (
+	stateChoices = []choice{{"", "Any state"}, {"active", "Active"}, {"disabled", "Disabled"}, {"expired", "Expired"}}
+	sortChoices  = []choice{
+		{"-created_at", "Newest first"}, {"created_at", "Oldest first"},
+		{"-click_count", "Most clicks"}, {"click_count", "Fewest clicks"},
+		{"title", "Title A–Z"}, {"-title", "Title Z–A"},
+	}
+)
+
+// readFilters reads the filters of a list URL's query into lq, dropping
+// values the API would refuse.
+func readFilters(q url.Values, lq *ListQuery) {
+	if s := strings.TrimSpace(q.Get("q")); shortener.CheckSearch("query.q", s) == nil {
+		lq.Search = s
+	}
+	if t := q.Get("tag"); t != "" {
+		if tags, err := shortener.NormalizeTags("query.tag", []string{t}); err == nil {
+			lq.Tags = tags
+		}
+	}
+	yes, no := true, false
+	switch q.Get("state") {
+	case "active":
+		lq.Active, lq.Expired = &yes, &no
+	case "disabled":
+		lq.Active = &no
+	case "expired":
+		lq.Expired = &yes
+	}
+	if shortener.CheckLinkSort("query.sort", q.Get("sort")) == nil {
+		lq.Sort = q.Get("sort")
+	}
+}
+
+// stateOf is the state filter that lq's Active and Expired stand for.
+func stateOf(lq ListQuery) string {
+	switch {
+	case lq.Expired != nil && *lq.Expired:
+		return "expired"
+	case lq.Active != nil && !*lq.Active:
+		return "disabled"
+	case lq.Active != nil:
+		return "active"
+	}
+	return ""
+}
+
+// filterValues are the query parameters of lq's filters.
+func filterValues(lq ListQuery) url.Values {
+	v := url.Values{}
+	if lq.Search != "" {
+		v.Set("q", lq.Search)
+	}
+	if len(lq.Tags) > 0 {
+		v.Set("tag", lq.Tags[0])
+	}
+	if st := stateOf(lq); st != "" {
+		v.Set("state", st)
+	}
+	if lq.Sort != "" && lq.Sort != string(shortener.SortNewest) {
+		v.Set("sort", lq.Sort)
+	}
+	return v
+}
+
+func (a *App) filterView(r *http.Request, user *shortener.User, lq ListQuery) filterView {
+	f := filterView{Q: lq.Search, State: stateOf(lq), Sort: lq.Sort, Clear: "/app"}
+	if len(lq.Tags) > 0 {
+		f.Tag = lq.Tags[0]
+	}
+	values := filterValues(lq)
+	f.Active = len(values) > 0 && !(len(values) == 1 && values.Has("sort"))
+	if lq.AllOwners {
+		f.Clear = "/app?all=1"
+		values.Set("all", "1")
+	}
+	if a.organiser == nil {
+		return f
+	}
+	f.Export = "/app/export"
+	if len(values) > 0 {
+		f.Export += "?" + values.Encode()
+	}
+	f.Tags = a.tagChoices(r.Context(), user, f.Tag)
+	return f
+}
+
+// tagChoices are the user's tags for the filter's select, with the one
+// chosen kept even when no link carries it any more.
+func (a *App) tagChoices(ctx context.Context, user *shortener.User, chosen string) []choice {
+	tags, err := a.organiser.Tags(ctx, user)
+	if err != nil {
+		a.logger.WarnContext(ctx, "web: tags for the filter", slog.Any("error", err))
+	}
+	out := []choice{{"", "Any tag"}}
+	for _, t := range tags {
+		out = append(out, choice{t.Tag, t.Tag + " (" + thousands(int64(t.Links)) + ")"})
+	}
+	if chosen != "" && !slices.ContainsFunc(out, func(c choice) bool { return c.Value == chosen }) {
+		out = append(out, choice{chosen, chosen})
+	}
+	return out
+}
