@@ -72,7 +72,7 @@ func (s *DomainStore) UpdateDomain(ctx context.Context, id string, u shortener.D
 // keeps a link from arriving between the check and the delete.
 func (s *DomainStore) DeleteDomain(ctx context.Context, id string) error {
 	id = strings.ToLower(id)
-	return s.db.inTx(ctx, func(tx *sql.Tx) error {
+	return s.db.inTx(ctx, func(tx *writeTx) error {
 		var used bool
 		err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM short_urls WHERE domain_id = ?)`, id).Scan(&used)
 		if err != nil {
@@ -92,7 +92,7 @@ func (s *DomainStore) DeleteDomain(ctx context.Context, id string) error {
 // SetDefaultDomainHost writes the default domain's host.
 func (s *DomainStore) SetDefaultDomainHost(ctx context.Context, host string) (string, error) {
 	var previous string
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.inTx(ctx, func(tx *writeTx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT host FROM domains WHERE id = ?`, shortener.DefaultDomainID).Scan(&previous); err != nil {
 			return err
 		}

@@ -47,7 +47,7 @@ func domainOf(id string) string {
 // CreateLink inserts l with its link.created event; a taken short code
 // (compared case-sensitively) is ECONFLICT.
 func (s *LinkStore) CreateLink(ctx context.Context, l *shortener.Link) error {
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.inTx(ctx, func(tx *writeTx) error {
 		inserted, err := insertLink(ctx, tx, l)
 		if err == nil && !inserted {
 			return shortener.Errorf(shortener.ECONFLICT, "%s", msgCodeTaken)
@@ -57,14 +57,21 @@ func (s *LinkStore) CreateLink(ctx context.Context, l *shortener.Link) error {
 	return storeError("create link", err, "", msgCodeTaken)
 }
 
+// insertLinkSQL inserts a link unless its code is taken on its domain.
+const insertLinkSQL = `
+	INSERT INTO short_urls (` + linkColumns + `)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT DO NOTHING`
+
 // insertLink inserts l and queues its link.created event in tx; false
 // when its code is taken (no error, so that a bulk create's transaction
 // goes on with the next link).
-func insertLink(ctx context.Context, tx *sql.Tx, l *shortener.Link) (bool, error) {
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO short_urls (`+linkColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT DO NOTHING`,
+func insertLink(ctx context.Context, tx *writeTx, l *shortener.Link) (bool, error) {
+	st, err := tx.stmt(ctx, insertLinkSQL)
+	if err != nil {
+		return false, err
+	}
+	res, err := st.ExecContext(ctx,
 		l.ID, l.ShortCode, l.OriginalURL, nullString(l.CustomAlias), nullString(l.Title),
 		nullString(l.OwnerID), l.IsActive, l.IsPublic, nullMicros(l.ExpiresAt), l.ClickCount,
 		micros(l.CreatedAt), micros(l.UpdatedAt),
@@ -156,8 +163,8 @@ func (s *LinkStore) ListLinks(ctx context.Context, q shortener.LinkQuery) (*shor
 // UpdateLink writes the fields u names and updated_at, and queues the
 // link.updated event, or returns ENOTFOUND.
 func (s *LinkStore) UpdateLink(ctx context.Context, id string, u shortener.LinkUpdate, now time.Time) (l *shortener.Link, err error) {
-	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
-		if l, err = updateLink(ctx, tx, id, u, now); err != nil {
+	err = s.db.inTx(ctx, func(tx *writeTx) error {
+		if l, err = updateLink(ctx, tx.Tx, id, u, now); err != nil {
 			return err
 		}
 		return queueLinkEvent(ctx, tx, shortener.EventLinkUpdated, l, now)
@@ -198,7 +205,7 @@ func updateLink(ctx context.Context, tx *sql.Tx, id string, u shortener.LinkUpda
 // link as it was; foreign keys cascade to its clicks and rollups. Returns
 // ENOTFOUND if there is none.
 func (s *LinkStore) DeleteLink(ctx context.Context, id string) error {
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.inTx(ctx, func(tx *writeTx) error {
 		l, err := scanLink(tx.QueryRowContext(ctx, `DELETE FROM short_urls WHERE id = ? RETURNING `+linkSelect, id))
 		if err != nil {
 			return err

@@ -141,7 +141,7 @@ func (s *LinkStore) TagCounts(ctx context.Context, ownerID string) ([]shortener.
 // does (insertLink, with its link.created event).
 func (s *LinkStore) CreateLinks(ctx context.Context, ls []*shortener.Link) ([]bool, error) {
 	inserted := make([]bool, len(ls))
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.inTx(ctx, func(tx *writeTx) error {
 		for i, l := range ls {
 			ok, err := insertLink(ctx, tx, l)
 			if err != nil {

@@ -19,10 +19,10 @@ func (s *WebhookStore) PackClicks(ctx context.Context, now time.Time, window tim
 		return 0, storeError("pack clicks", err, "", "")
 	}
 	made := 0
-	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx *writeTx) error {
 		for _, g := range groups {
 			for {
-				n, err := packClickGroup(ctx, tx, g, now, max)
+				n, err := packClickGroup(ctx, tx.Tx, g, now, max)
 				if err != nil {
 					return err
 				}
@@ -123,7 +123,7 @@ func (s *WebhookStore) ClaimDeliveries(ctx context.Context, now time.Time, n int
 		return nil, storeError("claim deliveries", err, "", "")
 	}
 	var out []*shortener.Delivery
-	err = s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.inTx(ctx, func(tx *writeTx) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT o.event_id, o.webhook_id, o.event_type, o.data, o.created_at, o.attempts, w.url, w.secret
 			FROM webhook_outbox o JOIN webhooks w ON w.id = o.webhook_id
@@ -147,7 +147,7 @@ func (s *WebhookStore) ClaimDeliveries(ctx context.Context, now time.Time, n int
 			return err
 		}
 		for _, d := range out {
-			if err := setNextAttempt(ctx, tx, d, now.Add(lease)); err != nil {
+			if err := setNextAttempt(ctx, tx.Tx, d, now.Add(lease)); err != nil {
 				return err
 			}
 		}
@@ -167,14 +167,14 @@ func setNextAttempt(ctx context.Context, tx *sql.Tx, d *shortener.Delivery, at t
 
 // ReleaseDelivery makes a claimed delivery due at at again.
 func (s *WebhookStore) ReleaseDelivery(ctx context.Context, d *shortener.Delivery, at time.Time) error {
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error { return setNextAttempt(ctx, tx, d, at) })
+	err := s.db.inTx(ctx, func(tx *writeTx) error { return setNextAttempt(ctx, tx.Tx, d, at) })
 	return storeError("release delivery", err, "", "")
 }
 
 // RecordAttempt logs the attempt and applies its consequences in one
 // transaction.
 func (s *WebhookStore) RecordAttempt(ctx context.Context, d *shortener.Delivery, a *shortener.DeliveryAttempt, retryAt *time.Time, disableAfter time.Duration) error {
-	err := s.db.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.db.inTx(ctx, func(tx *writeTx) error {
 		// The endpoint may have been deleted during the attempt: then
 		// there is nothing left to log, and the rest changes no row.
 		_, err := tx.ExecContext(ctx, `
