@@ -37,10 +37,13 @@ var reservedCodes = []string{
 // ReservedCodes returns the words that cannot be short codes, lowercase.
 func ReservedCodes() []string { return slices.Clone(reservedCodes) }
 
-// IsReservedCode reports whether code is a reserved word, in any case.
+// IsReservedCode reports whether code is a reserved word, in any ASCII
+// case. Every redirect asks, so words of another length are skipped
+// before EqualFold; a code spelt with Unicode letters that fold to ASCII
+// ones (U+017F for s) is not a reserved word, and is no valid code either.
 func IsReservedCode(code string) bool {
 	return slices.ContainsFunc(reservedCodes, func(w string) bool {
-		return strings.EqualFold(w, code)
+		return len(w) == len(code) && strings.EqualFold(w, code)
 	})
 }
 
