@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -25,9 +26,19 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *writeTx) error) error {
 	defer tx.prepareMissed(ctx)
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
-		return err
+		return cancelled(ctx, err)
 	}
-	return tx.Commit()
+	return cancelled(ctx, tx.Commit())
+}
+
+// cancelled names the cause of a transaction that database/sql rolled back
+// because ctx ended (a client that hung up): it reports sql.ErrTxDone,
+// which alone reads as a bug and would be logged as an internal error.
+func cancelled(ctx context.Context, err error) error {
+	if errors.Is(err, sql.ErrTxDone) && ctx.Err() != nil {
+		return fmt.Errorf("%w (%w)", ctx.Err(), err)
+	}
+	return err
 }
 
 // subscribedTo is the condition on webhooks w of an endpoint that receives
