@@ -79,7 +79,7 @@ func (s *TokenStore) RotateRefreshToken(ctx context.Context, oldID string, next 
 		WHERE id = ? AND consumed_at IS NULL AND revoked_at IS NULL`,
 		micros(now), oldID)
 	if err != nil {
-		return storeError("rotate refresh token", err, "", "")
+		return storeError("rotate refresh token", cancelled(ctx, err), "", "")
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
@@ -89,10 +89,10 @@ func (s *TokenStore) RotateRefreshToken(ctx context.Context, oldID string, next 
 		return shortener.Errorf(shortener.ECONFLICT, "%s", msgTokenUsed)
 	}
 	if _, err = tx.ExecContext(ctx, insertToken, tokenArgs(next)...); err != nil {
-		return storeError("rotate refresh token", err, "", msgTokenConflict)
+		return storeError("rotate refresh token", cancelled(ctx, err), "", msgTokenConflict)
 	}
 	if err = tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: rotate refresh token: commit: %w", err)
+		return fmt.Errorf("sqlite: rotate refresh token: commit: %w", cancelled(ctx, err))
 	}
 	return nil
 }
