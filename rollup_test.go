@@ -1,6 +1,7 @@
 package shortener_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -27,5 +28,46 @@ func TestUTCDay(t *testing.T) {
 				t.Errorf("AppendUTCDay(%v) = %q, want %q", tt.at, got, "day "+tt.want)
 			}
 		})
+	}
+}
+
+// TestRollupRowsPerThousandClicks counts the rows the click writers send
+// for 1,000 clicks in batches of 100 (ANALYTICS_BATCH_SIZE): the raw
+// clicks, then per batch one daily row per (link, day), one dimension row
+// per (link, day, dimension, value) and one click_count update per link
+// (visitor rows, one per new visitor, come on top). A hot link's batch
+// folds into a handful of rows; clicks spread over 100,000 links cannot.
+func TestRollupRowsPerThousandClicks(t *testing.T) {
+	at := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	click := func(i int, link string) shortener.ClickEvent {
+		return shortener.ClickEvent{ID: shortener.NewIDAt(at), LinkID: link, OccurredAt: at.Add(time.Duration(i) * time.Millisecond),
+			Referrer: fmt.Sprintf("ref%d.example", i%5), Browser: []string{"Chrome", "Firefox", "Safari"}[i%3],
+			OS: []string{"Windows", "macOS", "Linux", "Android"}[i%4], Device: []string{"desktop", "mobile"}[i%2],
+			Country: []string{"DE", "US", "FR", "GB", "JP", "BR"}[i%6], VisitorHash: fmt.Sprintf("v%d", i)}
+	}
+	rows := func(linkOf func(int) string) (rollupRows int) {
+		for b := 0; b < 10; b++ {
+			batch := make([]shortener.ClickEvent, 100)
+			for i := range batch {
+				batch[i] = click(b*100+i, linkOf(b*100+i))
+			}
+			r := shortener.NewClickRollup(batch)
+			rollupRows += len(r.Days) + len(r.Dims) + len(r.LinkClicks)
+		}
+		return rollupRows
+	}
+	hot := rows(func(int) string { return "hot" })
+	spread := rows(func(i int) string { return fmt.Sprintf("link%06d", i*97%100000) })
+	t.Logf("per 1,000 clicks: 1,000 raw rows plus rollup rows: hot link %d, spread over 100,000 links %d", hot, spread)
+	// Hot: per batch 1 day row, 1 click_count update and at most
+	// 5+3+4+2+6+1 dimension values (referrers, browsers, systems, devices,
+	// countries, the one target).
+	if hot > 10*(1+1+5+3+4+2+6+1) {
+		t.Errorf("a hot link's 1,000 clicks make %d rollup rows; a batch is not folded", hot)
+	}
+	// Spread: every click its own link, so 1 day row, 1 update and 6
+	// dimension rows each.
+	if spread != 1000*(1+1+6) {
+		t.Errorf("1,000 clicks on 1,000 links make %d rollup rows, want %d", spread, 1000*8)
 	}
 }
