@@ -1,13 +1,10 @@
 package httpapi_test
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -17,7 +14,6 @@ import (
 	"github.com/shortener-dev/shortener/httpapi"
 	"github.com/shortener-dev/shortener/inmem"
 	"github.com/shortener-dev/shortener/internal/testenv"
-	"github.com/shortener-dev/shortener/sqlite"
 )
 
 // The redirect of links with options, L1 hits, clicks dropped: what
@@ -29,36 +25,20 @@ import (
 // benchOptionsServer is benchServer for a link that opts changes.
 func benchOptionsServer(b *testing.B, opts func(*shortener.Link)) (*httpapi.Server, string) {
 	b.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	links := sqlite.NewLinkStore(db)
-	now := time.Now().UTC()
-	l := &shortener.Link{ID: shortener.NewID(), ShortCode: "bench02", OriginalURL: "https://example.com/landing?utm_source=bench",
-		IsActive: true, IsPublic: true, CreatedAt: now, UpdatedAt: now, RedirectType: shortener.DefaultRedirectType}
-	opts(l)
-	if err := links.CreateLink(ctx, l); err != nil {
-		b.Fatal(err)
-	}
+	const code = "bench02"
+	links := benchLinks(b, code, opts)
 	geo, err := geoip.Open(testenv.GeoIPDatabase(b, "GeoIP2-Country"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { geo.Close() })
-	l1 := inmem.NewLinkCache(shortener.StoreResolver{Links: links}, inmem.LinkCacheOptions{Size: 1000, TTL: time.Hour, NegativeTTL: time.Minute})
 	srv := httpapi.New(httpapi.Config{
 		Logger:   slog.New(httpapi.ContextHandler{Handler: slog.DiscardHandler}),
-		Resolver: l1, Clicks: discardRecorder{}, Limiter: inmem.NewRateLimiter(shortener.SystemClock),
+		Resolver: benchL1(links), Clicks: discardRecorder{}, Limiter: inmem.NewRateLimiter(shortener.SystemClock),
 		Enrichment: analytics.NewEnricher([]byte("bench-secret-0123456789abcdefghijklmnop"), geo),
 		Caps:       links, Registry: prometheus.NewRegistry(),
 	})
-	return srv, "/" + l.ShortCode
+	return srv, "/" + code
 }
 
 // benchOptionsRedirect measures GET path from a desktop Firefox on Linux
@@ -88,20 +68,7 @@ func benchOptionsRedirect(b *testing.B, opts func(*shortener.Link), want ...stri
 	if loc := warm.Header().Get("Location"); !ok(loc) {
 		b.Fatalf("warm-up: Location %q, want one of %q", loc, want)
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		req := newRequest()
-		w := &nullWriter{h: http.Header{}}
-		for pb.Next() {
-			clear(w.h)
-			w.code = 0
-			srv.ServeHTTP(w, req)
-			if w.code != http.StatusFound {
-				b.Fatalf("status %d", w.code)
-			}
-		}
-	})
+	measureRedirects(b, srv, newRequest)
 }
 
 // BenchmarkRedirectL1HitRules5 is a link with five targeting rules whose
@@ -147,18 +114,5 @@ func BenchmarkRedirectL1HitForwardQuery(b *testing.B) {
 	if w.code != http.StatusFound || w.h.Get("Location") != want {
 		b.Fatalf("warm-up: %d %q, want 302 %q", w.code, w.h.Get("Location"), want)
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		req := newRequest()
-		w := &nullWriter{h: http.Header{}}
-		for pb.Next() {
-			clear(w.h)
-			w.code = 0
-			srv.ServeHTTP(w, req)
-			if w.code != http.StatusFound {
-				b.Fatalf("status %d", w.code)
-			}
-		}
-	})
+	measureRedirects(b, srv, newRequest)
 }
