@@ -72,6 +72,22 @@ func createLinks(b *testing.B, db *postgres.DB, n int) []string {
 	return ids
 }
 
+// seedLinks inserts n links of one owner in SQL, the shape bench/run.sh
+// seeds: faster than n creates, and with the indexes a real link fills.
+func seedLinks(b *testing.B, db *postgres.DB, n int) []string {
+	b.Helper()
+	owner := shortener.NewID()
+	postgres.ExecForTest(b, db, `INSERT INTO users (id, email, email_key, password_hash, created_at, updated_at)
+		VALUES ($1::uuid, $2, $2, 'x', now(), now())`, owner, owner+"@example.com")
+	postgres.ExecForTest(b, db, `
+		INSERT INTO short_urls (id, short_code, original_url, title, owner_id, tags, created_at, updated_at)
+		SELECT gen_random_uuid(), 'seed' || i, 'https://www.example.com/articles/' || i || '?utm_source=bench',
+			'Article number ' || i, $1::uuid, ARRAY['t' || (i % 20)], now(), now()
+		FROM generate_series(1, $2::int) i`, owner, n)
+	postgres.ExecForTest(b, db, `VACUUM ANALYZE short_urls`)
+	return postgres.QueryStringsForTest(b, db, `SELECT id::text FROM short_urls WHERE owner_id = $1`, owner)
+}
+
 // BenchmarkWriteClicks writes batches of 500 clicks, the shape the click
 // pipeline flushes; clicks/s is the figure to watch (goal: >= 20,000).
 //
@@ -82,6 +98,9 @@ func createLinks(b *testing.B, db *postgres.DB, n int) []string {
 //   - spread: the worst case, e.g. a spool replayed after an outage: every
 //     click on a random day of a month and a random one of 100 links, so
 //     almost no two clicks of a batch share a rollup row.
+//   - 100k-links: clicks as they arrive, each on a random one of 100,000
+//     titled links of one owner (bench/run.sh's scenario 6): every click
+//     its own daily row, click_count update and dimension rows.
 func BenchmarkWriteClicks(b *testing.B) {
 	start := time.Date(2026, 3, 1, 23, 59, 0, 0, time.UTC) // crosses midnight
 	live := func(links []string) *clickGen {
@@ -96,13 +115,24 @@ func BenchmarkWriteClicks(b *testing.B) {
 			return &clickGen{rng: rand.New(rand.NewPCG(1, 2)), links: links, now: start}
 		}, 100, 1)
 	})
+	b.Run("100k-links", func(b *testing.B) {
+		benchWriteClicks(b, func(links []string) *clickGen {
+			return &clickGen{rng: rand.New(rand.NewPCG(1, 2)), links: links, now: start, step: 2 * time.Millisecond}
+		}, -100_000, 1)
+	})
 }
 
 func benchWriteClicks(b *testing.B, newGen func([]string) *clickGen, nLinks, writers int) {
 	const batchSize = 500
 	db := openMigrated(b)
 	store := postgres.NewClickStore(db)
-	gen := newGen(createLinks(b, db, nLinks))
+	var ids []string
+	if nLinks < 0 {
+		ids = seedLinks(b, db, -nLinks)
+	} else {
+		ids = createLinks(b, db, nLinks)
+	}
+	gen := newGen(ids)
 	batches := make([][]shortener.ClickEvent, b.N)
 	for i := range batches {
 		batches[i] = gen.batch(batchSize)
@@ -160,5 +190,33 @@ func BenchmarkClickStats(b *testing.B) {
 		if len(st.Days) != 30 || len(st.Top[shortener.DimReferrer]) != 10 {
 			b.Fatalf("got %d days, %d referrers", len(st.Days), len(st.Top[shortener.DimReferrer]))
 		}
+	}
+}
+
+// BenchmarkListLinks reads the first page of 20 of an owner with 100,000
+// links in each order: the count of the owner's links and the page.
+func BenchmarkListLinks(b *testing.B) {
+	db := openMigrated(b)
+	ids := seedLinks(b, db, 100_000)
+	postgres.ExecForTest(b, db, `UPDATE short_urls SET click_count = (random() * 10000)::int`)
+	postgres.ExecForTest(b, db, `VACUUM ANALYZE short_urls`)
+	link, err := postgres.NewLinkStore(db).LinkByID(context.Background(), ids[0])
+	if err != nil {
+		b.Fatal(err)
+	}
+	store := postgres.NewLinkStore(db)
+	for _, sort := range shortener.LinkSorts {
+		b.Run(string(sort), func(b *testing.B) {
+			for range b.N {
+				page, err := store.ListLinks(context.Background(),
+					shortener.LinkQuery{OwnerID: *link.OwnerID, Limit: 20, Sort: sort})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if page.Total != 100_000 || len(page.Links) != 20 {
+					b.Fatalf("total %d, %d links", page.Total, len(page.Links))
+				}
+			}
+		})
 	}
 }

@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // ExecForTest runs a statement, for tests that set up states the stores
@@ -30,4 +32,18 @@ func MigrateToForTest(t testing.TB, db *DB, version int64) {
 	if err := db.MigrateTo(context.Background(), version); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// QueryStringsForTest runs a query returning one text column.
+func QueryStringsForTest(t testing.TB, db *DB, query string, args ...any) []string {
+	t.Helper()
+	rows, err := db.pool.Query(context.Background(), query, args...)
+	if err != nil {
+		t.Fatalf("query %q: %v", query, err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatalf("query %q: %v", query, err)
+	}
+	return out
 }

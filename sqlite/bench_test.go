@@ -21,10 +21,32 @@ func benchLink(b *testing.B, db *sqlite.DB, code string) string {
 	return l.ID
 }
 
+// seedLinks inserts n links of one owner in SQL, faster than n creates,
+// with the indexes and search entries a real link fills.
+func seedLinks(b *testing.B, db *sqlite.DB, n int) []string {
+	b.Helper()
+	const idFormat = "%08x-0000-4000-8000-%012x"
+	sqlite.ExecForTest(b, db, `INSERT INTO users (id, email, email_key, password_hash, created_at, updated_at)
+		VALUES ('00000000-0000-4000-8000-000000000000', 'seed@example.com', 'seed@example.com', 'x', 0, 0)`)
+	sqlite.ExecForTest(b, db, `
+		WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < ?)
+		INSERT INTO short_urls (id, short_code, original_url, title, owner_id, tags, created_at, updated_at)
+		SELECT printf('`+idFormat+`', n, n), 'seed' || n, 'https://www.example.com/articles/' || n || '?utm_source=bench',
+			'Article number ' || n, '00000000-0000-4000-8000-000000000000', json_array('t' || (n % 20)), n, n
+		FROM i`, n)
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf(idFormat, i+1, i+1)
+	}
+	return ids
+}
+
 // BenchmarkWriteClicks writes batches of clicks as they arrive live, a
 // few milliseconds apart: "spread" over 100 links, 40 referrers and 20,000
 // visitors; "hot" all for one link from one visitor, as in scenario 1 of
-// bench/run.sh. The number is the batch size (ANALYTICS_BATCH_SIZE).
+// bench/run.sh; "100k-links" over 100,000 titled links of one owner, seeded
+// in SQL, as in scenario 6. The number is the batch size
+// (ANALYTICS_BATCH_SIZE).
 func BenchmarkWriteClicks(b *testing.B) {
 	for _, bc := range []struct {
 		name      string
@@ -35,6 +57,7 @@ func BenchmarkWriteClicks(b *testing.B) {
 		{"spread-100", 100, 20000, 100},
 		{"spread-500", 100, 20000, 500},
 		{"hot-100", 1, 1, 100},
+		{"100k-links-100", -100_000, 20000, 100},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			benchmarkWriteClicks(b, bc.links, bc.visitors, bc.batchSize)
@@ -44,9 +67,12 @@ func BenchmarkWriteClicks(b *testing.B) {
 
 func benchmarkWriteClicks(b *testing.B, nLinks, visitors, batchSize int) {
 	db := openMigrated(b)
-	links := make([]string, nLinks)
-	for i := range links {
-		links[i] = benchLink(b, db, fmt.Sprintf("bench%d", i))
+	var links []string
+	if nLinks < 0 {
+		links = seedLinks(b, db, -nLinks)
+	}
+	for i := range nLinks {
+		links = append(links, benchLink(b, db, fmt.Sprintf("bench%d", i)))
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	now := time.Date(2026, 3, 1, 23, 59, 0, 0, time.UTC)
@@ -131,5 +157,29 @@ func BenchmarkCreateLink(b *testing.B) {
 		if err := store.CreateLink(ctx, l); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkListLinks reads the first page of 20 of an owner with 100,000
+// links in each order: the count of the owner's links and the page.
+func BenchmarkListLinks(b *testing.B) {
+	db := openMigrated(b)
+	seedLinks(b, db, 100_000)
+	sqlite.ExecForTest(b, db, `UPDATE short_urls SET click_count = abs(random()) % 10000`)
+	sqlite.ExecForTest(b, db, `ANALYZE`)
+	store := sqlite.NewLinkStore(db)
+	for _, sort := range shortener.LinkSorts {
+		b.Run(string(sort), func(b *testing.B) {
+			for range b.N {
+				page, err := store.ListLinks(context.Background(),
+					shortener.LinkQuery{OwnerID: "00000000-0000-4000-8000-000000000000", Limit: 20, Sort: sort})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if page.Total != 100_000 || len(page.Links) != 20 {
+					b.Fatalf("total %d, %d links", page.Total, len(page.Links))
+				}
+			}
+		})
 	}
 }
