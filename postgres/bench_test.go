@@ -74,7 +74,7 @@ func createLinks(b *testing.B, db *postgres.DB, n int) []string {
 
 // seedLinks inserts n links of one owner in SQL, the shape bench/run.sh
 // seeds: faster than n creates, and with the indexes a real link fills.
-func seedLinks(b *testing.B, db *postgres.DB, n int) []string {
+func seedLinks(b testing.TB, db *postgres.DB, n int) []string {
 	b.Helper()
 	owner := shortener.NewID()
 	postgres.ExecForTest(b, db, `INSERT INTO users (id, email, email_key, password_hash, created_at, updated_at)

@@ -24,8 +24,10 @@ func NewClickStore(db *DB) *ClickStore { return &ClickStore{db: db} }
 // those that are new, in one round trip:
 //
 //   - live takes a KEY SHARE lock on the batch's links that still exist.
-//     It blocks a concurrent delete (so the foreign keys cannot fail
-//     mid-batch) but neither other batches nor updates of the links.
+//     It blocks a concurrent delete until the batch commits, but neither
+//     other batches nor updates of the links. The click tables have no
+//     foreign keys: this lock, and writing rows only for the links it
+//     holds, is what keeps them from outliving their link (DeleteLink).
 //   - ins inserts the clicks of live links; a known click (ID and time,
 //     the partitioned table's key) is skipped.
 //   - vis records the human visitor hashes of the inserted clicks per UTC

@@ -188,9 +188,14 @@ func updateLink(ctx context.Context, tx pgx.Tx, id string, u shortener.LinkUpdat
 	return scanLink(row)
 }
 
-// DeleteLink deletes the link, and queues the link.deleted event with the
-// link as it was; foreign keys cascade to its clicks and rollups. Returns
-// ENOTFOUND if there is none.
+// DeleteLink deletes the link with its clicks and rollups, and queues the
+// link.deleted event with the link as it was. Returns ENOTFOUND if there
+// is none.
+//
+// The click tables have no foreign key (migration 00051): deleting the
+// link's row first waits for any batch of clicks that locked it
+// (insertEventsSQL), and a later batch finds it gone, so the rows deleted
+// here are all there will be.
 func (s *LinkStore) DeleteLink(ctx context.Context, id string) error {
 	if !shortener.IsID(id) {
 		return shortener.Errorf(shortener.ENOTFOUND, "%s", msgLinkNotFound)
@@ -200,10 +205,20 @@ func (s *LinkStore) DeleteLink(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
+		var b pgx.Batch
+		for _, table := range clickTables {
+			b.Queue(`DELETE FROM `+table+` WHERE link_id = $1`, id)
+		}
+		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+			return err
+		}
 		return queueLinkEvent(ctx, tx, shortener.EventLinkDeleted, l, shortener.SystemClock())
 	})
 	return storeError("delete link", err, msgLinkNotFound, "")
 }
+
+// clickTables hold a link's clicks and rollups, keyed by link_id.
+var clickTables = []string{"click_events", "link_daily_stats", "link_daily_visitors", "link_daily_dimensions"}
 
 func scanLink(r pgx.Row) (*shortener.Link, error) {
 	var (
