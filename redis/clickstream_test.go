@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -248,7 +249,7 @@ func TestClickStreamBatchesPerEntry(t *testing.T) {
 	}
 
 	consumer := redis.NewClickStream(client, redis.ClickStreamOptions{
-		Prefix: prefix, BatchSize: 70, Block: 50 * time.Millisecond, Logger: testLogger(),
+		Prefix: prefix, BatchSize: 70, Writers: 1, Block: 50 * time.Millisecond, Logger: testLogger(),
 	})
 	store := newMemoryClickStore()
 	consume(t, consumer, store)
@@ -260,6 +261,54 @@ func TestClickStreamBatchesPerEntry(t *testing.T) {
 	// Whole entries, at most 70 clicks: 30+30 | 30+10+30 | 30+30+10 | 30+20.
 	if want := []int{60, 70, 70, 50}; !slices.Equal(store.sizes, want) {
 		t.Fatalf("writes of %v clicks, want %v", store.sizes, want)
+	}
+}
+
+// slowClickStore takes a while per write and records how many writes
+// overlapped at most.
+type slowClickStore struct {
+	*memoryClickStore
+	inFlight, most atomic.Int32
+}
+
+func (s *slowClickStore) WriteClicks(ctx context.Context, events []shortener.ClickEvent) error {
+	n := s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
+	for m := s.most.Load(); n > m && !s.most.CompareAndSwap(m, n); m = s.most.Load() {
+	}
+	time.Sleep(20 * time.Millisecond)
+	return s.memoryClickStore.WriteClicks(ctx, events)
+}
+
+// TestClickStreamWritersShareTheBacklog checks that Writers consumers of
+// one instance write batches side by side, under names of their own, and
+// still deliver each click once.
+func TestClickStreamWritersShareTheBacklog(t *testing.T) {
+	client, prefix := testenv.Redis(t)
+	stream := redis.NewClickStream(client, redis.ClickStreamOptions{
+		Prefix: prefix, Consumer: "inst", Writers: 3, BatchSize: 10, Block: 50 * time.Millisecond, Logger: testLogger(),
+	})
+	events := makeEvents(400)
+	produce(t, stream, events)
+	store := &slowClickStore{memoryClickStore: newMemoryClickStore()}
+	consume(t, stream, store)
+	waitUntil(t, "all clicks in the store", func() bool { return store.count() == len(events) })
+	assertStreamDone(t, client, stream)
+	assertWrittenOnce(t, store.memoryClickStore, events)
+	if got := store.most.Load(); got != 3 {
+		t.Errorf("at most %d writes at once, want 3", got)
+	}
+	consumers, err := client.XInfoConsumers(context.Background(), stream.StreamKey(), "writers").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range consumers {
+		names = append(names, c.Name)
+	}
+	slices.Sort(names)
+	if want := []string{"inst", "inst-2", "inst-3"}; !slices.Equal(names, want) {
+		t.Errorf("consumers %v, want %v", names, want)
 	}
 }
 

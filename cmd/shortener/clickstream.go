@@ -28,7 +28,7 @@ func (a *app) clickStream(ctx context.Context, cfg *config, rdb goredis.Universa
 	switch {
 	case cfg.RedisURL != "":
 		return redis.NewClickStream(rdb, redis.ClickStreamOptions{
-			Prefix: cfg.RedisKeyPrefix, Consumer: consumerName(cfg), BatchSize: cfg.AnalyticsBatchSize,
+			Prefix: cfg.RedisKeyPrefix, Consumer: consumerName(cfg), BatchSize: cfg.AnalyticsBatchSize, Writers: cfg.AnalyticsWriters,
 			ClaimIdle: seconds(cfg.ClickClaimIdle), ClaimInterval: min(seconds(cfg.ClickClaimIdle), 10*time.Second),
 			Logger: a.logger, Metrics: a.pipelineMetrics,
 		}), nil

@@ -38,6 +38,7 @@ type config struct {
 	ClickSpool           string `env:"CLICK_SPOOL" envDefault:"disk"`
 
 	AnalyticsBatchSize     int `env:"ANALYTICS_BATCH_SIZE" envDefault:"100"`
+	AnalyticsWriters       int `env:"ANALYTICS_WRITERS" envDefault:"2"`
 	AnalyticsFlushInterval int `env:"ANALYTICS_FLUSH_INTERVAL" envDefault:"5"`
 	AnalyticsCacheTTL      int `env:"ANALYTICS_CACHE_TTL" envDefault:"300"`
 	// ClickClaimIdle is how long a click stream entry may stay unacknowledged

@@ -30,6 +30,7 @@ func (c *config) validate() error {
 		{"HOT_URL_CLICK_THRESHOLD", c.HotURLClickThreshold, 1, 1 << 30},
 		{"L1_CACHE_SIZE", c.L1CacheSize, 0, 1 << 26},
 		{"ANALYTICS_BATCH_SIZE", c.AnalyticsBatchSize, 1, 10000},
+		{"ANALYTICS_WRITERS", c.AnalyticsWriters, 1, 64},
 		{"ANALYTICS_FLUSH_INTERVAL", c.AnalyticsFlushInterval, 1, 3600},
 		{"ANALYTICS_CACHE_TTL", c.AnalyticsCacheTTL, 0, 86400},
 		{"QR_CACHE_TTL", c.QRCacheTTL, 0, 30 * 86400},
