@@ -17,7 +17,7 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$BENCH_DIR")
 # The settings given in the environment, for the report's command line.
-BENCH_COMMAND="$(env | { grep -E '^(QUICK|DURATION|CONNECTIONS|THREADS|CODES|L1_SIZE|S[56]_[A-Z_]+|SERVICE_GO[A-Z]+|MODES|SCENARIOS|PORT_BASE|DOMAIN_[A-Z_]+)=' || true; } |
+BENCH_COMMAND="$(env | { grep -E '^(QUICK|DURATION|CONNECTIONS|THREADS|CODES|L1_SIZE|S[56]_[A-Z_]+|SERVICE_(GO[A-Z]+|ENV)|MODES|SCENARIOS|PORT_BASE|DOMAIN_[A-Z_]+)=' || true; } |
   sed -E "s/=(.*)/='\1'/" | sort | tr '\n' ' ')bench/run.sh"
 
 # shellcheck source=lib/config.sh

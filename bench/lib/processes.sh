@@ -50,6 +50,10 @@ VARS
   # yardsticks) as the Go runtime's GOGC and GOMEMLIMIT.
   [[ -z ${SERVICE_GOGC:-} ]] || echo "GOGC=$SERVICE_GOGC"
   [[ -z ${SERVICE_GOMEMLIMIT:-} ]] || echo "GOMEMLIMIT=$SERVICE_GOMEMLIMIT"
+  # SERVICE_ENV: more settings of the service alone, "VAR=value VAR=value"
+  # (e.g. SERVICE_ENV="ANALYTICS_WRITERS=1" to weigh a setting).
+  local kv
+  for kv in ${SERVICE_ENV:-}; do echo "$kv"; done
   if [[ $mode == pgredis ]]; then
     printf '%s\n' "DATABASE_URL=$DB_URL" "REDIS_URL=$REDIS_URL" "REDIS_KEY_PREFIX=$SVC_PREFIX"
   fi
