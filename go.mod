@@ -20,6 +20,7 @@ require (
 	github.com/pressly/goose/v3 v3.30.0
 	github.com/prometheus/client_golang v1.25.0
 	github.com/redis/go-redis/v9 v9.23.0
+	github.com/redis/rueidis v1.0.79
 	github.com/swaggo/files/v2 v2.0.2
 	github.com/tidwall/wal v1.2.1
 	golang.org/x/crypto v0.59.0

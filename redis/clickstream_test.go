@@ -197,7 +197,7 @@ func TestClickStreamDeliversEachClickOnce(t *testing.T) {
 func TestClickStreamClaimsADeadConsumersEntries(t *testing.T) {
 	client, prefix := testenv.Redis(t)
 	opts := redis.ClickStreamOptions{
-		Prefix: prefix, BatchSize: 50, Block: 50 * time.Millisecond,
+		Prefix: prefix, BatchSize: 50, Writers: 1, Block: 50 * time.Millisecond,
 		ClaimIdle: 200 * time.Millisecond, ClaimInterval: 50 * time.Millisecond,
 		RetryMin: 10 * time.Millisecond, Logger: testLogger(),
 	}

@@ -1,14 +1,18 @@
 package redis
 
 import (
+	"cmp"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
+	"github.com/redis/rueidis"
 )
 
 // pingTimeout bounds the reachability check of Connect: a configured Redis
@@ -41,6 +45,56 @@ func Connect(ctx context.Context, rawURL string) (goredis.UniversalClient, error
 		return nil, fmt.Errorf("connect redis at %s: ping: %w", where, err)
 	}
 	return client, nil
+}
+
+// ConnectPipelined returns a rueidis client for rawURL (any form Connect
+// accepts) after checking with PING that the server answers. Its commands
+// from concurrent callers share writes and reads on one connection per
+// node (auto-pipelining): the link cache's GET on the redirect path goes
+// through it, at about half go-redis's CPU per GET under load
+// (BENCHMARKS.md, "The L2 read"). Client-side caching stays off: it was
+// measured as the L1's coherence and lost (same place).
+func ConnectPipelined(ctx context.Context, rawURL string) (rueidis.Client, error) {
+	parsed, where, err := newClient(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("connect redis: %w", err)
+	}
+	opt := pipelinedOptions(parsed)
+	_ = parsed.Close() // only its parsed options were wanted; it never dialled
+	client, err := rueidis.NewClient(opt)
+	if err != nil {
+		return nil, fmt.Errorf("connect redis at %s: %w", where, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	defer cancel()
+	if err := client.Do(ctx, client.B().Ping().Build()).Error(); err != nil {
+		client.Close()
+		return nil, fmt.Errorf("connect redis at %s: ping: %w", where, err)
+	}
+	return client, nil
+}
+
+// pipelinedOptions carries what go-redis parsed from the URL over to
+// rueidis, so that both clients read one URL the same way.
+func pipelinedOptions(c goredis.UniversalClient) rueidis.ClientOption {
+	opt := rueidis.ClientOption{DisableCache: true, Dialer: net.Dialer{Timeout: pingTimeout}}
+	switch c := c.(type) {
+	case *goredis.ClusterClient:
+		o := c.Options()
+		opt.InitAddress, opt.Username, opt.Password, opt.TLSConfig = o.Addrs, o.Username, o.Password, o.TLSConfig
+		opt.Dialer.Timeout = cmp.Or(o.DialTimeout, opt.Dialer.Timeout)
+	case *goredis.Client:
+		o := c.Options()
+		opt.InitAddress, opt.Username, opt.Password, opt.TLSConfig = []string{o.Addr}, o.Username, o.Password, o.TLSConfig
+		opt.SelectDB, opt.ForceSingleClient = o.DB, true
+		opt.Dialer.Timeout = cmp.Or(o.DialTimeout, opt.Dialer.Timeout)
+		if o.Network == "unix" {
+			opt.DialCtxFn = func(ctx context.Context, addr string, d *net.Dialer, _ *tls.Config) (net.Conn, error) {
+				return d.DialContext(ctx, "unix", addr)
+			}
+		}
+	}
+	return opt
 }
 
 // newClient builds the client of rawURL and names where it points, without

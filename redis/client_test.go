@@ -45,6 +45,31 @@ func TestConnectUnreachable(t *testing.T) {
 	}
 }
 
+func TestConnectPipelined(t *testing.T) {
+	ctx := context.Background()
+	client, err := ConnectPipelined(ctx, testenv.RedisURL(t))
+	if err != nil {
+		t.Fatalf("ConnectPipelined(TEST_REDIS_URL): %v", err)
+	}
+	defer client.Close()
+	// It reads the database the go-redis client writes.
+	other, prefix := testenv.Redis(t)
+	if err := other.Set(ctx, prefix+"k", "v", time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := client.Do(ctx, client.B().Get().Key(prefix+"k").Build()).ToString(); err != nil || got != "v" {
+		t.Fatalf("GET through the pipelining client = %q, %v; want v", got, err)
+	}
+
+	_, err = ConnectPipelined(ctx, "redis://user:s3cret@127.0.0.1:1/0")
+	if err == nil {
+		t.Fatal("ConnectPipelined to a closed port succeeded")
+	}
+	if msg := err.Error(); !strings.Contains(msg, "127.0.0.1:1") || strings.Contains(msg, "s3cret") {
+		t.Errorf("error %q: want where, never the password", msg)
+	}
+}
+
 // The standalone test server is not a cluster: asking for Cluster fails at
 // start instead of at the first command.
 func TestConnectClusterAgainstStandalone(t *testing.T) {
@@ -89,6 +114,20 @@ func TestNewClientForms(t *testing.T) {
 				t.Fatalf("newClient(%q): %v", tt.url, err)
 			}
 			defer client.Close()
+			// The pipelining client reads the URL the same way.
+			ro := pipelinedOptions(client)
+			wantInit := tt.wantCluster
+			if wantInit == nil {
+				wantInit = []string{tt.wantAddr}
+			}
+			if !slices.Equal(ro.InitAddress, wantInit) || (ro.TLSConfig != nil) != tt.wantTLS ||
+				ro.Username != tt.wantUser || ro.Password != tt.wantPass || ro.SelectDB != tt.wantDB ||
+				ro.ForceSingleClient != (tt.wantCluster == nil) || (ro.DialCtxFn != nil) != (tt.wantNetwork == "unix") ||
+				!ro.DisableCache {
+				t.Errorf("rueidis options: init=%v tls=%v user=%q pass=%q db=%d single=%v unix=%v nocache=%v",
+					ro.InitAddress, ro.TLSConfig != nil, ro.Username, ro.Password, ro.SelectDB,
+					ro.ForceSingleClient, ro.DialCtxFn != nil, ro.DisableCache)
+			}
 			if tt.wantCluster != nil {
 				cc, ok := client.(*goredis.ClusterClient)
 				if !ok {

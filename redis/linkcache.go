@@ -8,6 +8,7 @@ import (
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
+	"github.com/redis/rueidis"
 
 	"github.com/shortener-dev/shortener"
 )
@@ -62,6 +63,10 @@ type LinkCacheOptions struct {
 	// Clock measures how long a code stays hot in process (SystemClock
 	// when nil).
 	Clock shortener.Clock
+	// Reader, when set, is the client of the GET on the redirect path
+	// (ConnectPipelined: concurrent GETs share one connection's writes);
+	// nil reads with the go-redis client like every other command.
+	Reader rueidis.Client
 }
 
 func (o *LinkCacheOptions) setDefaults() {
@@ -95,6 +100,7 @@ func (o *LinkCacheOptions) setDefaults() {
 type LinkCache struct {
 	next   shortener.Resolver
 	client goredis.UniversalClient
+	get    func(ctx context.Context, key string) (value string, found bool, err error)
 	opts   LinkCacheOptions
 
 	writeSlots chan struct{} // one token per background write in flight
@@ -114,6 +120,10 @@ func NewLinkCache(next shortener.Resolver, client goredis.UniversalClient, opts 
 		client:     client,
 		opts:       opts,
 		writeSlots: make(chan struct{}, opts.MaxPendingWrites),
+		get:        goredisGet(client),
+	}
+	if opts.Reader != nil {
+		c.get = rueidisGet(opts.Reader)
 	}
 	c.hot.init()
 	return c
@@ -145,9 +155,9 @@ func (c *LinkCache) Resolve(ctx context.Context, code string) (shortener.Target,
 func (c *LinkCache) lookup(ctx context.Context, code string) (t shortener.Target, hit, redisOK bool) {
 	getCtx, cancel := context.WithTimeout(ctx, c.opts.GetTimeout)
 	defer cancel()
-	value, err := c.client.Get(getCtx, c.urlKey(code)).Result()
+	value, found, err := c.get(getCtx, c.urlKey(code))
 	switch {
-	case errors.Is(err, goredis.Nil):
+	case err == nil && !found:
 		return t, false, true
 	case err != nil:
 		// A caller that gave up is not a Redis failure.
@@ -166,6 +176,28 @@ func (c *LinkCache) lookup(ctx context.Context, code string) (t shortener.Target
 		return shortener.Target{}, false, true
 	}
 	return t, true, true
+}
+
+// goredisGet and rueidisGet read a key with either client; found is false
+// when the key does not exist.
+func goredisGet(client goredis.UniversalClient) func(context.Context, string) (string, bool, error) {
+	return func(ctx context.Context, key string) (string, bool, error) {
+		value, err := client.Get(ctx, key).Result()
+		if errors.Is(err, goredis.Nil) {
+			return "", false, nil
+		}
+		return value, err == nil, err
+	}
+}
+
+func rueidisGet(client rueidis.Client) func(context.Context, string) (string, bool, error) {
+	return func(ctx context.Context, key string) (string, bool, error) {
+		value, err := client.Do(ctx, client.B().Get().Key(key).Build()).ToString()
+		if rueidis.IsRedisNil(err) {
+			return "", false, nil
+		}
+		return value, err == nil, err
+	}
 }
 
 // storeAsync writes t in the background, or drops it when too many writes

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
+	"github.com/redis/rueidis"
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/internal/testenv"
@@ -107,12 +108,30 @@ func keyExists(t *testing.T, client goredis.UniversalClient, key string) bool {
 	return n == 1
 }
 
+// pipelined returns a ConnectPipelined client of TEST_REDIS_URL.
+func pipelined(t *testing.T) rueidis.Client {
+	t.Helper()
+	reader, err := ConnectPipelined(context.Background(), testenv.RedisURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(reader.Close)
+	return reader
+}
+
+// The GET goes through the go-redis client or, as in the service, the
+// pipelining one; both must behave the same.
 func TestLinkCacheMissThenHit(t *testing.T) {
+	t.Run("go-redis", func(t *testing.T) { testLinkCacheMissThenHit(t, nil) })
+	t.Run("pipelined", func(t *testing.T) { testLinkCacheMissThenHit(t, pipelined(t)) })
+}
+
+func testLinkCacheMissThenHit(t *testing.T, reader rueidis.Client) {
 	ctx := context.Background()
 	client, prefix := testenv.Redis(t)
 	next := newCountingResolver(map[string]shortener.Target{"abc": exampleTarget})
 	const ttl = time.Minute
-	c := NewLinkCache(next, client, LinkCacheOptions{Prefix: prefix, TTL: ttl})
+	c := NewLinkCache(next, client, LinkCacheOptions{Prefix: prefix, TTL: ttl, Reader: reader})
 	t.Cleanup(func() { _ = c.Close() })
 
 	got, err := c.Resolve(ctx, "abc")
@@ -183,6 +202,52 @@ func TestLinkCacheRedisDown(t *testing.T) {
 	if n := errs.count("set"); n != 0 {
 		t.Fatalf("a write was attempted after the GET failed (%d set errors)", n)
 	}
+}
+
+// With the pipelining reader, a Redis that goes away mid-life fails the
+// GET within GetTimeout; the lookup falls through to next and reports it.
+// When Redis is back, the reader reconnects by itself.
+func TestLinkCachePipelinedReaderRedisDown(t *testing.T) {
+	ctx := context.Background()
+	srv := testenv.StartRedisServer(t)
+	reader, err := ConnectPipelined(ctx, srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(reader.Close)
+	client, err := Connect(ctx, srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Close() })
+	next := newCountingResolver(map[string]shortener.Target{"abc": exampleTarget})
+	var errs errorLog
+	c := NewLinkCache(next, client, LinkCacheOptions{Prefix: "down:", OnError: errs.record, Reader: reader,
+		GetTimeout: 200 * time.Millisecond})
+	t.Cleanup(func() { _ = c.Close() })
+
+	srv.Stop()
+	start := time.Now()
+	got, err := c.Resolve(ctx, "abc")
+	if err != nil || !reflect.DeepEqual(got, exampleTarget) {
+		t.Fatalf("Resolve with Redis down = %+v, %v; want the target from next", got, err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("Resolve with Redis down took %v, want about GetTimeout (200ms) at most", d)
+	}
+	if n := errs.count("get"); n != 1 {
+		t.Fatalf("OnError(get) called %d times, want 1 (all: %v)", n, errs.ops)
+	}
+
+	srv.Start()
+	if err := client.Set(ctx, "down:url:abc", encodeTarget(exampleTarget), time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	pollUntil(t, "a hit through the reconnected reader", func() bool {
+		before := next.callsOf("abc")
+		_, _ = c.Resolve(ctx, "abc")
+		return next.callsOf("abc") == before
+	})
 }
 
 // A caller that gives up is not a Redis failure and is not reported.

@@ -62,8 +62,15 @@ func (a *app) connectRedis(ctx context.Context, cfg *config) (goredis.UniversalC
 	return client, nil
 }
 
-// redisBackend shares cache, limits and invalidation through Redis.
-func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage, client goredis.UniversalClient) backend {
+// redisBackend shares cache, limits and invalidation through Redis. The
+// link cache reads through a pipelining client of its own (its GET is on
+// every redirect that misses L1); everything else shares client.
+func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage, client goredis.UniversalClient) (backend, error) {
+	reader, err := redis.ConnectPipelined(ctx, cfg.RedisURL)
+	if err != nil {
+		return backend{}, err
+	}
+	a.onShutdown = append(a.onShutdown, func(context.Context) { reader.Close() })
 	prefix := cfg.RedisKeyPrefix
 	errLog := everyMinute(a.logger)
 	onError := func(op string, err error) {
@@ -72,6 +79,7 @@ func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage,
 	}
 	l2 := redis.NewLinkCache(storeResolver(st), client, redis.LinkCacheOptions{
 		Prefix: prefix, TTL: seconds(cfg.URLCacheTTL), HotThreshold: int64(cfg.HotURLClickThreshold), OnError: onError,
+		Reader: reader,
 	})
 	l1 := inmem.NewLinkCache(l2, inmem.LinkCacheOptions{
 		Size: cfg.L1CacheSize, TTL: l1TTL, NegativeTTL: l1NegativeTTL, Filter: a.codeFilter(ctx, bgCtx, st),
@@ -89,7 +97,7 @@ func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage,
 		blobs:       redis.NewBlobCache(client, prefix),
 		limiter:     redis.NewRateLimiter(client, prefix),
 		cacheHealth: pingFunc(func(ctx context.Context) error { return client.Ping(ctx).Err() }),
-	}
+	}, nil
 }
 
 // storeResolver is the bottom of the lookup: the store's own Resolve when it

@@ -191,7 +191,9 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	}
 	var b backend
 	if cfg.RedisURL != "" {
-		b = a.redisBackend(ctx, bgCtx, cfg, st, rdb)
+		if b, err = a.redisBackend(ctx, bgCtx, cfg, st, rdb); err != nil {
+			return nil, err
+		}
 	} else {
 		b = a.embeddedBackend(ctx, bgCtx, cfg, st, clock)
 	}
