@@ -14,6 +14,8 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"log/slog"
+	"runtime"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -40,13 +42,9 @@ type DB struct {
 // Open connects to the database at url and checks that it answers. When
 // logSQL is true every statement is logged at debug level.
 func Open(ctx context.Context, url string, logger *slog.Logger, logSQL bool) (*DB, error) {
-	cfg, err := pgxpool.ParseConfig(url)
+	cfg, err := PoolConfig(url)
 	if err != nil {
-		// The parse error may quote the URL, password included.
-		return nil, errors.New("postgres: open: invalid database URL")
-	}
-	if cfg.ConnConfig.ConnectTimeout == 0 || cfg.ConnConfig.ConnectTimeout > openTimeout {
-		cfg.ConnConfig.ConnectTimeout = openTimeout
+		return nil, fmt.Errorf("postgres: open: %w", err)
 	}
 	if logSQL {
 		if logger == nil {
@@ -69,6 +67,30 @@ func Open(ctx context.Context, url string, logger *slog.Logger, logSQL bool) (*D
 	}
 	return &DB{pool: pool}, nil
 }
+
+// PoolConfig parses url (a URL or key=value string) with the service's
+// defaults: a connect timeout of at most openTimeout, and, unless url sets
+// pool_max_conns, a pool of DefaultMaxConns connections.
+func PoolConfig(url string) (*pgxpool.Config, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		// The parse error may quote the URL, password included.
+		return nil, errors.New("invalid database URL")
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 || cfg.ConnConfig.ConnectTimeout > openTimeout {
+		cfg.ConnConfig.ConnectTimeout = openTimeout
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = DefaultMaxConns()
+	}
+	return cfg, nil
+}
+
+// DefaultMaxConns is the pool size when the URL sets none: 4 per core, at
+// least 16. pgx's own, max(4, cores), made the API's transactions and the
+// two click writers queue for four connections while each waited for its
+// commit's WAL flush (BENCHMARKS.md, "The connection pool").
+func DefaultMaxConns() int32 { return int32(max(16, 4*runtime.GOMAXPROCS(0))) }
 
 // sqlLogger adapts pgx's trace log to slog; every entry is a debug line.
 func sqlLogger(logger *slog.Logger) tracelog.Logger {

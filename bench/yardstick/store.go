@@ -11,6 +11,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/shortener-dev/shortener/bench/benchdata"
+	"github.com/shortener-dev/shortener/postgres"
 )
 
 // codeStore is where the yardstick looks codes up: one lookup per request,
@@ -137,9 +138,15 @@ func openPostgresStore(ctx context.Context, url, table string) (*postgresStore, 
 	if !tableName.MatchString(table) {
 		return nil, fmt.Errorf("-table: %q is not a plain lower-case identifier", table)
 	}
-	pool, err := pgxpool.New(ctx, url)
+	// The service's pool rule, so that both sides may wait for as many
+	// commits at once.
+	cfg, err := postgres.PoolConfig(url)
 	if err != nil {
 		return nil, errors.New("-db: invalid PostgreSQL URL")
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("-db: %w", err)
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
