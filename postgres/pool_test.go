@@ -9,7 +9,7 @@ import (
 )
 
 func TestPoolConfig(t *testing.T) {
-	want := int32(max(16, 4*runtime.GOMAXPROCS(0)))
+	want := int32(max(16, runtime.GOMAXPROCS(0)))
 	for _, tt := range []struct {
 		url  string
 		want int32

@@ -86,11 +86,13 @@ func PoolConfig(url string) (*pgxpool.Config, error) {
 	return cfg, nil
 }
 
-// DefaultMaxConns is the pool size when the URL sets none: 4 per core, at
-// least 16. pgx's own, max(4, cores), made the API's transactions and the
-// two click writers queue for four connections while each waited for its
-// commit's WAL flush (BENCHMARKS.md, "The connection pool").
-func DefaultMaxConns() int32 { return int32(max(16, 4*runtime.GOMAXPROCS(0))) }
+// DefaultMaxConns is the pool size when the URL sets none: pgx's own rule,
+// one per core, but at least 16 instead of 4. Four connections made the
+// API's transactions and the two click writers queue for the pool while
+// each waited for its commit's WAL flush (BENCHMARKS.md, "The connection
+// pool"); more per core would crowd a server's max_connections when many
+// instances share it.
+func DefaultMaxConns() int32 { return int32(max(16, runtime.GOMAXPROCS(0))) }
 
 // sqlLogger adapts pgx's trace log to slog; every entry is a debug line.
 func sqlLogger(logger *slog.Logger) tracelog.Logger {
