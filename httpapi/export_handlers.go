@@ -15,11 +15,16 @@ type exportInput struct {
 	LinkFilter
 }
 
-// csvResponse documents a streamed CSV answer in the OpenAPI document.
-var csvResponse = map[string]*huma.Response{"200": {
-	Description: "CSV, streamed.",
-	Content:     map[string]*huma.MediaType{"text/csv; charset=utf-8": {Schema: &huma.Schema{Type: "string"}}},
-}}
+// csvResponse documents a streamed CSV answer in the OpenAPI document. It
+// is made anew for each registration: huma adds the operation's error
+// responses to the map, and servers built side by side (tests) must not
+// share it.
+func csvResponse() map[string]*huma.Response {
+	return map[string]*huma.Response{"200": {
+		Description: "CSV, streamed.",
+		Content:     map[string]*huma.MediaType{"text/csv; charset=utf-8": {Schema: &huma.Schema{Type: "string"}}},
+	}}
+}
 
 // registerExport registers GET /api/v1/urls/export: the caller's links
 // that the list's filters select, as CSV, streamed row by row.
@@ -30,7 +35,7 @@ func (s *Server) registerExport(api huma.API) {
 		Description: "The list's filters apply (paging does not). Header row: " +
 			"short_code,short_url,original_url,title,tags,created_at,expires_at,is_active,is_public,click_count; " +
 			"tags joined with |; a cell beginning with =, +, -, @, tab or CR is prefixed with '.",
-		Security: bearerSecurity, Responses: csvResponse, Errors: []int{401, 403, 422, 429},
+		Security: bearerSecurity, Responses: csvResponse(), Errors: []int{401, 403, 422, 429},
 	}, func(ctx context.Context, in *exportInput) (*huma.StreamResponse, error) {
 		caller, err := s.caller(ctx, true)
 		if err != nil {

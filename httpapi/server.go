@@ -17,6 +17,7 @@ package httpapi
 
 import (
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -202,7 +203,7 @@ func (s *Server) newAPI(version string) huma.API {
 	}
 	config.Transformers = []huma.Transformer{encodeFirst}
 	config.CreateHooks = nil
-	config.Components.SecuritySchemes = securitySchemes
+	config.Components.SecuritySchemes = maps.Clone(securitySchemes) // each server its own document
 	api := humago.New(apiMux, config)
 	// Before any operation is registered: huma binds the API's middleware
 	// at registration. The rate limit comes first, so that refused
