@@ -15,6 +15,12 @@ func ExecForTest(t testing.TB, db *DB, query string, args ...any) {
 	}
 }
 
+// ExecErrForTest runs a statement on the writer and returns its error.
+func ExecErrForTest(db *DB, query string, args ...any) error {
+	_, err := db.write.ExecContext(context.Background(), query, args...)
+	return err
+}
+
 // CountForTest runs a query returning one integer.
 func CountForTest(t testing.TB, db *DB, query string, args ...any) int64 {
 	t.Helper()

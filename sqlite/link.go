@@ -51,8 +51,10 @@ func (s *LinkStore) CreateLink(ctx context.Context, l *shortener.Link) error {
 		inserted, err := insertLink(ctx, tx, l)
 		if err == nil && !inserted {
 			return shortener.Errorf(shortener.ECONFLICT, "%s", msgCodeTaken)
+		} else if err != nil {
+			return err
 		}
-		return err
+		return s.db.search.added(ctx, tx, 1)
 	})
 	return storeError("create link", err, "", msgCodeTaken)
 }
@@ -125,6 +127,9 @@ func (s *LinkStore) Resolve(ctx context.Context, key string) (shortener.Target, 
 // ListLinks returns a page of the links q selects, in q's order.
 func (s *LinkStore) ListLinks(ctx context.Context, q shortener.LinkQuery) (*shortener.LinkPage, error) {
 	page := &shortener.LinkPage{Links: []*shortener.Link{}}
+	if err := s.readySearch(ctx, q); err != nil {
+		return nil, fmt.Errorf("sqlite: list links: %w", err)
+	}
 	where, args := linkFilter(q)
 	// Both queries read one snapshot so that Total matches the page.
 	tx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})

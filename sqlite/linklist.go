@@ -45,6 +45,20 @@ func decodeTags(s string) ([]string, error) {
 // minTrigramSearch is the shortest search the trigram index can answer.
 const minTrigramSearch = 3
 
+// searchesIndex tells whether q's search reads the trigram index.
+func searchesIndex(q shortener.LinkQuery) bool {
+	return utf8.RuneCountInString(q.Search) >= minTrigramSearch
+}
+
+// readySearch indexes the links waiting for the search index when q
+// searches it.
+func (s *LinkStore) readySearch(ctx context.Context, q shortener.LinkQuery) error {
+	if !searchesIndex(q) {
+		return nil
+	}
+	return s.db.readySearch(ctx)
+}
+
 // linkFilter is the WHERE clause and arguments of the links q selects
 // (API.md, "Organising links"). The search uses the FTS5 trigram index of
 // migration 00022 (short_urls_search).
@@ -57,7 +71,7 @@ func linkFilter(q shortener.LinkQuery) (where string, args []any) {
 		conds, args = append(conds, "domain_id = ?"), append(args, strings.ToLower(q.DomainID))
 	}
 	switch {
-	case utf8.RuneCountInString(q.Search) >= minTrigramSearch:
+	case searchesIndex(q):
 		// A phrase of the trigram index: any substring of one column.
 		conds = append(conds, "rowid IN (SELECT rowid FROM short_urls_search WHERE short_urls_search MATCH ?)")
 		args = append(args, `"`+strings.ReplaceAll(q.Search, `"`, `""`)+`"`)
@@ -94,6 +108,9 @@ func linkOrder(s shortener.LinkSort) string { return linksql.OrderBy(s, "lower(t
 // EachLink calls fn with every link q selects, in q's order, from one
 // read snapshot; rows are read as fn consumes them.
 func (s *LinkStore) EachLink(ctx context.Context, q shortener.LinkQuery, fn func(*shortener.Link) error) error {
+	if err := s.readySearch(ctx, q); err != nil {
+		return fmt.Errorf("sqlite: each link: %w", err)
+	}
 	where, args := linkFilter(q)
 	tx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -142,14 +159,18 @@ func (s *LinkStore) TagCounts(ctx context.Context, ownerID string) ([]shortener.
 func (s *LinkStore) CreateLinks(ctx context.Context, ls []*shortener.Link) ([]bool, error) {
 	inserted := make([]bool, len(ls))
 	err := s.db.inTx(ctx, func(tx *writeTx) error {
+		n := 0
 		for i, l := range ls {
 			ok, err := insertLink(ctx, tx, l)
 			if err != nil {
 				return fmt.Errorf("link %d: %w", i, err)
 			}
 			inserted[i] = ok
+			if ok {
+				n++
+			}
 		}
-		return nil
+		return s.db.search.added(ctx, tx, n)
 	})
 	if err != nil {
 		return nil, storeError("create links", err, "", "")

@@ -40,6 +40,8 @@ type DB struct {
 	path  string
 	stmts *stmtCache // the writer's prepared statements
 	reads *stmtCache // the readers' prepared statements, for the hot reads
+
+	search searchBacklog // new links not yet in the search index
 }
 
 // Open opens the SQLite file at path, creating it and its directory if
