@@ -34,12 +34,14 @@ func NewClickStore(db *DB) *ClickStore { return &ClickStore{db: db} }
 //     day; a hash already seen that day is skipped.
 //   - hook queues the inserted clicks for the webhooks of their links'
 //     owners that receive link.clicked ($12: the time queued), in the
-//     transaction of the clicks; nothing when nobody subscribes.
+//     transaction of the clicks. When no webhook anywhere receives
+//     link.clicked, the uncorrelated EXISTS is a one-time filter and the
+//     join is never run.
 //
 // It returns the ID of each inserted click and the (link, day) of each new
 // visitor; Go aggregates the rest. Columns arrive as arrays and are
 // unnested, so the cost in round trips does not grow with the batch.
-const insertEventsSQL = `
+var insertEventsSQL = `
 	WITH live AS (
 		SELECT id FROM short_urls WHERE id = ANY($2::uuid[])
 		ORDER BY id FOR KEY SHARE
@@ -58,7 +60,8 @@ const insertEventsSQL = `
 		SELECT w.id, ins.id, ins.link_id, u.short_code, ins.occurred_at, $12,
 			ins.referrer, ins.country, ins.browser, ins.os, ins.device, ins.is_bot, ins.target
 		FROM ins JOIN short_urls u ON u.id = ins.link_id JOIN webhooks w ON w.user_id = u.owner_id
-		WHERE w.is_active AND ' ' || w.events || ' ' LIKE '% link.clicked %'
+		WHERE ` + subscribedTo(shortener.EventLinkClicked) + `
+			AND EXISTS (SELECT FROM webhooks w WHERE ` + subscribedTo(shortener.EventLinkClicked) + `)
 	), vis AS (
 		INSERT INTO link_daily_visitors (link_id, day, visitor_hash)
 		SELECT link_id, (occurred_at AT TIME ZONE 'UTC')::date, visitor_hash FROM ins
