@@ -74,10 +74,19 @@ func ConnectPipelined(ctx context.Context, rawURL string) (rueidis.Client, error
 	return client, nil
 }
 
+// pipelineFlushDelay lets the pipelined client gather the GETs of
+// concurrent redirects for up to 100 µs after each write, so that more of
+// them share one write (a single caller is never held back). Scenario 6,
+// four paired runs: 21,586 redirects/s against 18,750 without it, and
+// about 9 % more clicks stored per second, the two cores spending less on
+// system calls (BENCHMARKS.md, "The pipelined GET's flush delay").
+const pipelineFlushDelay = 100 * time.Microsecond
+
 // pipelinedOptions carries what go-redis parsed from the URL over to
 // rueidis, so that both clients read one URL the same way.
 func pipelinedOptions(c goredis.UniversalClient) rueidis.ClientOption {
-	opt := rueidis.ClientOption{DisableCache: true, Dialer: net.Dialer{Timeout: pingTimeout}}
+	opt := rueidis.ClientOption{DisableCache: true, Dialer: net.Dialer{Timeout: pingTimeout},
+		MaxFlushDelay: pipelineFlushDelay}
 	switch c := c.(type) {
 	case *goredis.ClusterClient:
 		o := c.Options()

@@ -123,10 +123,10 @@ func TestNewClientForms(t *testing.T) {
 			if !slices.Equal(ro.InitAddress, wantInit) || (ro.TLSConfig != nil) != tt.wantTLS ||
 				ro.Username != tt.wantUser || ro.Password != tt.wantPass || ro.SelectDB != tt.wantDB ||
 				ro.ForceSingleClient != (tt.wantCluster == nil) || (ro.DialCtxFn != nil) != (tt.wantNetwork == "unix") ||
-				!ro.DisableCache {
-				t.Errorf("rueidis options: init=%v tls=%v user=%q pass=%q db=%d single=%v unix=%v nocache=%v",
+				!ro.DisableCache || ro.MaxFlushDelay != 100*time.Microsecond {
+				t.Errorf("rueidis options: init=%v tls=%v user=%q pass=%q db=%d single=%v unix=%v nocache=%v flush delay=%v",
 					ro.InitAddress, ro.TLSConfig != nil, ro.Username, ro.Password, ro.SelectDB,
-					ro.ForceSingleClient, ro.DialCtxFn != nil, ro.DisableCache)
+					ro.ForceSingleClient, ro.DialCtxFn != nil, ro.DisableCache, ro.MaxFlushDelay)
 			}
 			if tt.wantCluster != nil {
 				cc, ok := client.(*goredis.ClusterClient)
