@@ -17,6 +17,7 @@ import (
 // Service creates, reads, changes and deletes links.
 type Service struct {
 	links       shortener.LinkStore
+	creates     *createQueue // single creates, stored in groups
 	passwords   PasswordHasher
 	invalidator shortener.Invalidator
 	clock       shortener.Clock
@@ -59,7 +60,7 @@ func NewService(c Config) *Service {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{
-		logger: c.Logger, links: c.Links, passwords: c.Passwords, invalidator: c.Invalidator, clock: c.Clock,
+		logger: c.Logger, links: c.Links, creates: &createQueue{store: c.Links}, passwords: c.Passwords, invalidator: c.Invalidator, clock: c.Clock,
 		baseURL: c.BaseURL, ownHosts: c.OwnHosts, domains: c.Domains, codeLength: c.CodeLength,
 	}
 }
@@ -141,7 +142,7 @@ func (s *Service) prepare(caller *shortener.User, in CreateInput, now time.Time)
 func (s *Service) insert(ctx context.Context, l *shortener.Link) error {
 	if l.CustomAlias != nil {
 		l.ShortCode = *l.CustomAlias
-		err := s.links.CreateLink(ctx, l)
+		err := s.creates.create(ctx, l)
 		if shortener.ErrorCode(err) == shortener.ECONFLICT {
 			return aliasTaken(*l.CustomAlias)
 		}
@@ -152,7 +153,7 @@ func (s *Service) insert(ctx context.Context, l *shortener.Link) error {
 		if shortener.IsReservedCode(l.ShortCode) {
 			continue
 		}
-		err := s.links.CreateLink(ctx, l)
+		err := s.creates.create(ctx, l)
 		if shortener.ErrorCode(err) != shortener.ECONFLICT {
 			return err
 		}
