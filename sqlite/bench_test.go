@@ -183,3 +183,22 @@ func BenchmarkListLinks(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkUserByID reads a user by ID, as authentication does on every
+// request with a bearer token.
+func BenchmarkUserByID(b *testing.B) {
+	db := openMigrated(b)
+	ctx := context.Background()
+	users := sqlite.NewUserStore(db)
+	u := &shortener.User{ID: shortener.NewID(), Email: "bench@example.com", Role: shortener.RoleUser,
+		PasswordHash: "x", IsActive: true, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+	if err := users.CreateUser(ctx, u); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := users.UserByID(ctx, u.ID); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 
@@ -53,8 +54,15 @@ func (s *UserStore) UserByEmail(ctx context.Context, email string) (*shortener.U
 	return u, err
 }
 
+// userWhere reads the user where selects. Its few statements are
+// prepared once: every authenticated request reads its user, and parsing
+// the statement cost about as much as running it.
 func (s *UserStore) userWhere(ctx context.Context, op, where string, arg any) (*shortener.User, error) {
-	return scanUser(op, s.db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg))
+	st, err := s.db.reads.get(ctx, `SELECT `+userColumns+` FROM users WHERE `+where)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", op, err)
+	}
+	return scanUser(op, st.QueryRowContext(ctx, arg))
 }
 
 func scanUser(op string, row *sql.Row) (*shortener.User, error) {
