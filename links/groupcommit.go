@@ -69,15 +69,17 @@ func (q *createQueue) storeNext() {
 	q.waiting = append([]*queuedCreate(nil), q.waiting[n:]...)
 	q.mu.Unlock()
 
+	// Deferred, so that even a store that panics hands the queue on.
+	defer func() {
+		q.mu.Lock()
+		if len(q.waiting) > 0 {
+			close(q.waiting[0].lead)
+		} else {
+			q.busy = false
+		}
+		q.mu.Unlock()
+	}()
 	q.storeGroup(group)
-
-	q.mu.Lock()
-	if len(q.waiting) > 0 {
-		close(q.waiting[0].lead)
-	} else {
-		q.busy = false
-	}
-	q.mu.Unlock()
 }
 
 // storeGroup stores the group's links and sets each create's outcome.

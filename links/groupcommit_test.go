@@ -155,3 +155,46 @@ func TestCreatesShareATransaction(t *testing.T) {
 		})
 	})
 }
+
+// panickyStore panics on a create of its URL.
+type panickyStore struct {
+	shortener.LinkStore
+	url string
+}
+
+func (p panickyStore) CreateLink(ctx context.Context, l *shortener.Link) error {
+	if l.OriginalURL == p.url {
+		panic("store failed")
+	}
+	return p.LinkStore.CreateLink(ctx, l)
+}
+
+// TestCreateQueueSurvivesAPanic: a store that panics (the HTTP server
+// recovers the request) leaves the queue free for the next create.
+func TestCreateQueueSurvivesAPanic(t *testing.T) {
+	s := testdb.SQLite(t)
+	svc := links.NewService(links.Config{Links: panickyStore{LinkStore: s.Links, url: "https://example.com/boom"},
+		Invalidator: &recordingInvalidator{}, BaseURL: "https://sho.rt/", OwnHosts: []string{"sho.rt"}, CodeLength: 7})
+	owner := user(t, s, shortener.RoleUser)
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the store's panic did not reach the caller")
+			}
+		}()
+		_, _ = svc.Create(context.Background(), owner, links.CreateInput{OriginalURL: "https://example.com/boom"})
+	}()
+	done := make(chan error, 1)
+	go func() {
+		_, err := svc.Create(context.Background(), owner, links.CreateInput{OriginalURL: "https://example.com/next"})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("the next create: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the next create still waits for the queue after the panic")
+	}
+}
