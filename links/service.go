@@ -60,7 +60,7 @@ func NewService(c Config) *Service {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{
-		logger: c.Logger, links: c.Links, creates: &createQueue{store: c.Links}, passwords: c.Passwords, invalidator: c.Invalidator, clock: c.Clock,
+		logger: c.Logger, links: c.Links, creates: newCreateQueue(c.Links), passwords: c.Passwords, invalidator: c.Invalidator, clock: c.Clock,
 		baseURL: c.BaseURL, ownHosts: c.OwnHosts, domains: c.Domains, codeLength: c.CodeLength,
 	}
 }
