@@ -13,6 +13,7 @@ import (
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/internal/backoff"
+	"github.com/shortener-dev/shortener/internal/groupcommit"
 )
 
 var _ shortener.Invalidator = (*Invalidator)(nil)
@@ -24,6 +25,8 @@ const (
 	livenessInterval = 15 * time.Second
 	minResubscribe   = 100 * time.Millisecond
 	maxResubscribe   = 5 * time.Second
+	// maxSendGroup is the most Invalidate calls one pipeline carries.
+	maxSendGroup = 256
 )
 
 // Invalidator drops a code from the Redis L2 and broadcasts it on the
@@ -31,6 +34,11 @@ const (
 // An instance whose subscription drops may have missed messages, so it
 // drops its whole L1 (onReset) once it is subscribed again; the L1 TTL
 // bounds the staleness while Redis is unreachable.
+//
+// Concurrent Invalidate calls share a pipeline (internal/groupcommit), and
+// one goroutine sends every repeat that is due in one pipeline, so a burst
+// of link creates costs a few round trips to Redis rather than two per
+// create (BENCHMARKS.md, "The invalidations share round trips").
 type Invalidator struct {
 	client    goredis.UniversalClient
 	prefix    string
@@ -39,18 +47,34 @@ type Invalidator struct {
 	onReset   func()
 	redoDelay time.Duration
 	logger    *slog.Logger
+	sends     *groupcommit.Queue[*pendingSend]
 
-	mu      sync.Mutex // orders redos.Add against Close
-	closed  bool
-	closing chan struct{}
-	redos   sync.WaitGroup
+	mu          sync.Mutex // guards the fields below
+	closed      bool
+	closing     chan struct{}
+	redoQueue   []redo // in the order they are due: all wait redoDelay
+	redoRunning bool   // redoLoop is running
+	redos       sync.WaitGroup
+}
+
+// pendingSend is one Invalidate call's broadcast.
+type pendingSend struct {
+	ctx   context.Context
+	codes []string
+	err   error
+}
+
+// redo is a repeat of one Invalidate call's broadcast.
+type redo struct {
+	due   time.Time
+	codes []string
 }
 
 // NewInvalidator returns an Invalidator for the keys under prefix. onCode
 // drops one code from this instance's L1; onReset drops all of it. Both are
 // called from Run's goroutine, and onCode also from Invalidate's.
 func NewInvalidator(client goredis.UniversalClient, prefix string, onCode func(code string), onReset func()) *Invalidator {
-	return &Invalidator{
+	inv := &Invalidator{
 		client:    client,
 		prefix:    prefix,
 		channel:   prefix + "invalidate",
@@ -60,23 +84,46 @@ func NewInvalidator(client goredis.UniversalClient, prefix string, onCode func(c
 		closing:   make(chan struct{}),
 		logger:    slog.Default(),
 	}
+	inv.sends = groupcommit.New(maxSendGroup, inv.sendGroup)
+	return inv
 }
 
 // SetLogger sends the Invalidator's log lines to logger.
 func (inv *Invalidator) SetLogger(logger *slog.Logger) { inv.logger = logger }
 
 // Invalidate deletes url:{code} of each code, publishes the codes and drops
-// them from this instance's L1, all codes in one pipeline. It does all of
-// it again after a few seconds, to catch an L2 write of the old target
-// that was in flight (see maxWriteDelay). The local L1 is dropped even
-// when Redis fails; the error is returned then.
+// them from this instance's L1, all codes in one pipeline, shared with the
+// calls made meanwhile. It does all of it again after a few seconds, to
+// catch an L2 write of the old target that was in flight (see
+// maxWriteDelay). The local L1 is dropped even when Redis fails; the error
+// is returned then.
 func (inv *Invalidator) Invalidate(ctx context.Context, codes ...string) error {
 	if len(codes) == 0 {
 		return nil
 	}
-	err := inv.broadcast(ctx, codes)
+	p := &pendingSend{ctx: ctx, codes: codes}
+	inv.sends.Do(p)
 	inv.scheduleRedo(codes)
-	return err
+	return p.err
+}
+
+// sendGroup broadcasts the codes of a group of Invalidate calls in one
+// pipeline. The pipeline outlives any one caller (each caller's context is
+// bounded anyway), within writeTimeout.
+func (inv *Invalidator) sendGroup(group []*pendingSend) {
+	codes := group[0].codes
+	if len(group) > 1 {
+		codes = nil
+		for _, p := range group {
+			codes = append(codes, p.codes...)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(group[0].ctx), writeTimeout)
+	defer cancel()
+	err := inv.broadcast(ctx, codes)
+	for _, p := range group {
+		p.err = err
+	}
 }
 
 func (inv *Invalidator) broadcast(ctx context.Context, codes []string) error {
@@ -100,28 +147,64 @@ func (inv *Invalidator) broadcast(ctx context.Context, codes []string) error {
 	return nil
 }
 
+// scheduleRedo queues codes to be broadcast again after redoDelay, and
+// starts redoLoop if it is not running.
 func (inv *Invalidator) scheduleRedo(codes []string) {
 	inv.mu.Lock()
+	defer inv.mu.Unlock()
 	if inv.closed {
-		inv.mu.Unlock()
 		return
 	}
-	inv.redos.Add(1)
-	inv.mu.Unlock()
-	go func() {
-		defer inv.redos.Done()
-		timer := time.NewTimer(inv.redoDelay)
-		defer timer.Stop()
-		select {
-		case <-timer.C:
-		case <-inv.closing: // shutting down: do it now rather than never
+	inv.redoQueue = append(inv.redoQueue, redo{due: time.Now().Add(inv.redoDelay), codes: codes})
+	if !inv.redoRunning {
+		inv.redoRunning = true
+		inv.redos.Add(1)
+		go inv.redoLoop()
+	}
+}
+
+// redoLoop sends the queued repeats as they fall due, all that are due in
+// one pipeline, and every one at once when the Invalidator closes. It
+// ends when the queue is empty.
+func (inv *Invalidator) redoLoop() {
+	defer inv.redos.Done()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		inv.mu.Lock()
+		if len(inv.redoQueue) == 0 {
+			inv.redoRunning = false
+			inv.mu.Unlock()
+			return
+		}
+		now := time.Now()
+		if wait := inv.redoQueue[0].due.Sub(now); wait > 0 && !inv.closed {
+			inv.mu.Unlock()
+			timer.Reset(wait)
+			select {
+			case <-timer.C:
+			case <-inv.closing: // shutting down: do them now rather than never
+			}
+			continue
+		}
+		n := 0
+		for n < len(inv.redoQueue) && (inv.closed || !inv.redoQueue[n].due.After(now)) {
+			n++
+		}
+		due := inv.redoQueue[:n:n]
+		inv.redoQueue = append([]redo(nil), inv.redoQueue[n:]...)
+		inv.mu.Unlock()
+
+		var codes []string
+		for _, r := range due {
+			codes = append(codes, r.codes...)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
-		defer cancel()
 		if err := inv.broadcast(ctx, codes); err != nil {
 			inv.logger.Warn("repeat link cache invalidation", slog.String("code", codes[0]), slog.Int("codes", len(codes)), slog.Any("error", err))
 		}
-	}()
+		cancel()
+	}
 }
 
 // Close runs the pending repeated invalidations at once and waits for them.

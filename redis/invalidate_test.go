@@ -3,8 +3,11 @@ package redis
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"net"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -141,6 +144,108 @@ func TestInvalidatorBroadcast(t *testing.T) {
 	}
 	if n := logB.resets.Load(); n != 0 {
 		t.Fatalf("onReset called %d times without a reconnect", n)
+	}
+}
+
+// pipelineHook counts a client's pipelines that publish (not those that
+// set up a connection) and holds the first until release is closed.
+type pipelineHook struct {
+	pipelines atomic.Int32
+	entered   chan struct{}
+	release   chan struct{}
+}
+
+func (h *pipelineHook) DialHook(next goredis.DialHook) goredis.DialHook          { return next }
+func (h *pipelineHook) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook { return next }
+func (h *pipelineHook) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []goredis.Cmder) error {
+		if !slices.ContainsFunc(cmds, func(c goredis.Cmder) bool { return c.Name() == "publish" }) {
+			return next(ctx, cmds)
+		}
+		if h.pipelines.Add(1) == 1 {
+			close(h.entered)
+			<-h.release
+		}
+		return next(ctx, cmds)
+	}
+}
+
+// Invalidate calls made while a broadcast is on its way share the next
+// pipeline, and their repeats share pipelines too; every code still
+// reaches the other instances and leaves the L2.
+func TestInvalidationsShareAPipeline(t *testing.T) {
+	ctx := context.Background()
+	admin, prefix := testenv.Redis(t)
+	hook := &pipelineHook{entered: make(chan struct{}), release: make(chan struct{})}
+	clientA := namedClient(t, testenv.RandomName("inv-a-"))
+	clientA.AddHook(hook)
+	logA, logB := newInvalidationLog(), newInvalidationLog()
+	a := NewInvalidator(clientA, prefix, logA.onCode, logA.onReset)
+	a.redoDelay = 500 * time.Millisecond
+	b := NewInvalidator(namedClient(t, testenv.RandomName("inv-b-")), prefix, logB.onCode, logB.onReset)
+	t.Cleanup(func() { _ = a.Close(); _ = b.Close() })
+	startInvalidator(t, b, admin, 1)
+
+	const calls = 30
+	codes := make([]string, calls)
+	for i := range codes {
+		codes[i] = fmt.Sprintf("c%d", i)
+		if err := admin.Set(ctx, prefix+"url:"+codes[i], "cached", time.Minute).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, calls)
+	wg.Go(func() { errs[0] = a.Invalidate(ctx, codes[0]) })
+	select {
+	case <-hook.entered:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the first broadcast never started")
+	}
+	for i := 1; i < calls; i++ {
+		wg.Go(func() { errs[i] = a.Invalidate(ctx, codes[i]) })
+	}
+	pollUntil(t, "the calls to queue", func() bool { return a.sends.Waiting() == calls-1 })
+	close(hook.release)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("Invalidate(%s): %v", codes[i], err)
+		}
+	}
+	if n := hook.pipelines.Load(); n != 2 {
+		t.Errorf("%d pipelines for %d calls, want 2: the first call's, then one for the %d that waited", n, calls, calls-1)
+	}
+	got := map[string]bool{}
+	for len(got) < calls {
+		select {
+		case code := <-logB.codes:
+			got[code] = true
+		case <-time.After(2 * time.Second):
+			t.Fatalf("the other instance received %d of %d codes", len(got), calls)
+		}
+	}
+	for _, code := range codes {
+		if keyExists(t, admin, prefix+"url:"+code) {
+			t.Errorf("url:%s still in the L2", code)
+		}
+		// A stale write that the repeat must catch.
+		if err := admin.Set(ctx, prefix+"url:"+code, "stale", time.Minute).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pollUntil(t, "the repeats", func() bool {
+		for _, code := range codes {
+			if keyExists(t, admin, prefix+"url:"+code) {
+				return false
+			}
+		}
+		return true
+	})
+	// The repeats fall due within milliseconds of each other; one
+	// pipeline each would be 30.
+	if n := hook.pipelines.Load() - 2; n > 3 {
+		t.Errorf("%d pipelines for the repeats of %d calls, want at most 3", n, calls)
 	}
 }
 
