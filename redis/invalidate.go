@@ -191,8 +191,9 @@ func (inv *Invalidator) redoLoop() {
 		for n < len(inv.redoQueue) && (inv.closed || !inv.redoQueue[n].due.After(now)) {
 			n++
 		}
+		// Resliced, not copied: thousands may wait behind the due ones.
 		due := inv.redoQueue[:n:n]
-		inv.redoQueue = append([]redo(nil), inv.redoQueue[n:]...)
+		inv.redoQueue = inv.redoQueue[n:]
 		inv.mu.Unlock()
 
 		var codes []string
