@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/groupcommit"
 )
 
 // Service registers users, logs them in and manages their tokens.
@@ -25,6 +26,7 @@ type Service struct {
 	logger     *slog.Logger
 	keys       shortener.KeyStore
 	keyUses    *keyUses
+	userReads  *groupcommit.Queue[*userRead] // see readUser
 }
 
 // Config configures a Service.
@@ -54,7 +56,7 @@ func NewService(c Config) *Service {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{
+	s := &Service{
 		logger:     c.Logger,
 		users:      c.Users,
 		tokens:     c.Tokens,
@@ -66,6 +68,8 @@ func NewService(c Config) *Service {
 		keys:       c.Keys,
 		keyUses:    newKeyUses(),
 	}
+	s.userReads = groupcommit.New(maxUserReads, s.readUsers)
+	return s
 }
 
 // TokenPair is what login and refresh return.
@@ -289,7 +293,7 @@ func (s *Service) Authenticate(ctx context.Context, credential string) (*shorten
 
 // activeUser returns the active user id, or bad when there is none.
 func (s *Service) activeUser(ctx context.Context, id string, bad error) (*shortener.User, error) {
-	u, err := s.users.UserByID(ctx, id)
+	u, err := s.readUser(ctx, id)
 	if shortener.ErrorCode(err) == shortener.ENOTFOUND || (err == nil && !u.IsActive) {
 		return nil, bad
 	} else if err != nil {
