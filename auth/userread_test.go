@@ -9,15 +9,17 @@ import (
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/auth"
 	"github.com/shortener-dev/shortener/internal/testdb"
+	"github.com/shortener-dev/shortener/internal/testenv"
 	"github.com/shortener-dev/shortener/storetest"
 )
 
-// heldUsers holds the first UserByID until release is closed, so that the
-// reads behind it queue; it counts the reads of each user.
+// heldUsers holds the first UserByID at its gate once it has read the
+// user, so that the reads behind it queue; afterRead runs then, before
+// the others arrive. It counts the reads of each user.
 type heldUsers struct {
 	shortener.UserStore
-	entered chan struct{}
-	release chan struct{}
+	gate      *testenv.Gate
+	afterRead func()
 
 	mu    sync.Mutex
 	reads map[string]int
@@ -28,11 +30,12 @@ func (h *heldUsers) UserByID(ctx context.Context, id string) (*shortener.User, e
 	first := len(h.reads) == 0
 	h.reads[id]++
 	h.mu.Unlock()
+	u, err := h.UserStore.UserByID(ctx, id)
 	if first {
-		close(h.entered)
-		<-h.release
+		h.afterRead()
 	}
-	return h.UserStore.UserByID(ctx, id)
+	h.gate.Hold()
+	return u, err
 }
 
 // TestAuthenticationSharesUserReads: requests that authenticate while a
@@ -44,7 +47,7 @@ func TestAuthenticationSharesUserReads(t *testing.T) {
 	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
 		ctx := context.Background()
 		clock := newFakeClock()
-		h := &heldUsers{UserStore: s.Users, entered: make(chan struct{}), release: make(chan struct{}), reads: map[string]int{}}
+		h := &heldUsers{UserStore: s.Users, gate: testenv.NewGate(), reads: map[string]int{}}
 		svc := auth.NewService(auth.Config{Users: h, Tokens: s.Tokens, Secret: secret, BcryptCost: 4, Clock: clock.Now,
 			AccessTTL: 30 * time.Minute, RefreshTTL: time.Hour})
 		now := time.Now().UTC().Truncate(time.Microsecond)
@@ -54,6 +57,12 @@ func TestAuthenticationSharesUserReads(t *testing.T) {
 		for _, u := range []*shortener.User{active, inactive} {
 			if err := s.Users.CreateUser(ctx, u); err != nil {
 				t.Fatal(err)
+			}
+		}
+		h.afterRead = func() { // the first caller's read is done: renamed before the others arrive
+			name := "After"
+			if _, err := s.Users.UpdateUser(ctx, active.ID, shortener.UserUpdate{FullName: &name}, time.Now()); err != nil {
+				t.Error(err)
 			}
 		}
 		tokens := auth.NewTokens(secret, 30*time.Minute, clock.Now)
@@ -74,32 +83,14 @@ func TestAuthenticationSharesUserReads(t *testing.T) {
 		}
 		callers := make([]*shortener.Caller, len(ids))
 		errs := make([]error, len(ids))
-		var wg sync.WaitGroup
-		start := func(i int) {
-			wg.Go(func() { callers[i], errs[i] = svc.Authenticate(ctx, token(ids[i])) })
+		authenticate := func(i int) func() {
+			return func() { callers[i], errs[i] = svc.Authenticate(ctx, token(ids[i])) }
 		}
-		start(0)
-		select {
-		case <-h.entered:
-		case <-time.After(5 * time.Second):
-			t.Fatal("the first read never reached the store")
-		}
-		// Renamed after the first read began, before the others arrive.
-		name := "After"
-		if _, err := s.Users.UpdateUser(ctx, active.ID, shortener.UserUpdate{FullName: &name}, now); err != nil {
-			t.Fatal(err)
-		}
+		var rest []func()
 		for i := 1; i < len(ids); i++ {
-			start(i)
+			rest = append(rest, authenticate(i))
 		}
-		for deadline := time.Now().Add(5 * time.Second); auth.WaitingUserReads(svc) != len(ids)-1; {
-			if time.Now().After(deadline) {
-				t.Fatalf("%d reads queued, want %d", auth.WaitingUserReads(svc), len(ids)-1)
-			}
-			time.Sleep(time.Millisecond)
-		}
-		close(h.release)
-		wg.Wait()
+		h.gate.QueueBehind(t, func() int { return auth.WaitingUserReads(svc) }, authenticate(0), rest...)
 
 		if h.reads[active.ID] != 2 || h.reads[inactive.ID] != 1 || h.reads[unknown] != 1 {
 			t.Errorf("store reads %v, want the active user twice (the first, then the group) and the others once", h.reads)
@@ -115,6 +106,8 @@ func TestAuthenticationSharesUserReads(t *testing.T) {
 				t.Errorf("caller %d: %v", i, errs[i])
 			case seen[callers[i].User]:
 				t.Errorf("caller %d shares its *User with another caller", i)
+			case i == 0 && callers[i].User.FullName != "Before":
+				t.Errorf("the first caller, whose read was done before the rename, sees %q", callers[i].User.FullName)
 			case i > 0 && callers[i].User.FullName != "After":
 				t.Errorf("caller %d, who came after the rename, sees %q", i, callers[i].User.FullName)
 			default:

@@ -9,16 +9,16 @@ import (
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/internal/testdb"
+	"github.com/shortener-dev/shortener/internal/testenv"
 	"github.com/shortener-dev/shortener/links"
 	"github.com/shortener-dev/shortener/storetest"
 )
 
-// heldStore holds the first single create until release is closed, so
-// that the creates behind it queue; it counts the store calls.
+// heldStore holds the first single create at its gate, so that the
+// creates behind it queue; it counts the store calls.
 type heldStore struct {
 	shortener.LinkStore
-	entered chan struct{} // closed when the first single create reaches the store
-	release chan struct{}
+	gate *testenv.Gate
 
 	mu      sync.Mutex
 	singles int
@@ -27,13 +27,9 @@ type heldStore struct {
 
 func (h *heldStore) CreateLink(ctx context.Context, l *shortener.Link) error {
 	h.mu.Lock()
-	first := h.singles == 0
 	h.singles++
 	h.mu.Unlock()
-	if first {
-		close(h.entered)
-		<-h.release
-	}
+	h.gate.Hold()
 	return h.LinkStore.CreateLink(ctx, l)
 }
 
@@ -51,27 +47,14 @@ func queueBehindOne(t *testing.T, svc *links.Service, h *heldStore, callers []*s
 	t.Helper()
 	out := make([]*shortener.Link, len(inputs))
 	errs := make([]error, len(inputs))
-	var wg sync.WaitGroup
-	start := func(i int) {
-		wg.Go(func() { out[i], errs[i] = svc.Create(context.Background(), callers[i], inputs[i]) })
+	create := func(i int) func() {
+		return func() { out[i], errs[i] = svc.Create(context.Background(), callers[i], inputs[i]) }
 	}
-	start(0)
-	select {
-	case <-h.entered:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the first create never reached the store")
-	}
+	var rest []func()
 	for i := 1; i < len(inputs); i++ {
-		start(i)
+		rest = append(rest, create(i))
 	}
-	for deadline := time.Now().Add(5 * time.Second); links.WaitingCreates(svc) != len(inputs)-1; {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d creates queued, want %d", links.WaitingCreates(svc), len(inputs)-1)
-		}
-		time.Sleep(time.Millisecond)
-	}
-	close(h.release)
-	wg.Wait()
+	h.gate.QueueBehind(t, func() int { return links.WaitingCreates(svc) }, create(0), rest...)
 	return out, errs
 }
 
@@ -82,7 +65,7 @@ func queueBehindOne(t *testing.T, svc *links.Service, h *heldStore, callers []*s
 func TestCreatesShareATransaction(t *testing.T) {
 	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
 		t.Run("group", func(t *testing.T) {
-			h := &heldStore{LinkStore: s.Links, entered: make(chan struct{}), release: make(chan struct{})}
+			h := &heldStore{LinkStore: s.Links, gate: testenv.NewGate()}
 			svc := links.NewService(links.Config{Links: h, Invalidator: &recordingInvalidator{}, BaseURL: "https://sho.rt/", OwnHosts: []string{"sho.rt"}, CodeLength: 7})
 			owner := user(t, s, shortener.RoleUser)
 			var inputs []links.CreateInput
@@ -120,7 +103,7 @@ func TestCreatesShareATransaction(t *testing.T) {
 		})
 
 		t.Run("one failure", func(t *testing.T) {
-			h := &heldStore{LinkStore: s.Links, entered: make(chan struct{}), release: make(chan struct{})}
+			h := &heldStore{LinkStore: s.Links, gate: testenv.NewGate()}
 			svc := links.NewService(links.Config{Links: h, Invalidator: &recordingInvalidator{}, BaseURL: "https://sho.rt/", OwnHosts: []string{"sho.rt"}, CodeLength: 7})
 			owner := user(t, s, shortener.RoleUser)
 			// Never stored: its links break the owner's foreign key.

@@ -7,7 +7,6 @@ import (
 	"net"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -148,11 +147,10 @@ func TestInvalidatorBroadcast(t *testing.T) {
 }
 
 // pipelineHook counts a client's pipelines that publish (not those that
-// set up a connection) and holds the first until release is closed.
+// set up a connection) and holds the first at its gate.
 type pipelineHook struct {
 	pipelines atomic.Int32
-	entered   chan struct{}
-	release   chan struct{}
+	gate      *testenv.Gate
 }
 
 func (h *pipelineHook) DialHook(next goredis.DialHook) goredis.DialHook          { return next }
@@ -162,10 +160,8 @@ func (h *pipelineHook) ProcessPipelineHook(next goredis.ProcessPipelineHook) gor
 		if !slices.ContainsFunc(cmds, func(c goredis.Cmder) bool { return c.Name() == "publish" }) {
 			return next(ctx, cmds)
 		}
-		if h.pipelines.Add(1) == 1 {
-			close(h.entered)
-			<-h.release
-		}
+		h.pipelines.Add(1)
+		h.gate.Hold()
 		return next(ctx, cmds)
 	}
 }
@@ -176,7 +172,7 @@ func (h *pipelineHook) ProcessPipelineHook(next goredis.ProcessPipelineHook) gor
 func TestInvalidationsShareAPipeline(t *testing.T) {
 	ctx := context.Background()
 	admin, prefix := testenv.Redis(t)
-	hook := &pipelineHook{entered: make(chan struct{}), release: make(chan struct{})}
+	hook := &pipelineHook{gate: testenv.NewGate()}
 	clientA := namedClient(t, testenv.RandomName("inv-a-"))
 	clientA.AddHook(hook)
 	logA, logB := newInvalidationLog(), newInvalidationLog()
@@ -194,20 +190,13 @@ func TestInvalidationsShareAPipeline(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var wg sync.WaitGroup
 	errs := make([]error, calls)
-	wg.Go(func() { errs[0] = a.Invalidate(ctx, codes[0]) })
-	select {
-	case <-hook.entered:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the first broadcast never started")
-	}
+	invalidate := func(i int) func() { return func() { errs[i] = a.Invalidate(ctx, codes[i]) } }
+	var rest []func()
 	for i := 1; i < calls; i++ {
-		wg.Go(func() { errs[i] = a.Invalidate(ctx, codes[i]) })
+		rest = append(rest, invalidate(i))
 	}
-	pollUntil(t, "the calls to queue", func() bool { return a.sends.Waiting() == calls-1 })
-	close(hook.release)
-	wg.Wait()
+	hook.gate.QueueBehind(t, a.sends.Waiting, invalidate(0), rest...)
 	for i, err := range errs {
 		if err != nil {
 			t.Errorf("Invalidate(%s): %v", codes[i], err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/shortener-dev/shortener/internal/groupcommit"
+	"github.com/shortener-dev/shortener/internal/testenv"
 )
 
 // item is one call's work and its outcome.
@@ -15,23 +16,19 @@ type item struct {
 	out int
 }
 
-// heldRun records the groups it runs and holds the first until release
-// is closed, so that the calls behind it queue.
+// heldRun records the groups it runs and holds the first at its gate, so
+// that the calls behind it queue.
 type heldRun struct {
-	entered chan struct{}
-	release chan struct{}
+	gate *testenv.Gate
 
 	mu     sync.Mutex
 	groups [][]int
 }
 
-func newHeldRun() *heldRun {
-	return &heldRun{entered: make(chan struct{}), release: make(chan struct{})}
-}
+func newHeldRun() *heldRun { return &heldRun{gate: testenv.NewGate()} }
 
 func (h *heldRun) run(group []*item) {
 	h.mu.Lock()
-	first := len(h.groups) == 0
 	var ns []int
 	for _, it := range group {
 		ns = append(ns, it.n)
@@ -39,10 +36,7 @@ func (h *heldRun) run(group []*item) {
 	}
 	h.groups = append(h.groups, ns)
 	h.mu.Unlock()
-	if first {
-		close(h.entered)
-		<-h.release
-	}
+	h.gate.Hold()
 	for _, it := range group {
 		if it.n < 0 {
 			panic("negative item")
@@ -50,29 +44,15 @@ func (h *heldRun) run(group []*item) {
 	}
 }
 
-// queueBehindFirst runs item 0, which the run holds, queues the others
-// behind it, then lets the run go on; do is called for each item from its
-// own goroutine.
+// queueBehindFirst calls do with item 0, which the run holds, then with
+// the others, each from its own goroutine, once item 0 is held.
 func queueBehindFirst[T any](t *testing.T, q *groupcommit.Queue[T], h *heldRun, items []T, do func(T)) {
 	t.Helper()
-	var wg sync.WaitGroup
-	wg.Go(func() { do(items[0]) })
-	select {
-	case <-h.entered:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the first call never ran")
-	}
+	var rest []func()
 	for _, it := range items[1:] {
-		wg.Go(func() { do(it) })
+		rest = append(rest, func() { do(it) })
 	}
-	for deadline := time.Now().Add(5 * time.Second); q.Waiting() != len(items)-1; {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d calls queued, want %d", q.Waiting(), len(items)-1)
-		}
-		time.Sleep(time.Millisecond)
-	}
-	close(h.release)
-	wg.Wait()
+	h.gate.QueueBehind(t, q.Waiting, func() { do(items[0]) }, rest...)
 }
 
 // TestCallsShareAGroup: calls that arrive while a group runs wait and then
