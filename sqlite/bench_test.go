@@ -11,7 +11,7 @@ import (
 	"github.com/shortener-dev/shortener/sqlite"
 )
 
-func benchLink(b *testing.B, db *sqlite.DB, code string) string {
+func benchLink(b testing.TB, db *sqlite.DB, code string) string {
 	b.Helper()
 	l := &shortener.Link{ID: shortener.NewID(), ShortCode: code, OriginalURL: "https://example.com/",
 		IsActive: true, IsPublic: true, CreatedAt: time.Now(), UpdatedAt: time.Now()}

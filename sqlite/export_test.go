@@ -61,3 +61,19 @@ func MigrateToForTest(t testing.TB, db *DB, version int64) {
 		t.Fatal(err)
 	}
 }
+
+// PruneClicksSQL is the statement PruneClicks deletes with.
+const PruneClicksSQL = pruneClicksSQL
+
+// SetPruneLinksForTest makes PruneClicks cover n links a pass until the
+// test ends.
+func SetPruneLinksForTest(t testing.TB, n int) {
+	old := pruneLinks
+	pruneLinks = n
+	t.Cleanup(func() { pruneLinks = old })
+}
+
+// QueryForTest runs a query on the writer.
+func QueryForTest(db *DB, query string, args ...any) (*sql.Rows, error) {
+	return db.write.QueryContext(context.Background(), query, args...)
+}
