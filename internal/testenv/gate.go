@@ -16,7 +16,7 @@ type Gate struct {
 	held    atomic.Bool
 }
 
-// NewGate returns a closed Gate.
+// NewGate returns a Gate that holds the first call to reach it.
 func NewGate() *Gate {
 	return &Gate{entered: make(chan struct{}), release: make(chan struct{})}
 }
