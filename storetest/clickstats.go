@@ -97,6 +97,38 @@ func testClickStats(t *testing.T, open func(t *testing.T) Stores) {
 		}
 	})
 
+	// Each dimension counts its values across batches and days, and
+	// breaks ties in byte order, whichever way an engine stores it.
+	t.Run("TopOfEveryDimensionAcrossBatches", func(t *testing.T) {
+		s := open(t)
+		d1 := time.Date(2026, 3, 14, 8, 0, 0, 0, time.UTC)
+		d2 := d1.Add(24 * time.Hour)
+		for _, dim := range shortener.Dimensions {
+			l := mustLink(t, s, "top-"+dim)
+			with := func(at time.Time, value string) shortener.ClickEvent {
+				c := click(l.ID, at, "v")
+				*map[string]*string{
+					shortener.DimReferrer: &c.Referrer, shortener.DimCountry: &c.Country, shortener.DimBrowser: &c.Browser,
+					shortener.DimOS: &c.OS, shortener.DimDevice: &c.Device, shortener.DimTarget: &c.Target,
+				}[dim] = value
+				return c
+			}
+			// b 3 (over two batches and two days); Zeta 2 and a:"x" 2 tie,
+			// and "Zeta" sorts before `a:"x"` in byte order.
+			noErr(t, s.Clicks.WriteClicks(ctx, []shortener.ClickEvent{with(d1, "b"), with(d1, `a:"x"`)}))
+			noErr(t, s.Clicks.WriteClicks(ctx, []shortener.ClickEvent{with(d1, "b"), with(d1, "Zeta")}))
+			noErr(t, s.Clicks.WriteClicks(ctx, []shortener.ClickEvent{with(d2, "b"), with(d2, `a:"x"`), with(d2, "Zeta"), with(d2, "c")}))
+			want := `[{b 3} {Zeta 2} {a:"x" 2}]`
+			if got := fmt.Sprint(stats(t, s, l.ID, d1, d2, 3).Top[dim]); got != want {
+				t.Errorf("top %s = %s, want %s", dim, got, want)
+			}
+			want = `[{Zeta 1} {a:"x" 1} {b 1} {c 1}]`
+			if got := fmt.Sprint(stats(t, s, l.ID, d2, d2, 10).Top[dim]); got != want {
+				t.Errorf("top %s of the second day = %s, want %s", dim, got, want)
+			}
+		}
+	})
+
 	t.Run("EveryDimension", func(t *testing.T) {
 		s := open(t)
 		l := mustLink(t, s, "dims")
