@@ -63,13 +63,22 @@ func readDays(ctx context.Context, tx pgx.Tx, stats *shortener.ClickStats, linkI
 }
 
 func readTop(ctx context.Context, tx pgx.Tx, stats *shortener.ClickStats, linkID string, from, to time.Time, top int) error {
-	// value is COLLATE "C": ties break in byte order, as in SQLite.
+	// Values are counted in rows (the referrer) and in the days' dims
+	// objects (the others; rollup_write.go). They compare COLLATE "C":
+	// ties break in byte order, as in SQLite.
 	rows, err := tx.Query(ctx, `
+		WITH counts (dimension, value, clicks) AS (
+			SELECT dimension, value, clicks FROM link_daily_dimensions
+			WHERE link_id = $1 AND day BETWEEN $2 AND $3
+			UNION ALL
+			SELECT split_part(e.key, ':', 1) COLLATE "C", substr(e.key, strpos(e.key, ':') + 1) COLLATE "C", e.value::bigint
+			FROM link_daily_stats s, jsonb_each_text(s.dims) AS e
+			WHERE s.link_id = $1 AND s.day BETWEEN $2 AND $3
+		)
 		SELECT dimension, value, n FROM (
 			SELECT dimension, value, sum(clicks)::bigint AS n,
 				row_number() OVER (PARTITION BY dimension ORDER BY sum(clicks) DESC, value) AS rank
-			FROM link_daily_dimensions
-			WHERE link_id = $1 AND day BETWEEN $2 AND $3
+			FROM counts
 			GROUP BY dimension, value
 		) ranked
 		WHERE rank <= $4

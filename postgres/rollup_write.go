@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -9,6 +10,12 @@ import (
 
 	"github.com/shortener-dev/shortener"
 )
+
+// rowDimension is the dimension counted in rows of link_daily_dimensions,
+// one per value: its values are unbounded. The others are counted in the
+// dims object of the day's link_daily_stats row, {"dimension:value":
+// clicks} (migration 00052).
+const rowDimension = shortener.DimReferrer
 
 // Statements that add a batch's rollup to the counters. Each takes whole
 // columns as arrays, so one statement covers the batch.
@@ -18,12 +25,13 @@ const (
 		SELECT * FROM unnest($1::uuid[], $2::date[], $3::text[], $4::text[], $5::bigint[])
 		ON CONFLICT (link_id, day, dimension, value) DO UPDATE SET clicks = s.clicks + EXCLUDED.clicks`
 	upsertDaysSQL = `
-		INSERT INTO link_daily_stats AS s (link_id, day, clicks, bot_clicks, unique_visitors)
-		SELECT * FROM unnest($1::uuid[], $2::date[], $3::bigint[], $4::bigint[], $5::bigint[])
+		INSERT INTO link_daily_stats AS s (link_id, day, clicks, bot_clicks, unique_visitors, dims)
+		SELECT * FROM unnest($1::uuid[], $2::date[], $3::bigint[], $4::bigint[], $5::bigint[], $6::jsonb[])
 		ON CONFLICT (link_id, day) DO UPDATE SET
 			clicks = s.clicks + EXCLUDED.clicks,
 			bot_clicks = s.bot_clicks + EXCLUDED.bot_clicks,
-			unique_visitors = s.unique_visitors + EXCLUDED.unique_visitors`
+			unique_visitors = s.unique_visitors + EXCLUDED.unique_visitors,
+			dims = add_counts(s.dims, EXCLUDED.dims)`
 	lockLinksSQL = `
 		SELECT FROM short_urls WHERE id = ANY($1::uuid[])
 		ORDER BY id FOR NO KEY UPDATE`
@@ -45,11 +53,23 @@ func addRollup(ctx context.Context, tx pgx.Tx, r *shortener.ClickRollup, newVisi
 		return nil
 	}
 	var b pgx.Batch
-	if dims := r.SortedDims(); len(dims) > 0 {
-		n := len(dims)
+	counted := map[shortener.DayKey]map[string]int64{} // the days' dims objects
+	var rows []shortener.DimKey
+	for _, k := range r.SortedDims() {
+		if k.Dim == rowDimension {
+			rows = append(rows, k)
+			continue
+		}
+		day := shortener.DayKey{Link: k.Link, Day: k.Day}
+		if counted[day] == nil {
+			counted[day] = map[string]int64{}
+		}
+		counted[day][k.Dim+":"+k.Value] = r.Dims[k]
+	}
+	if n := len(rows); n > 0 {
 		links, dimNames, values := make([]string, n), make([]string, n), make([]string, n)
 		days, counts := make([]time.Time, n), make([]int64, n)
-		for i, k := range dims {
+		for i, k := range rows {
 			links[i], days[i], dimNames[i], values[i], counts[i] = k.Link, dayTime(k.Day), k.Dim, k.Value, r.Dims[k]
 		}
 		b.Queue(upsertDimsSQL, uuidsOf(links), days, dimNames, values, counts)
@@ -59,11 +79,19 @@ func addRollup(ctx context.Context, tx pgx.Tx, r *shortener.ClickRollup, newVisi
 	n := len(keys)
 	links, days := make([]string, n), make([]time.Time, n)
 	clicks, bots, unique := make([]int64, n), make([]int64, n), make([]int64, n)
+	dims := make([]string, n)
 	for i, k := range keys {
 		links[i], days[i] = k.Link, dayTime(k.Day)
 		clicks[i], bots[i], unique[i] = r.Days[k].Clicks, r.Days[k].Bots, newVisitors[k]
+		obj, err := json.Marshal(counted[k]) // a nil map is null
+		if err != nil {
+			return fmt.Errorf("rollups: %w", err)
+		}
+		if dims[i] = string(obj); counted[k] == nil {
+			dims[i] = "{}"
+		}
 	}
-	b.Queue(upsertDaysSQL, uuidsOf(links), days, clicks, bots, unique)
+	b.Queue(upsertDaysSQL, uuidsOf(links), days, clicks, bots, unique, dims)
 
 	if humans := r.SortedLinks(); len(humans) > 0 {
 		counts := make([]int64, len(humans))
