@@ -2,6 +2,7 @@ package shortener
 
 import (
 	"cmp"
+	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -129,4 +130,37 @@ func (r *ClickRollup) SortedDims() []DimKey {
 			strings.Compare(a.Dim, b.Dim), strings.Compare(a.Value, b.Value))
 	})
 	return out
+}
+
+// UnboundedDimension is the dimension whose values have no bound (any
+// referring page). The stores count its values in rows of their own; the
+// other dimensions, a few hundred values at most, are counted together in
+// one JSON object per link and day, {"dimension:value": clicks}: a click
+// spread over many links is then one object key instead of five rows,
+// while a popular link's thousands of referrers are not rewritten as one
+// object by every batch.
+const UnboundedDimension = DimReferrer
+
+// SplitDims returns the dimension counts as the stores keep them: the
+// unbounded dimension's as rows, in key order, and the others as each
+// (link, day)'s object of counts. A day without any has no object.
+func (r *ClickRollup) SplitDims() (rows []DimKey, objects map[DayKey]string) {
+	counts := map[DayKey]map[string]int64{}
+	for _, k := range r.SortedDims() {
+		if k.Dim == UnboundedDimension {
+			rows = append(rows, k)
+			continue
+		}
+		day := DayKey{Link: k.Link, Day: k.Day}
+		if counts[day] == nil {
+			counts[day] = map[string]int64{}
+		}
+		counts[day][k.Dim+":"+k.Value] = r.Dims[k]
+	}
+	objects = make(map[DayKey]string, len(counts))
+	for day, c := range counts {
+		b, _ := json.Marshal(c) // a map of strings to integers always encodes
+		objects[day] = string(b)
+	}
+	return rows, objects
 }

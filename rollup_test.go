@@ -74,3 +74,21 @@ func TestRollupRowsPerThousandClicks(t *testing.T) {
 		t.Errorf("1,000 clicks on 1,000 links make %d rollup rows, want %d", spread, 1000*8)
 	}
 }
+
+// TestSplitDims checks how the dimension counts reach the stores: the
+// unbounded dimension's values as rows, the others as one object per link
+// and day, and no object for a day of bots only.
+func TestSplitDims(t *testing.T) {
+	at := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	c := shortener.ClickEvent{LinkID: "l", OccurredAt: at, Referrer: "r.example", Country: "FR", Browser: "Firefox",
+		OS: "Linux", Device: "desktop", Target: `https://t.example/"x"`}
+	bot := shortener.ClickEvent{LinkID: "l", OccurredAt: at.Add(24 * time.Hour), IsBot: true}
+	rows, objects := shortener.NewClickRollup([]shortener.ClickEvent{c, c, bot}).SplitDims()
+	if want := "[{l 2026-12-01 referrer r.example}]"; fmt.Sprint(rows) != want {
+		t.Errorf("rows = %v, want %s", rows, want)
+	}
+	want := map[shortener.DayKey]string{{Link: "l", Day: "2026-12-01"}: `{"browser:Firefox":2,"country:FR":2,"device:desktop":2,"os:Linux":2,"target:https://t.example/\"x\"":2}`}
+	if fmt.Sprint(objects) != fmt.Sprint(want) {
+		t.Errorf("objects = %v, want %v", objects, want)
+	}
+}

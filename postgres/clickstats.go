@@ -64,7 +64,7 @@ func readDays(ctx context.Context, tx pgx.Tx, stats *shortener.ClickStats, linkI
 
 func readTop(ctx context.Context, tx pgx.Tx, stats *shortener.ClickStats, linkID string, from, to time.Time, top int) error {
 	// Values are counted in rows (the referrer) and in the days' dims
-	// objects (the others; rollup_write.go). They compare COLLATE "C":
+	// objects (the others; shortener.SplitDims). They compare COLLATE "C":
 	// ties break in byte order, as in SQLite.
 	rows, err := tx.Query(ctx, `
 		WITH counts (dimension, value, clicks) AS (

@@ -44,6 +44,7 @@ func TestStores(t *testing.T) {
 func TestMigrations(t *testing.T) {
 	storetest.RunMigrations(t, migrationHooks)
 	t.Run("Domains", func(t *testing.T) { storetest.RunDomainMigration(t, migrationHooks) })
+	t.Run("DimensionCounts", func(t *testing.T) { storetest.RunDimensionCountsMigration(t, migrationHooks, 51) })
 }
 
 var migrationHooks = storetest.MigrationHooks{
@@ -62,7 +63,11 @@ var migrationHooks = storetest.MigrationHooks{
 	Exec: func(t *testing.T, db storetest.Database, q string, args ...any) {
 		postgres.ExecForTest(t, db.(*postgres.DB), migrate.Numbered(q), args...)
 	},
-	Links: func(db storetest.Database) shortener.LinkStore { return postgres.NewLinkStore(db.(*postgres.DB)) },
+	Links:  func(db storetest.Database) shortener.LinkStore { return postgres.NewLinkStore(db.(*postgres.DB)) },
+	Clicks: func(db storetest.Database) shortener.ClickStore { return postgres.NewClickStore(db.(*postgres.DB)) },
+	Count: func(t *testing.T, db storetest.Database, q string, args ...any) int64 {
+		return postgres.CountForTest(t, db.(*postgres.DB), migrate.Numbered(q), args...)
+	},
 }
 
 func TestConcurrentMigrations(t *testing.T) {

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -10,12 +9,6 @@ import (
 
 	"github.com/shortener-dev/shortener"
 )
-
-// rowDimension is the dimension counted in rows of link_daily_dimensions,
-// one per value: its values are unbounded. The others are counted in the
-// dims object of the day's link_daily_stats row, {"dimension:value":
-// clicks} (migration 00052).
-const rowDimension = shortener.DimReferrer
 
 // Statements that add a batch's rollup to the counters. Each takes whole
 // columns as arrays, so one statement covers the batch.
@@ -53,19 +46,7 @@ func addRollup(ctx context.Context, tx pgx.Tx, r *shortener.ClickRollup, newVisi
 		return nil
 	}
 	var b pgx.Batch
-	counted := map[shortener.DayKey]map[string]int64{} // the days' dims objects
-	var rows []shortener.DimKey
-	for _, k := range r.SortedDims() {
-		if k.Dim == rowDimension {
-			rows = append(rows, k)
-			continue
-		}
-		day := shortener.DayKey{Link: k.Link, Day: k.Day}
-		if counted[day] == nil {
-			counted[day] = map[string]int64{}
-		}
-		counted[day][k.Dim+":"+k.Value] = r.Dims[k]
-	}
+	rows, objects := r.SplitDims()
 	if n := len(rows); n > 0 {
 		links, dimNames, values := make([]string, n), make([]string, n), make([]string, n)
 		days, counts := make([]time.Time, n), make([]int64, n)
@@ -83,11 +64,7 @@ func addRollup(ctx context.Context, tx pgx.Tx, r *shortener.ClickRollup, newVisi
 	for i, k := range keys {
 		links[i], days[i] = k.Link, dayTime(k.Day)
 		clicks[i], bots[i], unique[i] = r.Days[k].Clicks, r.Days[k].Bots, newVisitors[k]
-		obj, err := json.Marshal(counted[k]) // a nil map is null
-		if err != nil {
-			return fmt.Errorf("rollups: %w", err)
-		}
-		if dims[i] = string(obj); counted[k] == nil {
+		if dims[i] = objects[k]; dims[i] == "" {
 			dims[i] = "{}"
 		}
 	}

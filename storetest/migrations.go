@@ -42,6 +42,10 @@ type MigrationHooks struct {
 	Exec func(t *testing.T, db Database, query string, args ...any)
 	// Links returns the link store of db.
 	Links func(db Database) shortener.LinkStore
+	// Clicks returns the click store of db.
+	Clicks func(db Database) shortener.ClickStore
+	// Count runs a query returning one integer, with ? placeholders.
+	Count func(t *testing.T, db Database, query string, args ...any) int64
 }
 
 // RunMigrations checks the schema rules of both engines: pending
@@ -198,5 +202,58 @@ func RunDomainMigration(t *testing.T, h MigrationHooks) {
 		if tg, err := r.Resolve(ctx, "keepme"); err != nil || tg.LinkID != id {
 			t.Fatalf("store resolves the old link's key to %+v, %v", tg, err)
 		}
+	}
+}
+
+// RunDimensionCountsMigration writes rollups as the schema before the
+// bounded dimensions moved into the days' objects held them (a row per
+// dimension value; preVersion is the engine's last schema before that) and
+// checks that after the migration the link's summary is the same and only
+// the referrer's rows are left; a day with dimension rows but no day row
+// gets one.
+func RunDimensionCountsMigration(t *testing.T, h MigrationHooks, preVersion int64) {
+	ctx := context.Background()
+	db := h.Open(t)
+	h.MigrateTo(t, db, preVersion)
+	id := shortener.NewID()
+	h.Exec(t, db, `INSERT INTO short_urls (id, short_code, original_url, is_active, is_public, click_count, created_at, updated_at)
+		VALUES (?, 'counted', 'https://example.com/', ?, ?, 0, ?, ?)`, id, true, true, t0, t0)
+	h.Exec(t, db, `INSERT INTO link_daily_stats (link_id, day, clicks, bot_clicks, unique_visitors)
+		VALUES (?, '2026-03-14', 5, 1, 3)`, id)
+	for _, r := range []struct {
+		day, dim, value string
+		clicks          int
+	}{
+		{"2026-03-14", shortener.DimReferrer, "r.example", 3}, {"2026-03-14", shortener.DimReferrer, "q.example", 2},
+		{"2026-03-14", shortener.DimCountry, "FR", 4}, {"2026-03-14", shortener.DimCountry, "DE", 1},
+		{"2026-03-14", shortener.DimTarget, `https://example.com/"b"`, 5},
+		{"2026-03-15", shortener.DimBrowser, "Firefox", 2},
+	} {
+		h.Exec(t, db, `INSERT INTO link_daily_dimensions (link_id, day, dimension, value, clicks) VALUES (?, ?, ?, ?, ?)`,
+			id, r.day, r.dim, r.value, r.clicks)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatalf("migrate up from %d: %v", preVersion, err)
+	}
+
+	st, err := h.Clicks(db).ClickStats(ctx, id, day(2026, 3, 14), day(2026, 3, 15), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		shortener.DimReferrer: "[{r.example 3} {q.example 2}]",
+		shortener.DimCountry:  "[{FR 4} {DE 1}]",
+		shortener.DimTarget:   `[{https://example.com/"b" 5}]`,
+		shortener.DimBrowser:  "[{Firefox 2}]",
+		shortener.DimOS:       "[]",
+	}
+	for dim, w := range want {
+		if got := fmt.Sprint(st.Top[dim]); got != w {
+			t.Errorf("top %s = %s, want %s", dim, got, w)
+		}
+	}
+	wantDays(t, st.Days, "2026-03-14 5 3 1", "2026-03-15 0 0 0")
+	if n := h.Count(t, db, `SELECT count(*) FROM link_daily_dimensions WHERE dimension <> 'referrer'`); n != 0 {
+		t.Errorf("%d rows of bounded dimensions left", n)
 	}
 }

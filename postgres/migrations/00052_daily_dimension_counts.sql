@@ -1,6 +1,6 @@
 -- +goose Up
 -- The bounded dimensions (country, browser, os, device, target: a few
--- hundred values at most) are counted in one jsonb object per link and
+-- hundred values at most; shortener.UnboundedDimension) are counted in one jsonb object per link and
 -- day, {"dimension:value": clicks}, beside the day's other counters. A
 -- click spread over many links was six dimension rows, each its own
 -- index descent and row version; it is now one key of the day's row, which
