@@ -44,13 +44,16 @@ var (
 		tail:  `ON CONFLICT DO NOTHING RETURNING link_id, day`,
 		width: 3,
 	}
+	// upsertDays adds to the days' counters; the object of dimension counts
+	// (shortener.SplitDims) gets each of its keys added, the others kept.
 	upsertDays = multiRow{
-		head: `INSERT INTO link_daily_stats (link_id, day, clicks, bot_clicks, unique_visitors)`,
+		head: `INSERT INTO link_daily_stats (link_id, day, clicks, bot_clicks, unique_visitors, dims)`,
 		tail: `ON CONFLICT (link_id, day) DO UPDATE SET
 			clicks = clicks + excluded.clicks,
 			bot_clicks = bot_clicks + excluded.bot_clicks,
-			unique_visitors = unique_visitors + excluded.unique_visitors`,
-		width: 5,
+			unique_visitors = unique_visitors + excluded.unique_visitors,
+			dims = CASE WHEN excluded.dims = '{}' THEN dims ELSE add_counts(dims, excluded.dims) END`,
+		width: 6,
 	}
 	// findLinks looks links up by ID: VALUES lists as any multiRow, so that
 	// it is prepared once per size like the writes.
@@ -174,17 +177,21 @@ func addRollup(ctx context.Context, tx *writeTx, fresh []shortener.ClickEvent) e
 		return fmt.Errorf("visitors: %w", err)
 	}
 
+	rows, objects := r.SplitDims()
 	args = args[:0]
 	for _, k := range r.SortedDays() {
-		d := r.Days[k]
-		args = append(args, k.Link, k.Day, d.Clicks, d.Bots, newVisitors[k])
+		d, dims := r.Days[k], objects[k]
+		if dims == "" {
+			dims = "{}"
+		}
+		args = append(args, k.Link, k.Day, d.Clicks, d.Bots, newVisitors[k], dims)
 	}
 	if err := upsertDays.exec(ctx, tx, args); err != nil {
 		return fmt.Errorf("daily stats: %w", err)
 	}
 
 	args = args[:0]
-	for _, k := range r.SortedDims() {
+	for _, k := range rows {
 		args = append(args, k.Link, k.Day, k.Dim, k.Value, r.Dims[k])
 	}
 	if err := upsertDims.exec(ctx, tx, args); err != nil {

@@ -68,17 +68,26 @@ func readDays(ctx context.Context, tx *sql.Tx, stats *shortener.ClickStats, link
 }
 
 func readTop(ctx context.Context, tx *sql.Tx, stats *shortener.ClickStats, linkID, from, to string, top int) error {
-	// Ties are broken by the label in byte order (SQLite's BINARY
-	// collation), which PostgreSQL matches with COLLATE "C".
+	// Values are counted in rows (the referrer) and in the days' objects
+	// of dimension counts (the others; shortener.SplitDims). Ties are
+	// broken by the label in byte order (SQLite's BINARY collation), which
+	// PostgreSQL matches with COLLATE "C".
 	rows, err := tx.QueryContext(ctx, `
+		WITH counts (dimension, value, clicks) AS (
+			SELECT dimension, value, clicks FROM link_daily_dimensions
+			WHERE link_id = ?1 AND day BETWEEN ?2 AND ?3
+			UNION ALL
+			SELECT substr(e.key, 1, instr(e.key, ':') - 1), substr(e.key, instr(e.key, ':') + 1), e.value
+			FROM link_daily_stats AS s, json_each(s.dims) AS e
+			WHERE s.link_id = ?1 AND s.day BETWEEN ?2 AND ?3
+		)
 		SELECT dimension, value, n FROM (
 			SELECT dimension, value, sum(clicks) AS n,
 				row_number() OVER (PARTITION BY dimension ORDER BY sum(clicks) DESC, value) AS rank
-			FROM link_daily_dimensions
-			WHERE link_id = ? AND day BETWEEN ? AND ?
+			FROM counts
 			GROUP BY dimension, value
 		)
-		WHERE rank <= ?
+		WHERE rank <= ?4
 		ORDER BY dimension, rank`, linkID, from, to, top)
 	if err != nil {
 		return fmt.Errorf("top values: %w", err)

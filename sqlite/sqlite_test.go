@@ -44,6 +44,7 @@ func TestStores(t *testing.T) {
 func TestMigrations(t *testing.T) {
 	storetest.RunMigrations(t, migrationHooks)
 	t.Run("Domains", func(t *testing.T) { storetest.RunDomainMigration(t, migrationHooks) })
+	t.Run("DimensionCounts", func(t *testing.T) { storetest.RunDimensionCountsMigration(t, migrationHooks, 53) })
 }
 
 var migrationHooks = storetest.MigrationHooks{
@@ -67,7 +68,11 @@ var migrationHooks = storetest.MigrationHooks{
 		}
 		sqlite.ExecForTest(t, db.(*sqlite.DB), q, args...)
 	},
-	Links: func(db storetest.Database) shortener.LinkStore { return sqlite.NewLinkStore(db.(*sqlite.DB)) },
+	Links:  func(db storetest.Database) shortener.LinkStore { return sqlite.NewLinkStore(db.(*sqlite.DB)) },
+	Clicks: func(db storetest.Database) shortener.ClickStore { return sqlite.NewClickStore(db.(*sqlite.DB)) },
+	Count: func(t *testing.T, db storetest.Database, q string, args ...any) int64 {
+		return sqlite.CountForTest(t, db.(*sqlite.DB), q, args...)
+	},
 }
 
 func TestOpenSettings(t *testing.T) {
