@@ -63,10 +63,11 @@ type LinkCacheOptions struct {
 	// Clock measures how long a code stays hot in process (SystemClock
 	// when nil).
 	Clock shortener.Clock
-	// Reader, when set, is the client of the GET on the redirect path
-	// (ConnectPipelined: concurrent GETs share one connection's writes);
-	// nil reads with the go-redis client like every other command.
-	Reader rueidis.Client
+	// Pipelined, when set, is the client of the redirect path's GET and of
+	// the SET that fills the cache after a miss (ConnectPipelined:
+	// concurrent commands share one connection's writes); nil sends them
+	// with the go-redis client like every other command.
+	Pipelined rueidis.Client
 }
 
 func (o *LinkCacheOptions) setDefaults() {
@@ -101,6 +102,7 @@ type LinkCache struct {
 	next   shortener.Resolver
 	client goredis.UniversalClient
 	get    func(ctx context.Context, key string) (value string, found bool, err error)
+	set    func(ctx context.Context, key string, value []byte, ttl time.Duration) error
 	opts   LinkCacheOptions
 
 	writeSlots chan struct{} // one token per background write in flight
@@ -121,9 +123,10 @@ func NewLinkCache(next shortener.Resolver, client goredis.UniversalClient, opts 
 		opts:       opts,
 		writeSlots: make(chan struct{}, opts.MaxPendingWrites),
 		get:        goredisGet(client),
+		set:        goredisSet(client),
 	}
-	if opts.Reader != nil {
-		c.get = rueidisGet(opts.Reader)
+	if opts.Pipelined != nil {
+		c.get, c.set = rueidisGet(opts.Pipelined), rueidisSet(opts.Pipelined)
 	}
 	c.hot.init()
 	return c
@@ -190,6 +193,19 @@ func goredisGet(client goredis.UniversalClient) func(context.Context, string) (s
 	}
 }
 
+// goredisSet and rueidisSet write a key with a lifetime with either client.
+func goredisSet(client goredis.UniversalClient) func(context.Context, string, []byte, time.Duration) error {
+	return func(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+		return client.Set(ctx, key, value, ttl).Err()
+	}
+}
+
+func rueidisSet(client rueidis.Client) func(context.Context, string, []byte, time.Duration) error {
+	return func(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+		return client.Do(ctx, client.B().Set().Key(key).Value(rueidis.BinaryString(value)).Px(ttl).Build()).Error()
+	}
+}
+
 func rueidisGet(client rueidis.Client) func(context.Context, string) (string, bool, error) {
 	return func(ctx context.Context, key string) (string, bool, error) {
 		value, err := client.Do(ctx, client.B().Get().Key(key).Build()).ToString()
@@ -226,7 +242,7 @@ func (c *LinkCache) storeAsync(code string, t shortener.Target, started time.Tim
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
 		defer cancel()
-		if err := c.client.Set(ctx, c.urlKey(code), encodeTarget(t), c.ttlFor(code)).Err(); err != nil {
+		if err := c.set(ctx, c.urlKey(code), encodeTarget(t), c.ttlFor(code)); err != nil {
 			c.opts.OnError("set", err)
 		}
 	}()

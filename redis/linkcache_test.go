@@ -119,19 +119,19 @@ func pipelined(t *testing.T) rueidis.Client {
 	return reader
 }
 
-// The GET goes through the go-redis client or, as in the service, the
-// pipelining one; both must behave the same.
+// The GET and the SET that fills the cache go through the go-redis client
+// or, as in the service, the pipelining one; both must behave the same.
 func TestLinkCacheMissThenHit(t *testing.T) {
 	t.Run("go-redis", func(t *testing.T) { testLinkCacheMissThenHit(t, nil) })
 	t.Run("pipelined", func(t *testing.T) { testLinkCacheMissThenHit(t, pipelined(t)) })
 }
 
-func testLinkCacheMissThenHit(t *testing.T, reader rueidis.Client) {
+func testLinkCacheMissThenHit(t *testing.T, pc rueidis.Client) {
 	ctx := context.Background()
 	client, prefix := testenv.Redis(t)
 	next := newCountingResolver(map[string]shortener.Target{"abc": exampleTarget})
 	const ttl = time.Minute
-	c := NewLinkCache(next, client, LinkCacheOptions{Prefix: prefix, TTL: ttl, Reader: reader})
+	c := NewLinkCache(next, client, LinkCacheOptions{Prefix: prefix, TTL: ttl, Pipelined: pc})
 	t.Cleanup(func() { _ = c.Close() })
 
 	got, err := c.Resolve(ctx, "abc")
@@ -222,7 +222,7 @@ func TestLinkCachePipelinedReaderRedisDown(t *testing.T) {
 	t.Cleanup(func() { _ = client.Close() })
 	next := newCountingResolver(map[string]shortener.Target{"abc": exampleTarget})
 	var errs errorLog
-	c := NewLinkCache(next, client, LinkCacheOptions{Prefix: "down:", OnError: errs.record, Reader: reader,
+	c := NewLinkCache(next, client, LinkCacheOptions{Prefix: "down:", OnError: errs.record, Pipelined: reader,
 		GetTimeout: 200 * time.Millisecond})
 	t.Cleanup(func() { _ = c.Close() })
 

@@ -63,14 +63,15 @@ func (a *app) connectRedis(ctx context.Context, cfg *config) (goredis.UniversalC
 }
 
 // redisBackend shares cache, limits and invalidation through Redis. The
-// link cache reads through a pipelining client of its own (its GET is on
-// every redirect that misses L1); everything else shares client.
+// link cache reads and fills through a pipelining client of its own (its
+// GET is on every redirect that misses L1, its SET on every miss of its
+// own); everything else shares client.
 func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage, client goredis.UniversalClient) (backend, error) {
-	reader, err := redis.ConnectPipelined(ctx, cfg.RedisURL)
+	pipelined, err := redis.ConnectPipelined(ctx, cfg.RedisURL)
 	if err != nil {
 		return backend{}, err
 	}
-	a.onShutdown = append(a.onShutdown, func(context.Context) { reader.Close() })
+	a.onShutdown = append(a.onShutdown, func(context.Context) { pipelined.Close() })
 	prefix := cfg.RedisKeyPrefix
 	errLog := everyMinute(a.logger)
 	onError := func(op string, err error) {
@@ -79,7 +80,7 @@ func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage,
 	}
 	l2 := redis.NewLinkCache(storeResolver(st), client, redis.LinkCacheOptions{
 		Prefix: prefix, TTL: seconds(cfg.URLCacheTTL), HotThreshold: int64(cfg.HotURLClickThreshold), OnError: onError,
-		Reader: reader,
+		Pipelined: pipelined,
 	})
 	l1 := inmem.NewLinkCache(l2, inmem.LinkCacheOptions{
 		Size: cfg.L1CacheSize, TTL: l1TTL, NegativeTTL: l1NegativeTTL, Filter: a.codeFilter(ctx, bgCtx, st),
