@@ -37,9 +37,9 @@ func TestUTCDay(t *testing.T) {
 // per (link, day, dimension, value) and one click_count update per link
 // (visitor rows, one per new visitor, come on top). A hot link's batch
 // folds into a handful of rows; clicks spread over 100,000 links cannot.
-// (PostgreSQL keeps the bounded dimensions' values in the daily row
-// instead of rows of their own, migration 00052: a spread click there is
-// a daily row, a referrer row and an update.)
+// (The stores keep the bounded dimensions' values in the daily row
+// instead of rows of their own, SplitDims: a spread click there is a daily
+// row, a referrer row and an update.)
 func TestRollupRowsPerThousandClicks(t *testing.T) {
 	at := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	click := func(i int, link string) shortener.ClickEvent {
