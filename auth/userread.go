@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/groupcommit"
 )
 
 // Every authenticated request reads its user, so that a deactivated user
@@ -59,7 +60,7 @@ func (s *Service) readUsers(group []*userRead) {
 	if ctx == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), userReadTimeout)
+	ctx, cancel := groupcommit.Context(ctx, userReadTimeout)
 	defer cancel()
 	if len(byID) == 1 {
 		for id, res := range byID {

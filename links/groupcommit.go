@@ -71,7 +71,7 @@ func (q *createQueue) storeGroup(group []*queuedCreate) {
 	// The group outlives any one caller: a caller who leaves now finds
 	// the link stored, as when it leaves just after a commit. It is
 	// bounded by the server's write timeout, past which nobody gets an answer.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(live[0].ctx), groupTimeout)
+	ctx, cancel := groupcommit.Context(live[0].ctx, groupTimeout)
 	defer cancel()
 	inserted, err := q.store.CreateLinks(ctx, links)
 	if err != nil {

@@ -118,7 +118,7 @@ func (inv *Invalidator) sendGroup(group []*pendingSend) {
 			codes = append(codes, p.codes...)
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(group[0].ctx), writeTimeout)
+	ctx, cancel := groupcommit.Context(group[0].ctx, writeTimeout)
 	defer cancel()
 	err := inv.broadcast(ctx, codes)
 	for _, p := range group {

@@ -191,7 +191,7 @@ func (l *RateLimiter) allowGroup(group []*pendingAllow) {
 	if first == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(first), allowTimeout)
+	ctx, cancel := groupcommit.Context(first, allowTimeout)
 	defer cancel()
 	member := l.instance + strconv.FormatUint(l.seq.Add(1), 36)
 	args := func(r *run) ([]string, []any) {

@@ -9,8 +9,10 @@
 package groupcommit
 
 import (
+	"context"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // Queue runs items in groups, one group at a time. The zero value is not
@@ -37,6 +39,14 @@ type entry[T any] struct {
 // outcome through the item itself (T is usually a pointer).
 func New[T any](max int, run func(group []T)) *Queue[T] {
 	return &Queue[T]{max: max, run: run}
+}
+
+// Context returns the context of a group's run: the values of first (a
+// caller's context: its request ID, its trace) without its cancellation,
+// since the run serves callers who stay after first has left, bounded by
+// timeout instead.
+func Context(first context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(first), timeout)
 }
 
 // Do queues item and returns once the group holding it has run. If that

@@ -1,6 +1,7 @@
 package groupcommit_test
 
 import (
+	"context"
 	"slices"
 	"sync"
 	"testing"
@@ -121,5 +122,21 @@ func TestPanicReachesTheWholeGroup(t *testing.T) {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the next call still waits for the queue after the panic")
+	}
+}
+
+// A group's context keeps the first caller's values, not its
+// cancellation, and ends at its own deadline.
+func TestContextOutlivesTheFirstCaller(t *testing.T) {
+	type key struct{}
+	first, cancelFirst := context.WithCancel(context.WithValue(context.Background(), key{}, "request-1"))
+	ctx, cancel := groupcommit.Context(first, time.Hour)
+	defer cancel()
+	cancelFirst()
+	if ctx.Err() != nil || ctx.Value(key{}) != "request-1" {
+		t.Fatalf("after the first caller left: err %v, value %v; want nil, request-1", ctx.Err(), ctx.Value(key{}))
+	}
+	if d, ok := ctx.Deadline(); !ok || time.Until(d) < 59*time.Minute {
+		t.Fatalf("deadline %v, %v; want about an hour from now", d, ok)
 	}
 }
