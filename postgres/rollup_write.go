@@ -12,6 +12,11 @@ import (
 
 // Statements that add a batch's rollup to the counters. Each takes whole
 // columns as arrays, so one statement covers the batch.
+//
+// upsertDaysSQL adds the batch's object of counts to the day's key by key:
+// only the batch's keys (a few values) are looked up, and the stored object
+// is copied once by ||. The merge is written out here rather than as a SQL
+// function, which the planner would plan again for every batch.
 const (
 	upsertDimsSQL = `
 		INSERT INTO link_daily_dimensions AS s (link_id, day, dimension, value, clicks)
@@ -24,7 +29,9 @@ const (
 			clicks = s.clicks + EXCLUDED.clicks,
 			bot_clicks = s.bot_clicks + EXCLUDED.bot_clicks,
 			unique_visitors = s.unique_visitors + EXCLUDED.unique_visitors,
-			dims = add_counts(s.dims, EXCLUDED.dims)`
+			dims = s.dims || coalesce((
+				SELECT jsonb_object_agg(k, coalesce((s.dims ->> k)::bigint, 0) + v::bigint)
+				FROM jsonb_each_text(EXCLUDED.dims) AS e (k, v)), '{}')`
 	lockLinksSQL = `
 		SELECT FROM short_urls WHERE id = ANY($1::uuid[])
 		ORDER BY id FOR NO KEY UPDATE`
