@@ -88,6 +88,9 @@ type PipelineMetrics interface {
 	// ClicksSpooled counts clicks the spool kept before their redirect
 	// answered.
 	ClicksSpooled(n int)
+	// SpoolWrite records how long one write of the durable spool's log
+	// took, failed or not: the redirects whose clicks it held waited for it.
+	SpoolWrite(took time.Duration)
 	// ClicksDropped counts clicks lost for reason.
 	ClicksDropped(reason DropReason, n int)
 	// ClicksShipped counts clicks the shipper delivered to the stream.

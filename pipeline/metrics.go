@@ -20,6 +20,7 @@ type Metrics struct {
 	writeErrors prometheus.Counter
 	pending     prometheus.Gauge
 	lag         prometheus.Gauge
+	spoolWrite  prometheus.Histogram
 }
 
 var _ shortener.PipelineMetrics = (*Metrics)(nil)
@@ -53,6 +54,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			"Clicks in the spool not yet delivered."),
 		lag: gauge("shortener_click_pipeline_lag_seconds",
 			"Age of the oldest click not yet delivered by the shipper; 0 when none is waiting."),
+		spoolWrite: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "shortener_click_spool_write_seconds",
+			Help:    "Time of each write of the click spool's log (CLICK_SPOOL=disk), which the redirects of its clicks wait for.",
+			Buckets: []float64{.00005, .0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25},
+		}),
 	}
 	// Every reason exported as zero from the start, so that an alert on
 	// one has a series to watch.
@@ -61,7 +67,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	}
 	if reg != nil {
 		reg.MustRegister(m.spooled, m.shipped, m.written, m.dropped,
-			m.shipErrors, m.writeErrors, m.pending, m.lag)
+			m.shipErrors, m.writeErrors, m.pending, m.lag, m.spoolWrite)
 	}
 	return m
 }
@@ -70,6 +76,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 func (m *Metrics) ClicksSpooled(n int) {
 	if m != nil {
 		m.spooled.Add(float64(n))
+	}
+}
+
+// SpoolWrite records the time of one write of the spool's log.
+func (m *Metrics) SpoolWrite(took time.Duration) {
+	if m != nil {
+		m.spoolWrite.Observe(took.Seconds())
 	}
 }
 

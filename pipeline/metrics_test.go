@@ -1,10 +1,12 @@
 package pipeline_test
 
 import (
+	"math"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/pipeline"
 )
@@ -45,6 +47,7 @@ func TestMetricsNilIsSafe(t *testing.T) {
 	m.WriteError()
 	m.SetPending(1)
 	m.SetLag(time.Second)
+	m.SpoolWrite(time.Millisecond)
 }
 
 func TestMetrics(t *testing.T) {
@@ -79,4 +82,39 @@ func TestMetrics(t *testing.T) {
 	assertMetric(t, reg, "shortener_click_pipeline_lag_seconds", "", 0)
 	m.SetLag(1500 * time.Millisecond)
 	assertMetric(t, reg, "shortener_click_pipeline_lag_seconds", "", 1.5)
+
+	m.SpoolWrite(200 * time.Microsecond)
+	m.SpoolWrite(30 * time.Millisecond)
+	h := histogram(t, reg, "shortener_click_spool_write_seconds")
+	if h.GetSampleCount() != 2 || math.Abs(h.GetSampleSum()-0.0302) > 1e-12 {
+		t.Fatalf("spool writes: count %d, sum %v; want 2, 0.0302", h.GetSampleCount(), h.GetSampleSum())
+	}
+	// The buckets tell a 200 µs write from a 30 ms one.
+	for _, b := range h.GetBucket() {
+		want := uint64(0)
+		switch {
+		case b.GetUpperBound() >= 0.03:
+			want = 2
+		case b.GetUpperBound() >= 0.0002:
+			want = 1
+		}
+		if b.GetCumulativeCount() != want {
+			t.Fatalf("bucket le=%v holds %d writes, want %d", b.GetUpperBound(), b.GetCumulativeCount(), want)
+		}
+	}
+}
+
+func histogram(t *testing.T, reg *prometheus.Registry, name string) *dto.Histogram {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == name && len(f.GetMetric()) == 1 {
+			return f.GetMetric()[0].GetHistogram()
+		}
+	}
+	t.Fatalf("no histogram %s", name)
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -83,6 +84,30 @@ func TestSpoolWriteFailureKeepsClicksInMemory(t *testing.T) {
 	after := testClick(3)
 	s.RecordClick(after)
 	assertSameClicks(t, drain(t, s, 10), []shortener.Click{first, after, kept})
+}
+
+// Each write of the log reports its time, including a slow one: the
+// redirects of its clicks waited that long.
+func TestSpoolReportsItsWriteTimes(t *testing.T) {
+	m := &countingMetrics{}
+	s := mustOpen(t, t.TempDir(), Options{Metrics: m})
+	s.testHookWrite = func() { time.Sleep(20 * time.Millisecond) }
+	s.RecordClick(testClick(1))
+	s.RecordClick(testClick(2))
+	m.mu.Lock()
+	writes := slices.Clone(m.writes)
+	m.mu.Unlock()
+	if len(writes) != 2 {
+		t.Fatalf("writes reported = %v, want 2 (one per RecordClick, each waiting for its own)", writes)
+	}
+	for _, took := range writes {
+		if took < 20*time.Millisecond {
+			t.Fatalf("write reported as %v; it took at least 20ms", took)
+		}
+	}
+	if spooled, _ := m.counts(); spooled != 2 {
+		t.Fatalf("clicks spooled = %d, want 2", spooled)
+	}
 }
 
 func TestSpoolRecordClickBoundsItsWait(t *testing.T) {

@@ -49,8 +49,8 @@ type Options struct {
 	// segment with the log locked, so it is done in bulk. Default 16384.
 	TruncateEvery int
 	// Metrics receives the clicks spooled and dropped (with the
-	// shortener.DropSpool* reasons); nil records nothing. Memory uses only
-	// this and Logger.
+	// shortener.DropSpool* reasons) and the time of each write of the log;
+	// nil records nothing. Memory uses only this and Logger.
 	Metrics shortener.PipelineMetrics
 	// Logger gets write failures and replays. Default slog.Default().
 	Logger *slog.Logger
@@ -238,5 +238,11 @@ func (s *Spool) dropped(reason shortener.DropReason, n int) {
 func (s *Spool) spooled(n int) {
 	if s.opts.Metrics != nil {
 		s.opts.Metrics.ClicksSpooled(n)
+	}
+}
+
+func (s *Spool) wrote(took time.Duration) {
+	if s.opts.Metrics != nil {
+		s.opts.Metrics.SpoolWrite(took)
 	}
 }

@@ -18,13 +18,20 @@ import (
 )
 
 // countingMetrics records what the spool reports. The spool reports only
-// spooled and dropped clicks: any other method would call the nil embedded
-// interface and panic, failing the test.
+// spooled and dropped clicks and its writes' times: any other method would
+// call the nil embedded interface and panic, failing the test.
 type countingMetrics struct {
 	shortener.PipelineMetrics
 	mu      sync.Mutex
 	spooled int
 	dropped map[shortener.DropReason]int
+	writes  []time.Duration
+}
+
+func (m *countingMetrics) SpoolWrite(took time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.writes = append(m.writes, took)
 }
 
 func (m *countingMetrics) ClicksSpooled(n int) {

@@ -109,6 +109,8 @@ func (s *Spool) flushOne() bool {
 	s.stallTimer.Reset(s.opts.MaxWait)
 	err := s.appendBatch(b)
 	s.stallTimer.Stop()
+	took := time.Since(start)
+	s.wrote(took)
 	n := len(b.ends)
 	// Count before waking the recorders, so that a returned RecordClick
 	// is already in the metrics.
@@ -132,7 +134,7 @@ func (s *Spool) flushOne() bool {
 	s.cond.Broadcast()
 	s.mu.Unlock()
 
-	if took := time.Since(start); took >= s.opts.MaxWait {
+	if took >= s.opts.MaxWait {
 		s.opts.Logger.Warn("click spool: write stalled",
 			slog.Duration("took", took), slog.Int("clicks", n))
 	}
