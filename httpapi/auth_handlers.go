@@ -82,7 +82,7 @@ var bearerSecurity = []map[string][]string{{"bearer": {}}}
 func (s *Server) registerAuth(api huma.API) {
 	registerOp(api, shortener.RateRegister, accessTokenOnly, huma.Operation{
 		OperationID: "register", Method: http.MethodPost, Path: "/api/v1/auth/register", Tags: []string{"auth"},
-		Summary: "Create an account", DefaultStatus: http.StatusCreated, MaxBodyBytes: s.maxBody,
+		Summary: "Create an account", DefaultStatus: http.StatusCreated, MaxBodyBytes: s.humaMaxBody,
 		Errors: []int{409, 422, 429},
 	}, func(ctx context.Context, in *registerInput) (*userOutput, error) {
 		fullName := ""
@@ -98,7 +98,7 @@ func (s *Server) registerAuth(api huma.API) {
 
 	registerOp(api, shortener.RateLogin, accessTokenOnly, huma.Operation{
 		OperationID: "login", Method: http.MethodPost, Path: "/api/v1/auth/login", Tags: []string{"auth"},
-		Summary: "Log in and get a token pair", MaxBodyBytes: s.maxBody, Errors: []int{401, 422, 429},
+		Summary: "Log in and get a token pair", MaxBodyBytes: s.humaMaxBody, Errors: []int{401, 422, 429},
 	}, func(ctx context.Context, in *loginInput) (*tokenOutput, error) {
 		pair, err := s.accounts.Login(ctx, in.Body.Email, in.Body.Password, s.client(ctx, in.UserAgent))
 		if err != nil {
@@ -111,7 +111,7 @@ func (s *Server) registerAuth(api huma.API) {
 		OperationID: "refresh", Method: http.MethodPost, Path: "/api/v1/auth/refresh", Tags: []string{"auth"},
 		Summary:      "Rotate a refresh token",
 		Description:  "The presented refresh token stops working. Presenting an already-rotated token revokes every token of that login.",
-		MaxBodyBytes: s.maxBody, Errors: []int{401, 422, 429},
+		MaxBodyBytes: s.humaMaxBody, Errors: []int{401, 422, 429},
 	}, func(ctx context.Context, in *refreshInput) (*tokenOutput, error) {
 		pair, err := s.accounts.Refresh(ctx, in.Body.RefreshToken, s.client(ctx, in.UserAgent))
 		if err != nil {
@@ -123,7 +123,7 @@ func (s *Server) registerAuth(api huma.API) {
 	registerOp(api, shortener.RateGeneral, accessTokenOnly, huma.Operation{
 		OperationID: "logout", Method: http.MethodPost, Path: "/api/v1/auth/logout", Tags: []string{"auth"},
 		Summary: "Revoke the login of a refresh token", Description: "Answers 204 for unknown tokens too.",
-		DefaultStatus: http.StatusNoContent, MaxBodyBytes: s.maxBody, Errors: []int{422, 429},
+		DefaultStatus: http.StatusNoContent, MaxBodyBytes: s.humaMaxBody, Errors: []int{422, 429},
 	}, func(ctx context.Context, in *refreshInput) (*struct{}, error) {
 		if err := s.accounts.Logout(ctx, in.Body.RefreshToken); err != nil {
 			return nil, s.fail(ctx, err)
@@ -149,7 +149,7 @@ func (s *Server) registerUpdateMe(api huma.API) {
 		OperationID: "update-me", Method: http.MethodPatch, Path: "/api/v1/auth/me", Tags: []string{"auth"},
 		Summary:     "Change your name or password",
 		Description: "A new password needs current_password (403 when it is wrong) and ends your other logins; this one stays.",
-		Security:    bearerSecurity, MaxBodyBytes: s.maxBody, Errors: []int{401, 403, 422, 429},
+		Security:    bearerSecurity, MaxBodyBytes: s.humaMaxBody, Errors: []int{401, 403, 422, 429},
 	}, func(ctx context.Context, in *updateMeInput) (*userOutput, error) {
 		if _, err := s.caller(ctx, true); err != nil {
 			return nil, s.fail(ctx, err)

@@ -81,7 +81,7 @@ func (s *Server) registerDomains(api huma.API) {
 	registerOp(api, shortener.RateGeneral, accessTokenOnly, huma.Operation{
 		OperationID: "create-domain", Method: http.MethodPost, Path: "/api/v1/domains", Tags: []string{"domains"},
 		Summary: "Add a short domain", Description: "Serves on every instance at once. " + domainWriteDescription,
-		DefaultStatus: http.StatusCreated, Security: bearerSecurity, MaxBodyBytes: s.maxBody, Errors: []int{401, 403, 409, 422, 429},
+		DefaultStatus: http.StatusCreated, Security: bearerSecurity, MaxBodyBytes: s.humaMaxBody, Errors: []int{401, 403, 409, 422, 429},
 	}, func(ctx context.Context, in *createDomainInput) (*struct{ Body DomainBody }, error) {
 		caller, err := s.caller(ctx, true)
 		if err != nil {
@@ -97,7 +97,7 @@ func (s *Server) registerDomains(api huma.API) {
 	registerOp(api, shortener.RateGeneral, accessTokenOnly, huma.Operation{
 		OperationID: "update-domain", Method: http.MethodPatch, Path: "/api/v1/domains/{id}", Tags: []string{"domains"},
 		Summary: "Change a short domain", Description: "The default domain's host is BASE_URL's and cannot change (409). " + domainWriteDescription,
-		Security: bearerSecurity, MaxBodyBytes: s.maxBody, Errors: []int{401, 403, 404, 409, 422, 429},
+		Security: bearerSecurity, MaxBodyBytes: s.humaMaxBody, Errors: []int{401, 403, 404, 409, 422, 429},
 	}, func(ctx context.Context, in *updateDomainInput) (*struct{ Body DomainBody }, error) {
 		caller, err := s.caller(ctx, true)
 		if err != nil {

@@ -71,7 +71,7 @@ func (s *Server) registerKeys(api huma.API) {
 	registerOp(api, shortener.RateGeneral, accessTokenOnly, huma.Operation{
 		OperationID: "create-key", Method: http.MethodPost, Path: "/api/v1/keys", Tags: []string{"keys"},
 		Summary: "Create an API key", Description: "The key is in this answer only; it is stored as a hash. " + keysDescription,
-		DefaultStatus: http.StatusCreated, Security: bearerSecurity, MaxBodyBytes: s.maxBody, Errors: []int{401, 403, 422, 429},
+		DefaultStatus: http.StatusCreated, Security: bearerSecurity, MaxBodyBytes: s.humaMaxBody, Errors: []int{401, 403, 422, 429},
 	}, func(ctx context.Context, in *createKeyInput) (*struct{ Body NewKeyBody }, error) {
 		caller, err := s.callerOf(ctx)
 		if err != nil {

@@ -115,7 +115,7 @@ func (s *Server) registerLinks(api huma.API) {
 	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksWrite, huma.Operation{
 		OperationID: "create-link", Method: http.MethodPost, Path: "/api/v1/urls", Tags: []string{"links"},
 		Summary: "Shorten a URL", Description: "Without a token the link has no owner.",
-		DefaultStatus: http.StatusCreated, MaxBodyBytes: s.maxBody, Errors: []int{401, 409, 422, 429},
+		DefaultStatus: http.StatusCreated, MaxBodyBytes: s.humaMaxBody, Errors: []int{401, 409, 422, 429},
 	}, func(ctx context.Context, in *createLinkInput) (*linkOutput, error) {
 		caller, err := s.caller(ctx, false)
 		if err != nil {
@@ -169,7 +169,7 @@ func (s *Server) registerLinks(api huma.API) {
 	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksWrite, huma.Operation{
 		OperationID: "update-link", Method: http.MethodPatch, Path: "/api/v1/urls/{id}", Tags: []string{"links"},
 		Summary: "Change a link", Description: "Owner or admin. The redirect reflects the change at once on every instance.",
-		Security: bearerSecurity, MaxBodyBytes: s.maxBody, Errors: []int{401, 404, 409, 422, 429},
+		Security: bearerSecurity, MaxBodyBytes: s.humaMaxBody, Errors: []int{401, 404, 409, 422, 429},
 	}, func(ctx context.Context, in *updateLinkInput) (*struct{ Body LinkBody }, error) {
 		caller, err := s.caller(ctx, true)
 		if err != nil {

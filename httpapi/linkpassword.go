@@ -70,7 +70,7 @@ func (s *Server) postPassword(w http.ResponseWriter, r *http.Request) {
 // checkPasswordPost refuses a posted password form without the token of
 // the form it came from: 403, nothing checked, no attempt counted.
 func (s *Server) checkPasswordPost(w http.ResponseWriter, r *http.Request) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+	r.Body = http.MaxBytesReader(w, r.Body, s.humaMaxBody-1)
 	c, err := r.Cookie(csrfCookie)
 	sent := r.PostFormValue("csrf")
 	if err == nil && c.Value != "" && subtle.ConstantTimeCompare([]byte(c.Value), []byte(sent)) == 1 {

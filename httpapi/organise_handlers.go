@@ -80,7 +80,7 @@ func (s *Server) registerOrganising(api huma.API) {
 		Summary: "Create up to 1000 links",
 		Description: "Each item is checked and created on its own; one bad item never stops the others. " +
 			"Counts as one request against the rate limit; the body may be up to MAX_IMPORT_BYTES.",
-		Security: bearerSecurity, MaxBodyBytes: s.maxImport, Errors: []int{401, 413, 422, 429},
+		Security: bearerSecurity, MaxBodyBytes: s.humaMaxImport, Errors: []int{401, 413, 422, 429},
 	}), func(ctx context.Context, in *bulkInput) (*struct{ Body BulkResult }, error) {
 		caller, err := s.caller(ctx, true)
 		if err != nil {
@@ -116,7 +116,7 @@ func (s *Server) registerOrganising(api huma.API) {
 			"tags (|-separated), expires_at (RFC 3339); header names match ignoring case, spaces and camelCase " +
 			"(Long URL, longUrl); other columns are ignored. One leading ' before =, +, -, @, tab or CR is removed. " +
 			"One item per CSV record, as for bulk. Body up to MAX_IMPORT_BYTES.",
-		Security: bearerSecurity, MaxBodyBytes: s.maxImport, Errors: []int{401, 413, 415, 422, 429},
+		Security: bearerSecurity, MaxBodyBytes: s.humaMaxImport, Errors: []int{401, 413, 415, 422, 429},
 	}), func(ctx context.Context, in *importInput) (*struct{ Body BulkResult }, error) {
 		caller, err := s.caller(ctx, true)
 		if err != nil {

@@ -103,8 +103,9 @@ type Server struct {
 	health        map[string]shortener.HealthChecker
 	clients       clientip.Resolver
 	corsOrigins   []string
-	maxBody       int64
-	maxImport     int64
+	// huma's MaxBodyBytes for the operations (humaBodyLimit).
+	humaMaxBody   int64
+	humaMaxImport int64
 	metrics       *httpMetrics
 	limiterLog    *logthrottle.Throttle
 	requestIDs    *requestIDs
@@ -126,6 +127,16 @@ func init() {
 	huma.ValidateStrictCasing = true
 }
 
+// humaBodyLimit returns huma's MaxBodyBytes for bodies of up to limit bytes
+// (0: huma's default). huma refuses a body of exactly its MaxBodyBytes, and
+// API.md allows one of MAX_BODY_BYTES (or MAX_IMPORT_BYTES).
+func humaBodyLimit(limit int64) int64 {
+	if limit <= 0 {
+		return 0
+	}
+	return limit + 1
+}
+
 // New returns a Server with every route registered.
 func New(c Config) *Server {
 	if c.Clock == nil {
@@ -138,7 +149,7 @@ func New(c Config) *Server {
 		resolver: c.Resolver, clicks: c.Clicks, onHit: c.OnHit, summaries: c.Summaries, qr: c.QR,
 		enrichment: c.Enrichment, caps: c.Caps, linkPasswords: c.LinkPasswords, secureCookies: c.SecureCookies,
 		limiter: c.Limiter, limits: c.Limits, health: c.Health, clients: clientip.Resolver{Trusted: c.TrustedProxies},
-		corsOrigins: c.CORSOrigins, maxBody: c.MaxBodyBytes, maxImport: c.MaxImportBytes,
+		corsOrigins: c.CORSOrigins, humaMaxBody: humaBodyLimit(c.MaxBodyBytes), humaMaxImport: humaBodyLimit(c.MaxImportBytes),
 		metrics:    newHTTPMetrics(c.Registry),
 		limiterLog: logthrottle.New(time.Minute),
 		requestIDs: newRequestIDs(),

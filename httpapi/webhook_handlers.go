@@ -99,7 +99,7 @@ func (s *Server) registerWebhooks(api huma.API) {
 	}
 	op := func(id, method, path, summary, description string, status int, errs ...int) huma.Operation {
 		return huma.Operation{OperationID: id, Method: method, Path: path, Tags: []string{"webhooks"}, Summary: summary,
-			Description: description, DefaultStatus: status, Security: bearerSecurity, MaxBodyBytes: s.maxBody,
+			Description: description, DefaultStatus: status, Security: bearerSecurity, MaxBodyBytes: s.humaMaxBody,
 			Errors: append([]int{401, 403, 429}, errs...)}
 	}
 	registerOp(api, shortener.RateGeneral, shortener.ScopeWebhooksWrite, op("create-webhook", http.MethodPost, "/api/v1/webhooks",

@@ -92,10 +92,11 @@ func TestE2EGeneralRules(t *testing.T) {
 	})
 }
 
-// TestE2EBodyLimit: a body over MAX_BODY_BYTES is 413.
+// TestE2EBodyLimit: a body over MAX_BODY_BYTES (an import's over
+// MAX_IMPORT_BYTES) is 413; one of exactly the limit is taken.
 func TestE2EBodyLimit(t *testing.T) {
 	t.Parallel()
-	forEachBackendEnv(t, map[string]string{"MAX_BODY_BYTES": "512"}, func(t *testing.T, srv *testServer) {
+	forEachBackendEnv(t, map[string]string{"MAX_BODY_BYTES": "512", "MAX_IMPORT_BYTES": "1024"}, func(t *testing.T, srv *testServer) {
 		big := map[string]any{"original_url": "https://example.com/" + strings.Repeat("a", 600)}
 		r := srv.do(t, "POST", "/api/v1/urls", big)
 		expectProblem(t, r, http.StatusRequestEntityTooLarge)
@@ -119,6 +120,25 @@ func TestE2EBodyLimit(t *testing.T) {
 		// Under the limit the same call works.
 		r = srv.do(t, "POST", "/api/v1/urls", map[string]any{"original_url": "https://example.com/" + strings.Repeat("a", 300)})
 		expectJSON(t, r, http.StatusCreated)
+		// The limit is the largest body taken: 512 bytes are, 513 are not.
+		sized := func(n int) rawBody {
+			head, tail := `{"original_url": "https://example.com/`, `"}`
+			return rawBody(head + strings.Repeat("c", n-len(head)-len(tail)) + tail)
+		}
+		expectJSON(t, srv.do(t, "POST", "/api/v1/urls", sized(512)), http.StatusCreated)
+		expectProblem(t, srv.do(t, "POST", "/api/v1/urls", sized(513)), http.StatusRequestEntityTooLarge)
+		acct := srv.newAccount(t)
+		csv := func(n int) rawBody {
+			head := "original_url\nhttps://example.com/"
+			return rawBody(head + strings.Repeat("d", n-len(head)))
+		}
+		importCSV := func(n int) *result {
+			return srv.do(t, "POST", "/api/v1/urls/import", csv(n), withHeader("Content-Type", "text/csv"), withToken(acct.access))
+		}
+		if b := decodeBulk(t, importCSV(1024)); b.Created != 1 {
+			t.Errorf("import of exactly MAX_IMPORT_BYTES: %+v, want one link created", b)
+		}
+		expectProblem(t, importCSV(1025), http.StatusRequestEntityTooLarge)
 	})
 }
 
