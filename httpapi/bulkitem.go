@@ -31,11 +31,13 @@ func (c itemChecker) check(raw json.RawMessage) (*createLinkInput, *Problem) {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return nil, humaError(http.StatusBadRequest, "", err).(*Problem)
 	}
-	if errs := nullErrors(c.registry, c.schema, doc, "body"); len(errs) > 0 {
+	if errs := bodyProblems(c.registry, c.schema, raw, "body"); len(errs) > 0 {
 		return nil, humaError(http.StatusUnprocessableEntity, "", errs...).(*Problem)
 	}
 	res := &huma.ValidateResult{}
-	huma.Validate(c.registry, c.schema, huma.NewPathBuffer([]byte("body"), 0), huma.ModeWriteToServer, doc, res)
+	path := huma.NewPathBuffer(nil, 0)
+	path.Push("body")
+	huma.Validate(c.registry, c.schema, path, huma.ModeWriteToServer, doc, res)
 	if len(res.Errors) > 0 {
 		return nil, humaError(http.StatusUnprocessableEntity, "", res.Errors...).(*Problem)
 	}

@@ -19,7 +19,8 @@ import (
 //   - media types: huma finds a format by the exact text of Content-Type
 //     after any "+", so "Application/JSON" was 415 while "text/html+json"
 //     passed as JSON;
-//   - null for a field that is not nullable is 422 (see nullErrors).
+//   - null for a field that is not nullable, a string that is not UTF-8
+//     and the other values of bodyProblems are 422.
 //
 // Case-sensitive field names are huma's own validation, switched on in
 // this package's init.
@@ -53,7 +54,7 @@ func jsonRequestBody(api huma.API) func(huma.Context, func(huma.Context)) {
 		}
 		// The one spelling huma's format table knows.
 		r.Header.Set("Content-Type", "application/json")
-		if errs := refusedNulls(api, op, r); len(errs) > 0 {
+		if errs := refusedBody(api, op, r); len(errs) > 0 {
 			_ = huma.WriteErr(api, ctx, http.StatusUnprocessableEntity, "", errs...)
 			return
 		}
@@ -85,20 +86,33 @@ func isMediaTypeOf(contentType string, content map[string]*huma.MediaType) bool 
 	return content[mediaType] != nil
 }
 
-// refusedNulls reads the body (and puts it back for huma) and returns the
-// nulls that its schema refuses. A body that is too large or not JSON is
-// left to huma, which answers 413 or 400.
-func refusedNulls(api huma.API, op *huma.Operation, r *http.Request) []error {
+// refusedBody reads the body (and puts it back for huma) and returns what
+// bodyProblems finds in it. A body that is too large or not JSON is left to
+// huma, which answers 413 or 400.
+func refusedBody(api huma.API, op *huma.Operation, r *http.Request) []error {
 	body, complete := peekBody(r, op.MaxBodyBytes)
 	mt := op.RequestBody.Content["application/json"]
 	if !complete || mt == nil || mt.Schema == nil {
 		return nil
 	}
-	var doc any
-	if json.Unmarshal(body, &doc) != nil {
+	return bodyProblems(api.OpenAPI().Components.Schemas, mt.Schema, body, "body")
+}
+
+// bodyProblems returns what huma's checks of a JSON document let through
+// and the API refuses (422), located under root: text that is not UTF-8
+// (badTexts) and the values of refusedValues. A body that is not JSON gives
+// none.
+func bodyProblems(reg huma.Registry, schema *huma.Schema, body []byte, root string) []error {
+	if !json.Valid(body) {
 		return nil
 	}
-	return nullErrors(api.OpenAPI().Components.Schemas, mt.Schema, doc, "body")
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var doc any
+	if dec.Decode(&doc) != nil {
+		return nil
+	}
+	return append(badTexts(reg, schema, body, root), refusedValues(reg, schema, doc, root)...)
 }
 
 // peekBody reads r's body, at most limit bytes (limit <= 0: no limit, as

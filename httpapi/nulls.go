@@ -1,25 +1,39 @@
 package httpapi
 
 import (
+	"encoding/json"
+	"errors"
+	"math"
 	"slices"
 	"strconv"
 
 	"github.com/danielgtaylor/huma/v2"
 )
 
-// msgNotNullable is the message of a null where the schema allows none.
-const msgNotNullable = "must not be null: this field is not nullable"
+// Messages of the values refusedValues refuses.
+const (
+	msgNotNullable = "must not be null: this field is not nullable"
+	msgNotInteger  = "expected integer"
+	msgWholeNumber = "expected integer written without a fraction or exponent (301, not 301.0)"
+	msgOutOfRange  = "expected integer between -9223372036854775808 and 9223372036854775807"
+	msgNoTimestamp = "expected an RFC 3339 timestamp that names a real date and time, such as 2026-12-31T23:59:59Z"
+)
 
-// nullErrors returns an error for every null in v (a decoded JSON
-// document) whose schema in s is not nullable, located like huma's own
-// errors (body.original_url, body.items[2].url).
+// refusedValues returns an error for every value in v (a JSON document
+// decoded with UseNumber) that huma's validation of its schema in s lets
+// through but the request's Go types would refuse, located like huma's own
+// errors (body.original_url, body.items[2].url):
 //
-// huma's validator skips a null in an optional property whatever its
-// schema says, and encoding/json then leaves the field as if it were
-// absent: {"is_active": null} used to change nothing and answer 200. The
-// OpenAPI document already says which fields are nullable; this makes the
-// server hold to it.
-func nullErrors(r huma.Registry, s *huma.Schema, v any, location string) []error {
+//   - null where the schema is not nullable: huma's validator skips a null
+//     in an optional property, and encoding/json then leaves the field as
+//     if it were absent ({"is_active": null} used to change nothing and
+//     answer 200). A schema without a type takes any value, null too;
+//   - an integer written as 301.0 or 3e2, or beyond 64 bits: JSON Schema
+//     counts 301.0 as an integer, encoding/json refuses it with a message
+//     that names Go types, at the location "body";
+//   - a timestamp of the right shape that is no time (February 30th),
+//     which Timestamp would refuse at the location "body".
+func refusedValues(r huma.Registry, s *huma.Schema, v any, location string) []error {
 	s = resolveSchema(r, s)
 	var errs []error
 	switch v := v.(type) {
@@ -34,28 +48,63 @@ func nullErrors(r huma.Registry, s *huma.Schema, v any, location string) []error
 			if !ok {
 				continue // an unknown property is huma's to refuse
 			}
-			errs = append(errs, nullOrNested(r, prop, v[k], location+"."+k)...)
+			errs = append(errs, refusedValue(r, prop, v[k], location+"."+k)...)
 		}
 	case []any:
 		if s.Items == nil {
 			return nil
 		}
 		for i, item := range v {
-			errs = append(errs, nullOrNested(r, s.Items, item, location+"["+strconv.Itoa(i)+"]")...)
+			errs = append(errs, refusedValue(r, s.Items, item, location+"["+strconv.Itoa(i)+"]")...)
+		}
+	case json.Number:
+		if s.Type == huma.TypeInteger {
+			if msg := integerProblem(v); msg != "" {
+				// The value as written, in a string: 1e400 as a number
+				// would overflow a client's decoder as it did ours.
+				return []error{&huma.ErrorDetail{Location: location, Message: msg, Value: v.String()}}
+			}
+		}
+	case string:
+		if s.Pattern == timestampPattern && timestampPatternRE.MatchString(v) {
+			if _, err := parseTimestamp(v); err != nil {
+				return []error{&huma.ErrorDetail{Location: location, Message: msgNoTimestamp, Value: v}}
+			}
 		}
 	}
 	return errs
 }
 
-// nullOrNested checks one value against its schema s.
-func nullOrNested(r huma.Registry, s *huma.Schema, v any, location string) []error {
+// refusedValue checks one value against its schema s.
+func refusedValue(r huma.Registry, s *huma.Schema, v any, location string) []error {
 	if v != nil {
-		return nullErrors(r, s, v, location)
+		return refusedValues(r, s, v, location)
 	}
-	if s.Nullable || resolveSchema(r, s).Nullable {
+	if s.Nullable {
+		return nil
+	}
+	if rs := resolveSchema(r, s); rs.Nullable || rs.Type == "" {
 		return nil
 	}
 	return []error{&huma.ErrorDetail{Location: location, Message: msgNotNullable}}
+}
+
+// integerProblem returns why n cannot be an int64, or "".
+func integerProblem(n json.Number) string {
+	_, err := strconv.ParseInt(string(n), 10, 64)
+	if err == nil {
+		return ""
+	}
+	f, ferr := strconv.ParseFloat(string(n), 64)
+	switch {
+	case errors.Is(err, strconv.ErrRange), errors.Is(ferr, strconv.ErrRange):
+		return msgOutOfRange
+	case ferr != nil || f != math.Trunc(f):
+		return msgNotInteger
+	case f < math.MinInt64 || f >= math.MaxInt64:
+		return msgOutOfRange
+	}
+	return msgWholeNumber
 }
 
 // resolveSchema follows $ref to the schema it names.

@@ -26,7 +26,7 @@ type TagItem struct {
 
 type bulkInput struct {
 	Body struct {
-		Items []json.RawMessage `json:"items" minItems:"1" maxItems:"1000" doc:"1-1000 create bodies, as for POST /api/v1/urls (schema CreateLinkInputBody); each is checked on its own, so the schema here takes any object."`
+		Items []json.RawMessage `json:"items" nullable:"false" minItems:"1" maxItems:"1000" doc:"1-1000 create bodies, as for POST /api/v1/urls (schema CreateLinkInputBody); each is checked on its own, so the schema here takes any object."`
 	}
 }
 

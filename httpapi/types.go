@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -20,19 +22,32 @@ var timestampLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999
 // field's location before the body is decoded.
 const timestampPattern = `^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})?$`
 
+var timestampPatternRE = regexp.MustCompile(timestampPattern)
+
 // UnmarshalJSON reads an RFC 3339 timestamp string.
 func (t *Timestamp) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
 		return fmt.Errorf("expected an RFC 3339 timestamp string")
 	}
+	v, err := parseTimestamp(s)
+	if err != nil {
+		return err
+	}
+	t.Time = v
+	return nil
+}
+
+// parseTimestamp reads a timestamp of timestampPattern's shape in UTC.
+// RFC 3339 allows a lower-case t and z.
+func parseTimestamp(s string) (time.Time, error) {
+	upper := strings.ToUpper(s)
 	for _, layout := range timestampLayouts {
-		if v, err := time.Parse(layout, s); err == nil {
-			t.Time = v.UTC()
-			return nil
+		if v, err := time.Parse(layout, upper); err == nil {
+			return v.UTC(), nil
 		}
 	}
-	return fmt.Errorf("%q is not an RFC 3339 timestamp", s)
+	return time.Time{}, fmt.Errorf("%q is not an RFC 3339 timestamp", s)
 }
 
 // Schema documents Timestamp as a date-time string.

@@ -126,6 +126,7 @@ func TestE2EBulkCreate(t *testing.T) {
 		count := func() int { _, n := srv.listCodes(t, acct.access, ""); return n }
 		n := count()
 		expectValidation(t, srv.do(t, "POST", "/api/v1/urls/bulk", map[string]any{"items": []any{}}, withToken(acct.access)), "body.items")
+		expectValidation(t, srv.do(t, "POST", "/api/v1/urls/bulk", rawBody(`{"items": null}`), withToken(acct.access)), "body.items")
 		many := make([]any, 1001)
 		for i := range many {
 			many[i] = map[string]any{"original_url": "https://example.com/many"}
@@ -146,5 +147,21 @@ func TestE2EBulkCreate(t *testing.T) {
 		if n2 := count(); n2 != n+2 {
 			t.Errorf("%d links after the refused bulks and one of 2 good items, want %d", n2, n+2)
 		}
+
+		// Items that are no create body at all, or whose values only the
+		// decoder would refuse, fail on their own, located as a single
+		// create's errors.
+		b = decodeBulk(t, srv.do(t, "POST", "/api/v1/urls/bulk", rawBody(`{"items": [null, "text",
+			{"original_url": "https://example.com/float", "redirect_type": 301.0},
+			{"original_url": "https://example.com/bad-text", "title": "a`+"\xff"+`"},
+			{"original_url": "https://example.com/fine"}]}`), withToken(acct.access)))
+		if b.Created != 1 || b.Failed != 4 {
+			t.Fatalf("created %d failed %d, want 1 and 4: %+v", b.Created, b.Failed, b.Items)
+		}
+		expectItem(t, b, 0, 0, 422, "body")
+		expectItem(t, b, 1, 1, 422, "body")
+		expectItem(t, b, 2, 2, 422, "body.redirect_type")
+		expectItem(t, b, 3, 3, 422, "body.title")
+		expectItem(t, b, 4, 4, 201, "")
 	})
 }

@@ -84,6 +84,50 @@ func TestE2EInputHygiene(t *testing.T) {
 			// The owner's list still answers: nothing unencodable was stored.
 			expectJSON(t, srv.do(t, "GET", "/api/v1/urls?size=100", nil, withToken(acct.access)), http.StatusOK)
 		})
+		t.Run("text that is not UTF-8 is 422 where it would be stored", func(t *testing.T) {
+			bodies := map[string]string{
+				"body.title":        `{"original_url": "https://example.com/u8", "title": "ab` + "\xc3(" + `"}`,
+				"body.original_url": `{"original_url": "https://example.com/` + "\xff" + `"}`,
+				"body.rules[0].url": `{"original_url": "https://example.com/u8", "rules": [{"url": "https://example.com/` + "\xfe" + `", "device": ["ios"]}]}`,
+			}
+			for location, body := range bodies {
+				expectValidation(t, srv.do(t, "POST", "/api/v1/urls", rawBody(body), withToken(acct.access)), location)
+			}
+			// A lone half of a surrogate pair, escaped, is no character either.
+			expectValidation(t, srv.do(t, "PATCH", linkPath, rawBody(`{"title": "a\ud800b"}`), withToken(acct.access)), "body.title")
+			expectValidation(t, srv.do(t, "PATCH", "/api/v1/auth/me", rawBody(`{"full_name": "Z`+"\xff"+`Z"}`), withToken(acct.access)), "body.full_name")
+			expectValidation(t, srv.do(t, "POST", "/api/v1/auth/register",
+				rawBody(`{"email": "`+"u\xff"+randomEmail()+`", "password": "`+e2ePassword+`"}`)), "body.email")
+			// A whole pair is a character, and an escaped backslash no escape.
+			r := srv.do(t, "PATCH", linkPath, rawBody(`{"title": "a\ud83d\ude00b \\ud800"}`), withToken(acct.access))
+			expectJSON(t, r, http.StatusOK)
+			if got := str(r.object(t)["title"]); got != "a\U0001F600b \\ud800" {
+				t.Errorf("title %q, want the pair decoded and the escaped backslash kept", got)
+			}
+			r = srv.do(t, "GET", "/api/v1/auth/me", nil, withToken(acct.access))
+			if name, _ := r.object(t)["full_name"].(string); name == "Z\uFFFDZ" {
+				t.Errorf("%s: a refused full_name was stored", r)
+			}
+		})
+		t.Run("an integer is written as one, within 64 bits", func(t *testing.T) {
+			for _, v := range []string{"301.0", "3.01e2", "9223372036854775808", "1e400"} {
+				r := srv.do(t, "POST", "/api/v1/urls", rawBody(`{"original_url": "https://example.com/int", "redirect_type": `+v+`}`), withToken(acct.access))
+				expectValidation(t, r, "body.redirect_type")
+				r = srv.do(t, "PATCH", linkPath, rawBody(`{"max_clicks": `+v+`}`), withToken(acct.access))
+				expectValidation(t, r, "body.max_clicks")
+			}
+		})
+		t.Run("timestamps: RFC 3339's lower-case t and z, and no impossible date", func(t *testing.T) {
+			r := srv.do(t, "PATCH", linkPath, map[string]any{"expires_at": "2999-01-01t00:00:00z"}, withToken(acct.access))
+			expectJSON(t, r, http.StatusOK)
+			if got := str(r.object(t)["expires_at"]); got != "2999-01-01T00:00:00Z" {
+				t.Errorf("expires_at %q, want 2999-01-01T00:00:00Z", got)
+			}
+			for _, ts := range []string{"2999-02-30T00:00:00Z", "2999-01-01T24:61:00Z"} {
+				expectValidation(t, srv.do(t, "PATCH", linkPath, map[string]any{"expires_at": ts}, withToken(acct.access)), "body.expires_at")
+			}
+			expectJSON(t, srv.do(t, "PATCH", linkPath, rawBody(`{"expires_at": null}`), withToken(acct.access)), http.StatusOK)
+		})
 		t.Run("a page past the end is empty, however far", func(t *testing.T) {
 			list := srv.do(t, "GET", "/api/v1/urls?size=100", nil, withToken(acct.access))
 			expectJSON(t, list, http.StatusOK)
