@@ -83,6 +83,9 @@ func CheckPassword(pw string) error {
 	if !strings.ContainsFunc(pw, unicode.IsDigit) {
 		msgs = append(msgs, "password must contain a digit")
 	}
+	if strings.ContainsRune(pw, 0) {
+		msgs = append(msgs, "password must not contain NUL")
+	}
 	return invalidField("body.password", nil, msgs)
 }
 

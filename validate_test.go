@@ -96,6 +96,7 @@ func TestCheckPassword(t *testing.T) {
 		{name: "empty", pw: "", want: []string{"8 to 128", "upper-case", "digit"}},
 		{name: "short lower letters", pw: "abc", want: []string{"8 to 128", "upper-case", "digit"}},
 		{name: "long without upper", pw: strings.Repeat("a1", 65), want: []string{"8 to 128", "upper-case"}},
+		{name: "NUL", pw: "Secret123\x00x", want: []string{"NUL"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
