@@ -95,4 +95,9 @@ type TokenStore interface {
 	// RevokeUserTokens revokes every token of the user that is not yet
 	// revoked, except those of the family keepFamily ("" keeps none).
 	RevokeUserTokens(ctx context.Context, userID, keepFamily string, now time.Time) error
+
+	// LoginLive reports whether the login (token family) holds a token
+	// that is not revoked: false once it was logged out, caught reusing a
+	// token or ended by a password change, and for an unknown family.
+	LoginLive(ctx context.Context, familyID string) (bool, error)
 }

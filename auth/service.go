@@ -269,20 +269,33 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	return s.tokens.RevokeTokenFamily(ctx, t.FamilyID, s.clock())
 }
 
+var errLoginEnded = shortener.Errorf(shortener.EUNAUTHORIZED, "This token's login has ended (logged out, or ended by a password change or a reused refresh token); log in again.")
+
 // Authenticate returns the caller a credential belongs to: an access token
 // (a person, with every scope) or an API key (its user, limited to the
 // key's scopes). It is the one check of a caller's identity, so the
 // inactive-user rule lives here and nowhere else. Returns EUNAUTHORIZED
-// for a malformed, expired, wrongly signed or alg-none token, for an
-// unknown, revoked or expired key, and for a user that is unknown or
+// for a malformed, expired, wrongly signed or alg-none token, for a token
+// whose login has ended, for an unknown, revoked or expired key, and for a user that is unknown or
 // inactive; any other error means a lookup itself failed.
 func (s *Service) Authenticate(ctx context.Context, credential string) (*shortener.Caller, error) {
 	if shortener.IsAPIKey(credential) {
 		return s.authenticateKey(ctx, credential)
 	}
-	id, err := s.access.Verify(credential)
+	id, login, err := s.access.VerifySession(credential)
 	if err != nil {
 		return nil, err
+	}
+	if login != "" {
+		// A token outlives nothing of its login: logout, reuse detection
+		// and a password change end its access tokens with its refresh
+		// tokens (API.md: "revokes every token of that login").
+		live, err := s.tokens.LoginLive(ctx, login)
+		if err != nil {
+			return nil, err
+		} else if !live {
+			return nil, errLoginEnded
+		}
 	}
 	u, err := s.activeUser(ctx, id, errBadToken)
 	if err != nil {

@@ -217,12 +217,23 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 		if second.RefreshToken == first.RefreshToken {
 			t.Fatal("refresh did not rotate the token")
 		}
-		// Replaying the rotated token is reuse: the whole login ends.
+		if _, err := svc.Authenticate(ctx, second.AccessToken); err != nil {
+			t.Fatalf("the refreshed access token: %v", err)
+		}
+		// Replaying the rotated token is reuse: the whole login ends, its
+		// access tokens with its refresh tokens.
 		_, err = svc.Refresh(ctx, first.RefreshToken, client)
 		wantCode(t, err, shortener.EUNAUTHORIZED)
 		_, err = svc.Refresh(ctx, second.RefreshToken, client)
 		wantCode(t, err, shortener.EUNAUTHORIZED)
+		for _, access := range []string{first.AccessToken, second.AccessToken} {
+			_, err = svc.Authenticate(ctx, access)
+			wantCode(t, err, shortener.EUNAUTHORIZED)
+		}
 		// The user's other login is untouched.
+		if _, err := svc.Authenticate(ctx, other.AccessToken); err != nil {
+			t.Fatalf("other login's access token refused: %v", err)
+		}
 		if _, err := svc.Refresh(ctx, other.RefreshToken, client); err != nil {
 			t.Fatalf("other login revoked: %v", err)
 		}
@@ -328,6 +339,10 @@ func TestLogoutRevokesTheLogin(t *testing.T) {
 		}
 		_, err = svc.Refresh(ctx, next.RefreshToken, client)
 		wantCode(t, err, shortener.EUNAUTHORIZED)
+		for _, access := range []string{pair.AccessToken, next.AccessToken} {
+			_, err = svc.Authenticate(ctx, access)
+			wantCode(t, err, shortener.EUNAUTHORIZED)
+		}
 		if err := svc.Logout(ctx, "never-issued"); err != nil {
 			t.Fatalf("logout of an unknown token: %v", err)
 		}

@@ -113,3 +113,15 @@ func (s *TokenStore) RevokeUserTokens(ctx context.Context, userID, keepFamily st
 		now, userID, strings.ToLower(keepFamily))
 	return storeError("revoke user tokens", err, "", "")
 }
+
+// LoginLive reports whether the family holds a token not revoked.
+func (s *TokenStore) LoginLive(ctx context.Context, familyID string) (bool, error) {
+	if !shortener.IsID(familyID) {
+		return false, ctx.Err()
+	}
+	var live bool
+	err := s.db.pool.QueryRow(ctx,
+		`SELECT EXISTS (SELECT FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL)`,
+		familyID).Scan(&live)
+	return live, storeError("login live", err, "", "")
+}

@@ -135,19 +135,23 @@ func TestE2EAuthTokens(t *testing.T) {
 			expectProblem(t, refresh(t, r1), http.StatusUnauthorized)
 		})
 		t.Run("reuse revokes the login but not other logins", func(t *testing.T) {
-			_, r1 := srv.login(t, acct.email, acct.password)
-			_, other := srv.login(t, acct.email, acct.password)
+			a1, r1 := srv.login(t, acct.email, acct.password)
+			otherAccess, other := srv.login(t, acct.email, acct.password)
 			res := refresh(t, r1)
 			expectJSON(t, res, http.StatusOK)
 			_, r2 := checkTokenPair(t, res)
 			res = refresh(t, r2)
 			expectJSON(t, res, http.StatusOK)
-			_, r3 := checkTokenPair(t, res)
+			a3, r3 := checkTokenPair(t, res)
 			// r1 was rotated away: presenting it again is reuse.
 			expectProblem(t, refresh(t, r1), http.StatusUnauthorized)
-			// The newest token of that login is revoked too.
+			// The newest token of that login is revoked too, and every
+			// access token the login was given.
 			expectProblem(t, refresh(t, r3), http.StatusUnauthorized)
+			expectUnauthorized(t, me(t, a1))
+			expectUnauthorized(t, me(t, a3))
 			// The other login keeps working.
+			expectJSON(t, me(t, otherAccess), http.StatusOK)
 			res = refresh(t, other)
 			expectJSON(t, res, http.StatusOK)
 			checkTokenPair(t, res)
@@ -161,13 +165,16 @@ func TestE2EAuthTokens(t *testing.T) {
 			_, r1 := srv.login(t, acct.email, acct.password)
 			res := refresh(t, r1)
 			expectJSON(t, res, http.StatusOK)
-			_, r2 := checkTokenPair(t, res)
+			a2, r2 := checkTokenPair(t, res)
+			expectJSON(t, me(t, a2), http.StatusOK)
 			r := srv.do(t, "POST", "/api/v1/auth/logout", map[string]any{"refresh_token": r2})
 			expectStatus(t, r, http.StatusNoContent)
 			if len(r.Body) != 0 {
 				t.Errorf("%s: 204 with a body", r)
 			}
 			expectProblem(t, refresh(t, r2), http.StatusUnauthorized)
+			// The login is over: its access token with it.
+			expectUnauthorized(t, me(t, a2))
 			// Unknown, already revoked and malformed tokens: 204 too (no oracle).
 			for _, tok := range []string{"unknown-token", r2, r1, strings.Repeat("A", 43)} {
 				r = srv.do(t, "POST", "/api/v1/auth/logout", map[string]any{"refresh_token": tok})

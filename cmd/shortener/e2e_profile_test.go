@@ -57,7 +57,7 @@ func TestE2EProfileUpdate(t *testing.T) {
 
 		t.Run("password", func(t *testing.T) {
 			acct := srv.newAccount(t)
-			_, otherRefresh := srv.login(t, acct.email, acct.password) // another device
+			otherAccess, otherRefresh := srv.login(t, acct.email, acct.password) // another device
 			const newPassword = "N3w-Horse-Battery"
 
 			r := patch(t, acct.access, map[string]any{"password": newPassword})
@@ -81,7 +81,12 @@ func TestE2EProfileUpdate(t *testing.T) {
 			checkUserShape(t, r.object(t))
 			checkNoSecrets(t, r, newPassword)
 
-			// The user's other logins are over; the one that changed it goes on.
+			// The user's other logins are over, their access tokens too; the
+			// one that changed it goes on.
+			expectUnauthorized(t, srv.do(t, "GET", "/api/v1/auth/me", nil, withToken(otherAccess)))
+			if got := me(t, acct.access)["id"]; got != acct.id() {
+				t.Errorf("the changing login's access token is user %v, want %s", got, acct.id())
+			}
 			expectProblem(t, refresh(t, otherRefresh), http.StatusUnauthorized)
 			expectProblem(t, refresh(t, thirdRefresh), http.StatusUnauthorized)
 			res := refresh(t, acct.refresh)
