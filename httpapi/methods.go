@@ -40,18 +40,19 @@ const (
 )
 
 // methodLogValue is the method as a log field: at most 16 bytes of a
-// made-up one (methods are ASCII tokens: bytes are characters).
+// made-up one, the marker included (methods are ASCII tokens: bytes are
+// characters).
 func methodLogValue(m string) string { return clip(m, maxLoggedMethod) }
 
 // pathLogValue is the path as a log field: at most 256 bytes, cut on a
 // character boundary.
 func pathLogValue(p string) string { return clip(p, maxLoggedPath) }
 
-// clip cuts s to at most n bytes on a character boundary and marks the
-// cut; a shorter s is returned as it is, without allocating.
+// clip cuts s to at most n bytes on a character boundary, the marker of
+// the cut included; a shorter s is returned as it is, without allocating.
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return shortener.ClipText(s, n) + logFieldMarker
+	return shortener.ClipText(s, n-len(logFieldMarker)) + logFieldMarker
 }
