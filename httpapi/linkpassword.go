@@ -100,8 +100,12 @@ func (s *Server) passwordRefused(w http.ResponseWriter, r *http.Request, f *visi
 		}
 		writeProblem(w, newProblem(http.StatusTooManyRequests, msg))
 	case r.Method == http.MethodPost:
+		msg := "That password is not right. Try again."
+		if f.password == shortener.PasswordMissing {
+			msg = "Enter the link's password."
+		}
 		w.Header().Set("WWW-Authenticate", "Link-Password")
-		s.renderPasswordPage(w, r, http.StatusUnauthorized, "That password is not right. Try again.")
+		s.renderPasswordPage(w, r, http.StatusUnauthorized, msg)
 	case f.password == shortener.PasswordMissing && acceptsHTML(r):
 		s.renderPasswordPage(w, r, http.StatusOK, "")
 	default:

@@ -121,7 +121,8 @@ func (f *visitFacts) sentPassword() (string, bool) {
 		pw := f.r.PostFormValue("password")
 		return pw, pw != ""
 	}
-	if v, ok := f.r.Header["X-Link-Password"]; ok && len(v) > 0 {
+	// An empty header is no password: not an attempt, as none is.
+	if v := f.r.Header["X-Link-Password"]; len(v) > 0 && v[0] != "" {
 		return v[0], true
 	}
 	return "", false

@@ -137,9 +137,10 @@ func TestE2ELinkPassword(t *testing.T) {
 			l := srv.createLink(t, acct.access, map[string]any{"original_url": "https://example.com/guarded", "password": pw})
 			code := str(l["short_code"])
 			client := optFrom("203.0.113.77")
-			// A missing password is not an attempt.
+			// A missing password is not an attempt, nor an empty one.
 			for range 12 {
 				optExpectLinkPassword401(t, srv.redirect(t, code, client, optHuman))
+				optExpectLinkPassword401(t, srv.redirect(t, code, client, optHuman, withHeader("X-Link-Password", "")))
 				expectStatus(t, srv.redirect(t, code, client, optHuman, browser), http.StatusOK)
 			}
 			for i := range 9 {
