@@ -64,6 +64,11 @@ type Dispatcher struct {
 	inFlight map[string]int // per endpoint
 	total    int
 	wg       sync.WaitGroup
+	// freed tells Run that a delivery ended: the next round starts then
+	// rather than at the next poll, so that a burst to one endpoint goes
+	// out as fast as it answers, perEndpoint at a time.
+	freed    chan struct{}
+	packedAt time.Time // Step's, which runs on one goroutine
 }
 
 // NewDispatcher returns a Dispatcher.
@@ -89,7 +94,7 @@ func NewDispatcher(c Config) *Dispatcher {
 	return &Dispatcher{
 		outbox: c.Outbox, render: c.RenderLink, client: c.Client, clock: c.Clock, schedule: c.Schedule,
 		logger: c.Logger, poll: c.PollInterval, window: c.ClickWindow, workers: c.Workers,
-		errLog: logthrottle.New(time.Minute), inFlight: map[string]int{},
+		errLog: logthrottle.New(time.Minute), inFlight: map[string]int{}, freed: make(chan struct{}, 1),
 	}
 }
 
@@ -105,6 +110,7 @@ func (d *Dispatcher) Run(ctx context.Context) {
 			d.Wait()
 			return
 		case <-t.C:
+		case <-d.freed:
 		}
 	}
 }
@@ -114,8 +120,13 @@ func (d *Dispatcher) Run(ctx context.Context) {
 // waiting for them. It returns how many it started.
 func (d *Dispatcher) Step(ctx context.Context) int {
 	now := d.clock()
-	if _, err := d.outbox.PackClicks(ctx, now, d.window, shortener.MaxClicksPerDelivery); err != nil {
-		d.logError(ctx, "pack clicks", err)
+	// Rounds that the end of a delivery starts come faster than the poll;
+	// the clicks are packed once a poll.
+	if now.Sub(d.packedAt) >= d.poll {
+		if _, err := d.outbox.PackClicks(ctx, now, d.window, shortener.MaxClicksPerDelivery); err != nil {
+			d.logError(ctx, "pack clicks", err)
+		}
+		d.packedAt = now
 	}
 	started := 0
 	for ctx.Err() == nil {
@@ -128,10 +139,13 @@ func (d *Dispatcher) Step(ctx context.Context) int {
 			d.logError(ctx, "claim deliveries", err)
 			break
 		}
+		busy := 0
 		for _, del := range batch {
 			if !d.reserve(del.WebhookID) {
-				// Its endpoint is busy: next round.
-				d.release(ctx, del, now.Add(d.poll))
+				// Its endpoint is busy: due again at once, for the round
+				// that one of its deliveries starts when it ends.
+				d.release(ctx, del, now)
+				busy++
 				continue
 			}
 			started++
@@ -140,8 +154,8 @@ func (d *Dispatcher) Step(ctx context.Context) int {
 				d.deliver(ctx, del)
 			})
 		}
-		if len(batch) < free {
-			break
+		if len(batch) < free || busy > 0 {
+			break // what is due is claimed, or would be claimed again
 		}
 	}
 	return started
@@ -171,10 +185,14 @@ func (d *Dispatcher) reserve(webhookID string) bool {
 
 func (d *Dispatcher) unreserve(webhookID string) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	d.total--
 	if d.inFlight[webhookID]--; d.inFlight[webhookID] <= 0 {
 		delete(d.inFlight, webhookID)
+	}
+	d.mu.Unlock()
+	select {
+	case d.freed <- struct{}{}:
+	default: // a round is already due
 	}
 }
 

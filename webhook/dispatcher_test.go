@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -288,6 +289,36 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 
 // TestShutdownReleasesDeliveriesInFlight: a send interrupted by shutdown
 // is not an attempt; the event is due again at once.
+// TestBurstGoesOutAsFastAsTheEndpointAnswers: a burst of events to one
+// endpoint is sent perEndpoint at a time, each next one as soon as one
+// ends, not one group per poll (API.md: first attempted within 10 s).
+// The poll here is an hour: only the ends of deliveries start rounds.
+func TestBurstGoesOutAsFastAsTheEndpointAnswers(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
+		w := newWorld(t, s, 5*time.Second)
+		const n = 60
+		for i := range n {
+			w.createLink("burst" + strconv.Itoa(i))
+		}
+		d := webhook.NewDispatcher(webhook.Config{
+			Outbox: s.Webhooks, RenderLink: renderLink, Clock: shortener.SystemClock, PollInterval: time.Hour,
+			Client: webhook.NewClient(webhook.ClientOptions{AllowPrivate: true, Timeout: 5 * time.Second}),
+		})
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { d.Run(ctx); close(done) }()
+		deadline := time.Now().Add(10 * time.Second)
+		for len(w.recv.requests()) < n && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		cancel()
+		<-done
+		if got := len(w.recv.requests()); got != n {
+			t.Fatalf("%d of %d events delivered within 10 s", got, n)
+		}
+	})
+}
+
 func TestShutdownReleasesDeliveriesInFlight(t *testing.T) {
 	s := testdb.SQLite(t)
 	w := newWorld(t, s, 5*time.Second)
