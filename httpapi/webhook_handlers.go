@@ -35,7 +35,6 @@ type WebhookList struct {
 // DeliveryBody is one attempt of the deliveries log.
 type DeliveryBody struct {
 	ID          string     `json:"id" format:"uuid"`
-	EventID     string     `json:"event_id" format:"uuid" doc:"The webhook-id header of every attempt of the event."`
 	Event       string     `json:"event"`
 	Attempt     int        `json:"attempt" doc:"1 for the first attempt."`
 	StatusCode  *int       `json:"status_code" doc:"The receiver's status; null when none came (timeout, refused)."`
@@ -55,7 +54,7 @@ func webhookBody(w *shortener.Webhook) WebhookBody {
 }
 
 func deliveryBody(a *shortener.DeliveryAttempt) DeliveryBody {
-	b := DeliveryBody{ID: a.ID, EventID: a.EventID, Event: a.Event, Attempt: a.Attempt, CreatedAt: a.CreatedAt.UTC(),
+	b := DeliveryBody{ID: a.ID, Event: a.Event, Attempt: a.Attempt, CreatedAt: a.CreatedAt.UTC(),
 		DeliveredAt: utcTime(a.DeliveredAt)}
 	if a.StatusCode != 0 {
 		b.StatusCode = &a.StatusCode
@@ -70,7 +69,7 @@ type createWebhookInput struct {
 	Body struct {
 		URL         string   `json:"url" doc:"Absolute http(s) URL that passes the original_url checks; its address must be globally routable when delivered to."`
 		Events      []string `json:"events" doc:"At least one of link.created, link.updated, link.deleted, link.clicked."`
-		Description *string  `json:"description,omitempty" nullable:"true" doc:"At most 500 characters."`
+		Description *string  `json:"description,omitempty" nullable:"true" doc:"At most 500 characters; null or absent: none."`
 	}
 }
 
@@ -81,10 +80,10 @@ type webhookIDInput struct {
 type updateWebhookInput struct {
 	ID   string `path:"id"`
 	Body struct {
-		URL         *string   `json:"url,omitempty" nullable:"false"`
-		Events      *[]string `json:"events,omitempty" nullable:"false"`
-		Description *string   `json:"description,omitempty" nullable:"false"`
-		IsActive    *bool     `json:"is_active,omitempty" nullable:"false" doc:"true enables a disabled endpoint again, with its failures forgotten."`
+		URL         *string          `json:"url,omitempty" nullable:"false"`
+		Events      *[]string        `json:"events,omitempty" nullable:"false"`
+		Description Nullable[string] `json:"description,omitempty" doc:"null clears it, as on create."`
+		IsActive    *bool            `json:"is_active,omitempty" nullable:"false" doc:"true enables a disabled endpoint again, with its failures forgotten."`
 	}
 }
 
@@ -160,8 +159,13 @@ func (s *Server) registerWebhooks(api huma.API) {
 				return nil, s.fail(ctx, err)
 			}
 			b := in.Body
+			var description *string
+			if b.Description.Set {
+				d := b.Description.Value // "" when null: none
+				description = &d
+			}
 			w, err := s.webhooks.Update(ctx, caller, in.ID, shortener.WebhookUpdate{URL: b.URL, Events: b.Events,
-				Description: b.Description, IsActive: b.IsActive})
+				Description: description, IsActive: b.IsActive})
 			if err != nil {
 				return nil, s.fail(ctx, err)
 			}

@@ -2,7 +2,9 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -42,7 +44,15 @@ func TestWebhookHandlers(t *testing.T) {
 	if u := f.webhooks.updated; u == nil || u.IsActive == nil || *u.IsActive || u.Events == nil || (*u.Events)[0] != "link.deleted" || u.URL != nil {
 		t.Errorf("update got %+v", u)
 	}
+	if u := f.webhooks.updated; u.Description != nil {
+		t.Errorf("a PATCH without description changed it to %q", *u.Description)
+	}
 	decodeProblem(t, serve(t, srv, "PATCH", "/api/v1/webhooks/"+hookID, `{"url":null}`, bearer(adaToken)...), http.StatusUnprocessableEntity)
+	// null clears the description, as it means none on create.
+	w = serve(t, srv, "PATCH", "/api/v1/webhooks/"+hookID, `{"description":null}`, bearer(adaToken)...)
+	if u := f.webhooks.updated; w.Code != http.StatusOK || u.Description == nil || *u.Description != "" {
+		t.Errorf("PATCH description null: %d %s, update got %+v", w.Code, w.Body, u)
+	}
 
 	var log struct {
 		Items []map[string]any `json:"items"`
@@ -52,10 +62,8 @@ func TestWebhookHandlers(t *testing.T) {
 		t.Fatalf("deliveries %v", log.Items)
 	}
 	ok, failed := log.Items[0], log.Items[1]
-	for _, k := range []string{"id", "event", "attempt", "status_code", "error", "created_at", "delivered_at"} {
-		if _, found := ok[k]; !found {
-			t.Errorf("delivery lacks %q: %v", k, ok)
-		}
+	if keys := slices.Sorted(maps.Keys(ok)); !slices.Equal(keys, []string{"attempt", "created_at", "delivered_at", "error", "event", "id", "status_code"}) {
+		t.Errorf("delivery has the fields %v, want exactly API.md's", keys)
 	}
 	if ok["status_code"] != float64(204) || ok["error"] != nil || ok["delivered_at"] == nil ||
 		failed["status_code"] != nil || failed["error"] != "timed out" || failed["delivered_at"] != nil {

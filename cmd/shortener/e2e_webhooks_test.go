@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -90,6 +91,10 @@ func TestE2EWebhooksDeliverEveryEvent(t *testing.T) {
 		for _, a := range log.Items {
 			if a["delivered_at"] == nil || jsonInt(a["status_code"]) != 204 || a["error"] != nil || jsonInt(a["attempt"]) != 1 {
 				t.Errorf("attempt %v, want a first attempt delivered with 204", a)
+			}
+			keys := slices.Sorted(maps.Keys(a))
+			if want := []string{"attempt", "created_at", "delivered_at", "error", "event", "id", "status_code"}; !slices.Equal(keys, want) {
+				t.Errorf("attempt has the fields %v, want exactly API.md's %v", keys, want)
 			}
 		}
 	})
