@@ -142,7 +142,7 @@ func (a *App) routes() {
 	m.HandleFunc("POST /app/logout", a.requireUser(a.checkCSRF(a.logout)))
 
 	m.HandleFunc("GET /app", a.requireUser(a.admitView(a.linkList)))
-	m.HandleFunc("GET /app/{$}", a.redirectTo("/app"))
+	m.HandleFunc("GET /app/{$}", a.requireUser(a.redirectTo("/app"))) // without a session to the login, as every page
 	m.HandleFunc("POST /app/links", a.requireUser(a.checkCSRF(a.createLink)))
 	m.HandleFunc("GET /app/links/{id}", a.requireUser(a.admitView(a.linkPage)))
 	m.HandleFunc("POST /app/links/{id}/edit", a.requireUser(a.checkCSRF(a.editLink)))

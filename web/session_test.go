@@ -11,6 +11,7 @@ func TestSignedOutGoesToLogin(t *testing.T) {
 	e := newEnv(t)
 	tests := []struct{ target, want string }{
 		{"/app", "/app/login?next=%2Fapp"},
+		{"/app/", "/app/login?next=%2Fapp%2F"},
 		{"/app/account", "/app/login?next=%2Fapp%2Faccount"},
 		{"/app/links/" + linkID + "?days=7", "/app/login?next=%2Fapp%2Flinks%2F" + linkID + "%3Fdays%3D7"},
 		{"/app/nope", "/app/login?next=%2Fapp%2Fnope"},
@@ -22,9 +23,14 @@ func TestSignedOutGoesToLogin(t *testing.T) {
 			t.Errorf("GET %s → %q, want %q", tt.target, got, tt.want)
 		}
 	}
+	// Signed in, /app/ is the list at its one address.
+	p := e.signedIn(alice).get("/app/")
+	if got := p.Header.Get("Location"); p.StatusCode != http.StatusMovedPermanently || got != "/app" {
+		t.Errorf("GET /app/ signed in → %d %q, want 301 to /app", p.StatusCode, got)
+	}
 	// A form posted without a session comes back to the list, not to
 	// the form's target.
-	p := e.browser().do(http.MethodPost, "/app/links", url.Values{})
+	p = e.browser().do(http.MethodPost, "/app/links", url.Values{})
 	if got := p.Header.Get("Location"); p.StatusCode != http.StatusSeeOther || got != "/app/login" {
 		t.Errorf("POST without session → %d %q", p.StatusCode, got)
 	}
