@@ -70,11 +70,26 @@ func ReadImport(r io.Reader, aliases bool) ([]ImportRecord, error) {
 	}
 	fields := make([]string, len(header))
 	hasURL := false
+	// A field named by more than one column (original_url and url) is
+	// read from its own name's column, else from the first.
+	filledBy := map[string]int{}
 	for i, h := range header {
-		fields[i] = importColumns[columnKey(h)]
+		key := columnKey(h)
+		fields[i] = importColumns[key]
 		if fields[i] == "custom_alias" && !aliases {
 			fields[i] = ""
 		}
+		if fields[i] == "" {
+			continue
+		}
+		if j, seen := filledBy[fields[i]]; seen {
+			if key != fields[i] || columnKey(header[j]) == fields[i] {
+				fields[i] = ""
+				continue
+			}
+			fields[j] = ""
+		}
+		filledBy[fields[i]] = i
 		hasURL = hasURL || fields[i] == "original_url"
 	}
 	if !hasURL {
