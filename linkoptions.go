@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/language"
 )
 
 // The options of a link beyond its target (API.md, "Link options"). Each
@@ -151,12 +153,21 @@ func normalizeDevice(v string) string {
 	return ""
 }
 
+// normalizeCountry returns v as an assigned ISO 3166 alpha-2 code in upper
+// case, or "": the private-use codes (AA, QM-QZ, XA-XZ, ZZ) and groupings
+// such as EU name no visitor's country, except XK, Kosovo's, which the
+// GeoIP databases use.
 func normalizeCountry(v string) string {
 	v = strings.TrimSpace(v)
 	if len(v) != 2 || !isASCIILetters(v) {
 		return ""
 	}
-	return strings.ToUpper(v)
+	v = strings.ToUpper(v)
+	r, err := language.ParseRegion(v)
+	if err != nil || !r.IsCountry() || (r.IsPrivateUse() && v != "XK") {
+		return ""
+	}
+	return v
 }
 
 func normalizeLanguage(v string) string {

@@ -37,6 +37,16 @@ func TestNormalizeRules(t *testing.T) {
 	if strings.Contains(locations, "body.rules[0]") {
 		t.Errorf("a good rule was refused: %q", locations)
 	}
+	// Codes no country has are refused; Kosovo's XK, which GeoIP uses, is not.
+	for _, code := range []string{"XX", "AA", "QM", "ZZ", "EU"} {
+		_, err := NormalizeRules([]TargetRule{{URL: "https://example.com/c", Countries: []string{"DE", code}}}, nil)
+		if !strings.Contains(fieldLocations(err), "body.rules[0].country[1];") {
+			t.Errorf("country %s: %v, want refused", code, err)
+		}
+	}
+	if _, err := NormalizeRules([]TargetRule{{URL: "https://example.com/c", Countries: []string{"xk", "GB", "US"}}}, nil); err != nil {
+		t.Errorf("XK, GB, US: %v", err)
+	}
 	if _, err := NormalizeRules(make([]TargetRule, 21), nil); ErrorCode(err) != EINVALID {
 		t.Errorf("21 rules: %v", err)
 	}
