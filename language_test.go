@@ -17,6 +17,9 @@ func TestPreferredLanguage(t *testing.T) {
 		"fr;q=abc, de;q=0.3":               "de", // a malformed q counts as 0
 		"  de ; q = 0.7 , nl ; q = 0.71  ": "nl",
 		"de;q=2, en":                       "en", // q above 1 is malformed
+		"x-klingon, de;q=0.9":              "",   // a private-use tag is preferred
+		"de;q=0.9, x-klingon;q=0.5":        "de",
+		"i-klingon;q=0.8, fr":              "fr",
 	}
 	for header, want := range tests {
 		if got := PreferredLanguage(header); got != want {
