@@ -86,12 +86,22 @@ func securityOf(scope shortener.Scope, required bool) []map[string][]string {
 }
 
 // checkScope is the API's huma middleware after the rate limit: it answers
-// 403 to an API key outside the operation's scope before the body is
-// read. Callers that are people, anonymous calls and credentials that
-// failed (the handler answers those 401) pass.
+// 403 to an API key outside the operation's scope, and 401 to a call
+// without a good credential where the operation needs one, before the
+// parameters and the body are read (a bad page number of a call without
+// a token is 401, not 422). Callers that are people and anonymous calls
+// pass; where a credential is optional, one that failed is the handler's
+// to answer (s.caller).
 func (s *Server) checkScope(ctx huma.Context, next func(huma.Context)) {
-	scope, _ := ctx.Operation().Metadata[scopeKey].(shortener.Scope)
+	op := ctx.Operation()
+	scope, _ := op.Metadata[scopeKey].(shortener.Scope)
 	r, w := humago.Unwrap(ctx)
+	if needsCredential(op) {
+		if _, err := s.caller(r.Context(), true); err != nil {
+			writeProblem(w, problemOf(r.Context(), s.logger, err))
+			return
+		}
+	}
 	c := authFrom(r.Context()).caller
 	switch {
 	case !c.IsKey() || scope == anyCaller:
@@ -103,4 +113,10 @@ func (s *Server) checkScope(ctx huma.Context, next func(huma.Context)) {
 		return
 	}
 	next(ctx)
+}
+
+// needsCredential reports whether op takes no anonymous calls: its
+// security requirements (securityOf) do not begin with the empty one.
+func needsCredential(op *huma.Operation) bool {
+	return len(op.Security) > 0 && len(op.Security[0]) > 0
 }

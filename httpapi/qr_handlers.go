@@ -41,8 +41,12 @@ func (s *Server) registerQR(api huma.API) {
 			}},
 			"304": {Description: "Not modified."},
 		},
-		Errors: []int{404, 422, 429},
+		Errors: []int{401, 404, 422, 429},
 	}, func(ctx context.Context, in *qrInput) (*qrOutput, error) {
+		// Anyone may ask; a credential that fails is 401 all the same.
+		if _, err := s.caller(ctx, false); err != nil {
+			return nil, s.fail(ctx, err)
+		}
 		if err := checkCode(in.Code); err != nil {
 			return nil, s.fail(ctx, err)
 		}

@@ -340,3 +340,30 @@ func TestE2ERefreshReuseGrace(t *testing.T) {
 		expectJSON(t, res, http.StatusOK)
 	})
 }
+
+// TestE2ECredentialsBeforeParameters: a call that needs a credential is
+// 401 without a good one whatever its parameters say (not 422 for a bad
+// page size), and a credential that fails is 401 where one is optional,
+// the QR code included.
+func TestE2ECredentialsBeforeParameters(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, srv *testServer) {
+		acct := srv.newAccount(t)
+		code := str(srv.link(t, acct.access, "https://example.com/qr-auth")["short_code"])
+		for _, c := range []struct{ path, location string }{
+			{"/api/v1/urls?page=1&size=0", "query.size"},
+			{"/api/v1/analytics/" + code + "/summary?days=0", "query.days"},
+		} {
+			expectUnauthorized(t, srv.do(t, "GET", c.path, nil))
+			expectUnauthorized(t, srv.do(t, "GET", c.path, nil, withToken("garbage")))
+			expectValidation(t, srv.do(t, "GET", c.path, nil, withToken(acct.access)), c.location)
+		}
+		qr := "/api/v1/qr/" + code
+		expectUnauthorized(t, srv.do(t, "GET", qr, nil, withToken("garbage")))
+		for _, opts := range [][]reqOpt{nil, {withToken(acct.access)}} {
+			if r := srv.do(t, "GET", qr, nil, opts...); r.Status != http.StatusOK || r.Header.Get("Content-Type") != "image/png" {
+				t.Errorf("%s: want the PNG", r)
+			}
+		}
+	})
+}
