@@ -66,3 +66,35 @@ func mustSub(fsys fs.FS, dir string) fs.FS {
 	}
 	return sub
 }
+
+// servedAsJSON serves h's answers as application/json: huma names its
+// OpenAPI document application/openapi+json, which is no registered type,
+// and API.md answers JSON as application/json.
+func servedAsJSON(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(&jsonTyped{ResponseWriter: w}, r)
+	})
+}
+
+// jsonTyped sets Content-Type application/json as the header is written.
+type jsonTyped struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (w *jsonTyped) WriteHeader(status int) {
+	if !w.wrote {
+		w.wrote = true
+		if status == http.StatusOK {
+			w.Header().Set("Content-Type", "application/json")
+		}
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *jsonTyped) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}

@@ -222,9 +222,9 @@ func (s *Server) newAPI(version string) huma.API {
 	// the calls that take long (bulk, import), before their bodies are read.
 	api.UseMiddleware(s.rateLimit, s.checkScope, extendDeadlines, jsonRequestBody(api))
 	// Documentation lives outside /api/v1 but comes from the same API.
-	s.mux.Handle("GET /openapi.json", apiMux)
+	s.mux.Handle("GET /openapi.json", servedAsJSON(apiMux))
 	s.mux.Handle("GET /openapi.yaml", apiMux)
-	s.mux.Handle("GET /openapi-3.0.json", apiMux)
+	s.mux.Handle("GET /openapi-3.0.json", servedAsJSON(apiMux))
 	s.mux.HandleFunc("GET /docs", docsPage)
 	s.mux.HandleFunc("GET /docs/{file}", docsAsset)
 	s.mux.Handle("GET /schemas/{name}", s.knownSchema(api, apiMux))
