@@ -66,7 +66,9 @@ func linkFilter(q shortener.LinkQuery) (where string, args []any, ok bool) {
 }
 
 // linkOrder is the ORDER BY of a sort. Titles compare lower-cased and bytewise (COLLATE "C"), as in SQLite.
-func linkOrder(s shortener.LinkSort) string { return linksql.OrderBy(s, `lower(title) COLLATE "C"`) }
+func linkOrder(s shortener.LinkSort) string {
+	return linksql.OrderBy(s, `lower(coalesce(title, '')) COLLATE "C"`)
+}
 
 // EachLink calls fn with every link q selects, in q's order, from one
 // read-only snapshot; rows stream from the server as fn consumes them.

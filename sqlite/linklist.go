@@ -103,7 +103,7 @@ func linkFilter(q shortener.LinkQuery) (where string, args []any) {
 }
 
 // linkOrder is the ORDER BY of a sort. Titles compare lower-cased (SQLite compares bytewise).
-func linkOrder(s shortener.LinkSort) string { return linksql.OrderBy(s, "lower(title)") }
+func linkOrder(s shortener.LinkSort) string { return linksql.OrderBy(s, "lower(coalesce(title, ''))") }
 
 // EachLink calls fn with every link q selects, in q's order, from one
 // read snapshot; rows are read as fn consumes them.

@@ -66,6 +66,10 @@ func testOrganise(t *testing.T, open func(t *testing.T) Stores) {
 		mk("f2", u, t0.Add(time.Minute), "alpha", "b")
 		mk("f3", u, t0.Add(2*time.Minute), "")
 		mk("f4", v, t0, "zebra", "a")
+		// An empty title is no title: one tie with f3's null.
+		f5, empty := newLink("f5", &u.ID, t0.Add(3*time.Minute)), ""
+		f5.Title = &empty
+		noErr(t, s.Links.CreateLink(ctx, f5))
 		q := func(mod func(*shortener.LinkQuery)) []string {
 			lq := shortener.LinkQuery{OwnerID: u.ID, Limit: 10, Now: t0}
 			mod(&lq)
@@ -83,15 +87,15 @@ func testOrganise(t *testing.T, open func(t *testing.T) Stores) {
 			mod  func(*shortener.LinkQuery)
 			want []string
 		}{
-			{"newest first", func(*shortener.LinkQuery) {}, []string{"f3", "f2", "f1"}},
+			{"newest first", func(*shortener.LinkQuery) {}, []string{"f5", "f3", "f2", "f1"}},
 			{"search any case", func(q *shortener.LinkQuery) { q.Search = "ZEB" }, []string{"f1"}},
 			{"search percent literal", func(q *shortener.LinkQuery) { q.Search = "0%" }, []string{"f1"}},
 			{"search code", func(q *shortener.LinkQuery) { q.Search = "f2" }, []string{"f2"}},
 			{"one tag", func(q *shortener.LinkQuery) { q.Tags = []string{"b"} }, []string{"f2", "f1"}},
 			{"all tags", func(q *shortener.LinkQuery) { q.Tags = []string{"a", "b"} }, []string{"f1"}},
-			{"title sort", func(q *shortener.LinkQuery) { q.Sort = shortener.SortTitle }, []string{"f2", "f1", "f3"}},
-			{"title sort desc", func(q *shortener.LinkQuery) { q.Sort = shortener.SortTitleDesc }, []string{"f1", "f2", "f3"}},
-			{"oldest", func(q *shortener.LinkQuery) { q.Sort = shortener.SortOldest }, []string{"f1", "f2", "f3"}},
+			{"title sort", func(q *shortener.LinkQuery) { q.Sort = shortener.SortTitle }, []string{"f2", "f1", "f5", "f3"}},
+			{"title sort desc", func(q *shortener.LinkQuery) { q.Sort = shortener.SortTitleDesc }, []string{"f1", "f2", "f5", "f3"}},
+			{"oldest", func(q *shortener.LinkQuery) { q.Sort = shortener.SortOldest }, []string{"f1", "f2", "f3", "f5"}},
 			{"all owners", func(q *shortener.LinkQuery) { q.AllOwners, q.Search = true, "zebra" }, []string{"f4", "f1"}}, // same created_at: the later ID first
 		} {
 			if got := q(tt.mod); !slices.Equal(got, tt.want) {

@@ -6,7 +6,8 @@ package linksql
 import "github.com/shortener-dev/shortener"
 
 // OrderBy returns the ORDER BY terms of sort over the short_urls columns.
-// titleKey is the engine's expression of a title compared case-
+// titleKey is the engine's expression of a title (null as "", so that
+// the two are one tie among the untitled) compared case-
 // insensitively and bytewise; links without a title come last either way,
 // and ties go to created_at, newest first, then the ID.
 func OrderBy(sort shortener.LinkSort, titleKey string) string {
