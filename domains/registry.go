@@ -96,7 +96,7 @@ func (r *Registry) Run(ctx context.Context) {
 	}
 }
 
-// Reload asks Run to reload soon (another instance changed the domains).
+// Reload asks Run to reload soon.
 func (r *Registry) Reload() {
 	select {
 	case r.reload <- struct{}{}:
@@ -104,13 +104,21 @@ func (r *Registry) Reload() {
 	}
 }
 
-// Changed reloads at once after a change on this instance, so that its
-// next request sees it, and tells the other instances.
-func (r *Registry) Changed(ctx context.Context) {
+// ReloadNow reloads at once: after a change on this instance, so that its
+// next request sees it, and when another instance changed the domains,
+// which waits until every instance has them. If the load fails, Run
+// retries.
+func (r *Registry) ReloadNow(ctx context.Context) {
 	if err := r.Load(ctx); err != nil {
 		r.logger.Warn("domains not reloaded after a change", slog.Any("error", err))
 		r.Reload()
 	}
+}
+
+// Changed reloads at once after a change on this instance and tells the
+// other instances.
+func (r *Registry) Changed(ctx context.Context) {
+	r.ReloadNow(ctx)
 	if r.Notify != nil {
 		if err := r.Notify(ctx); err != nil {
 			r.logger.Warn("domain change not broadcast; other instances see it within their reload interval",

@@ -14,19 +14,34 @@ import (
 // on all of them at once. The message carries nothing: a receiver reloads
 // the domains from the database.
 type DomainEvents struct {
-	client  goredis.UniversalClient
-	channel string
-	logger  *slog.Logger
+	client   goredis.UniversalClient
+	channel  string
+	logger   *slog.Logger
+	barriers *barriers // see barrier.go
 }
 
 // NewDomainEvents returns DomainEvents on the channel under prefix.
 func NewDomainEvents(client goredis.UniversalClient, prefix string, logger *slog.Logger) *DomainEvents {
-	return &DomainEvents{client: client, channel: prefix + "domains", logger: logger}
+	channel := prefix + "domains"
+	return &DomainEvents{client: client, channel: channel, logger: logger, barriers: newBarriers(client, channel)}
 }
 
-// Publish tells the other instances that the domains changed.
+// Publish tells the other instances that the domains changed, and returns
+// once they have reloaded them (a barrier, barrier.go).
 func (e *DomainEvents) Publish(ctx context.Context) error {
-	return e.client.Publish(ctx, e.channel, "changed").Err()
+	payload, wait := e.barriers.open()
+	var barrier *goredis.IntCmd
+	_, err := e.client.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		p.Publish(ctx, e.channel, "changed")
+		barrier = p.Publish(ctx, e.channel, payload)
+		return nil
+	})
+	var receivers int64
+	if err == nil {
+		receivers = barrier.Val()
+	}
+	wait(ctx, receivers)
+	return err
 }
 
 // Run calls onChange for every change published, and whenever it is
@@ -36,7 +51,7 @@ func (e *DomainEvents) Run(ctx context.Context, onChange func()) {
 	retry := backoff.Backoff{Min: minResubscribe, Max: maxResubscribe}
 	subscribed := false
 	for ctx.Err() == nil {
-		ps := e.client.Subscribe(ctx, e.channel)
+		ps := e.client.Subscribe(ctx, e.channel, e.barriers.acks)
 		stop := context.AfterFunc(ctx, func() { _ = ps.Close() })
 		pinged := false
 		for {
@@ -60,7 +75,7 @@ func (e *DomainEvents) Run(ctx context.Context, onChange func()) {
 			pinged = false
 			switch m := msg.(type) {
 			case *goredis.Subscription:
-				if m.Kind == "subscribe" {
+				if m.Kind == "subscribe" && m.Channel == e.channel {
 					if subscribed {
 						onChange()
 					}
@@ -68,7 +83,9 @@ func (e *DomainEvents) Run(ctx context.Context, onChange func()) {
 					retry.Reset()
 				}
 			case *goredis.Message:
-				onChange()
+				if !e.barriers.received(m) {
+					onChange()
+				}
 			}
 		}
 		stop()

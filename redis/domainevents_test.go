@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -41,5 +42,41 @@ func TestDomainEventsReachEveryInstance(t *testing.T) {
 	case <-strays:
 		t.Fatal("a subscriber of another prefix was told")
 	case <-time.After(200 * time.Millisecond):
+	}
+}
+
+// Publish returns once every instance has reloaded the domains.
+func TestDomainEventsPublishWaitsForEveryInstance(t *testing.T) {
+	prefix := testenv.RandomName("domains-test:") + ":"
+	a := NewDomainEvents(namedClient(t, "domains-a"), prefix, slog.New(slog.DiscardHandler))
+	b := NewDomainEvents(namedClient(t, "domains-b"), prefix, slog.New(slog.DiscardHandler))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var reloads atomic.Int32
+	go a.Run(ctx, func() {})
+	go b.Run(ctx, func() {
+		time.Sleep(50 * time.Millisecond)
+		reloads.Add(1)
+	})
+	admin := namedClient(t, "domains-admin")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		n, err := admin.PubSubNumSub(ctx, a.channel, a.barriers.acks).Result()
+		if err == nil && n[a.channel] == 2 && n[a.barriers.acks] == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not subscribed within 5s: %v, %v", n, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for i := range 3 {
+		before := reloads.Load()
+		if err := a.Publish(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if reloads.Load() == before {
+			t.Fatalf("publish %d returned before the other instance reloaded", i+1)
+		}
 	}
 }

@@ -48,6 +48,7 @@ type Invalidator struct {
 	redoDelay time.Duration
 	logger    *slog.Logger
 	sends     *groupcommit.Queue[*pendingSend]
+	barriers  *barriers // see barrier.go
 
 	mu          sync.Mutex // guards the fields below
 	closed      bool
@@ -84,6 +85,7 @@ func NewInvalidator(client goredis.UniversalClient, prefix string, onCode func(c
 		closing:   make(chan struct{}),
 		logger:    slog.Default(),
 	}
+	inv.barriers = newBarriers(client, inv.channel)
 	inv.sends = groupcommit.New(maxSendGroup, inv.sendGroup)
 	return inv
 }
@@ -93,7 +95,8 @@ func (inv *Invalidator) SetLogger(logger *slog.Logger) { inv.logger = logger }
 
 // Invalidate deletes url:{code} of each code, publishes the codes and drops
 // them from this instance's L1, all codes in one pipeline, shared with the
-// calls made meanwhile. It does all of it again after a few seconds, to
+// calls made meanwhile, and returns once every instance has dropped them
+// (a barrier, barrier.go). It does all of it again after a few seconds, to
 // catch an L2 write of the old target that was in flight (see
 // maxWriteDelay). The local L1 is dropped even when Redis fails; the error
 // is returned then.
@@ -120,19 +123,29 @@ func (inv *Invalidator) sendGroup(group []*pendingSend) {
 	}
 	ctx, cancel := groupcommit.Context(group[0].ctx, writeTimeout)
 	defer cancel()
-	err := inv.broadcast(ctx, codes)
+	err := inv.broadcast(ctx, codes, true)
 	for _, p := range group {
 		p.err = err
 	}
 }
 
-func (inv *Invalidator) broadcast(ctx context.Context, codes []string) error {
+// broadcast drops the codes from the L2 and every L1; with settle, it
+// returns once the other instances have dropped them too.
+func (inv *Invalidator) broadcast(ctx context.Context, codes []string, settle bool) error {
+	var barrier *goredis.IntCmd
+	payload, wait := "", func(context.Context, int64) {}
+	if settle {
+		payload, wait = inv.barriers.open()
+	}
 	_, err := inv.client.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		// One DEL per key, not one DEL of all: in a cluster the keys live
 		// in different slots.
 		for _, code := range codes {
 			p.Del(ctx, inv.prefix+"url:"+code)
 			p.Publish(ctx, inv.channel, code)
+		}
+		if settle {
+			barrier = p.Publish(ctx, inv.channel, payload)
 		}
 		return nil
 	})
@@ -141,6 +154,11 @@ func (inv *Invalidator) broadcast(ctx context.Context, codes []string) error {
 	for _, code := range codes {
 		inv.onCode(code)
 	}
+	var receivers int64
+	if err == nil && barrier != nil {
+		receivers = barrier.Val()
+	}
+	wait(ctx, receivers)
 	if err != nil {
 		return fmt.Errorf("invalidate link cache: %w", err)
 	}
@@ -201,7 +219,7 @@ func (inv *Invalidator) redoLoop() {
 			codes = append(codes, r.codes...)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
-		if err := inv.broadcast(ctx, codes); err != nil {
+		if err := inv.broadcast(ctx, codes, false); err != nil {
 			inv.logger.Warn("repeat link cache invalidation", slog.String("code", codes[0]), slog.Int("codes", len(codes)), slog.Any("error", err))
 		}
 		cancel()
@@ -251,7 +269,7 @@ func (inv *Invalidator) Run(ctx context.Context) {
 // whether it was confirmed. A fresh PubSub for each also replaces a
 // connection that died silently, which go-redis would keep.
 func (inv *Invalidator) listen(ctx context.Context, sub *subscription) (confirmed bool) {
-	ps := inv.client.Subscribe(ctx, inv.channel)
+	ps := inv.client.Subscribe(ctx, inv.channel, inv.barriers.acks)
 	defer ps.Close()
 	// Receive does not watch ctx; closing the PubSub interrupts it.
 	stop := context.AfterFunc(ctx, func() { _ = ps.Close() })
@@ -280,7 +298,7 @@ func (inv *Invalidator) listen(ctx context.Context, sub *subscription) (confirme
 		pinged = false
 		switch m := msg.(type) {
 		case *goredis.Subscription:
-			if m.Kind != "subscribe" {
+			if m.Kind != "subscribe" || m.Channel != inv.channel {
 				continue
 			}
 			confirmed = true
@@ -293,7 +311,9 @@ func (inv *Invalidator) listen(ctx context.Context, sub *subscription) (confirme
 			}
 			sub.confirmed, sub.failing = true, false
 		case *goredis.Message:
-			inv.onCode(m.Payload)
+			if !inv.barriers.received(m) {
+				inv.onCode(m.Payload)
+			}
 		}
 	}
 }

@@ -370,3 +370,51 @@ func TestInvalidatorRedisDown(t *testing.T) {
 	}
 	t.Logf("%d dials", dials.Load())
 }
+
+// Invalidate returns only once every instance has dropped the codes (the
+// barrier): an instance slow to act on the message holds the call until
+// it has, so no instance answers from the old link after the change was
+// answered. One that never answers holds it for barrierWait at most.
+func TestInvalidateWaitsForEveryInstance(t *testing.T) {
+	ctx := context.Background()
+	admin, prefix := testenv.Redis(t)
+	var dropped atomic.Value
+	dropped.Store("")
+	slowDrop := func(code string) {
+		time.Sleep(50 * time.Millisecond)
+		dropped.Store(code)
+	}
+	a := NewInvalidator(namedClient(t, testenv.RandomName("inv-a-")), prefix, func(string) {}, func() {})
+	b := NewInvalidator(namedClient(t, testenv.RandomName("inv-b-")), prefix, slowDrop, func() {})
+	t.Cleanup(func() { _ = a.Close(); _ = b.Close() })
+	startInvalidator(t, b, admin, 1)
+	startInvalidator(t, a, admin, 2)
+	for _, code := range []string{"w1", "w2", "w3"} {
+		start := time.Now()
+		if err := a.Invalidate(ctx, code); err != nil {
+			t.Fatal(err)
+		}
+		if got := dropped.Load(); got != code {
+			t.Fatalf("Invalidate(%s) returned before the other instance dropped it (last dropped %q)", code, got)
+		}
+		if took := time.Since(start); took >= barrierWait {
+			t.Errorf("Invalidate(%s) took %s: the acknowledgements did not end the wait", code, took)
+		}
+	}
+
+	// An instance that is subscribed but never acknowledges (here a bare
+	// subscriber, as an older version would be) holds a call for
+	// barrierWait, no longer.
+	mute := admin.Subscribe(ctx, a.channel)
+	t.Cleanup(func() { _ = mute.Close() })
+	if _, err := mute.Receive(ctx); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := a.Invalidate(ctx, "w4"); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took < barrierWait || took > barrierWait+time.Second {
+		t.Errorf("with a receiver that never acknowledges, Invalidate took %s, want about %s", took, barrierWait)
+	}
+}

@@ -26,7 +26,9 @@ func (a *app) startDomains(ctx, bgCtx context.Context, cfg *config, st *storage,
 	if rdb != nil {
 		events := redis.NewDomainEvents(rdb, cfg.RedisKeyPrefix, a.logger)
 		registry.Notify = events.Publish
-		a.goBackground(bgCtx, "domain events", func(ctx context.Context) { events.Run(ctx, registry.Reload) })
+		a.goBackground(bgCtx, "domain events", func(ctx context.Context) {
+			events.Run(ctx, func() { registry.ReloadNow(ctx) })
+		})
 	}
 	a.goBackground(bgCtx, "domains", registry.Run)
 	return svc, registry, nil

@@ -1,0 +1,109 @@
+package redis
+
+import (
+	"context"
+	"crypto/rand"
+	"strings"
+	"sync"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// A change that API.md says takes effect "at once, on every instance" (a
+// link's redirect, a domain) is broadcast on a channel that every instance
+// listens to. A PUBLISH returns when Redis has handed the message to the
+// receivers' sockets, before they have acted on it: for a millisecond or
+// so after the change was answered, another instance could still answer
+// from what it had. So such a broadcast ends with a barrier, a message on
+// the same channel that each receiver acknowledges (on the channel's
+// ":acks" channel) once it has handled what came before it, which Redis
+// delivers in the order one connection published it. The sender waits for
+// as many acknowledgements as PUBLISH counted receivers, at most
+// barrierWait, so that an instance that is stuck does not hold every change
+// up. (In Redis Cluster PUBLISH counts the receivers of one node only, and
+// the wait ends early.)
+
+// barrierWait bounds the wait for the receivers of a broadcast.
+const barrierWait = 250 * time.Millisecond
+
+// barrierPrefix begins a barrier's payload; no code or event begins so.
+const barrierPrefix = "\x00barrier:"
+
+// barriers are the barriers of one broadcast channel.
+type barriers struct {
+	client goredis.UniversalClient
+	acks   string // the channel of acknowledgements
+
+	mu      sync.Mutex
+	waiting map[string]chan struct{} // by barrier ID: one receive per acknowledgement
+}
+
+func newBarriers(client goredis.UniversalClient, channel string) *barriers {
+	return &barriers{client: client, acks: channel + ":acks", waiting: map[string]chan struct{}{}}
+}
+
+// open starts a barrier: payload is the message to publish after the
+// broadcast, and wait returns once n receivers acknowledged it (n as
+// PUBLISH counted them; 0 when the publish failed), after barrierWait, or
+// when ctx ends. wait must be called once.
+func (b *barriers) open() (payload string, wait func(ctx context.Context, n int64)) {
+	id := rand.Text()
+	acked := make(chan struct{}, 16)
+	b.mu.Lock()
+	b.waiting[id] = acked
+	b.mu.Unlock()
+	return barrierPrefix + id, func(ctx context.Context, n int64) {
+		defer func() {
+			b.mu.Lock()
+			delete(b.waiting, id)
+			b.mu.Unlock()
+		}()
+		if n <= 0 {
+			return
+		}
+		timeout := time.NewTimer(barrierWait)
+		defer timeout.Stop()
+		for ; n > 0; n-- {
+			select {
+			case <-acked:
+			case <-timeout.C:
+				return
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+}
+
+// received handles one message of a listener subscribed to the broadcast
+// channel and to b.acks (both, on one subscription): an acknowledgement
+// goes to the barrier's wait, and a barrier of the broadcast channel is
+// acknowledged. It reports whether the message was either; any other is
+// the listener's to handle.
+func (b *barriers) received(m *goredis.Message) bool {
+	if m.Channel == b.acks {
+		b.mu.Lock()
+		acked := b.waiting[m.Payload]
+		b.mu.Unlock()
+		if acked != nil {
+			select {
+			case acked <- struct{}{}:
+			default: // more acknowledgements than receivers counted
+			}
+		}
+		return true
+	}
+	id, ok := strings.CutPrefix(m.Payload, barrierPrefix)
+	if !ok {
+		return false
+	}
+	// Not on the listener's goroutine: the messages after the barrier
+	// need not wait for this round trip.
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), barrierWait)
+		defer cancel()
+		_ = b.client.Publish(ctx, b.acks, id).Err() // the sender's wait ends on its own
+	}()
+	return true
+}
