@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -19,10 +20,11 @@ import (
 // the same channel that each receiver acknowledges (on the channel's
 // ":acks" channel) once it has handled what came before it, which Redis
 // delivers in the order one connection published it. The sender waits for
-// as many acknowledgements as PUBLISH counted receivers, at most
-// barrierWait, so that an instance that is stuck does not hold every change
-// up. (In Redis Cluster PUBLISH counts the receivers of one node only, and
-// the wait ends early.)
+// as many acknowledgements as PUBLISH counted receivers other than itself
+// (it has applied the change already), at most barrierWait, so that an
+// instance that is stuck does not hold every change up. A lone instance
+// waits for nobody. (In Redis Cluster PUBLISH counts the receivers of one
+// node only, and the wait ends early.)
 
 // barrierWait bounds the wait for the receivers of a broadcast.
 const barrierWait = 250 * time.Millisecond
@@ -34,19 +36,23 @@ const barrierPrefix = "\x00barrier:"
 type barriers struct {
 	client goredis.UniversalClient
 	acks   string // the channel of acknowledgements
+	self   string // this instance's name in its acknowledgements
+	// listening is set while this instance's listener is subscribed: then
+	// PUBLISH counts it among the receivers.
+	listening atomic.Bool
 
 	mu      sync.Mutex
 	waiting map[string]chan struct{} // by barrier ID: one receive per acknowledgement
 }
 
 func newBarriers(client goredis.UniversalClient, channel string) *barriers {
-	return &barriers{client: client, acks: channel + ":acks", waiting: map[string]chan struct{}{}}
+	return &barriers{client: client, acks: channel + ":acks", self: rand.Text(), waiting: map[string]chan struct{}{}}
 }
 
 // open starts a barrier: payload is the message to publish after the
-// broadcast, and wait returns once n receivers acknowledged it (n as
-// PUBLISH counted them; 0 when the publish failed), after barrierWait, or
-// when ctx ends. wait must be called once.
+// broadcast, and wait returns once the n receivers (as PUBLISH counted
+// them; 0 when the publish failed) other than this instance acknowledged
+// it, after barrierWait, or when ctx ends. wait must be called once.
 func (b *barriers) open() (payload string, wait func(ctx context.Context, n int64)) {
 	id := rand.Text()
 	acked := make(chan struct{}, 16)
@@ -59,6 +65,9 @@ func (b *barriers) open() (payload string, wait func(ctx context.Context, n int6
 			delete(b.waiting, id)
 			b.mu.Unlock()
 		}()
+		if b.listening.Load() {
+			n-- // this instance: its acknowledgement is not waited for
+		}
 		if n <= 0 {
 			return
 		}
@@ -83,8 +92,12 @@ func (b *barriers) open() (payload string, wait func(ctx context.Context, n int6
 // the listener's to handle.
 func (b *barriers) received(m *goredis.Message) bool {
 	if m.Channel == b.acks {
+		id, from, _ := strings.Cut(m.Payload, "/")
+		if from == b.self {
+			return true
+		}
 		b.mu.Lock()
-		acked := b.waiting[m.Payload]
+		acked := b.waiting[id]
 		b.mu.Unlock()
 		if acked != nil {
 			select {
@@ -103,7 +116,7 @@ func (b *barriers) received(m *goredis.Message) bool {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), barrierWait)
 		defer cancel()
-		_ = b.client.Publish(ctx, b.acks, id).Err() // the sender's wait ends on its own
+		_ = b.client.Publish(ctx, b.acks, id+"/"+b.self).Err() // the sender's wait ends on its own
 	}()
 	return true
 }

@@ -76,6 +76,7 @@ func (e *DomainEvents) Run(ctx context.Context, onChange func()) {
 			switch m := msg.(type) {
 			case *goredis.Subscription:
 				if m.Kind == "subscribe" && m.Channel == e.channel {
+					e.barriers.listening.Store(true)
 					if subscribed {
 						onChange()
 					}
@@ -88,6 +89,7 @@ func (e *DomainEvents) Run(ctx context.Context, onChange func()) {
 				}
 			}
 		}
+		e.barriers.listening.Store(false)
 		stop()
 		_ = ps.Close()
 		if !retry.Wait(ctx) {

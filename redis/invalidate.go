@@ -271,6 +271,7 @@ func (inv *Invalidator) Run(ctx context.Context) {
 func (inv *Invalidator) listen(ctx context.Context, sub *subscription) (confirmed bool) {
 	ps := inv.client.Subscribe(ctx, inv.channel, inv.barriers.acks)
 	defer ps.Close()
+	defer inv.barriers.listening.Store(false)
 	// Receive does not watch ctx; closing the PubSub interrupts it.
 	stop := context.AfterFunc(ctx, func() { _ = ps.Close() })
 	defer stop()
@@ -302,6 +303,7 @@ func (inv *Invalidator) listen(ctx context.Context, sub *subscription) (confirme
 				continue
 			}
 			confirmed = true
+			inv.barriers.listening.Store(true)
 			// Messages may have been missed while not subscribed.
 			if sub.confirmed || sub.failing {
 				inv.onReset()
