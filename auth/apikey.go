@@ -37,7 +37,7 @@ func (s *Service) authenticateKey(ctx context.Context, key string) (*shortener.C
 	if k.Expired(now) {
 		return nil, errBadKey
 	}
-	u, err := s.activeUser(ctx, k.UserID, errBadKey)
+	u, err := s.activeUser(ctx, k.UserID, "", errBadKey)
 	if err != nil {
 		return nil, err
 	}

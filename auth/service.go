@@ -286,27 +286,21 @@ func (s *Service) Authenticate(ctx context.Context, credential string) (*shorten
 	if err != nil {
 		return nil, err
 	}
-	if login != "" {
-		// A token outlives nothing of its login: logout, reuse detection
-		// and a password change end its access tokens with its refresh
-		// tokens (API.md: "revokes every token of that login").
-		live, err := s.tokens.LoginLive(ctx, login)
-		if err != nil {
-			return nil, err
-		} else if !live {
-			return nil, errLoginEnded
-		}
-	}
-	u, err := s.activeUser(ctx, id, errBadToken)
+	// A token outlives nothing of its login: logout, reuse detection and a
+	// password change end its access tokens with its refresh tokens
+	// (API.md: "revokes every token of that login"); the read of the user
+	// checks the login too.
+	u, err := s.activeUser(ctx, id, login, errBadToken)
 	if err != nil {
 		return nil, err
 	}
 	return shortener.PersonCaller(u), nil
 }
 
-// activeUser returns the active user id, or bad when there is none.
-func (s *Service) activeUser(ctx context.Context, id string, bad error) (*shortener.User, error) {
-	u, err := s.readUser(ctx, id)
+// activeUser returns the active user id, or bad when there is none, and
+// errLoginEnded when login ("" for none) has ended.
+func (s *Service) activeUser(ctx context.Context, id, login string, bad error) (*shortener.User, error) {
+	u, err := s.readUser(ctx, id, login)
 	if shortener.ErrorCode(err) == shortener.ENOTFOUND || (err == nil && !u.IsActive) {
 		return nil, bad
 	} else if err != nil {

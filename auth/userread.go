@@ -10,8 +10,11 @@ import (
 )
 
 // Every authenticated request reads its user, so that a deactivated user
-// is refused at once on every instance. Reads that arrive while one is on
-// its way wait and then share one read per user (internal/groupcommit):
+// is refused at once on every instance, and, for an access token, whether
+// its login still holds a token that is not revoked, so that a logged-out
+// login's tokens are refused at once too. Reads that arrive while one is
+// on its way wait and then share one read per user and login
+// (internal/groupcommit):
 // a burst of one user's requests, as from an integration, costs two reads
 // instead of one each. A shared read starts after each of its callers
 // arrived, so none sees an older user than a read of its own would.
@@ -23,38 +26,47 @@ const maxUserReads = 256
 // userReadTimeout bounds a group's reads once no single caller does.
 const userReadTimeout = 10 * time.Second
 
-// userRead is one caller's read of a user.
+// userRead is one caller's read of a user, and of the login its access
+// token was issued for ("" for none).
 type userRead struct {
-	ctx  context.Context
-	id   string
-	user *shortener.User
-	err  error
+	ctx   context.Context
+	id    string
+	login string
+	user  *shortener.User
+	err   error
 }
 
 // readUser returns the user with the ID, as the store's UserByID, read
-// together with the concurrent reads.
-func (s *Service) readUser(ctx context.Context, id string) (*shortener.User, error) {
-	r := &userRead{ctx: ctx, id: id}
+// together with the concurrent reads; errLoginEnded when login has ended.
+func (s *Service) readUser(ctx context.Context, id, login string) (*shortener.User, error) {
+	r := &userRead{ctx: ctx, id: id, login: login}
 	s.userReads.Do(r)
 	return r.user, r.err
 }
 
-// readUsers reads each user of the group once, the users in parallel,
-// and gives every caller its own copy.
+// readUsers reads each user and each login of the group once, all in
+// parallel, and gives every caller its own copy of its user.
 func (s *Service) readUsers(group []*userRead) {
 	type result struct {
 		user *shortener.User
+		live bool
 		err  error
 	}
-	byID := map[string]*result{}
+	users, logins := map[string]*result{}, map[string]*result{}
 	var ctx context.Context
 	for _, r := range group {
 		// A caller who has gone is not served, as the store would not.
-		if r.err = r.ctx.Err(); r.err == nil && byID[r.id] == nil {
-			byID[r.id] = &result{}
-			if ctx == nil {
-				ctx = r.ctx
-			}
+		if r.err = r.ctx.Err(); r.err != nil {
+			continue
+		}
+		if users[r.id] == nil {
+			users[r.id] = &result{}
+		}
+		if r.login != "" && logins[r.login] == nil {
+			logins[r.login] = &result{}
+		}
+		if ctx == nil {
+			ctx = r.ctx
 		}
 	}
 	if ctx == nil {
@@ -62,22 +74,35 @@ func (s *Service) readUsers(group []*userRead) {
 	}
 	ctx, cancel := groupcommit.Context(ctx, userReadTimeout)
 	defer cancel()
-	if len(byID) == 1 {
-		for id, res := range byID {
-			res.user, res.err = s.users.UserByID(ctx, id)
-		}
+	reads := make([]func(), 0, len(users)+len(logins))
+	for id, res := range users {
+		reads = append(reads, func() { res.user, res.err = s.users.UserByID(ctx, id) })
+	}
+	for login, res := range logins {
+		reads = append(reads, func() { res.live, res.err = s.tokens.LoginLive(ctx, login) })
+	}
+	if len(reads) == 1 {
+		reads[0]()
 	} else {
 		var wg sync.WaitGroup
-		for id, res := range byID {
-			wg.Go(func() { res.user, res.err = s.users.UserByID(ctx, id) })
+		for _, read := range reads {
+			wg.Go(read)
 		}
 		wg.Wait()
 	}
 	for _, r := range group {
-		res := byID[r.id]
-		if r.err != nil || res == nil {
+		if r.err != nil {
 			continue
 		}
+		if l := logins[r.login]; l != nil {
+			if r.err = l.err; r.err == nil && !l.live {
+				r.err = errLoginEnded
+			}
+			if r.err != nil {
+				continue
+			}
+		}
+		res := users[r.id]
 		if r.err = res.err; res.user != nil {
 			u := *res.user
 			r.user = &u
