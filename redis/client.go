@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,6 +46,32 @@ func Connect(ctx context.Context, rawURL string) (goredis.UniversalClient, error
 		return nil, fmt.Errorf("connect redis at %s: ping: %w", where, err)
 	}
 	return client, nil
+}
+
+// CheckURL reports what is wrong with rawURL as Connect would read it (its
+// form, its options, the port of each address), without connecting.
+func CheckURL(rawURL string) error {
+	client, _, err := newClient(rawURL)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	var addrs []string
+	switch c := client.(type) {
+	case *goredis.Client:
+		if c.Options().Network != "unix" {
+			addrs = []string{c.Options().Addr}
+		}
+	case *goredis.ClusterClient:
+		addrs = c.Options().Addrs
+	}
+	for _, addr := range addrs {
+		_, port, err := net.SplitHostPort(addr)
+		if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("invalid address %q: want host:port with a port of 1-65535", addr)
+		}
+	}
+	return nil
 }
 
 // ConnectPipelined returns a rueidis client for rawURL (any form Connect

@@ -5,6 +5,9 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+
+	"github.com/shortener-dev/shortener/postgres"
+	"github.com/shortener-dev/shortener/redis"
 )
 
 type intRange struct {
@@ -79,6 +82,18 @@ func (c *config) validate() error {
 	}
 	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") && !strings.HasPrefix(c.RedisURL, "unix://") {
 		return fmt.Errorf("REDIS_URL: must be a redis://, rediss:// or unix:// URL")
+	}
+	// Their other errors too are settings' (exit status 2, the variable
+	// named), not failures to connect.
+	if c.DatabaseURL != "" {
+		if _, err := postgres.PoolConfig(c.DatabaseURL); err != nil {
+			return fmt.Errorf("DATABASE_URL: %v", err)
+		}
+	}
+	if c.RedisURL != "" {
+		if err := redis.CheckURL(c.RedisURL); err != nil {
+			return fmt.Errorf("REDIS_URL: %v", err)
+		}
 	}
 	for _, s := range c.TrustedProxies {
 		s = strings.TrimSpace(s)

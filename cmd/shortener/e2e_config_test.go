@@ -36,6 +36,13 @@ func TestE2EConfigErrors(t *testing.T) {
 		{"CLICK_SPOOL", "tape"},
 		{"LOG_LEVEL", "loud"},
 		{"DATABASE_URL", "mysql://root@localhost/x"},
+		{"DATABASE_URL", "postgres://%zz@127.0.0.1/x"},
+		{"DATABASE_URL", "postgres://u@127.0.0.1:99999/x"},
+		{"DATABASE_URL", "postgres://u@127.0.0.1/x?sslmode=bogus"},
+		{"REDIS_URL", "http://127.0.0.1:6379"},
+		{"REDIS_URL", "redis://127.0.0.1:6379/abc"},
+		{"REDIS_URL", "redis://127.0.0.1:99999/0"},
+		{"REDIS_URL", "redis://127.0.0.1:6379/0?dial_timeout=abc"},
 		{"METRICS_TOKEN", "has space"},
 	}
 	for _, b := range bad {
