@@ -39,8 +39,9 @@ type Options struct {
 	Format Format
 	// Size is the edge of the square image in pixels, quiet zone included
 	// (MinSize-MaxSize). It must also be at least the module count of the
-	// code plus both margins, so that every module gets a pixel. In a PNG
-	// the pixels left over after whole pixels per module widen the margin.
+	// code, so that every module gets a pixel; a margin that does not fit
+	// beside the code is narrowed to what does. In a PNG the pixels left
+	// over after whole pixels per module widen the margin.
 	Size int
 	// Margin is the quiet zone around the code, in modules (0-16).
 	Margin int

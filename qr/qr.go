@@ -21,8 +21,10 @@ const (
 // Render encodes content as a QR code and draws it as o.Format describes.
 // It returns the image bytes and their content type.
 //
-// Invalid options, and a Size too small to give every module at least one
-// pixel, return a *shortener.Error with code EINVALID (an HTTP 422). Content
+// A Margin that leaves a module without a pixel at Size is narrowed to
+// what fits. Invalid options, and a Size too small to give every module of
+// the code itself a pixel, return a *shortener.Error with code EINVALID (an
+// HTTP 422). Content
 // that does not fit in any QR version returns a plain wrapped error.
 func Render(content string, o Options) (data []byte, contentType string, err error) {
 	o, err = o.normalize()
@@ -32,6 +34,14 @@ func Render(content string, o Options) (data []byte, contentType string, err err
 	m, err := encode(content, o.ECC, o.Margin)
 	if err != nil {
 		return nil, "", err
+	}
+	if modules := m.total - 2*o.Margin; m.total > o.Size && modules <= o.Size {
+		// Size and margin each in range, but together too many modules
+		// for the pixels (64 px, margin 16): the quiet zone is as wide as
+		// fits instead, every module keeping a pixel.
+		if m, err = encode(content, o.ECC, (o.Size-modules)/2); err != nil {
+			return nil, "", err
+		}
 	}
 	if err := m.checkFits(o.Size); err != nil {
 		return nil, "", err

@@ -48,13 +48,13 @@ func TestRenderPNGDecodes(t *testing.T) {
 				for _, size := range []int{64, 128, 256, 1024} {
 					name := fmt.Sprintf("len%d/%s/margin%d/size%d", len(content), ecc, margin, size)
 					t.Run(name, func(t *testing.T) {
-						total := n + 2*margin
 						o := qr.Options{Format: qr.FormatPNG, Size: size, Margin: margin, ECC: ecc}
 						data, ct, err := qr.Render(content, o)
-						if size < total {
+						if size < n {
 							assertInvalid(t, err, "query.size")
 							return
 						}
+						// Below n + 2*margin the margin is narrowed to fit.
 						if err != nil {
 							t.Fatalf("Render: %v", err)
 						}
@@ -79,6 +79,26 @@ func TestRenderPNGDecodes(t *testing.T) {
 	}
 }
 
+// The smallest size with the widest margin, each in its range, renders: the
+// quiet zone is narrowed to what 64 px hold, and the code still decodes.
+func TestRenderMarginNarrowedToFit(t *testing.T) {
+	for _, format := range []qr.Format{qr.FormatPNG, qr.FormatSVG} {
+		data, _, err := qr.Render(shortURL, qr.Options{Format: format, Size: qr.MinSize, Margin: qr.MaxMargin, ECC: "H"})
+		if err != nil {
+			t.Fatalf("%s: Render: %v", format, err)
+		}
+		if format == qr.FormatPNG {
+			img := decodePNG(t, data)
+			if b := img.Bounds(); b.Dx() != qr.MinSize {
+				t.Errorf("bounds %v, want %d px", b, qr.MinSize)
+			}
+			if text, _ := scan(t, img); text != shortURL {
+				t.Errorf("decoded %q, want %q", text, shortURL)
+			}
+		}
+	}
+}
+
 // TestRenderSmallestFits checks the 64 px case is really exercised: the short
 // URL with the default margin must fit and decode at the minimum size.
 func TestRenderSmallestFits(t *testing.T) {
@@ -96,11 +116,11 @@ func TestRenderSmallestFits(t *testing.T) {
 // ratios are where a renderer that stretched modules unevenly failed.
 func TestRenderPNGDecodesEverySize(t *testing.T) {
 	const ecc, margin = "H", 1
-	total := modulesPerSide(t, longURL, ecc) + 2*margin
-	for size := qr.MinSize; size <= 3*total; size++ {
+	n := modulesPerSide(t, longURL, ecc)
+	for size := qr.MinSize; size <= 3*(n+2*margin); size++ {
 		o := qr.Options{Format: qr.FormatPNG, Size: size, Margin: margin, ECC: ecc}
 		data, _, err := qr.Render(longURL, o)
-		if size < total {
+		if size < n {
 			assertInvalid(t, err, "query.size")
 			continue
 		}
@@ -217,8 +237,6 @@ func TestRenderBadOptions(t *testing.T) {
 		{"same colours", func(o *qr.Options) { o.Foreground, o.Background = red, red }, "query.fg"},
 		{"translucent fg", func(o *qr.Options) { o.Foreground = color.RGBA{R: 0x80, A: 0x80} }, "query.fg"},
 		{"translucent bg", func(o *qr.Options) { o.Background = color.RGBA{A: 0x01} }, "query.bg"},
-		// The short URL at ECC H is 33 modules: 33+2*16 = 65 > 64 px.
-		{"too small for code", func(o *qr.Options) { o.Size, o.Margin, o.ECC = 64, 16, "H" }, "query.size"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -119,6 +119,13 @@ func TestE2EQR(t *testing.T) {
 			for _, q := range []string{"?size=64", "?size=2048&margin=16", "?ecc=L", "?ecc=Q"} {
 				checkImage(t, qr(t, q), "image/png")
 			}
+			// Each in its range, together too wide for the pixels: the quiet
+			// zone narrows, the image keeps its size and still scans.
+			r = qr(t, "?size=64&margin=16&ecc=H")
+			checkImage(t, r, "image/png")
+			if text, edge := decodeQR(t, r.Body); text != str(l["short_url"]) || edge != 64 {
+				t.Errorf("size=64&margin=16&ecc=H: %q, %d px", text, edge)
+			}
 			// size is the edge of the square image, quiet zone included.
 			for _, size := range []int{64, 300, 1000} {
 				r := qr(t, "?ecc=L&size="+strconv.Itoa(size))
