@@ -2,6 +2,9 @@ package httpapi
 
 import (
 	"context"
+	"net/http"
+	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -63,7 +66,80 @@ func registerOp[I, O any](api huma.API, class shortener.RateClass, scope shorten
 	if scope != anyCaller && scope != accessTokenOnly {
 		op.Description = strings.TrimSpace(op.Description + " API keys need the scope " + string(scope) + ".")
 	}
+	documentErrors[I](&op, class, scope)
 	huma.Register(api, op, handler)
+}
+
+// documentErrors adds to op.Errors the statuses that the API's middleware
+// and huma answer for it, so that the OpenAPI document lists every status
+// a call can get: 400, 413, 415 and 422 for a JSON body (413 and 415 for a
+// raw one); 401 and 403 where a credential is looked at (one that fails;
+// an API key outside the scope), 403 alone where an API key is refused
+// and nothing else is checked (register, login); 429 where the call is
+// rate limited.
+func documentErrors[I any](op *huma.Operation, class shortener.RateClass, scope shortener.Scope) {
+	add := func(codes ...int) {
+		for _, c := range codes {
+			if !slices.Contains(op.Errors, c) {
+				op.Errors = append(op.Errors, c)
+			}
+		}
+	}
+	if in := reflect.TypeFor[I](); in.Kind() == reflect.Struct {
+		if _, ok := in.FieldByName("Body"); ok {
+			add(http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity)
+		}
+		if _, ok := in.FieldByName("RawBody"); ok {
+			add(http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
+		}
+	}
+	switch {
+	case scope == anyCaller:
+	case scope == accessTokenOnly && op.Security == nil:
+		add(http.StatusForbidden)
+	default:
+		add(http.StatusUnauthorized, http.StatusForbidden)
+	}
+	if class != shortener.RateNone {
+		add(http.StatusTooManyRequests)
+	}
+	slices.Sort(op.Errors)
+}
+
+// documentHeaders declares in the OpenAPI document the headers that the
+// middleware sends with the answers of every operation: X-Request-ID on
+// all, the RateLimit-* trio where the call is rate limited, Retry-After on
+// a 429 and WWW-Authenticate on a 401. Called once every operation is
+// registered.
+func documentHeaders(doc *huma.OpenAPI) {
+	header := func(typ, description string) *huma.Param {
+		return &huma.Param{Description: description, Schema: &huma.Schema{Type: typ}}
+	}
+	for _, item := range doc.Paths {
+		for _, op := range []*huma.Operation{item.Get, item.Head, item.Post, item.Put, item.Patch, item.Delete} {
+			if op == nil {
+				continue
+			}
+			limited := op.Metadata[rateClassKey] != shortener.RateNone
+			for status, resp := range op.Responses {
+				if resp.Headers == nil {
+					resp.Headers = map[string]*huma.Param{}
+				}
+				resp.Headers["X-Request-ID"] = header(huma.TypeString, "The request's ID: the one sent, if 1-128 visible ASCII characters, else a new one.")
+				if limited {
+					resp.Headers["RateLimit-Limit"] = header(huma.TypeInteger, "Calls allowed in the window of the caller's bucket.")
+					resp.Headers["RateLimit-Remaining"] = header(huma.TypeInteger, "Calls left in the window.")
+					resp.Headers["RateLimit-Reset"] = header(huma.TypeInteger, "Seconds until the window has room again.")
+				}
+				switch status {
+				case "429":
+					resp.Headers["Retry-After"] = header(huma.TypeInteger, "Seconds to wait before calling again.")
+				case "401":
+					resp.Headers["WWW-Authenticate"] = header(huma.TypeString, "Bearer.")
+				}
+			}
+		}
+	}
 }
 
 // securityOf is the OpenAPI security requirement of an operation that

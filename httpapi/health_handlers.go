@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"reflect"
 	"sync"
 	"time"
 
@@ -29,7 +30,9 @@ func (s *Server) registerHealth(api huma.API) {
 	registerOp(api, shortener.RateNone, anyCaller, huma.Operation{
 		OperationID: "health", Method: http.MethodGet, Path: "/api/v1/health", Tags: []string{"system"},
 		Summary: "Readiness: the database and the cache", Description: "503 names the failing check.",
-		Responses: map[string]*huma.Response{"503": {Description: "A dependency is down."}},
+		Responses: map[string]*huma.Response{"503": {Description: "A dependency is down: the same body, status unavailable.",
+			Content: map[string]*huma.MediaType{"application/json": {
+				Schema: api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[HealthBody](), true, "")}}}},
 	}, func(ctx context.Context, _ *struct{}) (*healthOutput, error) {
 		out := &healthOutput{Status: http.StatusOK, Body: HealthBody{Status: "ok", Checks: map[string]string{}}}
 		var mu sync.Mutex

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"net/http"
 	"slices"
 	"testing"
 )
@@ -12,22 +10,7 @@ import (
 func TestE2EOpenAPIOrganising(t *testing.T) {
 	t.Parallel()
 	srv := startServer(t, "embedded", nil)
-	r := srv.do(t, "GET", "/openapi.json", nil)
-	expectStatus(t, r, http.StatusOK)
-	var doc struct {
-		Paths map[string]map[string]struct {
-			RequestBody *struct {
-				Content map[string]any `json:"content"`
-			} `json:"requestBody"`
-			Responses map[string]struct {
-				Content map[string]any `json:"content"`
-			} `json:"responses"`
-			Security []map[string][]string `json:"security"`
-		} `json:"paths"`
-	}
-	if err := json.Unmarshal(r.Body, &doc); err != nil {
-		t.Fatal(err)
-	}
+	doc := srv.openAPI(t)
 	for _, c := range []struct {
 		path, method, request, response, scope string
 	}{
