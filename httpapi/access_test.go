@@ -51,6 +51,12 @@ var scopeCalls = []scopeCall{
 	{"analytics-summary", "GET", "/api/v1/analytics/abc/summary", "", shortener.ScopeAnalyticsRead},
 	{"qr-code", "GET", "/api/v1/qr/abc", "", shortener.ScopeLinksRead},
 	{"health", "GET", "/api/v1/health", "", ""},
+	// The routes outside huma, in the document for its readers.
+	{"redirect", "GET", "/abc", "", ""},
+	{"redirect-head", "HEAD", "/abc", "", ""},
+	{"redirect-password", "POST", "/abc", "password=x", ""},
+	{"liveness", "GET", "/healthz", "", ""},
+	{"metrics", "GET", "/metrics", "", ""},
 }
 
 // TestEachScopeAllowsExactlyItsOperations: a key with one scope gets past

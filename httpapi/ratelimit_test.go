@@ -62,6 +62,12 @@ func TestRateLimitClassOfEachOperation(t *testing.T) {
 		{"ping-webhook", "POST", "/api/v1/webhooks/" + hookID + "/test", "", adaToken, user, testLimits.User},
 		{"health", "GET", "/api/v1/health", "", "", "", shortener.RateLimit{}},
 		{"health", "HEAD", "/api/v1/health", "", adaToken, "", shortener.RateLimit{}},
+		// Not limited unless REDIRECT_RATE_LIMIT_REQUESTS is set.
+		{"redirect", "GET", "/abc", "", "", "", shortener.RateLimit{}},
+		{"redirect-head", "HEAD", "/abc", "", "", "", shortener.RateLimit{}},
+		{"redirect-password", "POST", "/abc", "password=x", "", "", shortener.RateLimit{}},
+		{"liveness", "GET", "/healthz", "", "", "", shortener.RateLimit{}},
+		{"metrics", "GET", "/metrics", "", "", "", shortener.RateLimit{}},
 		{"(no operation)", "GET", "/api/v1/nothing-here", "", "", "ip:" + ip, testLimits.Anon},
 		{"(no operation)", "GET", "/api/v1/auth/login", "", adaToken, user, testLimits.User},
 		{"(no operation)", "POST", "/api/v1/health", "", "", "ip:" + ip, testLimits.Anon},

@@ -178,6 +178,7 @@ func (s *Server) routes(c Config) {
 	s.registerClickExport(api)
 	s.registerQR(api)
 	s.registerHealth(api)
+	documentServerRoutes(api.OpenAPI())
 	documentHeaders(api.OpenAPI())
 
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
