@@ -19,6 +19,13 @@ const DefaultExportDays = 30
 // with first <= last and at most MaxRangeDays days from first to last,
 // both included.
 func CheckDayRange(first, last time.Time) error {
+	// Timestamps lie in years 1-9999 (API.md), days too.
+	if err := shortener.CheckTimestamp("query.from", "from", first); err != nil {
+		return err
+	}
+	if err := shortener.CheckTimestamp("query.to", "to", last); err != nil {
+		return err
+	}
 	switch n := dayNumber(last) - dayNumber(first) + 1; {
 	case n < 1:
 		return shortener.Invalid("query.from", "from must not be after to", shortener.UTCDay(first))

@@ -116,11 +116,28 @@ func (c *config) validate() error {
 	origins := c.CORSAllowedOrigins[:0]
 	for _, o := range c.CORSAllowedOrigins {
 		if o = strings.TrimSpace(o); o != "" {
-			origins = append(origins, strings.TrimRight(o, "/"))
+			o = strings.TrimRight(o, "/")
+			if !isOrigin(o) {
+				return fmt.Errorf("CORS_ALLOWED_ORIGINS: %q is not an origin (scheme://host[:port], or *)", o)
+			}
+			origins = append(origins, o)
 		}
 	}
 	c.CORSAllowedOrigins = origins
 	return nil
+}
+
+// isOrigin reports whether s is "*" or an origin as browsers send it in
+// the Origin header: an http(s) scheme and a host, an optional port, and
+// nothing else. Anything else would never match, CORS off without a word.
+func isOrigin(s string) bool {
+	if s == "*" {
+		return true
+	}
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Hostname() != "" &&
+		!strings.Contains(u.Host, "*") && u.User == nil && u.Path == "" && u.RawQuery == "" && u.Fragment == "" &&
+		s == u.Scheme+"://"+u.Host
 }
 
 // isBearerToken reports whether s can be sent as "Authorization: Bearer s"

@@ -155,6 +155,7 @@ func TestE2EClickExportAndRanges(t *testing.T) {
 			"/summary?from=2025-01-01&to=2026-01-02":                    "query.to",
 			"/summary?from=2026-01-01&to=2026-01-02&days=3":             "query.days",
 			"/summary?from=yesterday&to=2026-01-02":                     "query.from",
+			"/summary?from=0000-01-01&to=0000-01-02":                    "query.from", // years 1-9999
 			"/clicks?format=xml":                                        "query.format",
 			"/clicks?from=2026-01-01":                                   "query.from",
 			"/clicks?from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z": "query.to",

@@ -103,4 +103,25 @@ func TestE2ECORS(t *testing.T) {
 	if got := r.Header.Get("Access-Control-Allow-Origin"); got != "https://other.example.com" {
 		t.Errorf("simple request: Access-Control-Allow-Origin %q", got)
 	}
+	// A browser app may send a link's password, and read why a call was
+	// 401 and an export's file name.
+	r = srv.do(t, "OPTIONS", "/somecode", nil, withHeader("Origin", "https://app.example.com"),
+		withHeader("Access-Control-Request-Method", "GET"), withHeader("Access-Control-Request-Headers", "x-link-password"))
+	if got := strings.ToLower(r.Header.Get("Access-Control-Allow-Headers")); !strings.Contains(got, "x-link-password") {
+		t.Errorf("Access-Control-Allow-Headers %q lacks X-Link-Password", got)
+	}
+	r = srv.do(t, "GET", "/api/v1/auth/me", nil, withHeader("Origin", "https://app.example.com"))
+	for _, h := range []string{"www-authenticate", "content-disposition", "ratelimit-remaining", "x-request-id"} {
+		if got := strings.ToLower(r.Header.Get("Access-Control-Expose-Headers")); !strings.Contains(got, h) {
+			t.Errorf("Access-Control-Expose-Headers %q lacks %s", got, h)
+		}
+	}
+	// Every answer varies with the Origin, also one without CORS headers,
+	// so that a shared cache keeps the two apart.
+	for _, origin := range []string{"", "https://evil.example.com", "https://app.example.com"} {
+		r = srv.do(t, "GET", "/api/v1/health", nil, withHeader("Origin", origin))
+		if !strings.Contains(strings.Join(r.Header.Values("Vary"), ","), "Origin") {
+			t.Errorf("Origin %q: Vary %q lacks Origin", origin, r.Header.Values("Vary"))
+		}
+	}
 }
