@@ -34,9 +34,10 @@ const barrierPrefix = "\x00barrier:"
 
 // barriers are the barriers of one broadcast channel.
 type barriers struct {
-	client goredis.UniversalClient
-	acks   string // the channel of acknowledgements
-	self   string // this instance's name in its acknowledgements
+	client  goredis.UniversalClient
+	channel string // the broadcast channel
+	acks    string // the channel of acknowledgements
+	self    string // this instance's name in its acknowledgements
 	// listening is set while this instance's listener is subscribed: then
 	// PUBLISH counts it among the receivers.
 	listening atomic.Bool
@@ -46,7 +47,22 @@ type barriers struct {
 }
 
 func newBarriers(client goredis.UniversalClient, channel string) *barriers {
-	return &barriers{client: client, acks: channel + ":acks", self: rand.Text(), waiting: map[string]chan struct{}{}}
+	return &barriers{client: client, channel: channel, acks: channel + ":acks", self: rand.Text(), waiting: map[string]chan struct{}{}}
+}
+
+// add queues a barrier on p after the broadcast's messages. The wait it
+// returns, called once p has run (with p's error), returns when the other
+// instances have acknowledged it (see open).
+func (b *barriers) add(ctx context.Context, p goredis.Pipeliner) (wait func(context.Context, error)) {
+	payload, waitAcks := b.open()
+	barrier := p.Publish(ctx, b.channel, payload)
+	return func(ctx context.Context, err error) {
+		var receivers int64
+		if err == nil {
+			receivers = barrier.Val()
+		}
+		waitAcks(ctx, receivers)
+	}
 }
 
 // open starts a barrier: payload is the message to publish after the

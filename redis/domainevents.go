@@ -29,18 +29,13 @@ func NewDomainEvents(client goredis.UniversalClient, prefix string, logger *slog
 // Publish tells the other instances that the domains changed, and returns
 // once they have reloaded them (a barrier, barrier.go).
 func (e *DomainEvents) Publish(ctx context.Context) error {
-	payload, wait := e.barriers.open()
-	var barrier *goredis.IntCmd
+	var wait func(context.Context, error)
 	_, err := e.client.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		p.Publish(ctx, e.channel, "changed")
-		barrier = p.Publish(ctx, e.channel, payload)
+		wait = e.barriers.add(ctx, p)
 		return nil
 	})
-	var receivers int64
-	if err == nil {
-		receivers = barrier.Val()
-	}
-	wait(ctx, receivers)
+	wait(ctx, err)
 	return err
 }
 

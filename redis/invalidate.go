@@ -132,11 +132,7 @@ func (inv *Invalidator) sendGroup(group []*pendingSend) {
 // broadcast drops the codes from the L2 and every L1; with settle, it
 // returns once the other instances have dropped them too.
 func (inv *Invalidator) broadcast(ctx context.Context, codes []string, settle bool) error {
-	var barrier *goredis.IntCmd
-	payload, wait := "", func(context.Context, int64) {}
-	if settle {
-		payload, wait = inv.barriers.open()
-	}
+	wait := func(context.Context, error) {}
 	_, err := inv.client.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		// One DEL per key, not one DEL of all: in a cluster the keys live
 		// in different slots.
@@ -145,7 +141,7 @@ func (inv *Invalidator) broadcast(ctx context.Context, codes []string, settle bo
 			p.Publish(ctx, inv.channel, code)
 		}
 		if settle {
-			barrier = p.Publish(ctx, inv.channel, payload)
+			wait = inv.barriers.add(ctx, p)
 		}
 		return nil
 	})
@@ -154,11 +150,7 @@ func (inv *Invalidator) broadcast(ctx context.Context, codes []string, settle bo
 	for _, code := range codes {
 		inv.onCode(code)
 	}
-	var receivers int64
-	if err == nil && barrier != nil {
-		receivers = barrier.Val()
-	}
-	wait(ctx, receivers)
+	wait(ctx, err)
 	if err != nil {
 		return fmt.Errorf("invalidate link cache: %w", err)
 	}
