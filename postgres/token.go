@@ -31,6 +31,18 @@ const insertToken = `
 		(id, user_id, family_id, token_hash, user_agent, ip, expires_at, created_at, consumed_at, revoked_at)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
 
+// Token changes of one user take turns: a rotation and a revocation hold
+// the user's advisory lock (class tokenLockClass, key the hash of the user
+// ID) until they commit. Without it, under READ COMMITTED, a revocation
+// whose UPDATE started before a concurrent rotation committed did not see
+// the token that rotation inserted, and that token outlived the
+// revocation (reuse detection, logout or a password change racing a
+// refresh). SQLite's single writer serialises them already.
+const (
+	tokenLockClass = int32(0x746f6b) // "tok"
+	lockUserTokens = `SELECT pg_advisory_xact_lock($1, hashtext($2::uuid::text))`
+)
+
 func tokenArgs(t *shortener.RefreshToken) []any {
 	return []any{t.ID, t.UserID, t.FamilyID, t.TokenHash, t.UserAgent, t.IP,
 		t.ExpiresAt, t.CreatedAt, t.ConsumedAt, t.RevokedAt}
@@ -71,6 +83,9 @@ func (s *TokenStore) RotateRefreshToken(ctx context.Context, oldID string, next 
 		return shortener.Errorf(shortener.ECONFLICT, "%s", msgTokenUsed)
 	}
 	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, lockUserTokens, tokenLockClass, next.UserID); err != nil {
+			return err
+		}
 		tag, err := tx.Exec(ctx, `
 			UPDATE refresh_tokens SET consumed_at = $1
 			WHERE id = $2 AND consumed_at IS NULL AND revoked_at IS NULL`,
@@ -95,9 +110,19 @@ func (s *TokenStore) RevokeTokenFamily(ctx context.Context, familyID string, now
 	if !shortener.IsID(familyID) {
 		return ctx.Err() // no such family; nothing to revoke
 	}
-	_, err := s.db.pool.Exec(ctx,
-		`UPDATE refresh_tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL`,
-		now, familyID)
+	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `
+			SELECT pg_advisory_xact_lock($1, hashtext(user_id::text))
+			FROM (SELECT DISTINCT user_id FROM refresh_tokens WHERE family_id = $2) AS u`,
+			tokenLockClass, familyID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx,
+			`UPDATE refresh_tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL`,
+			now, familyID)
+		return err
+	})
 	return storeError("revoke token family", err, "", "")
 }
 
@@ -107,10 +132,16 @@ func (s *TokenStore) RevokeUserTokens(ctx context.Context, userID, keepFamily st
 	if !shortener.IsID(userID) {
 		return ctx.Err() // no such user; nothing to revoke
 	}
-	_, err := s.db.pool.Exec(ctx,
-		`UPDATE refresh_tokens SET revoked_at = $1
-		WHERE user_id = $2 AND family_id::text <> $3 AND revoked_at IS NULL`,
-		now, userID, strings.ToLower(keepFamily))
+	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, lockUserTokens, tokenLockClass, userID); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx,
+			`UPDATE refresh_tokens SET revoked_at = $1
+			WHERE user_id = $2 AND family_id::text <> $3 AND revoked_at IS NULL`,
+			now, userID, strings.ToLower(keepFamily))
+		return err
+	})
 	return storeError("revoke user tokens", err, "", "")
 }
 

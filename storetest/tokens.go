@@ -142,6 +142,40 @@ func testTokens(t *testing.T, open func(t *testing.T) Stores) {
 		}
 	})
 
+	// A login revoked while one of its tokens rotates ends with no live
+	// token: the rotation's new token is revoked too, whichever commits
+	// first (reuse detection and logout against a refresh in flight; a
+	// password change against another login's refresh).
+	t.Run("RevokeRacingRotationLeavesNothingLive", func(t *testing.T) {
+		s := open(t)
+		u := mustUser(t, s, "revrace@example.com")
+		revokes := map[string]func(fam string) error{
+			"family": func(fam string) error { return s.Tokens.RevokeTokenFamily(ctx, fam, t0) },
+			"user":   func(string) error { return s.Tokens.RevokeUserTokens(ctx, u.ID, "", t0) },
+		}
+		for name, revoke := range revokes {
+			for round := range 40 {
+				old := mustToken(t, s, u.ID, shortener.NewID())
+				next := newToken(u.ID, old.FamilyID, t0)
+				var wg sync.WaitGroup
+				var rotateErr, revokeErr error
+				wg.Go(func() { rotateErr = s.Tokens.RotateRefreshToken(ctx, old.ID, next, t0.Add(time.Second)) })
+				wg.Go(func() { revokeErr = revoke(old.FamilyID) })
+				wg.Wait()
+				noErr(t, revokeErr)
+				if rotateErr != nil {
+					wantCode(t, rotateErr, shortener.ECONFLICT)
+				}
+				live, err := s.Tokens.LoginLive(ctx, old.FamilyID)
+				noErr(t, err)
+				if live {
+					t.Fatalf("revoke by %s, round %d: the login has a live token after the revocation (rotation error %v)",
+						name, round, rotateErr)
+				}
+			}
+		}
+	})
+
 	t.Run("RevokeFamily", func(t *testing.T) {
 		s := open(t)
 		u := mustUser(t, s, "fam@example.com")
