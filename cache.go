@@ -44,11 +44,12 @@ type RateLimiter interface {
 	// limit; a refused event is not recorded.
 	Allow(ctx context.Context, key string, limit RateLimit) (RateDecision, error)
 
-	// Peek reports whether Allow would admit an event for key now,
-	// recording nothing; Remaining is the events still admitted. It serves
-	// limits that count only some events (wrong passwords) but refuse every
-	// event once reached.
-	Peek(ctx context.Context, key string, limit RateLimit) (RateDecision, error)
+	// Release gives back the newest event admitted for key: one that turned
+	// out not to count. It serves limits that count only some events
+	// (wrong passwords) but refuse every event once reached: each event is
+	// admitted first, so that concurrent ones cannot overrun the limit
+	// between a check and a count, and released when it did not count.
+	Release(ctx context.Context, key string) error
 }
 
 // HealthChecker reports whether a dependency is reachable.

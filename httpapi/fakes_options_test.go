@@ -99,8 +99,11 @@ func (l *countingLimiter) Allow(_ context.Context, key string, limit shortener.R
 	return d, nil
 }
 
-func (l *countingLimiter) Peek(_ context.Context, key string, limit shortener.RateLimit) (shortener.RateDecision, error) {
+func (l *countingLimiter) Release(_ context.Context, key string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.decide(key, limit), nil
+	if l.events[key] > 0 {
+		l.events[key]--
+	}
+	return nil
 }

@@ -221,14 +221,11 @@ func (l *fakeLimiter) Allow(_ context.Context, key string, limit shortener.RateL
 	return shortener.RateDecision{Allowed: true, Limit: limit.Limit, Remaining: limit.Limit - 1, Reset: limit.Window}, nil
 }
 
-// Peek answers as Allow would, without recording the key.
-func (l *fakeLimiter) Peek(_ context.Context, _ string, limit shortener.RateLimit) (shortener.RateDecision, error) {
+// Release gives nothing back: the fake keeps no events.
+func (l *fakeLimiter) Release(context.Context, string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.err != nil {
-		return shortener.RateDecision{}, l.err
-	}
-	return shortener.RateDecision{Allowed: !l.deny, Limit: limit.Limit}, nil
+	return l.err
 }
 
 // pinger is a health check that fails with err.

@@ -88,7 +88,10 @@ func (f *visitFacts) ClicksLeft() bool {
 // Password compares the password the request sends (the form's field on a
 // POST, X-Link-Password otherwise) with the link's, within the attempt
 // limit: a wrong one counts against it, and once it is reached every
-// attempt is refused (reported as wrong, with blocked set).
+// attempt is refused (reported as wrong, with blocked set). Each attempt
+// takes its place in the limit before the comparison and a right one gives
+// it back, so that concurrent guesses cannot slip past the limit while
+// bcrypt runs.
 func (f *visitFacts) Password() shortener.PasswordCheck {
 	if f.checked {
 		return f.password
@@ -100,19 +103,24 @@ func (f *visitFacts) Password() shortener.PasswordCheck {
 		return f.password
 	}
 	key := "linkpw:" + f.t.LinkID + ":" + shortener.ClientKey(f.clientIP())
-	if d, err := f.s.limiter.Peek(f.r.Context(), key, passwordAttempts); err == nil && !d.Allowed {
+	d, err := f.s.limiter.Allow(f.r.Context(), key, passwordAttempts)
+	if err != nil {
+		f.s.limiterUnavailable(f.r, err)
+	} else if !d.Allowed {
 		f.blocked, f.retryAfter, f.reset = true, d.RetryAfter, d.Reset
 		f.password = shortener.PasswordWrong
 		return f.password
 	}
-	if f.s.linkPasswords.Check(f.t.PasswordHash, given) {
-		f.password = shortener.PasswordRight
+	if !f.s.linkPasswords.Check(f.t.PasswordHash, given) {
+		f.password = shortener.PasswordWrong
 		return f.password
 	}
-	if _, err := f.s.limiter.Allow(f.r.Context(), key, passwordAttempts); err != nil {
-		f.s.limiterUnavailable(f.r, err)
+	if err == nil {
+		if err := f.s.limiter.Release(f.r.Context(), key); err != nil {
+			f.s.limiterUnavailable(f.r, err)
+		}
 	}
-	f.password = shortener.PasswordWrong
+	f.password = shortener.PasswordRight
 	return f.password
 }
 

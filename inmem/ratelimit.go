@@ -77,20 +77,15 @@ func (l *RateLimiter) Allow(_ context.Context, key string, limit shortener.RateL
 	return events.admit(now, window, limit.Limit), nil
 }
 
-// Peek reports what Allow would answer for key, recording nothing.
-func (l *RateLimiter) Peek(_ context.Context, key string, limit shortener.RateLimit) (shortener.RateDecision, error) {
-	if limit.Limit < 1 || limit.Window <= 0 {
-		return shortener.RateDecision{}, fmt.Errorf("inmem ratelimit peek: invalid limit %d per %v", limit.Limit, limit.Window)
-	}
-	now := l.clock().UnixNano()
+// Release forgets the newest event of key, if it has one.
+func (l *RateLimiter) Release(_ context.Context, key string) error {
 	s := &l.shards[maphash.String(l.seed, key)&(limiterShards-1)]
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	events := s.logs[key]
-	if events == nil {
-		return shortener.RateDecision{Allowed: true, Limit: limit.Limit, Remaining: limit.Limit}, nil
+	if events := s.logs[key]; events != nil && events.n > 0 {
+		events.n--
 	}
-	return events.peek(now, int64(limit.Window), limit.Limit), nil
+	return nil
 }
 
 // sweep forgets the keys whose newest event has left its window; they hold
@@ -152,31 +147,6 @@ func (l *eventLog) admit(now, window int64, limit int) shortener.RateDecision {
 		d.RetryAfter = time.Duration(l.at(l.n-limit) + window - now)
 	}
 	d.Reset = time.Duration(l.times[l.head] + window - now)
-	return d
-}
-
-// peek is admit without recording: the decision for one more event at now.
-func (l *eventLog) peek(now, window int64, limit int) shortener.RateDecision {
-	if l.n > 0 && now < l.newest() {
-		now = l.newest()
-	}
-	d := shortener.RateDecision{Limit: limit}
-	live := 0 // events still in the window, the newest last
-	for i := 0; i < l.n; i++ {
-		if l.at(i) > now-window {
-			live = l.n - i
-			break
-		}
-	}
-	first := l.n - live
-	if live < limit {
-		d.Allowed, d.Remaining = true, limit-live
-	} else {
-		d.RetryAfter = time.Duration(l.at(first+live-limit) + window - now)
-	}
-	if live > 0 {
-		d.Reset = time.Duration(l.at(first) + window - now)
-	}
 	return d
 }
 

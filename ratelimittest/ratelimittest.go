@@ -47,7 +47,7 @@ func Run(t *testing.T, newLimiter NewLimiter) {
 		{"IndependentKeys", testIndependentKeys},
 		{"DifferentLimitsPerKey", testDifferentLimits},
 		{"InvalidLimit", testInvalidLimit},
-		{"PeekRecordsNothing", testPeek},
+		{"ReleaseGivesBackAnEvent", testRelease},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -201,28 +201,35 @@ func testRetryAfter(t *testing.T, newLimiter NewLimiter) {
 	}
 }
 
-// testPeek: Peek tells whether an event would be admitted without
-// recording one, before and after the limit is reached.
-func testPeek(t *testing.T, newLimiter NewLimiter) {
+// testRelease: Release gives back the newest event, so that an event
+// admitted and then found not to count leaves room for another; a key
+// without events is left alone.
+func testRelease(t *testing.T, newLimiter NewLimiter) {
 	l, _ := newLimiter(t)
 	ctx := context.Background()
 	limit := shortener.RateLimit{Limit: 3, Window: longWindow}
-	for range 10 {
-		d, err := l.Peek(ctx, "peek", limit)
-		if err != nil || !d.Allowed || d.Remaining != 3 {
-			t.Fatalf("Peek of a fresh key = %+v, %v; want allowed with 3 remaining", d, err)
-		}
+	if err := l.Release(ctx, "release"); err != nil {
+		t.Fatalf("Release of a key without events: %v", err)
 	}
 	for i := range 3 {
-		if d, err := l.Allow(ctx, "peek", limit); err != nil || !d.Allowed {
-			t.Fatalf("Allow %d after peeks = %+v, %v; peeks were recorded", i+1, d, err)
+		if d, err := l.Allow(ctx, "release", limit); err != nil || !d.Allowed {
+			t.Fatalf("Allow %d after releasing nothing = %+v, %v; want admitted", i+1, d, err)
 		}
 	}
-	d, err := l.Peek(ctx, "peek", limit)
-	if err != nil || d.Allowed || d.Remaining != 0 || d.RetryAfter <= 0 || d.RetryAfter > longWindow {
-		t.Fatalf("Peek at the limit = %+v, %v; want refused with a retry-after in the window", d, err)
+	if d, err := l.Allow(ctx, "release", limit); err != nil || d.Allowed {
+		t.Fatalf("Allow at the limit = %+v, %v; want refused", d, err)
 	}
-	if _, err := l.Peek(ctx, "peek", shortener.RateLimit{}); err == nil {
-		t.Fatal("Peek with an invalid limit succeeded")
+	if err := l.Release(ctx, "release"); err != nil {
+		t.Fatal(err)
+	}
+	d, err := l.Allow(ctx, "release", limit)
+	if err != nil || !d.Allowed || d.Remaining != 0 {
+		t.Fatalf("Allow after a release = %+v, %v; want admitted with 0 remaining", d, err)
+	}
+	if d, err := l.Allow(ctx, "release", limit); err != nil || d.Allowed {
+		t.Fatalf("Allow after the released event was taken again = %+v, %v; want refused", d, err)
+	}
+	if d, err := l.Allow(ctx, "other", limit); err != nil || !d.Allowed || d.Remaining != 2 {
+		t.Fatalf("Allow of another key = %+v, %v; want admitted with 2 remaining", d, err)
 	}
 }

@@ -68,32 +68,6 @@ local reset = tonumber(oldest[2]) + window - now
 return {n0, admitted, reset, retry}
 `
 
-// peekScript is allowScript without admitting: it drops the events that left
-// the window and reports {allowed (0/1), events in the window, reset µs,
-// retry-after µs}. KEYS and ARGV as allowScript's, without the member.
-const peekScript = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local function exact(x) return string.format('%.0f', x) end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', exact(now - window))
-local n = redis.call('ZCARD', KEYS[1])
-local allowed = 1
-local retry = 0
-if n >= limit then
-  allowed = 0
-  local e = redis.call('ZRANGE', KEYS[1], n - limit, n - limit, 'WITHSCORES')
-  retry = tonumber(e[2]) + window - now
-end
-local reset = 0
-if n > 0 then
-  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  reset = tonumber(oldest[2]) + window - now
-end
-return {allowed, n, reset, retry}
-`
-
 // maxAllowGroup is the most Allow calls one group serves.
 const maxAllowGroup = 256
 
@@ -114,7 +88,6 @@ type RateLimiter struct {
 	client goredis.UniversalClient
 	prefix string
 	script *goredis.Script
-	peek   *goredis.Script
 	allows *groupcommit.Queue[*pendingAllow]
 	// instance and seq make each event's member unique across instances.
 	instance string
@@ -139,7 +112,6 @@ func NewRateLimiter(client goredis.UniversalClient, prefix string) *RateLimiter 
 		client:   client,
 		prefix:   prefix,
 		script:   goredis.NewScript(allowScript),
-		peek:     goredis.NewScript(peekScript),
 		instance: hex.EncodeToString(b),
 	}
 	l.allows = groupcommit.New(maxAllowGroup, l.allowGroup)
@@ -241,29 +213,13 @@ func (l *RateLimiter) allowGroup(group []*pendingAllow) {
 	}
 }
 
-// Peek reports whether Allow would admit an event for key now, recording
-// nothing.
-func (l *RateLimiter) Peek(ctx context.Context, key string, limit shortener.RateLimit) (shortener.RateDecision, error) {
-	if err := checkLimit("peek", limit); err != nil {
-		return shortener.RateDecision{}, err
+// Release removes the newest event of key (the highest score; members of
+// one microsecond tie, and which of them goes makes no difference).
+func (l *RateLimiter) Release(ctx context.Context, key string) error {
+	if err := l.client.ZPopMax(ctx, l.prefix+"ratelimit:{"+key+"}").Err(); err != nil {
+		return fmt.Errorf("redis ratelimit release: %w", err)
 	}
-	res, err := l.peek.Run(ctx, l.client,
-		[]string{l.prefix + "ratelimit:{" + key + "}"},
-		limit.Limit, windowMicros(limit),
-	).Int64Slice()
-	if err != nil {
-		return shortener.RateDecision{}, fmt.Errorf("redis ratelimit peek: %w", err)
-	}
-	if len(res) != 4 {
-		return shortener.RateDecision{}, fmt.Errorf("redis ratelimit peek: script returned %d values, want 4", len(res))
-	}
-	return clampToWindow(shortener.RateDecision{
-		Allowed:    res[0] == 1,
-		Limit:      limit.Limit,
-		Remaining:  max(limit.Limit-int(res[1]), 0),
-		Reset:      time.Duration(res[2]) * time.Microsecond,
-		RetryAfter: time.Duration(res[3]) * time.Microsecond,
-	}, limit), nil
+	return nil
 }
 
 // checkLimit refuses a limit that can admit nothing.

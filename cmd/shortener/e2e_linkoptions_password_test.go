@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -163,6 +164,36 @@ func TestE2ELinkPassword(t *testing.T) {
 			// Other clients, and this client on other links, are not held.
 			optRedirect(t, srv.redirect(t, code, optFrom("203.0.113.78"), optHuman, withHeader("X-Link-Password", pw)), http.StatusFound, "https://example.com/guarded")
 			optRedirect(t, srv.redirect(t, first, client, optHuman, withHeader("X-Link-Password", pw)), http.StatusTemporaryRedirect, target)
+		})
+
+		t.Run("concurrent guesses cannot overrun the 10 attempts", func(t *testing.T) {
+			l := srv.createLink(t, acct.access, map[string]any{"original_url": "https://example.com/raced", "password": pw})
+			code := str(l["short_code"])
+			client := optFrom("203.0.113.79")
+			const guesses = 30
+			statuses := make([]int, guesses)
+			var wg sync.WaitGroup
+			for i := range guesses {
+				wg.Go(func() {
+					statuses[i] = srv.redirect(t, code, client, optHuman, withHeader("X-Link-Password", "guess-"+strconv.Itoa(i))).Status
+				})
+			}
+			wg.Wait()
+			judged, refused := 0, 0
+			for _, st := range statuses {
+				switch st {
+				case http.StatusUnauthorized:
+					judged++
+				case http.StatusTooManyRequests:
+					refused++
+				default:
+					t.Errorf("a wrong guess answered %d", st)
+				}
+			}
+			if judged != 10 || refused != guesses-10 {
+				t.Errorf("%d concurrent wrong guesses: %d judged (401), %d refused (429); want 10 and %d",
+					guesses, judged, refused, guesses-10)
+			}
 		})
 	})
 }
