@@ -73,6 +73,11 @@ const LinkNotFoundMessage = "Link not found."
 // not revealed.
 var ErrLinkNotFound = Errorf(ENOTFOUND, LinkNotFoundMessage)
 
+// ErrDomainGone is a LinkStore's answer to a link written to a domain
+// that was deleted after the caller looked it up (the link's foreign key
+// refused it): to the client, a domain that is none of the service's.
+var ErrDomainGone = Errorf(ENOTFOUND, "The domain no longer exists.")
+
 // ShortURL returns the public URL of code: baseURL (trailing slashes
 // dropped), a slash and the code.
 func ShortURL(baseURL, code string) string {

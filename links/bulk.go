@@ -2,6 +2,7 @@ package links
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/shortener-dev/shortener"
@@ -74,6 +75,16 @@ func (s *Service) insertChunk(ctx context.Context, results []BulkResult, idx []i
 			batch = append(batch, l)
 		}
 		inserted, err := s.links.CreateLinks(ctx, batch)
+		if errors.Is(err, shortener.ErrDomainGone) {
+			// A domain of the chunk was deleted meanwhile: each link
+			// alone, so that only those on that domain fail.
+			for _, i := range idx {
+				if err := s.insert(ctx, results[i].Link); err != nil {
+					results[i] = BulkResult{Err: domainGone(err, results[i].Link)}
+				}
+			}
+			return
+		}
 		if err != nil {
 			for _, i := range idx {
 				results[i] = BulkResult{Err: err}

@@ -1,6 +1,7 @@
 package links
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/shortener-dev/shortener"
@@ -17,7 +18,7 @@ func (s *Service) domainOf(host *string, location string) (*shortener.Domain, er
 		if host == nil {
 			return defaultDomain, nil
 		}
-		return defaultDomain, shortener.Invalid(location, "domain must be one of the service's domains", *host)
+		return defaultDomain, noSuchDomain(location, *host)
 	}
 	if host == nil {
 		return s.domains.Default(), nil
@@ -25,7 +26,21 @@ func (s *Service) domainOf(host *string, location string) (*shortener.Domain, er
 	if d, ok := s.domains.ByHost(strings.TrimSuffix(strings.ToLower(strings.TrimSpace(*host)), ".")); ok {
 		return d, nil
 	}
-	return s.domains.Default(), shortener.Invalid(location, "domain must be one of the service's domains (GET /api/v1/domains)", *host)
+	return s.domains.Default(), noSuchDomain(location, *host)
+}
+
+func noSuchDomain(location, host string) error {
+	return shortener.Invalid(location, "domain must be one of the service's domains (GET /api/v1/domains)", host)
+}
+
+// domainGone answers a store's ErrDomainGone (the link's domain was
+// deleted after domainOf found it) as domainOf answers a host that is no
+// domain; other errors pass.
+func domainGone(err error, l *shortener.Link) error {
+	if errors.Is(err, shortener.ErrDomainGone) {
+		return noSuchDomain("body.domain", l.Domain)
+	}
+	return err
 }
 
 // OwnHosts returns the hosts that link targets and webhook endpoints may

@@ -91,7 +91,7 @@ func (s *Service) Create(ctx context.Context, caller *shortener.User, in CreateI
 		return nil, err
 	}
 	if err := s.insert(ctx, l); err != nil {
-		return nil, err
+		return nil, domainGone(err, l)
 	}
 	// The code may sit in a negative cache entry somewhere: drop it.
 	s.invalidate(ctx, l.Key())

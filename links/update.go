@@ -2,6 +2,7 @@ package links
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/shortener-dev/shortener"
@@ -74,6 +75,9 @@ func (s *Service) Update(ctx context.Context, caller *shortener.User, id string,
 	switch shortener.ErrorCode(err) {
 	case "":
 	case shortener.ENOTFOUND:
+		if errors.Is(err, shortener.ErrDomainGone) { // the domain was deleted in between
+			return nil, noSuchDomain("body.domain", domain.Host)
+		}
 		return nil, shortener.ErrLinkNotFound // deleted in between
 	case shortener.ECONFLICT: // only a move can collide
 		return nil, &shortener.Error{Code: shortener.ECONFLICT, Message: "The link's code is already taken on that domain.",

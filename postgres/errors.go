@@ -26,6 +26,16 @@ func pgCode(err error) string {
 	return ""
 }
 
+// linkWriteError is storeError for a write of links: a link whose domain
+// was deleted meanwhile is shortener.ErrDomainGone.
+func linkWriteError(op string, err error, notFoundMsg, conflictMsg string) error {
+	if e := (*pgconn.PgError)(nil); errors.As(err, &e) && e.Code == foreignKeyViolation &&
+		e.ConstraintName == "short_urls_domain_id_fkey" {
+		return shortener.ErrDomainGone
+	}
+	return storeError(op, err, notFoundMsg, conflictMsg)
+}
+
 // storeError translates a driver error at the store boundary: a unique
 // violation becomes ECONFLICT with conflictMsg, no rows becomes ENOTFOUND
 // with notFoundMsg, anything else is wrapped with the operation name.

@@ -53,7 +53,7 @@ func (s *LinkStore) CreateLink(ctx context.Context, l *shortener.Link) error {
 	if err == nil && inserted == 0 {
 		return shortener.Errorf(shortener.ECONFLICT, "%s", msgCodeTaken)
 	}
-	return storeError("create link", err, "", msgCodeTaken)
+	return linkWriteError("create link", err, "", msgCodeTaken)
 }
 
 // createLinkArgs are the arguments of createLinkSQL for l: its columns,
@@ -159,7 +159,7 @@ func (s *LinkStore) UpdateLink(ctx context.Context, id string, u shortener.LinkU
 		}
 		return queueLinkEvent(ctx, tx, shortener.EventLinkUpdated, l, now)
 	})
-	return l, storeError("update link", err, msgLinkNotFound, msgCodeTaken)
+	return l, linkWriteError("update link", err, msgLinkNotFound, msgCodeTaken)
 }
 
 func updateLink(ctx context.Context, tx pgx.Tx, id string, u shortener.LinkUpdate, now time.Time) (*shortener.Link, error) {

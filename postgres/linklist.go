@@ -148,7 +148,7 @@ func (s *LinkStore) CreateLinks(ctx context.Context, ls []*shortener.Link) ([]bo
 		return res.Close()
 	})
 	if err != nil {
-		return nil, storeError("create links", err, "", "")
+		return nil, linkWriteError("create links", err, "", "")
 	}
 	return inserted, nil
 }

@@ -25,6 +25,16 @@ func isUniqueViolation(err error) bool {
 	return false
 }
 
+// linkWriteError is storeError for a write of links: a foreign key that
+// fails there is the link's domain, deleted meanwhile (its owner is the
+// caller, who exists), which is shortener.ErrDomainGone.
+func linkWriteError(op string, err error, notFoundMsg, conflictMsg string) error {
+	if e := (*sqlite.Error)(nil); errors.As(err, &e) && e.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY {
+		return shortener.ErrDomainGone
+	}
+	return storeError(op, err, notFoundMsg, conflictMsg)
+}
+
 // storeError translates a driver error at the store boundary: a unique
 // violation becomes ECONFLICT with conflictMsg, no rows becomes ENOTFOUND
 // with notFoundMsg, anything else is wrapped with the operation name.

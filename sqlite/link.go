@@ -56,7 +56,7 @@ func (s *LinkStore) CreateLink(ctx context.Context, l *shortener.Link) error {
 		}
 		return s.db.search.added(ctx, tx, 1)
 	})
-	return storeError("create link", err, "", msgCodeTaken)
+	return linkWriteError("create link", err, "", msgCodeTaken)
 }
 
 // insertLinkSQL inserts a link unless its code is taken on its domain.
@@ -174,7 +174,7 @@ func (s *LinkStore) UpdateLink(ctx context.Context, id string, u shortener.LinkU
 		}
 		return queueLinkEvent(ctx, tx, shortener.EventLinkUpdated, l, now)
 	})
-	return l, storeError("update link", err, msgLinkNotFound, msgCodeTaken)
+	return l, linkWriteError("update link", err, msgLinkNotFound, msgCodeTaken)
 }
 
 func updateLink(ctx context.Context, tx *sql.Tx, id string, u shortener.LinkUpdate, now time.Time) (*shortener.Link, error) {

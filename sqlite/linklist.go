@@ -173,7 +173,7 @@ func (s *LinkStore) CreateLinks(ctx context.Context, ls []*shortener.Link) ([]bo
 		return s.db.search.added(ctx, tx, n)
 	})
 	if err != nil {
-		return nil, storeError("create links", err, "", "")
+		return nil, linkWriteError("create links", err, "", "")
 	}
 	return inserted, nil
 }

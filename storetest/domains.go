@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -137,5 +138,24 @@ func testLinksOnDomains(t *testing.T, open func(t *testing.T) Stores) {
 	noErr(t, err)
 	if moved.DomainID != d.ID || moved.Domain != "go.example" {
 		t.Errorf("moved link = %+v", moved)
+	}
+
+	// A domain deleted after the caller looked it up: every write of a
+	// link to it is ErrDomainGone, and nothing is stored.
+	gone := shortener.NewID()
+	orphan := newLink("orphan", nil, t0)
+	orphan.DomainID = gone
+	if err := s.Links.CreateLink(ctx, orphan); !errors.Is(err, shortener.ErrDomainGone) {
+		t.Errorf("CreateLink on a deleted domain: %v, want ErrDomainGone", err)
+	}
+	if _, err := s.Links.CreateLinks(ctx, []*shortener.Link{newLink("fine", nil, t0), orphan}); !errors.Is(err, shortener.ErrDomainGone) {
+		t.Errorf("CreateLinks with a link on a deleted domain: %v, want ErrDomainGone", err)
+	}
+	for _, code := range []string{"orphan", "fine"} {
+		_, err := s.Links.LinkByCode(ctx, shortener.DefaultDomainID, code)
+		wantCode(t, err, shortener.ENOTFOUND)
+	}
+	if _, err := s.Links.UpdateLink(ctx, free.ID, shortener.LinkUpdate{DomainID: &gone}, t0); !errors.Is(err, shortener.ErrDomainGone) {
+		t.Errorf("UpdateLink onto a deleted domain: %v, want ErrDomainGone", err)
 	}
 }
