@@ -148,10 +148,12 @@ type Outbox interface {
 
 	// ClaimDeliveries returns up to n deliveries due at now (next attempt
 	// at or before now) of active endpoints, pings of any, oldest due
-	// first, and moves their next attempt to now+lease, so that no other
-	// dispatcher takes them meanwhile. A dispatcher that dies holding a
-	// claim leaves it to be taken again after the lease.
-	ClaimDeliveries(ctx context.Context, now time.Time, n int, lease time.Duration) ([]*Delivery, error)
+	// first, except those to the endpoints in busy (the dispatcher's
+	// endpoints at their limit: their backlog must not hide what other
+	// endpoints have due), and moves their next attempt to now+lease, so
+	// that no other dispatcher takes them meanwhile. A dispatcher that dies
+	// holding a claim leaves it to be taken again after the lease.
+	ClaimDeliveries(ctx context.Context, now time.Time, n int, lease time.Duration, busy []string) ([]*Delivery, error)
 
 	// RecordAttempt logs attempt a of d, in one transaction with its
 	// consequences: retryAt nil removes the delivery (delivered, or given

@@ -106,12 +106,13 @@ func (s *WebhookStore) packClickGroup(ctx context.Context, g clickGroup, now tim
 }
 
 // claimSQL takes the due deliveries ($1 now, $2 how many), skipping those
-// another dispatcher holds locked, and moves their next attempt to the
-// end of the lease ($3), in one statement.
+// another dispatcher holds locked and those to the endpoints in $4, and
+// moves their next attempt to the end of the lease ($3), in one statement.
 const claimSQL = `
 	WITH due AS (
 		SELECT o.event_id, o.webhook_id FROM webhook_outbox o JOIN webhooks w ON w.id = o.webhook_id
-		WHERE o.next_attempt_at <= $1 AND (w.is_active OR o.event_type = '` + shortener.EventPing + `')
+		WHERE o.next_attempt_at <= $1 AND o.webhook_id <> ALL ($4::uuid[])
+			AND (w.is_active OR o.event_type = '` + shortener.EventPing + `')
 		ORDER BY o.next_attempt_at, o.event_id
 		LIMIT $2
 		FOR UPDATE OF o SKIP LOCKED
@@ -126,8 +127,12 @@ const claimSQL = `
 
 // ClaimDeliveries returns up to n due deliveries and moves their next
 // attempt past the lease.
-func (s *WebhookStore) ClaimDeliveries(ctx context.Context, now time.Time, n int, lease time.Duration) ([]*shortener.Delivery, error) {
-	rows, err := s.db.pool.Query(ctx, claimSQL, now, n, now.Add(lease))
+func (s *WebhookStore) ClaimDeliveries(ctx context.Context, now time.Time, n int, lease time.Duration, busy []string) ([]*shortener.Delivery, error) {
+	busy = slices.DeleteFunc(slices.Clone(busy), func(id string) bool { return !shortener.IsID(id) })
+	if busy == nil {
+		busy = []string{}
+	}
+	rows, err := s.db.pool.Query(ctx, claimSQL, now, n, now.Add(lease), busy)
 	if err != nil {
 		return nil, storeError("claim deliveries", err, "", "")
 	}
@@ -186,6 +191,11 @@ func (s *WebhookStore) RecordAttempt(ctx context.Context, d *shortener.Delivery,
 			d.WebhookID, shortener.MaxDeliveriesListed)
 		return tx.SendBatch(ctx, b).Close()
 	})
+	if pgCode(err) == foreignKeyViolation {
+		// The endpoint was deleted after the INSERT found it (its foreign
+		// key refused the log entry): nothing is left to record.
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("postgres: record delivery attempt: %w", err)
 	}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -113,12 +114,20 @@ func packClickGroup(ctx context.Context, tx *sql.Tx, g clickGroup, now time.Time
 
 // ClaimDeliveries returns up to n due deliveries and moves their next
 // attempt past the lease, in one write transaction.
-func (s *WebhookStore) ClaimDeliveries(ctx context.Context, now time.Time, n int, lease time.Duration) ([]*shortener.Delivery, error) {
+func (s *WebhookStore) ClaimDeliveries(ctx context.Context, now time.Time, n int, lease time.Duration, busy []string) ([]*shortener.Delivery, error) {
+	if busy == nil {
+		busy = []string{} // json_each of null would be one NULL, which NOT IN refuses everything for
+	}
+	skip, err := json.Marshal(busy)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: claim deliveries: %w", err)
+	}
 	// Most rounds find nothing due: ask a reader before taking the write
 	// lock.
 	var due int
-	err := s.db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM webhook_outbox WHERE next_attempt_at <= ? LIMIT 1)`,
-		micros(now)).Scan(&due)
+	err = s.db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM webhook_outbox
+		WHERE next_attempt_at <= ? AND webhook_id NOT IN (SELECT value FROM json_each(?)) LIMIT 1)`,
+		micros(now), string(skip)).Scan(&due)
 	if err != nil || due == 0 {
 		return nil, storeError("claim deliveries", err, "", "")
 	}
@@ -127,8 +136,9 @@ func (s *WebhookStore) ClaimDeliveries(ctx context.Context, now time.Time, n int
 		rows, err := tx.QueryContext(ctx, `
 			SELECT o.event_id, o.webhook_id, o.event_type, o.data, o.created_at, o.attempts, w.url, w.secret
 			FROM webhook_outbox o JOIN webhooks w ON w.id = o.webhook_id
-			WHERE o.next_attempt_at <= ? AND (w.is_active = 1 OR o.event_type = ?)
-			ORDER BY o.next_attempt_at, o.event_id LIMIT ?`, micros(now), shortener.EventPing, n)
+			WHERE o.next_attempt_at <= ? AND o.webhook_id NOT IN (SELECT value FROM json_each(?))
+				AND (w.is_active = 1 OR o.event_type = ?)
+			ORDER BY o.next_attempt_at, o.event_id LIMIT ?`, micros(now), string(skip), shortener.EventPing, n)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -34,6 +35,31 @@ func attemptOf(d *shortener.Delivery, at time.Time, status int, delivered bool) 
 func testOutbox(t *testing.T, open func(t *testing.T) Stores) {
 	ctx := context.Background()
 
+	t.Run("ClaimPassesOverBusyEndpoints", func(t *testing.T) {
+		s := open(t)
+		u := mustUser(t, s, "busy@example.com").ID
+		busy, idle := mustWebhook(t, s, u, shortener.EventLinkCreated), mustWebhook(t, s, u, shortener.EventLinkCreated)
+		queuePings(t, s, busy, 5)
+		want := queuePings(t, s, idle, 2)
+		d, err := s.Webhooks.ClaimDeliveries(ctx, t0, 3, time.Minute, []string{busy.ID, "not-an-id"})
+		noErr(t, err)
+		var got []string
+		for _, del := range d {
+			if del.WebhookID != idle.ID {
+				t.Errorf("claimed a delivery to the busy endpoint")
+			}
+			got = append(got, del.EventID)
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("claimed %v, want the idle endpoint's %v", got, want)
+		}
+		if rest := claimAll(t, s, t0); len(rest) != 5 {
+			t.Errorf("then claimed %d, want the busy endpoint's 5", len(rest))
+		}
+	})
+
 	t.Run("LeaseAndRelease", func(t *testing.T) {
 		s := open(t)
 		w := mustWebhook(t, s, mustUser(t, s, "lease@example.com").ID, shortener.EventLinkCreated)
@@ -41,7 +67,7 @@ func testOutbox(t *testing.T, open func(t *testing.T) Stores) {
 		if d := claimAll(t, s, t0.Add(-time.Second)); len(d) != 0 {
 			t.Fatalf("claimed %d deliveries before they were due", len(d))
 		}
-		d, err := s.Webhooks.ClaimDeliveries(ctx, t0, 10, time.Minute)
+		d, err := s.Webhooks.ClaimDeliveries(ctx, t0, 10, time.Minute, nil)
 		noErr(t, err)
 		if len(d) != 1 {
 			t.Fatalf("claimed %d, want 1", len(d))
@@ -168,7 +194,7 @@ func testOutbox(t *testing.T, open func(t *testing.T) Stores) {
 		for range 6 {
 			wg.Go(func() {
 				for {
-					d, err := s.Webhooks.ClaimDeliveries(ctx, t0, 4, time.Hour)
+					d, err := s.Webhooks.ClaimDeliveries(ctx, t0, 4, time.Hour, nil)
 					if err != nil {
 						t.Error(err)
 						return

@@ -30,7 +30,7 @@ func far() time.Time { return time.Now().Add(24 * time.Hour) }
 // claimAll claims every due delivery, with a lease of an hour.
 func claimAll(t *testing.T, s Stores, now time.Time) []*shortener.Delivery {
 	t.Helper()
-	d, err := s.Webhooks.ClaimDeliveries(context.Background(), now, 1000, time.Hour)
+	d, err := s.Webhooks.ClaimDeliveries(context.Background(), now, 1000, time.Hour, nil)
 	noErr(t, err)
 	return d
 }

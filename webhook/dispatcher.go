@@ -130,22 +130,23 @@ func (d *Dispatcher) Step(ctx context.Context) int {
 	}
 	started := 0
 	for ctx.Err() == nil {
-		free := d.freeWorkers()
+		free, busy := d.capacity()
 		if free == 0 {
 			break
 		}
-		batch, err := d.outbox.ClaimDeliveries(ctx, now, free, claimLease)
+		batch, err := d.outbox.ClaimDeliveries(ctx, now, free, claimLease, busy)
 		if err != nil {
 			d.logError(ctx, "claim deliveries", err)
 			break
 		}
-		busy := 0
+		full := 0
 		for _, del := range batch {
 			if !d.reserve(del.WebhookID) {
-				// Its endpoint is busy: due again at once, for the round
-				// that one of its deliveries starts when it ends.
+				// Its endpoint filled up with this batch: due again at
+				// once, for the round that one of its deliveries starts
+				// when it ends.
 				d.release(ctx, del, now)
-				busy++
+				full++
 				continue
 			}
 			started++
@@ -154,7 +155,7 @@ func (d *Dispatcher) Step(ctx context.Context) int {
 				d.deliver(ctx, del)
 			})
 		}
-		if len(batch) < free || busy > 0 {
+		if len(batch) < free || full > 0 {
 			break // what is due is claimed, or would be claimed again
 		}
 	}
@@ -164,10 +165,17 @@ func (d *Dispatcher) Step(ctx context.Context) int {
 // Wait waits for the deliveries Step started.
 func (d *Dispatcher) Wait() { d.wg.Wait() }
 
-func (d *Dispatcher) freeWorkers() int {
+// capacity returns the free workers and the endpoints that have
+// perEndpoint deliveries in flight, whose backlog a claim passes over.
+func (d *Dispatcher) capacity() (free int, busy []string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.workers - d.total
+	for id, n := range d.inFlight {
+		if n >= perEndpoint {
+			busy = append(busy, id)
+		}
+	}
+	return d.workers - d.total, busy
 }
 
 // reserve takes a worker for a delivery to webhookID, unless the endpoint

@@ -4,8 +4,10 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -287,8 +289,19 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// TestShutdownReleasesDeliveriesInFlight: a send interrupted by shutdown
-// is not an attempt; the event is due again at once.
+// runDispatcher runs a dispatcher on the real clock whose poll is an hour,
+// so that only the ends of deliveries start rounds, until stop is called.
+func runDispatcher(s storetest.Stores) (stop func()) {
+	d := webhook.NewDispatcher(webhook.Config{
+		Outbox: s.Webhooks, RenderLink: renderLink, Clock: shortener.SystemClock, PollInterval: time.Hour,
+		Client: webhook.NewClient(webhook.ClientOptions{AllowPrivate: true, Timeout: 5 * time.Second}),
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { d.Run(ctx); close(done) }()
+	return func() { cancel(); <-done }
+}
+
 // TestBurstGoesOutAsFastAsTheEndpointAnswers: a burst of events to one
 // endpoint is sent perEndpoint at a time, each next one as soon as one
 // ends, not one group per poll (API.md: first attempted within 10 s).
@@ -300,25 +313,20 @@ func TestBurstGoesOutAsFastAsTheEndpointAnswers(t *testing.T) {
 		for i := range n {
 			w.createLink("burst" + strconv.Itoa(i))
 		}
-		d := webhook.NewDispatcher(webhook.Config{
-			Outbox: s.Webhooks, RenderLink: renderLink, Clock: shortener.SystemClock, PollInterval: time.Hour,
-			Client: webhook.NewClient(webhook.ClientOptions{AllowPrivate: true, Timeout: 5 * time.Second}),
-		})
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() { d.Run(ctx); close(done) }()
+		stop := runDispatcher(s)
 		deadline := time.Now().Add(10 * time.Second)
 		for len(w.recv.requests()) < n && time.Now().Before(deadline) {
 			time.Sleep(20 * time.Millisecond)
 		}
-		cancel()
-		<-done
+		stop()
 		if got := len(w.recv.requests()); got != n {
 			t.Fatalf("%d of %d events delivered within 10 s", got, n)
 		}
 	})
 }
 
+// TestShutdownReleasesDeliveriesInFlight: a send interrupted by shutdown
+// is not an attempt; the event is due again at once.
 func TestShutdownReleasesDeliveriesInFlight(t *testing.T) {
 	s := testdb.SQLite(t)
 	w := newWorld(t, s, 5*time.Second)
@@ -341,7 +349,7 @@ func TestShutdownReleasesDeliveriesInFlight(t *testing.T) {
 	if log := w.log(); len(log) != 0 {
 		t.Fatalf("an interrupted send was logged as an attempt: %+v", log)
 	}
-	d, err := s.Webhooks.ClaimDeliveries(context.Background(), w.clock.Now(), 10, time.Minute)
+	d, err := s.Webhooks.ClaimDeliveries(context.Background(), w.clock.Now(), 10, time.Minute, nil)
 	if err != nil || len(d) != 1 || d[0].Attempts != 0 {
 		t.Fatalf("after shutdown: %+v, %v; want the event due again with no attempt counted", d, err)
 	}
@@ -387,6 +395,53 @@ func TestDispatcherPacksClicks(t *testing.T) {
 		}
 		if total != 150 {
 			t.Errorf("receiver got %d clicks, want 150", total)
+		}
+	})
+}
+
+// TestBacklogOfOneEndpointDoesNotHoldUpOthers: an endpoint with a backlog
+// it answers slowly keeps its perEndpoint deliveries in flight, and a
+// delivery due to another endpoint goes out at the next round, not after
+// that backlog (API.md: first attempted within 10 s of the event).
+func TestBacklogOfOneEndpointDoesNotHoldUpOthers(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
+		ctx := context.Background()
+		w := newWorld(t, s, 5*time.Second)
+		var slowCalls atomic.Int64
+		slow := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			slowCalls.Add(1)
+			time.Sleep(time.Second)
+			rw.WriteHeader(http.StatusNoContent)
+		}))
+		t.Cleanup(slow.Close)
+		svc := webhook.NewService(webhook.ServiceConfig{Store: s.Webhooks, Clock: w.clock.Now, AllowPrivate: true})
+		if _, err := svc.Create(ctx, w.user, shortener.WebhookInput{URL: slow.URL + "/hook", Events: shortener.WebhookEvents}); err != nil {
+			t.Fatal(err)
+		}
+		// The quick endpoint hears of nothing but its ping.
+		if _, err := svc.Update(ctx, w.user, w.hook.ID, shortener.WebhookUpdate{Events: &[]string{shortener.EventLinkDeleted}}); err != nil {
+			t.Fatal(err)
+		}
+		const backlog = 200
+		for i := range backlog {
+			w.createLink("slow" + strconv.Itoa(i))
+		}
+		defer runDispatcher(s)()
+		for slowCalls.Load() == 0 {
+			time.Sleep(10 * time.Millisecond)
+		}
+
+		if err := svc.Ping(ctx, w.user, w.hook.ID); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		for len(w.recv.requests()) == 0 && time.Since(start) < 10*time.Second {
+			time.Sleep(10 * time.Millisecond)
+		}
+		took := time.Since(start)
+		if len(w.recv.requests()) == 0 || took > 2500*time.Millisecond {
+			t.Fatalf("the ping to an idle endpoint went out after %v behind another endpoint's backlog of %d (its calls so far: %d)",
+				took.Round(time.Millisecond), backlog, slowCalls.Load())
 		}
 	})
 }

@@ -98,7 +98,7 @@ func TestServiceIsPerUser(t *testing.T) {
 		if err := svc.Ping(ctx, ada, w.ID); err != nil {
 			t.Fatal(err)
 		}
-		d, err := s.Webhooks.ClaimDeliveries(ctx, shortener.SystemClock(), 10, 0)
+		d, err := s.Webhooks.ClaimDeliveries(ctx, shortener.SystemClock(), 10, 0, nil)
 		if err != nil || len(d) != 1 || d[0].Event != "ping" || !strings.Contains(string(d[0].Data), w.ID) {
 			t.Fatalf("after Ping: %+v, %v", d, err)
 		}
