@@ -109,8 +109,9 @@ func urlProblem(raw string, ownHosts []string) string {
 		return "URL must have a host"
 	}
 	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n > 65535 {
-			return "URL port must be a number from 0 to 65535"
+		// Port 0 is no port a client can connect to.
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "URL port must be a number from 1 to 65535"
 		}
 	}
 	return hostProblem(u, ownHosts)

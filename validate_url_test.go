@@ -170,6 +170,8 @@ func TestCheckURLRefusesMalformed(t *testing.T) {
 		{name: "no host", url: "https://", want: "host"},
 		{name: "port only", url: "https://:443/", want: "host"},
 		{name: "port too large", url: "https://example.com:65536/", want: "port"},
+		{name: "port zero", url: "http://example.com:0/", want: "port"},
+		{name: "port zero, written long", url: "http://example.com:000/", want: "port"},
 		{name: "port not a number", url: "https://example.com:https/", want: "malformed"},
 		{name: "user", url: "http://user@example.com/", want: "credentials"},
 		{name: "user and password", url: "https://user:pass@example.com/", want: "credentials"},
