@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -20,7 +21,12 @@ import (
 //     after any "+", so "Application/JSON" was 415 while "text/html+json"
 //     passed as JSON;
 //   - null for a field that is not nullable, a string that is not UTF-8
-//     and the other values of bodyProblems are 422.
+//     and the other values of bodyProblems are 422;
+//   - a compressed body (a Content-Encoding other than identity) is 415,
+//     as RFC 9110 answers a content coding the server does not take (huma
+//     read gzip's bytes as JSON, and took a plain body labelled br);
+//   - a Content-Length past the limit is 413 at once, before the body is
+//     waited for.
 //
 // Case-sensitive field names are huma's own validation, switched on in
 // this package's init.
@@ -32,6 +38,15 @@ func jsonRequestBody(api huma.API) func(huma.Context, func(huma.Context)) {
 			return
 		}
 		r, w := humago.Unwrap(ctx)
+		if ce := r.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(strings.TrimSpace(ce), "identity") {
+			writeProblem(w, newProblem(http.StatusUnsupportedMediaType, "The request body must not be compressed: Content-Encoding is not supported."))
+			return
+		}
+		// op.MaxBodyBytes is one past the largest body taken (humaBodyLimit).
+		if op.MaxBodyBytes > 0 && r.ContentLength >= op.MaxBodyBytes {
+			_ = huma.WriteErr(api, ctx, http.StatusRequestEntityTooLarge, "")
+			return
+		}
 		if op.RequestBody.Content["application/json"] == nil {
 			// A raw body (an import's text/csv): its media type or 415.
 			if !isMediaTypeOf(r.Header.Get("Content-Type"), op.RequestBody.Content) {

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bufio"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestE2EGeneralRules covers the "General rules" of API.md: content types,
@@ -139,6 +143,32 @@ func TestE2EBodyLimit(t *testing.T) {
 			t.Errorf("import of exactly MAX_IMPORT_BYTES: %+v, want one link created", b)
 		}
 		expectProblem(t, importCSV(1025), http.StatusRequestEntityTooLarge)
+
+		// A Content-Length past the limit is refused at once, without
+		// waiting for a body that may never come.
+		conn, err := net.Dial("tcp", strings.TrimPrefix(srv.url, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+		fmt.Fprintf(conn, "POST /api/v1/urls HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 99999999\r\n\r\n{\"original_url\": ")
+		resp, err = http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("a Content-Length past the limit with the body still to come: %v", err)
+		}
+		discard(resp.Body)
+		if resp.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Errorf("a Content-Length past the limit: status %d, want 413", resp.StatusCode)
+		}
+
+		// A compressed body is a content coding the API does not take.
+		for _, coding := range []string{"gzip", "br", "GZIP, identity"} {
+			r := srv.do(t, "POST", "/api/v1/urls", map[string]any{"original_url": "https://example.com/coded"}, withHeader("Content-Encoding", coding))
+			expectProblem(t, r, http.StatusUnsupportedMediaType)
+		}
+		r = srv.do(t, "POST", "/api/v1/urls", map[string]any{"original_url": "https://example.com/plain"}, withHeader("Content-Encoding", "identity"))
+		expectJSON(t, r, http.StatusCreated)
 	})
 }
 
