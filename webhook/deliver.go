@@ -3,15 +3,16 @@ package webhook
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 	"unicode"
 
@@ -79,20 +80,49 @@ func (d *Dispatcher) send(ctx context.Context, del *shortener.Delivery, at time.
 	return resp.StatusCode, msg
 }
 
-// describe says why a request failed, without the request's URL.
+// describe says why a request failed in a few fixed words: the endpoint's
+// owner reads them in the deliveries log, and Go's own error text would
+// show this machine's resolver and addresses.
 func describe(err error) string {
-	var netErr net.Error
+	var (
+		netErr   net.Error
+		dnsErr   *net.DNSError
+		hostErr  x509.HostnameError
+		authErr  x509.UnknownAuthorityError
+		certErr  x509.CertificateInvalidError
+		recordEr tls.RecordHeaderError
+	)
 	switch {
 	case errors.Is(err, ErrNotGlobal):
 		return "refused: the endpoint's address is not globally routable"
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return "DNS lookup failed: no such host"
+	case errors.As(err, &dnsErr):
+		return "DNS lookup failed"
 	case errors.As(err, &netErr) && netErr.Timeout():
 		return "timed out"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "the endpoint refused the connection"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset by the endpoint"
+	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return "endpoint unreachable"
+	case errors.As(err, &hostErr):
+		return "TLS certificate does not match the endpoint's host"
+	case errors.As(err, &authErr):
+		return "TLS certificate signed by an unknown authority"
+	case errors.As(err, &certErr):
+		return "TLS certificate invalid or expired"
+	case errors.As(err, &recordEr):
+		return "TLS handshake failed: the endpoint does not speak TLS"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed before an answer"
 	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
+	var tlsErr *tls.CertificateVerificationError
+	if errors.As(err, &tlsErr) {
+		return "TLS certificate not accepted"
 	}
-	return printable(fmt.Sprint(err), 300)
+	return "request failed"
 }
 
 // printable makes s fit the deliveries log: valid UTF-8, control characters
