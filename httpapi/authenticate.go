@@ -34,24 +34,67 @@ func bearerToken(r *http.Request) (string, bool) {
 	if h == "" {
 		return "", false
 	}
-	scheme, token, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return "", true
-	}
-	return strings.TrimSpace(token), true
+	return bearerOf(h), true
 }
 
+// bearerOf returns the credential of an Authorization header's value, or
+// "" for another scheme.
+func bearerOf(h string) string {
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
+}
+
+var (
+	errTwoCredentials = shortener.Errorf(shortener.EUNAUTHORIZED,
+		"Send one credential: one Authorization header or one X-API-Key header, not several.")
+	errKeyHeaderNotKey = shortener.Errorf(shortener.EUNAUTHORIZED,
+		"X-API-Key takes an API key (shk_...); send an access token as Authorization: Bearer <token>.")
+)
+
 // credential returns the credential of a request: an "Authorization:
-// Bearer" header (an access token or an API key), else an X-API-Key header;
-// and whether either was sent at all.
-func credential(r *http.Request) (string, bool) {
-	if bearer, ok := bearerToken(r); ok {
-		return bearer, true
+// Bearer" header (an access token or an API key), or an X-API-Key header
+// (an API key); and whether either was sent at all. Credentials that could
+// name different callers (two headers that differ, a header sent twice)
+// are refused rather than one of them picked: a proxy or log that reads
+// the other would see someone else. So is an X-API-Key that is no key.
+func credential(r *http.Request) (cred string, sent bool, err error) {
+	auths, keys := sentValues(r.Header, "Authorization"), sentValues(r.Header, "X-API-Key")
+	if len(auths)+len(keys) == 0 {
+		return "", false, nil
 	}
-	if key := r.Header.Get("X-API-Key"); key != "" {
-		return strings.TrimSpace(key), true
+	if len(auths) > 1 || len(keys) > 1 {
+		return "", true, errTwoCredentials
 	}
-	return "", false
+	key := ""
+	if len(keys) == 1 {
+		key = keys[0]
+		if !strings.HasPrefix(key, shortener.APIKeyPrefix) {
+			return "", true, errKeyHeaderNotKey
+		}
+	}
+	if len(auths) == 0 {
+		return key, true, nil
+	}
+	bearer := bearerOf(auths[0])
+	if key != "" && bearer != key {
+		return "", true, errTwoCredentials
+	}
+	return bearer, true, nil
+}
+
+// sentValues returns the header's values that are not blank, trimmed: a
+// blank one is no credential, as an absent one is not.
+func sentValues(h http.Header, name string) []string {
+	var out []string
+	for _, v := range h.Values(name) {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // authenticate learns who calls, once per API request: a request that
@@ -63,7 +106,9 @@ func credential(r *http.Request) (string, bool) {
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a := authState{clientIP: s.clientIP(r)}
-		if cred, ok := credential(r); ok {
+		if cred, sent, err := credential(r); err != nil {
+			a.present, a.err = true, err
+		} else if sent {
 			a.present, a.bearer = true, cred
 			a.caller, a.err = s.authn.Authenticate(r.Context(), cred)
 			a.user = a.caller.UserOf()

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -48,6 +49,28 @@ func TestE2EAPIKeys(t *testing.T) {
 		for _, opt := range []reqOpt{withToken(key), withHeader("X-API-Key", key)} {
 			expectJSON(t, srv.do(t, "GET", "/api/v1/urls/"+str(link["id"]), nil, opt), http.StatusOK)
 		}
+		// Credentials that could name two callers are refused, not one of
+		// them picked; so is an access token sent as X-API-Key. The same
+		// key in both headers is one credential; blank headers are none.
+		other := srv.newAccount(t)
+		addHeader := func(k, v string) reqOpt { return func(r *http.Request) { r.Header.Add(k, v) } }
+		for name, opts := range map[string][]reqOpt{
+			"a token and another user's key":    {withToken(acct.access), withHeader("X-API-Key", srv.newKey(t, other, "links:read"))},
+			"a token and a wrong key":           {withToken(acct.access), withHeader("X-API-Key", "shk_"+strings.Repeat("x", 40))},
+			"a token and its user's key":        {withToken(acct.access), withHeader("X-API-Key", key)},
+			"two Authorization headers":         {withToken(acct.access), addHeader("Authorization", "Bearer garbage")},
+			"two X-API-Key headers":             {withHeader("X-API-Key", key), addHeader("X-API-Key", key)},
+			"an access token as X-API-Key":      {withHeader("X-API-Key", acct.access)},
+			"an access token in both, as a key": {withToken(acct.access), withHeader("X-API-Key", acct.access)},
+		} {
+			t.Run(name, func(t *testing.T) {
+				expectUnauthorized(t, srv.do(t, "GET", "/api/v1/urls/"+str(link["id"]), nil, opts...))
+			})
+		}
+		expectJSON(t, srv.do(t, "GET", "/api/v1/urls/"+str(link["id"]), nil, withToken(key), withHeader("X-API-Key", key)), http.StatusOK)
+		expectJSON(t, srv.do(t, "GET", "/api/v1/urls/"+str(link["id"]), nil, withToken(acct.access), withHeader("X-API-Key", " ")), http.StatusOK)
+		expectJSON(t, srv.do(t, "POST", "/api/v1/urls", map[string]any{"original_url": "https://example.com/blank-key"}, withHeader("X-API-Key", "")), http.StatusCreated)
+
 		// Outside its scope: 403, also for a call anonymous clients may make.
 		expectProblem(t, srv.do(t, "POST", "/api/v1/urls", map[string]any{"original_url": "https://example.com/x"}, withToken(key)), http.StatusForbidden)
 		expectProblem(t, srv.do(t, "GET", "/api/v1/analytics/"+str(link["short_code"])+"/summary", nil, withToken(key)), http.StatusForbidden)
