@@ -75,7 +75,7 @@ type Outcome struct {
 	// before query forwarding: what the click records.
 	Target string
 	// Location is Target with the request's query merged in when the link
-	// forwards queries.
+	// forwards queries, in ASCII (LocationURI).
 	Location string
 	// Record: the redirect records a click (GET and POST; HEAD records none).
 	Record bool
@@ -109,12 +109,12 @@ func Decide(t Target, v Visit) Outcome {
 		}
 	}
 	target := chooseTarget(t, v.Facts)
-	out := Outcome{Kind: OutcomeRedirect, Status: status, Target: target, Location: target,
-		Record: record, UsesClick: usesClick}
+	location := target
 	if t.ForwardQuery && v.Query != "" {
-		out.Location = ForwardQuery(target, v.Query)
+		location = ForwardQuery(target, v.Query)
 	}
-	return out
+	return Outcome{Kind: OutcomeRedirect, Status: status, Target: target, Location: LocationURI(location),
+		Record: record, UsesClick: usesClick}
 }
 
 // chooseTarget applies the rules, then the variants, then the link's own

@@ -3,6 +3,8 @@ package httpapi
 import (
 	"net/http"
 	"strings"
+
+	"github.com/shortener-dev/shortener"
 )
 
 // domainPages answers what a domain's host decides before routing: GET /
@@ -32,7 +34,7 @@ func (s *Server) domainPages(next http.Handler) http.Handler {
 // redirectTo answers a domain's 302 to url, uncached like a link's.
 func (s *Server) redirectTo(w http.ResponseWriter, url string) {
 	h := w.Header()
-	h["Location"] = []string{url}
+	h["Location"] = []string{shortener.LocationURI(url)}
 	h["Cache-Control"] = cacheControlPrivate
 	h["X-Robots-Tag"] = robotsNoindex
 	w.WriteHeader(http.StatusFound)

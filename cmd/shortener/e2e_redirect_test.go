@@ -41,6 +41,13 @@ func TestE2ERedirect(t *testing.T) {
 			// A query string on the short link is not part of the code.
 			expectRedirect(t, srv.redirect(t, code+"?utm=x"), target)
 		})
+		t.Run("Location is ASCII: IDN host in xn--, other bytes percent-encoded", func(t *testing.T) {
+			l := srv.link(t, acct.access, "https://bücher.example/straße?q=ä")
+			if got := str(l["original_url"]); got != "https://bücher.example/straße?q=ä" {
+				t.Errorf("original_url %q, want it as given", got)
+			}
+			expectRedirect(t, srv.redirect(t, str(l["short_code"])), "https://xn--bcher-kva.example/stra%C3%9Fe?q=%C3%A4")
+		})
 		t.Run("unknown code is 404, HTML for browsers", func(t *testing.T) {
 			expectProblem(t, srv.redirect(t, "NoSuchCode1"), http.StatusNotFound)
 			expectHTMLPage(t, srv.redirect(t, "NoSuchCode1", browser), http.StatusNotFound)
