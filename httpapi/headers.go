@@ -32,3 +32,7 @@ func pagePolicy(css string) string {
 
 // referrerPolicy lets a page tell other sites only the origin it came from.
 const referrerPolicy = "strict-origin-when-cross-origin"
+
+// emptyPagePolicy is the policy of an answer of the web app without a
+// body of its own (the 303 after a right link password).
+const emptyPagePolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"

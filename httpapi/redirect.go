@@ -118,6 +118,12 @@ func (s *Server) follow(w http.ResponseWriter, r *http.Request, key string, t sh
 	h["Location"] = headerValue(w, out.Location)
 	h["Cache-Control"] = cacheControlPrivate
 	h["X-Robots-Tag"] = robotsNoindex
+	if out.Status == http.StatusSeeOther {
+		// The answer to the password form, a page of the web app: its
+		// headers as the form's (API.md, "Web app").
+		h.Set("Content-Security-Policy", emptyPagePolicy)
+		h.Set("Referrer-Policy", referrerPolicy)
+	}
 	w.WriteHeader(out.Status)
 	s.metrics.redirected(out.Status)
 }

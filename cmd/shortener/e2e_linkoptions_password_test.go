@@ -69,6 +69,10 @@ func TestE2ELinkPassword(t *testing.T) {
 			right := srv.optPost(t, again, pw)
 			// 303 whatever the redirect_type: the browser must not post again.
 			optRedirect(t, right, http.StatusSeeOther, target)
+			if csp := right.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") ||
+				right.Header.Get("Referrer-Policy") != "strict-origin-when-cross-origin" {
+				t.Errorf("the 303 after the right password: CSP %q, Referrer-Policy %q; want the web app's", csp, right.Header.Get("Referrer-Policy"))
+			}
 
 			// Posting without the form's token is refused before the
 			// password is looked at, even with the right one.
