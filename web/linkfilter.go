@@ -17,6 +17,7 @@ import (
 // filterView is what the filter bar shows.
 type filterView struct {
 	Q, Tag, State, Sort string
+	MoreTags            []string // the tags after the first, kept by the filter bar as hidden fields
 	Tags                []choice // the user's tags, for the select; nil without an Organiser
 	Active              bool     // some filter is set
 	Export              string   // the export's address with these filters; "" without an Organiser
@@ -39,8 +40,9 @@ func readFilters(q url.Values, lq *ListQuery) {
 	if s := strings.TrimSpace(q.Get("q")); shortener.CheckSearch("query.q", s) == nil {
 		lq.Search = s
 	}
-	if t := q.Get("tag"); t != "" {
-		if tags, err := shortener.NormalizeTags("query.tag", []string{t}); err == nil {
+	// Every tag named, as the API's list takes them: a link must have all.
+	if ts := q["tag"]; len(ts) > 0 {
+		if tags, err := shortener.NormalizeTags("query.tag", ts); err == nil {
 			lq.Tags = tags
 		}
 	}
@@ -78,7 +80,7 @@ func filterValues(lq ListQuery) url.Values {
 		v.Set("q", lq.Search)
 	}
 	if len(lq.Tags) > 0 {
-		v.Set("tag", lq.Tags[0])
+		v["tag"] = lq.Tags
 	}
 	if st := stateOf(lq); st != "" {
 		v.Set("state", st)
@@ -92,7 +94,7 @@ func filterValues(lq ListQuery) url.Values {
 func (a *App) filterView(r *http.Request, user *shortener.User, lq ListQuery) filterView {
 	f := filterView{Q: lq.Search, State: stateOf(lq), Sort: lq.Sort, Clear: "/app"}
 	if len(lq.Tags) > 0 {
-		f.Tag = lq.Tags[0]
+		f.Tag, f.MoreTags = lq.Tags[0], lq.Tags[1:]
 	}
 	values := filterValues(lq)
 	f.Active = len(values) > 0 && !(len(values) == 1 && values.Has("sort"))

@@ -74,6 +74,16 @@ func TestListFilterBar(t *testing.T) {
 		`href="/app/export?q=Report&amp;sort=-click_count&amp;state=expired&amp;tag=work"`,
 		`href="/app/import"`, `<a class="tag" href="/app?tag=work">work</a>`, `>Clear</a>`)
 
+	// Several tags: a link must have all of them, as in the API; the bar
+	// keeps those after the first, and the export gets them all.
+	p = b.get("/app?tag=work&tag=q3")
+	q = e.links.lists[len(e.links.lists)-1]
+	if !slices.Equal(q.Tags, []string{"q3", "work"}) {
+		t.Errorf("two tags: list query tags %v", q.Tags)
+	}
+	wantBody(t, p, `<input type="hidden" name="tag" value="work">`, `<option value="q3" selected>q3 (1)</option>`,
+		`href="/app/export?tag=q3&amp;tag=work"`, `id="filter-q" name="q" type="search" value="" placeholder="Code, title or URL" spellcheck="false" autocapitalize="off" data-slash`)
+
 	b.get("/app?sort=bogus&tag=not+a+tag&state=odd&q=" + strings.Repeat("x", 300))
 	q = e.links.lists[len(e.links.lists)-1]
 	if q.Sort != "" || q.Tags != nil || q.Active != nil || q.Expired != nil || q.Search != "" {
