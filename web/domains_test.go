@@ -51,6 +51,24 @@ func TestDomainsPageForAdmins(t *testing.T) {
 		t.Fatalf("created %+v", got)
 	}
 
+	// The edit form offers the domains too: the link's is chosen, and
+	// another one moves it.
+	linkID := e.links.links[0].ID
+	p = b.get("/app/links/" + linkID)
+	wantBody(t, p, `<select id="domain" name="domain"`, `<option value="go.example" selected>`)
+	edit := url.Values{"original_url": {"https://example.com/x"}, "is_active": {"true"}, "is_public": {"true"}}
+	for _, c := range []struct {
+		domain string
+		move   bool
+	}{{"go.example", false}, {"sho.rt", true}} {
+		edit.Set("domain", c.domain)
+		wantStatus(t, b.submit("/app/links/"+linkID+"/edit", edit), http.StatusSeeOther)
+		got := e.links.updated[len(e.links.updated)-1].Domain
+		if c.move != (got != nil) || (got != nil && *got != c.domain) {
+			t.Errorf("edit with domain %s: update's Domain %v, want a move: %v", c.domain, got, c.move)
+		}
+	}
+
 	list, _ := domainsOf(t, e)
 	id := list[1]
 	p = b.submit("/app/domains/"+id+"/edit", url.Values{"host": {"go.example"}, "not_found_url": {"https://go.example/x"}})

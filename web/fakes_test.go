@@ -147,6 +147,10 @@ func (f *fakeLinks) Create(_ context.Context, caller *shortener.User, in links.C
 	if caller != nil {
 		l.OwnerID = &caller.ID
 	}
+	l.Domain = "sho.rt"
+	if in.Domain != nil {
+		l.Domain = *in.Domain
+	}
 	f.links = append([]*shortener.Link{l}, f.links...)
 	return l, nil
 }

@@ -14,18 +14,20 @@ type linkPageView struct {
 	pageBase
 	Link     linkRow
 	Form     *form
+	Domains  []string // the hosts the link may move to, when there is more than one
 	EditOpen bool
 	Options  []fact // the link's options that are not the defaults
 	Stats    *statsView
 	Return   string // this page, for the forms to come back to
 }
 
-var editFields = append([]string{"original_url", "title", "expires_at", "is_public", "is_active"}, optionFields...)
+var editFields = append([]string{"original_url", "domain", "title", "expires_at", "is_public", "is_active"}, optionFields...)
 
 // editForm is the edit form filled in from l.
 func editForm(l *shortener.Link) *form {
 	f := newForm(nil, editFields...)
 	f.set("original_url", l.OriginalURL)
+	f.set("domain", l.Domain)
 	if l.Title != nil {
 		f.set("title", *l.Title)
 	}
@@ -46,6 +48,9 @@ func updateInput(f *form, l *shortener.Link) links.UpdateInput {
 	var in links.UpdateInput
 	if u := withScheme(f.Value("original_url")); u != l.OriginalURL {
 		in.OriginalURL = &u
+	}
+	if d := f.Value("domain"); d != "" && d != l.Domain {
+		in.Domain = &d // a move; 409 when the code is taken there
 	}
 	switch title := f.Value("title"); {
 	case title == "" && l.Title != nil:
@@ -123,7 +128,7 @@ func (a *App) renderLink(w http.ResponseWriter, r *http.Request, status int, l *
 	row := a.linkRow(l, a.clock())
 	v := &linkPageView{
 		pageBase: pageBase{Title: row.Display, Nav: "links"},
-		Link:     row, Form: f, EditOpen: f.Failed(), Options: optionFacts(l),
+		Link:     row, Form: f, Domains: a.domainHosts(r), EditOpen: f.Failed(), Options: optionFacts(l),
 		Stats: stats, Return: linkURL(l.ID, days),
 	}
 	a.render(w, r, status, "link", v)
