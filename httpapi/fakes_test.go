@@ -285,6 +285,9 @@ func newFakes() *fakes {
 }
 
 // server returns a Server on the fakes.
+// testStylesheet stands for the web app's fingerprinted stylesheet.
+const testStylesheet = "/static/app.0123456789.css"
+
 func (f *fakes) server() *httpapi.Server {
 	f.registry = prometheus.NewRegistry()
 	logs := io.Writer(io.Discard)
@@ -303,6 +306,7 @@ func (f *fakes) server() *httpapi.Server {
 		Resolver: f.resolver, Clicks: f.clicks, Limiter: limiter, Limits: f.limits, Health: f.health,
 		MaxBodyBytes: 1 << 16, Registry: f.registry, MetricsToken: f.metricsToken,
 		Enrichment: f.enrichment, Caps: f.caps, LinkPasswords: f.passwords, CORSOrigins: f.corsOrigins,
+		Stylesheet: testStylesheet,
 	})
 }
 

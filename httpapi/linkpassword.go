@@ -19,37 +19,32 @@ import (
 
 const passwordPostPattern = "POST /{code}"
 
-// passwordStyle is the one resource of the form; the page's policy allows
-// it by its hash, and lets the form post only to this origin.
-const passwordStyle = `body{font-family:system-ui,sans-serif;max-width:26rem;margin:4rem auto;padding:0 1rem;color:#1f2328;background:#fff}` +
-	`h1{font-size:1.4rem}label{display:block;margin:1rem 0 .25rem;font-weight:600}` +
-	`input{font:inherit;width:100%;box-sizing:border-box;padding:.6rem;border:1px solid #6e7781;border-radius:6px}` +
-	`button{font:inherit;margin-top:1rem;padding:.6rem 1.2rem;border:0;border-radius:6px;background:#0550ae;color:#fff;min-height:44px}` +
-	`:focus-visible{outline:3px solid #0969da;outline-offset:2px}.error{color:#b91c1c;font-weight:600}` +
-	`@media (prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}input{background:#161b22;color:#e6edf3}.error{color:#ff8182}}`
-
-var (
-	passwordPage = template.Must(template.New("password").Parse(`<!doctype html>
+// passwordPage is the form of a password link, styled by the web app's
+// stylesheet (Config.Stylesheet). Its policy is pagePolicy, without
+// form-action: the form's answer is the redirect to the link's target on
+// another site, and browsers hold the redirects a form leads to to
+// form-action too (Chromium refuses the navigation).
+var passwordPage = template.Must(template.New("password").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Password required</title><style>` + passwordStyle + `</style></head>
-<body><main>
+<meta name="color-scheme" content="light dark">
+<title>Password required</title>
+{{with .CSS}}<link rel="stylesheet" href="{{.}}">
+{{end}}</head>
+<body><main><div class="wrap narrow">
 <h1>This link is protected</h1>
 <p>Enter the password you were given to continue.</p>
-{{if .Error}}<p class="error" id="password-error" role="alert">{{.Error}}</p>{{end}}
+{{if .Error}}<p class="form-error" id="password-error" role="alert">{{.Error}}</p>{{end}}
 <form method="post" action="{{.Action}}">
 <input type="hidden" name="csrf" value="{{.CSRF}}">
+<div class="field">
 <label for="password">Password</label>
 <input id="password" name="password" type="password" required autocomplete="off" autofocus{{if .Error}} aria-describedby="password-error" aria-invalid="true"{{end}}>
-<button type="submit">Continue</button>
+</div>
+<button type="submit" class="primary">Continue</button>
 </form>
-</main></body></html>
+</div></main></body></html>
 `))
-	// No form-action: the form's answer is the redirect to the link's
-	// target on another site, and browsers hold the redirects a form
-	// leads to to form-action too (Chromium refuses the navigation).
-	passwordPolicy = pagePolicy(passwordStyle)
-)
 
 // csrfCookie holds the token the password form posts back (double submit):
 // a page on another site cannot read it, so it cannot forge the post.
@@ -126,7 +121,7 @@ func (s *Server) renderPasswordPage(w http.ResponseWriter, r *http.Request, stat
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", passwordPolicy)
+	h.Set("Content-Security-Policy", pagePolicy)
 	h.Set("Referrer-Policy", referrerPolicy)
 	h["X-Robots-Tag"] = robotsNoindex
 	w.WriteHeader(status)
@@ -137,7 +132,7 @@ func (s *Server) renderPasswordPage(w http.ResponseWriter, r *http.Request, stat
 		if r.URL.RawQuery != "" {
 			action += "?" + r.URL.RawQuery
 		}
-		_ = passwordPage.Execute(w, struct{ Action, CSRF, Error string }{action, token, errMsg})
+		_ = passwordPage.Execute(w, struct{ Action, CSRF, Error, CSS string }{action, token, errMsg, s.stylesheet})
 	}
 }
 

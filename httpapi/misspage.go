@@ -6,22 +6,16 @@ import (
 	"strings"
 )
 
-// missStyle is the one resource of the miss page; missPolicy allows it by
-// its hash.
-const missStyle = `body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1f2328;background:#fff;line-height:1.5}` +
-	`a{color:#0550ae;display:inline-block;min-height:44px;line-height:44px}:focus-visible{outline:3px solid #0969da;outline-offset:2px}` +
-	`@media (prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}a{color:#58a6ff}}`
-
-var (
-	missPage = template.Must(template.New("miss").Parse(`<!doctype html>
+// missPage is the page of a code that does not redirect, styled by the
+// web app's stylesheet (Config.Stylesheet) like the app's own pages.
+var missPage = template.Must(template.New("miss").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <title>{{.Heading}}</title>
-<style>` + missStyle + `</style>
-</head><body><main><h1>{{.Heading}}</h1><p>{{.Detail}}</p><p><a href="/">Shorten a link of your own</a></p></main></body></html>
+{{with .CSS}}<link rel="stylesheet" href="{{.}}">
+{{end}}</head><body><main><div class="wrap narrow"><h1>{{.Heading}}</h1><p>{{.Detail}}</p><p><a href="/">Shorten a link of your own</a></p></div></main></body></html>
 `))
-	missPolicy = pagePolicy(missStyle)
-)
 
 // redirectMiss answers a code that does not redirect: a small HTML page
 // for browsers, problem+json for everyone else.
@@ -45,7 +39,7 @@ func (s *Server) redirectMiss(w http.ResponseWriter, r *http.Request, status int
 	}
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", missPolicy)
+	h.Set("Content-Security-Policy", pagePolicy)
 	h.Set("Referrer-Policy", referrerPolicy)
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
@@ -53,7 +47,7 @@ func (s *Server) redirectMiss(w http.ResponseWriter, r *http.Request, status int
 		if status == http.StatusGone {
 			heading = "Link expired"
 		}
-		_ = missPage.Execute(w, struct{ Heading, Detail string }{heading, detail})
+		_ = missPage.Execute(w, struct{ Heading, Detail, CSS string }{heading, detail, s.stylesheet})
 	}
 }
 

@@ -85,7 +85,7 @@ func TestRedirectMisses(t *testing.T) {
 				t.Errorf("browser: status %d, headers %v", w.Code, w.Header())
 			}
 			heading := map[int]string{http.StatusNotFound: "Link not found", http.StatusGone: "Link expired"}[tt.status]
-			if body := w.Body.String(); !strings.Contains(body, "<main><h1>"+heading+"</h1>") || !strings.Contains(body, tt.detail) ||
+			if body := w.Body.String(); !strings.Contains(body, "<h1>"+heading+"</h1>") || !strings.Contains(body, tt.detail) ||
 				!strings.Contains(body, `name="viewport"`) || !strings.Contains(body, `<a href="/">`) {
 				t.Errorf("browser page %q", body)
 			}

@@ -74,6 +74,10 @@ type Config struct {
 	// SecureCookies marks the password form's cookie Secure (BASE_URL is
 	// https).
 	SecureCookies bool
+	// Stylesheet is the path of the web app's stylesheet, which the pages
+	// the redirect answers itself (the password form, the 404 and 410
+	// pages) use, as the app's pages do; empty, they are unstyled.
+	Stylesheet string
 }
 
 // Server serves the API and the redirects.
@@ -95,6 +99,7 @@ type Server struct {
 	caps          ClickCaps
 	linkPasswords LinkPasswords
 	secureCookies bool
+	stylesheet    string
 	onHit         func(string)
 	summaries     Summaries
 	qr            QRCodes
@@ -147,7 +152,7 @@ func New(c Config) *Server {
 		keys: c.Keys, webhooks: c.Webhooks, domains: c.Domains, hosts: c.Hosts,
 		organiser: c.Organiser, clickExports: c.ClickExports,
 		resolver: c.Resolver, clicks: c.Clicks, onHit: c.OnHit, summaries: c.Summaries, qr: c.QR,
-		enrichment: c.Enrichment, caps: c.Caps, linkPasswords: c.LinkPasswords, secureCookies: c.SecureCookies,
+		enrichment: c.Enrichment, caps: c.Caps, linkPasswords: c.LinkPasswords, secureCookies: c.SecureCookies, stylesheet: c.Stylesheet,
 		limiter: c.Limiter, limits: c.Limits, health: c.Health, clients: clientip.Resolver{Trusted: c.TrustedProxies},
 		corsOrigins: c.CORSOrigins, humaMaxBody: humaBodyLimit(c.MaxBodyBytes), humaMaxImport: humaBodyLimit(c.MaxImportBytes),
 		metrics:    newHTTPMetrics(c.Registry),

@@ -76,6 +76,14 @@ func (s *assets) url(name string) (string, error) {
 	return u, nil
 }
 
+// Stylesheet returns the path of the app's one stylesheet, for the pages
+// that the redirect answers itself (the password form, the 404 and 410
+// pages): they look like the app's own.
+func (a *App) Stylesheet() string {
+	u, _ := a.assets.url("app.css")
+	return u
+}
+
 const immutable = "public, max-age=31536000, immutable"
 
 // serve answers GET /static/{file}. Only the current fingerprints exist:

@@ -224,6 +224,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	visit("/app/links/"+id, http.StatusOK, "link-no-clicks-1280")
 	visit("/app/account", http.StatusOK, "account-1280")
 	visit("/app/nope", http.StatusNotFound, "not-found-1280")
+	visit("/NoSuchCode9", http.StatusNotFound, "code-not-found-1280")
 	visit("/", http.StatusOK, "")
 
 	// The delete confirmation page, as a browser without script gets it:

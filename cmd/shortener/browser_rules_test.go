@@ -44,9 +44,10 @@ func TestBrowserPasswordLink(t *testing.T) {
 	}
 	v.fill("#password", "open says me")
 	v.submit("main form button[type=submit]", http.StatusUnauthorized)
-	if got := v.text(".error"); !strings.Contains(got, "not right") {
+	if got := v.text("#password-error"); !strings.Contains(got, "not right") {
 		v.fatalf("after a wrong password the page says %q", got)
 	}
+	v.reviewShot("password-wrong-1280")
 	if n := land.hits.Load(); n != 0 {
 		t.Fatalf("the target was reached %d times before the password", n)
 	}

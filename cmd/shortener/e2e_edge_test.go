@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -91,10 +92,17 @@ func TestE2EPathsAndPages(t *testing.T) {
 		r = srv.do(t, "GET", "/zzzzzzzzzzzzz", nil, withHeader("Accept", "text/html"))
 		expectStatus(t, r, http.StatusNotFound)
 		csp := r.Header.Get("Content-Security-Policy")
-		for _, d := range []string{"default-src 'none'", "style-src 'sha256-", "frame-ancestors 'none'", "base-uri 'none'"} {
+		for _, d := range []string{"default-src 'none'", "style-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"} {
 			if !strings.Contains(csp, d) {
 				t.Errorf("%s: CSP %q lacks %s", r, csp, d)
 			}
+		}
+		// The app's one stylesheet, which the server serves.
+		css := regexp.MustCompile(`<link rel="stylesheet" href="(/static/app\.[0-9a-f]{10}\.css)">`).FindSubmatch(r.Body)
+		if css == nil || strings.Contains(string(r.Body), "<style") {
+			t.Errorf("%s: the page does not link the app's stylesheet alone", r)
+		} else {
+			expectStatus(t, srv.do(t, "GET", string(css[1]), nil), http.StatusOK)
 		}
 		if strings.Contains(csp, "unsafe-inline") {
 			t.Errorf("%s: CSP %q allows unsafe-inline", r, csp)

@@ -251,6 +251,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		Limiter: b.limiter, Limits: limits, Pages: pages,
 		Enrichment: enricher, Caps: st.links, LinkPasswords: auth.NewLinkPasswords(),
 		SecureCookies:  strings.HasPrefix(cfg.BaseURL, "https://"),
+		Stylesheet:     pages.Stylesheet(),
 		Health:         map[string]shortener.HealthChecker{"database": st.db, "cache": b.cacheHealth, "clicks": clicks},
 		TrustedProxies: cfg.trustedPrefixes,
 		CORSOrigins:    cfg.CORSAllowedOrigins,
