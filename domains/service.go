@@ -49,7 +49,7 @@ type Patch struct {
 var (
 	errNotAdmin = shortener.Errorf(shortener.EFORBIDDEN, "Only an admin may change domains.")
 	errDefault  = shortener.Errorf(shortener.ECONFLICT,
-		"The default domain is BASE_URL's host: only its not_found_url and root_url can change, and it cannot be deleted.")
+		"The default domain cannot be deleted or renamed; only its not-found and root URLs can change.")
 )
 
 // SyncDefault writes host (BASE_URL's) as the default domain's at start and

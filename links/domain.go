@@ -30,7 +30,7 @@ func (s *Service) domainOf(host *string, location string) (*shortener.Domain, er
 }
 
 func noSuchDomain(location, host string) error {
-	return shortener.Invalid(location, "domain must be one of the service's domains (GET /api/v1/domains)", host)
+	return shortener.Invalid(location, "domain must be one of the service's domains", host)
 }
 
 // domainGone answers a store's ErrDomainGone (the link's domain was

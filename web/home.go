@@ -78,10 +78,29 @@ func (a *App) shorten(w http.ResponseWriter, r *http.Request) {
 }
 
 // withScheme reads "example.com/page" as https://example.com/page: people
-// paste addresses without the scheme, and https is the safe guess.
+// paste addresses without the scheme, and https is the safe guess. An
+// address with another scheme ("javascript:…", "mailto:…") is left as it
+// is, so that the check says what is wrong with it (only http and https)
+// rather than what is wrong with https://javascript:….
 func withScheme(u string) string {
-	if u == "" || strings.Contains(u, "://") {
+	if u == "" || strings.Contains(u, "://") || hasScheme(u) {
 		return u
 	}
 	return "https://" + u
+}
+
+// hasScheme reports whether u starts with a URL scheme and a colon that is
+// not a host's port ("example.com:8080/x" has none).
+func hasScheme(u string) bool {
+	scheme, rest, ok := strings.Cut(u, ":")
+	if !ok || scheme == "" || strings.ContainsAny(scheme, "/?#") || (rest != "" && rest[0] >= '0' && rest[0] <= '9') {
+		return false
+	}
+	for i, c := range scheme {
+		letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+		if !letter && (i == 0 || !('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
+	}
+	return true
 }

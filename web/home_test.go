@@ -64,6 +64,9 @@ func TestHomeErrorsAndSignedIn(t *testing.T) {
 func TestWithScheme(t *testing.T) {
 	for in, want := range map[string]string{
 		"example.com": "https://example.com", "http://x.org": "http://x.org", "": "",
+		"example.com:8080/x": "https://example.com:8080/x", "localhost:3000": "https://localhost:3000",
+		"javascript:alert(1)": "javascript:alert(1)", "mailto:a@example.com": "mailto:a@example.com",
+		"example.com/a:b": "https://example.com/a:b",
 	} {
 		if got := withScheme(in); got != want {
 			t.Errorf("withScheme(%q) = %q", in, got)
