@@ -147,8 +147,9 @@ func (s *LinkStore) ListLinks(ctx context.Context, q shortener.LinkQuery) (*shor
 	return page, nil
 }
 
-// UpdateLink writes the fields u names and updated_at, and queues the
-// link.updated event, or returns ENOTFOUND.
+// UpdateLink writes the fields u names and updated_at (never back: of two
+// concurrent PATCHes, the one that commits last may have read the clock
+// first), and queues the link.updated event, or returns ENOTFOUND.
 func (s *LinkStore) UpdateLink(ctx context.Context, id string, u shortener.LinkUpdate, now time.Time) (l *shortener.Link, err error) {
 	if !shortener.IsID(id) {
 		return nil, shortener.Errorf(shortener.ENOTFOUND, "%s", msgLinkNotFound)
@@ -179,7 +180,7 @@ func updateLink(ctx context.Context, tx pgx.Tx, id string, u shortener.LinkUpdat
 			variants = CASE WHEN $18 THEN NULL ELSE COALESCE($19, variants) END,
 			tags = COALESCE($20, tags),
 			domain_id = COALESCE($21, domain_id),
-			updated_at = $9
+			updated_at = GREATEST($9, updated_at)
 		WHERE id = $1
 		RETURNING `+linkSelect,
 		id, u.OriginalURL, u.ClearTitle, u.Title, u.ClearExpiry, u.ExpiresAt, u.IsActive, u.IsPublic, now,

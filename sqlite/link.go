@@ -165,8 +165,9 @@ func (s *LinkStore) ListLinks(ctx context.Context, q shortener.LinkQuery) (*shor
 	return page, nil
 }
 
-// UpdateLink writes the fields u names and updated_at, and queues the
-// link.updated event, or returns ENOTFOUND.
+// UpdateLink writes the fields u names and updated_at (never back: of two
+// concurrent PATCHes, the one that commits last may have read the clock
+// first), and queues the link.updated event, or returns ENOTFOUND.
 func (s *LinkStore) UpdateLink(ctx context.Context, id string, u shortener.LinkUpdate, now time.Time) (l *shortener.Link, err error) {
 	err = s.db.inTx(ctx, func(tx *writeTx) error {
 		if l, err = updateLink(ctx, tx.Tx, id, u, now); err != nil {
@@ -194,7 +195,7 @@ func updateLink(ctx context.Context, tx *sql.Tx, id string, u shortener.LinkUpda
 			variants = CASE WHEN ? THEN NULL ELSE COALESCE(?, variants) END,
 			tags = COALESCE(?, tags),
 			domain_id = COALESCE(?, domain_id),
-			updated_at = ?
+			updated_at = max(?, updated_at)
 		WHERE id = ?
 		RETURNING `+linkSelect,
 		nullString(u.OriginalURL), u.ClearTitle, nullString(u.Title), u.ClearExpiry, nullMicros(u.ExpiresAt),

@@ -102,6 +102,12 @@ func testLinks(t *testing.T, open func(t *testing.T) Stores) {
 			t.Errorf("an update of is_active changed other fields: %+v", got)
 		}
 
+		// An update that read the clock before the last one committed
+		// leaves updated_at where it is: it never goes back.
+		got, err = s.Links.UpdateLink(ctx, l.ID, shortener.LinkUpdate{IsPublic: ptr(false)}, later.Add(-time.Second))
+		noErr(t, err)
+		wantTime(t, "UpdatedAt after an update with an earlier clock", got.UpdatedAt, later)
+
 		// Clearing the optional fields.
 		got, err = s.Links.UpdateLink(ctx, l.ID, shortener.LinkUpdate{ClearTitle: true, ClearExpiry: true}, later)
 		noErr(t, err)
