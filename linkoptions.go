@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/language"
+	"golang.org/x/text/unicode/norm"
 )
 
 // The options of a link beyond its target (API.md, "Link options"). Each
@@ -80,7 +81,7 @@ func CheckLinkPassword(pw string) error {
 	if err := CheckText("body.password", "password", pw); err != nil {
 		return Invalid("body.password", "password must be valid UTF-8 without NUL", nil)
 	}
-	if n := utf8.RuneCountInString(pw); n < MinLinkPassword || n > MaxLinkPassword {
+	if n := utf8.RuneCountInString(norm.NFC.String(pw)); n < MinLinkPassword || n > MaxLinkPassword {
 		return Invalid("body.password", fmt.Sprintf("password must be %d to %d characters long", MinLinkPassword, MaxLinkPassword), nil)
 	}
 	return nil
@@ -156,7 +157,8 @@ func normalizeDevice(v string) string {
 // normalizeCountry returns v as an assigned ISO 3166 alpha-2 code in upper
 // case, or "": the private-use codes (AA, QM-QZ, XA-XZ, ZZ) and groupings
 // such as EU name no visitor's country, except XK, Kosovo's, which the
-// GeoIP databases use.
+// GeoIP databases use. A code replaced by another is written as the one
+// GeoIP reports: UK as GB, ZR as CD, TP as TL.
 func normalizeCountry(v string) string {
 	v = strings.TrimSpace(v)
 	if len(v) != 2 || !isASCIILetters(v) {
@@ -167,7 +169,7 @@ func normalizeCountry(v string) string {
 	if err != nil || !r.IsCountry() || (r.IsPrivateUse() && v != "XK") {
 		return ""
 	}
-	return v
+	return r.Canonicalize().String()
 }
 
 func normalizeLanguage(v string) string {

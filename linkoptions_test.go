@@ -2,6 +2,7 @@ package shortener
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -47,6 +48,11 @@ func TestNormalizeRules(t *testing.T) {
 	if _, err := NormalizeRules([]TargetRule{{URL: "https://example.com/c", Countries: []string{"xk", "GB", "US"}}}, nil); err != nil {
 		t.Errorf("XK, GB, US: %v", err)
 	}
+	// A replaced code is written as the one GeoIP reports, so that it can match.
+	rules, err := NormalizeRules([]TargetRule{{URL: "https://example.com/c", Countries: []string{"uk", "ZR", "TP"}}}, nil)
+	if err != nil || !slices.Equal(rules[0].Countries, []string{"GB", "CD", "TL"}) {
+		t.Errorf("UK, ZR, TP: %v, %v; want GB, CD, TL", rules, err)
+	}
 	if _, err := NormalizeRules(make([]TargetRule, 21), nil); ErrorCode(err) != EINVALID {
 		t.Errorf("21 rules: %v", err)
 	}
@@ -89,7 +95,8 @@ func TestScalarOptions(t *testing.T) {
 	if ErrorCode(CheckMaxClicks(0)) != EINVALID || CheckMaxClicks(1) != nil {
 		t.Error("max_clicks bounds")
 	}
-	for pw, ok := range map[string]bool{"abc": false, "abcd": true, strings.Repeat("é", 128): true, strings.Repeat("x", 129): false, "ab\x00d": false} {
+	for pw, ok := range map[string]bool{"abc": false, "abcd": true, strings.Repeat("é", 128): true, strings.Repeat("x", 129): false, "ab\x00d": false,
+		"abe\u0301": false, strings.Repeat("e\u0301", 128): true} {
 		if (CheckLinkPassword(pw) == nil) != ok {
 			t.Errorf("CheckLinkPassword(%q) ok=%v", pw, !ok)
 		}

@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -70,11 +71,13 @@ func isAliasRune(r rune) bool {
 }
 
 // CheckPassword reports whether pw is strong enough: 8-128 characters,
-// an upper-case letter and a digit. Every broken rule is its own field
-// error at body.password; the password itself is never echoed back.
+// counted in NFC as passwords are compared (an "é" typed as e and U+0301 is
+// one character), an upper-case letter and a digit. Every broken rule is
+// its own field error at body.password; the password itself is never
+// echoed back.
 func CheckPassword(pw string) error {
 	var msgs []string
-	if n := utf8.RuneCountInString(pw); n < MinPasswordLength || n > MaxPasswordLength {
+	if n := utf8.RuneCountInString(norm.NFC.String(pw)); n < MinPasswordLength || n > MaxPasswordLength {
 		msgs = append(msgs, fmt.Sprintf("password must be %d to %d characters long", MinPasswordLength, MaxPasswordLength))
 	}
 	if !strings.ContainsFunc(pw, unicode.IsUpper) {
@@ -123,12 +126,37 @@ func emailProblem(email string) string {
 	if !strings.Contains(domain, ".") {
 		return "the email domain must contain a dot"
 	}
+	if !isHostName(domain) {
+		return "the email domain must be a host name (letters, digits and inner hyphens, between dots)"
+	}
 	// net/mail also accepts "Name <addr>" and quoted forms; demanding that it
 	// returns the input unchanged keeps only the bare address.
 	if a, err := mail.ParseAddress(email); err != nil || a.Name != "" || a.Address != email {
 		return "email is not a valid address"
 	}
 	return ""
+}
+
+// isHostName reports whether domain is a DNS host name: labels of 1-63
+// letters, digits and inner hyphens, in its IDNA ASCII form (an
+// internationalised domain is one). IP literals ("[127.0.0.1]"),
+// underscores and labels that begin or end with a hyphen are not.
+func isHostName(domain string) bool {
+	ascii, err := idna.Lookup.ToASCII(domain)
+	if err != nil {
+		return false
+	}
+	for _, label := range strings.Split(ascii, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			if c := label[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // CheckTitle reports whether title may be a link title: a display text of

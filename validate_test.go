@@ -90,6 +90,9 @@ func TestCheckPassword(t *testing.T) {
 		{name: "unicode upper", pw: "ÄÖÜ12345"},
 		{name: "counts characters not bytes", pw: "Ä1éééééé"},
 		{name: "7 characters", pw: "Abcde1!", want: []string{"8 to 128"}},
+		// Counted in NFC, as compared: e + U+0301 is one character.
+		{name: "7 characters in NFC, 8 typed decomposed", pw: "Passw0é", want: []string{"8 to 128"}},
+		{name: "128 characters in NFC, more typed decomposed", pw: "A1" + strings.Repeat("é", 126)},
 		{name: "129 characters", pw: "A1" + strings.Repeat("x", 127), want: []string{"8 to 128"}},
 		{name: "no upper case", pw: "secret123", want: []string{"upper-case"}},
 		{name: "no digit", pw: "SecretPassword", want: []string{"digit"}},
@@ -110,6 +113,10 @@ func TestCheckPassword(t *testing.T) {
 	}
 }
 
+// longDomain is 185 characters: three labels of 61, the longest a label
+// may be being 63.
+var longDomain = strings.Repeat("b", 61) + "." + strings.Repeat("b", 61) + "." + strings.Repeat("b", 61)
+
 func TestNormalizeEmail(t *testing.T) {
 	tests := []struct {
 		name string
@@ -122,7 +129,14 @@ func TestNormalizeEmail(t *testing.T) {
 		{name: "plus tag", raw: "ada+news@mail.example.org", want: "ada+news@mail.example.org"},
 		{name: "unicode", raw: "δοκιμή@παράδειγμα.δοκιμή", want: "δοκιμή@παράδειγμα.δοκιμή"},
 		{name: "local part of 64", raw: strings.Repeat("a", 64) + "@example.com", want: strings.Repeat("a", 64) + "@example.com"},
-		{name: "254 total", raw: strings.Repeat("a", 64) + "@" + strings.Repeat("b", 185) + ".com", want: strings.Repeat("a", 64) + "@" + strings.Repeat("b", 185) + ".com"},
+		{name: "254 total", raw: strings.Repeat("a", 64) + "@" + longDomain + ".com", want: strings.Repeat("a", 64) + "@" + longDomain + ".com"},
+		{name: "label of 64", raw: "a@" + strings.Repeat("b", 64) + ".com"},
+		{name: "label starting with a hyphen", raw: "x@-example.com"},
+		{name: "label ending with a hyphen", raw: "x@example-.com"},
+		{name: "underscore in the domain", raw: "x@exa_mple.com"},
+		{name: "IP literal", raw: "x@[127.0.0.1]"},
+		{name: "inner hyphen", raw: "x@ex-ample.com", want: "x@ex-ample.com"},
+		{name: "punycode domain", raw: "x@xn--bcher-kva.example", want: "x@xn--bcher-kva.example"},
 		{name: "empty", raw: ""},
 		{name: "spaces only", raw: "   "},
 		{name: "no at", raw: "ada.example.com"},
