@@ -68,10 +68,14 @@ func (s *Service) updateProfile(ctx context.Context, u *shortener.User, keepSess
 	if err := shortener.JoinInvalid(errs...); err != nil {
 		return nil, err
 	}
-	if in.Password != nil {
+	// A current_password that is sent is checked, with a new password or
+	// without one: a wrong one is refused rather than ignored.
+	if in.CurrentPassword != "" {
 		if ok, _, err := s.hasher.Check(u.PasswordHash, in.CurrentPassword); err != nil || !ok {
 			return nil, errWrongCurrentPassword
 		}
+	}
+	if in.Password != nil {
 		hash, err := s.hasher.Hash(*in.Password)
 		if err != nil {
 			return nil, err

@@ -102,6 +102,13 @@ func TestUpdateProfile(t *testing.T) {
 		bad := "Ada\u202eKing"
 		_, err = svc.UpdateProfile(ctx, pair.AccessToken, auth.ProfileUpdate{FullName: &bad})
 		wantCode(t, err, shortener.EINVALID)
+		// A current password sent with a name change alone is checked too.
+		renamed := "Grace Hopper"
+		_, err = svc.UpdateProfile(ctx, pair.AccessToken, auth.ProfileUpdate{FullName: &renamed, CurrentPassword: "Wrong7Horse"})
+		wantCode(t, err, shortener.EFORBIDDEN)
+		if u, err := svc.UpdateProfile(ctx, pair.AccessToken, auth.ProfileUpdate{FullName: &renamed, CurrentPassword: "Correct7Horse"}); err != nil || u.FullName != renamed {
+			t.Fatalf("name change with the right current password: %+v, %v", u, err)
+		}
 
 		pw := "Newer8Horse"
 		_, err = svc.UpdateProfile(ctx, pair.AccessToken, auth.ProfileUpdate{Password: &pw})
