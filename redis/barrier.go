@@ -23,8 +23,9 @@ import (
 // as many acknowledgements as PUBLISH counted receivers other than itself
 // (it has applied the change already), at most barrierWait, so that an
 // instance that is stuck does not hold every change up. A lone instance
-// waits for nobody. (In Redis Cluster PUBLISH counts the receivers of one
-// node only, and the wait ends early.)
+// waits for nobody. In Redis Cluster every PUBLISH of a channel goes to the
+// node the listeners subscribe on (publisherFor), so that order and count
+// hold there too.
 
 // barrierWait bounds the wait for the receivers of a broadcast.
 const barrierWait = 250 * time.Millisecond
@@ -132,7 +133,10 @@ func (b *barriers) received(m *goredis.Message) bool {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), barrierWait)
 		defer cancel()
-		_ = b.client.Publish(ctx, b.acks, id+"/"+b.self).Err() // the sender's wait ends on its own
+		// On the broadcast channel's node, where the sender listens.
+		if pub, _, err := publisherFor(ctx, b.client, b.channel); err == nil {
+			_ = pub.Publish(ctx, b.acks, id+"/"+b.self).Err() // the sender's wait ends on its own
+		}
 	}()
 	return true
 }

@@ -29,8 +29,12 @@ func NewDomainEvents(client goredis.UniversalClient, prefix string, logger *slog
 // Publish tells the other instances that the domains changed, and returns
 // once they have reloaded them (a barrier, barrier.go).
 func (e *DomainEvents) Publish(ctx context.Context) error {
+	pub, _, err := publisherFor(ctx, e.client, e.channel)
+	if err != nil {
+		return err
+	}
 	var wait func(context.Context, error)
-	_, err := e.client.Pipelined(ctx, func(p goredis.Pipeliner) error {
+	_, err = pub.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		p.Publish(ctx, e.channel, "changed")
 		wait = e.barriers.add(ctx, p)
 		return nil

@@ -133,18 +133,36 @@ func (inv *Invalidator) sendGroup(group []*pendingSend) {
 // returns once the other instances have dropped them too.
 func (inv *Invalidator) broadcast(ctx context.Context, codes []string, settle bool) error {
 	wait := func(context.Context, error) {}
-	_, err := inv.client.Pipelined(ctx, func(p goredis.Pipeliner) error {
-		// One DEL per key, not one DEL of all: in a cluster the keys live
-		// in different slots.
+	// One DEL per key, not one DEL of all: in a cluster the keys live in
+	// different slots. Each DEL before the codes are published, so that a
+	// receiver does not refill its L1 from the old L2 value.
+	del := func(p goredis.Pipeliner) error {
 		for _, code := range codes {
 			p.Del(ctx, inv.prefix+"url:"+code)
+		}
+		return nil
+	}
+	publish := func(p goredis.Pipeliner) error {
+		for _, code := range codes {
 			p.Publish(ctx, inv.channel, code)
 		}
 		if settle {
 			wait = inv.barriers.add(ctx, p)
 		}
 		return nil
-	})
+	}
+	pub, same, err := publisherFor(ctx, inv.client, inv.channel)
+	switch {
+	case err != nil:
+	case same: // one round trip: a pipeline keeps its order
+		_, err = inv.client.Pipelined(ctx, func(p goredis.Pipeliner) error { _ = del(p); return publish(p) })
+	default:
+		// Published even when a DEL failed (a node down): the L1s drop
+		// the codes all the same.
+		_, delErr := inv.client.Pipelined(ctx, del)
+		_, err = pub.Pipelined(ctx, publish)
+		err = errors.Join(delErr, err)
+	}
 	// After the DEL, not before: a lookup here in between would refill the
 	// L1 from the old L2 value.
 	for _, code := range codes {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -424,5 +425,67 @@ func TestInvalidateWaitsForEveryInstance(t *testing.T) {
 	}
 	if took := time.Since(start); took < barrierWait || took > barrierWait+time.Second {
 		t.Errorf("with a receiver that never acknowledges, Invalidate took %s, want about %s", took, barrierWait)
+	}
+}
+
+// TestInvalidateOverRedisCluster: in a Redis Cluster, where go-redis sends
+// a PUBLISH (a command without a key) to any master, Invalidate still
+// returns only once the other instance has dropped the code, every time:
+// the codes, the barrier and its acknowledgements go to the node the
+// listeners subscribe on, in order, and PUBLISH counts them there. (Sent
+// to any master, the barrier overtook the code or counted nobody.) And the
+// health check sees a cluster with a node down as down, although the other
+// nodes still answer PING.
+func TestInvalidateOverRedisCluster(t *testing.T) {
+	ctx := context.Background()
+	cluster := testenv.StartRedisCluster(t)
+	connect := func() goredis.UniversalClient {
+		t.Helper()
+		c, err := Connect(ctx, cluster.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = c.Close() })
+		return c
+	}
+	const prefix = "test:"
+	var dropped atomic.Value
+	dropped.Store("")
+	slowDrop := func(code string) {
+		time.Sleep(20 * time.Millisecond)
+		dropped.Store(code)
+	}
+	a := NewInvalidator(connect(), prefix, func(string) {}, func() {})
+	b := NewInvalidator(connect(), prefix, slowDrop, func() {})
+	t.Cleanup(func() { _ = a.Close(); _ = b.Close() })
+	admin, err := connect().(*goredis.ClusterClient).MasterForKey(ctx, a.channel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	startInvalidator(t, a, admin, 1)
+	startInvalidator(t, b, admin, 2)
+	for i := range 12 {
+		code := "c" + strconv.Itoa(i)
+		if err := a.Invalidate(ctx, code); err != nil {
+			t.Fatal(err)
+		}
+		if got := dropped.Load(); got != code {
+			t.Fatalf("Invalidate(%s) returned before the other instance dropped it (last dropped %q)", code, got)
+		}
+	}
+
+	// A node down: it answers no more, the others still answer PING, and
+	// the health check says the cache is down all the same.
+	client := connect()
+	if err := Healthy(ctx, client); err != nil {
+		t.Fatalf("Healthy with every node up: %v", err)
+	}
+	cluster.KillNode(1)
+	deadline := time.Now().Add(10 * time.Second)
+	for Healthy(ctx, client) == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("Healthy stayed nil for 10 s with a node of the cluster down")
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

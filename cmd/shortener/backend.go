@@ -97,7 +97,7 @@ func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage,
 		onHit:       l2.Hit,
 		blobs:       redis.NewBlobCache(client, prefix),
 		limiter:     redis.NewRateLimiter(client, prefix),
-		cacheHealth: pingFunc(func(ctx context.Context) error { return client.Ping(ctx).Err() }),
+		cacheHealth: pingFunc(func(ctx context.Context) error { return redis.Healthy(ctx, client) }),
 	}, nil
 }
 

@@ -1,0 +1,108 @@
+package testenv
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// RedisCluster is a private Redis Cluster of three masters.
+type RedisCluster struct {
+	URL   string // in the service's cluster form
+	nodes []*exec.Cmd
+}
+
+// KillNode kills node i (0-2): an outage of a third of the slots.
+func (c *RedisCluster) KillNode(i int) {
+	_ = c.nodes[i].Process.Kill()
+	_ = c.nodes[i].Wait()
+}
+
+// StartRedisCluster starts a private Redis Cluster of three masters on
+// free 127.0.0.1 ports (each with its cluster bus on the port + 10000).
+// The nodes are killed when the test ends. It skips (or fails under
+// TEST_REQUIRE_SERVICES=1) when redis-server or redis-cli is missing.
+func StartRedisCluster(t testing.TB) *RedisCluster {
+	t.Helper()
+	for _, bin := range []string{"redis-server", "redis-cli"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			missing(t, bin+" binary")
+		}
+	}
+	dir := t.TempDir()
+	c := &RedisCluster{}
+	var addrs []string
+	for len(addrs) < 3 {
+		port := clusterPort(t)
+		cmd := exec.Command("redis-server", "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+			"--cluster-enabled", "yes", "--cluster-config-file", fmt.Sprintf("nodes-%d.conf", port),
+			"--cluster-node-timeout", "1000", "--dir", dir, "--save", "", "--appendonly", "no", "--daemonize", "no")
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("start redis-server: %v", err)
+		}
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		c.nodes = append(c.nodes, cmd)
+		addr := "127.0.0.1:" + strconv.Itoa(port)
+		waitRedis(t, addr, func(c *goredis.Client) bool { return c.Ping(context.Background()).Err() == nil })
+		addrs = append(addrs, addr)
+	}
+	create := exec.Command("redis-cli", append(append([]string{"--cluster", "create"}, addrs...),
+		"--cluster-replicas", "0", "--cluster-yes")...)
+	if out, err := create.CombinedOutput(); err != nil {
+		t.Fatalf("redis-cli --cluster create: %v\n%s", err, out)
+	}
+	for _, addr := range addrs {
+		waitRedis(t, addr, func(c *goredis.Client) bool {
+			info, err := c.ClusterInfo(context.Background()).Result()
+			return err == nil && strings.Contains(info, "cluster_state:ok")
+		})
+	}
+	c.URL = "redis://" + addrs[0] + "?addr=" + addrs[1] + "&addr=" + addrs[2] + "&cluster=true"
+	return c
+}
+
+// clusterPort returns a free port whose cluster bus port (+10000) is free
+// too.
+func clusterPort(t testing.TB) int {
+	t.Helper()
+	for range 50 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		_ = l.Close()
+		if port+10000 > 65535 {
+			continue
+		}
+		bus, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port+10000))
+		if err != nil {
+			continue
+		}
+		_ = bus.Close()
+		return port
+	}
+	t.Fatal("no free port pair for a cluster node")
+	return 0
+}
+
+// waitRedis waits up to 15 s until ready holds for the node at addr.
+func waitRedis(t testing.TB, addr string, ready func(*goredis.Client) bool) {
+	t.Helper()
+	c := goredis.NewClient(&goredis.Options{Addr: addr})
+	defer c.Close()
+	deadline := time.Now().Add(15 * time.Second)
+	for !ready(c) {
+		if time.Now().After(deadline) {
+			t.Fatalf("private Redis Cluster node %s not ready", addr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
