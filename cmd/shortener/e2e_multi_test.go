@@ -1,8 +1,11 @@
 package main
 
 import (
+	"maps"
 	"net/http"
 	"testing"
+
+	"github.com/shortener-dev/shortener/internal/testenv"
 )
 
 // startPair starts two instances on one PostgreSQL schema and one Redis
@@ -22,9 +25,22 @@ func startPair(t *testing.T, overrides map[string]string) (a, b *testServer) {
 // the other at once, and rate limits are shared.
 func TestE2EMultiInstance(t *testing.T) {
 	t.Parallel()
+	testMultiInstance(t, nil)
+}
+
+// TestE2EMultiInstanceRedisCluster is TestE2EMultiInstance with the two
+// instances on a Redis Cluster of three nodes, private to the test.
+func TestE2EMultiInstanceRedisCluster(t *testing.T) {
+	t.Parallel()
+	testMultiInstance(t, map[string]string{"REDIS_URL": testenv.StartRedisCluster(t).URL})
+}
+
+func testMultiInstance(t *testing.T, env map[string]string) {
 	// The rate-limit check uses a forwarded client address of its own, so
 	// that the anonymous calls of the other checks do not touch its bucket.
-	a, b := startPair(t, map[string]string{"ANON_RATE_LIMIT_REQUESTS": "6", "RATE_LIMIT_REQUESTS": "1000", "TRUSTED_PROXIES": "127.0.0.1/32"})
+	overrides := map[string]string{"ANON_RATE_LIMIT_REQUESTS": "6", "RATE_LIMIT_REQUESTS": "1000", "TRUSTED_PROXIES": "127.0.0.1/32"}
+	maps.Copy(overrides, env)
+	a, b := startPair(t, overrides)
 	acct := a.newAccount(t)
 
 	t.Run("update, disable and delete", func(t *testing.T) {
