@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
@@ -204,7 +205,9 @@ type fakeLimiter struct {
 	keys   []string
 	limits []shortener.RateLimit
 	deny   bool
-	err    error
+	// denyReset, when set, is the Reset of a refusal (30 s otherwise).
+	denyReset time.Duration
+	err       error
 }
 
 func (l *fakeLimiter) Allow(_ context.Context, key string, limit shortener.RateLimit) (shortener.RateDecision, error) {
@@ -216,7 +219,7 @@ func (l *fakeLimiter) Allow(_ context.Context, key string, limit shortener.RateL
 		return shortener.RateDecision{}, l.err
 	}
 	if l.deny {
-		return shortener.RateDecision{Limit: limit.Limit, Reset: 30 * time.Second, RetryAfter: 12300 * time.Millisecond}, nil
+		return shortener.RateDecision{Limit: limit.Limit, Reset: cmp.Or(l.denyReset, 30*time.Second), RetryAfter: 12300 * time.Millisecond}, nil
 	}
 	return shortener.RateDecision{Allowed: true, Limit: limit.Limit, Remaining: limit.Limit - 1, Reset: limit.Window}, nil
 }

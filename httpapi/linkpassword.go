@@ -87,7 +87,7 @@ func (s *Server) passwordRefused(w http.ResponseWriter, r *http.Request, f *visi
 		h.Set("Retry-After", retry)
 		h.Set("RateLimit-Limit", strconv.Itoa(passwordAttempts.Limit))
 		h.Set("RateLimit-Remaining", "0")
-		h.Set("RateLimit-Reset", strconv.Itoa(shortener.CeilSeconds(f.reset, passwordAttempts.Window)))
+		h.Set("RateLimit-Reset", strconv.Itoa(resetSeconds(f.reset, f.retryAfter, passwordAttempts.Window)))
 		msg := "Too many wrong passwords. Try again in " + retry + " seconds."
 		if r.Method == http.MethodPost {
 			s.renderPasswordPage(w, r, http.StatusTooManyRequests, msg)

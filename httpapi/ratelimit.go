@@ -40,6 +40,14 @@ func (s *Server) limiterUnavailable(r *http.Request, err error) {
 	}
 }
 
+// resetSeconds is RateLimit-Reset: the seconds until the window has room
+// again, which for a refused request is no sooner than its Retry-After (the
+// oldest event leaving the window makes no room when the limit was lowered
+// after it was counted). An admitted request has no Retry-After.
+func resetSeconds(reset, retryAfter, window time.Duration) int {
+	return shortener.CeilSeconds(max(reset, retryAfter), window)
+}
+
 // admit asks the limiter, sets the RateLimit headers and answers 429 when
 // the limit is reached. A limiter that fails lets the request through
 // (failing open), logged at most once a minute and counted.
@@ -52,7 +60,7 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, key string, limit
 	h := w.Header()
 	h.Set("RateLimit-Limit", strconv.Itoa(d.Limit))
 	h.Set("RateLimit-Remaining", strconv.Itoa(d.Remaining))
-	h.Set("RateLimit-Reset", strconv.Itoa(shortener.CeilSeconds(d.Reset, limit.Window)))
+	h.Set("RateLimit-Reset", strconv.Itoa(resetSeconds(d.Reset, d.RetryAfter, limit.Window)))
 	if d.Allowed {
 		return true
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/shortener-dev/shortener"
 )
@@ -153,6 +154,14 @@ func TestRateLimited(t *testing.T) {
 	}
 	if f.links.caller != nil || f.qr.calls != 0 {
 		t.Error("a refused call reached the service")
+	}
+
+	// The oldest event leaves the window in a second, but a limit lowered
+	// since leaves no room then: Reset is no sooner than Retry-After.
+	f.limiter.denyReset = time.Second
+	w = serve(t, f.server(), "POST", "/api/v1/urls", `{"original_url":"https://example.com"}`)
+	if got := w.Header().Get("RateLimit-Reset"); got != "13" {
+		t.Errorf("RateLimit-Reset %q with the oldest event leaving before Retry-After, want 13", got)
 	}
 }
 
