@@ -312,5 +312,28 @@ func TestUpdateOptions(t *testing.T) {
 		if !slices.Contains(inv.codes, l.ShortCode) {
 			t.Fatal("an update of options was not invalidated")
 		}
+
+		// An update of nothing (PATCH {}) writes nothing: updated_at
+		// stays, and no link.updated event is queued.
+		events := func() int {
+			d, err := s.Webhooks.ClaimDeliveries(ctx, time.Now().Add(time.Hour), 1000, time.Hour, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(d)
+		}
+		hook := &shortener.Webhook{ID: shortener.NewID(), UserID: owner.ID, URL: "https://hooks.example/x", Secret: "whsec_x",
+			Events: []string{shortener.EventLinkUpdated}, IsActive: true, CreatedAt: time.Now()}
+		if err := s.Webhooks.CreateWebhook(ctx, hook); err != nil {
+			t.Fatal(err)
+		}
+		before := events()
+		same, err := svc.Update(ctx, owner, l.ID, links.UpdateInput{})
+		if err != nil || !same.UpdatedAt.Equal(got.UpdatedAt) {
+			t.Fatalf("empty update: %+v, %v; want the link unchanged, updated_at %v", same, err, got.UpdatedAt)
+		}
+		if n := events(); n != before {
+			t.Errorf("an empty update queued %d link.updated events", n-before)
+		}
 	})
 }

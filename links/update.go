@@ -71,6 +71,11 @@ func (s *Service) Update(ctx context.Context, caller *shortener.User, id string,
 	if domain != nil && domain.ID != l.DomainID {
 		change.DomainID = &domain.ID
 	}
+	if change == (shortener.LinkUpdate{}) {
+		// Nothing to change (PATCH {}): no write, no updated_at, no
+		// link.updated event.
+		return l, nil
+	}
 	l, err = s.links.UpdateLink(ctx, l.ID, change, now)
 	switch shortener.ErrorCode(err) {
 	case "":
