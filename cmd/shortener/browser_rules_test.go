@@ -48,6 +48,10 @@ func TestBrowserPasswordLink(t *testing.T) {
 		v.fatalf("after a wrong password the page says %q", got)
 	}
 	v.reviewShot("password-wrong-1280")
+	v.viewport(phoneWidth)
+	v.noHorizontalScroll("the password page")
+	v.reviewShot("password-wrong-390")
+	v.viewport(1280)
 	if n := land.hits.Load(); n != 0 {
 		t.Fatalf("the target was reached %d times before the password", n)
 	}
