@@ -93,7 +93,7 @@ func clusterPort(t testing.TB) int {
 	return 0
 }
 
-// waitRedis waits up to 15 s until ready holds for the node at addr.
+// waitRedis waits up to 15 s until ready holds for the Redis at addr.
 func waitRedis(t testing.TB, addr string, ready func(*goredis.Client) bool) {
 	t.Helper()
 	c := goredis.NewClient(&goredis.Options{Addr: addr})
@@ -101,7 +101,7 @@ func waitRedis(t testing.TB, addr string, ready func(*goredis.Client) bool) {
 	deadline := time.Now().Add(15 * time.Second)
 	for !ready(c) {
 		if time.Now().After(deadline) {
-			t.Fatalf("private Redis Cluster node %s not ready", addr)
+			t.Fatalf("private Redis at %s not ready", addr)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"strconv"
 	"testing"
-	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 )
@@ -53,15 +52,7 @@ func (s *RedisServer) Start() {
 	if err := s.cmd.Start(); err != nil {
 		s.t.Fatalf("start redis-server: %v", err)
 	}
-	client := goredis.NewClient(&goredis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", s.port)})
-	defer client.Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for client.Ping(context.Background()).Err() != nil {
-		if time.Now().After(deadline) {
-			s.t.Fatalf("private redis-server on port %d did not start", s.port)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitRedis(s.t, fmt.Sprintf("127.0.0.1:%d", s.port), func(c *goredis.Client) bool { return c.Ping(context.Background()).Err() == nil })
 }
 
 // Stop kills the server (an outage); Start brings it back.
