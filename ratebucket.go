@@ -1,7 +1,9 @@
 package shortener
 
 import (
+	"net/http"
 	"net/netip"
+	"strconv"
 	"time"
 )
 
@@ -65,4 +67,22 @@ func ClientKey(a netip.Addr) string {
 func CeilSeconds(d, window time.Duration) int {
 	n := int((d + time.Second - 1) / time.Second)
 	return max(1, min(n, int((window+time.Second-1)/time.Second)))
+}
+
+// SetRateHeaders sets the headers API.md gives every response that counted
+// against limit: RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset,
+// and Retry-After when d refused the request. It returns Retry-After's
+// seconds, 0 when d admitted it. A refused request's RateLimit-Reset is no
+// sooner than its Retry-After (the oldest event leaving the window makes no
+// room when the limit was lowered after it was counted).
+func SetRateHeaders(h http.Header, d RateDecision, limit RateLimit) (retryAfter int) {
+	h.Set("RateLimit-Limit", strconv.Itoa(limit.Limit))
+	h.Set("RateLimit-Remaining", strconv.Itoa(max(0, d.Remaining)))
+	h.Set("RateLimit-Reset", strconv.Itoa(CeilSeconds(max(d.Reset, d.RetryAfter), limit.Window)))
+	if d.Allowed {
+		return 0
+	}
+	retryAfter = CeilSeconds(d.RetryAfter, limit.Window)
+	h.Set("Retry-After", strconv.Itoa(retryAfter))
+	return retryAfter
 }

@@ -82,8 +82,13 @@ type countingLimiter struct {
 
 func (l *countingLimiter) decide(key string, limit shortener.RateLimit) shortener.RateDecision {
 	n := l.events[key]
-	return shortener.RateDecision{Allowed: n < limit.Limit, Limit: limit.Limit, Remaining: max(limit.Limit-n, 0),
-		Reset: limit.Window, RetryAfter: limit.Window / 2}
+	d := shortener.RateDecision{Allowed: n < limit.Limit, Limit: limit.Limit, Reset: limit.Window}
+	if d.Allowed {
+		d.Remaining = limit.Limit - n - 1 // after this one, as the real limiters say
+	} else {
+		d.RetryAfter = limit.Window / 2
+	}
+	return d
 }
 
 func (l *countingLimiter) Allow(_ context.Context, key string, limit shortener.RateLimit) (shortener.RateDecision, error) {

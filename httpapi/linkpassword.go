@@ -76,19 +76,18 @@ func (s *Server) checkPasswordPost(w http.ResponseWriter, r *http.Request) bool 
 }
 
 // passwordRefused answers a visit whose password is missing or wrong, or
-// whose client has used up its attempts.
+// whose client has used up its attempts. A wrong attempt's answer, like the
+// refusal's, carries the attempt limit's RateLimit headers.
 func (s *Server) passwordRefused(w http.ResponseWriter, r *http.Request, f *visitFacts) {
+	retry := 0
+	if f.counted && f.err == nil {
+		retry = shortener.SetRateHeaders(w.Header(), f.attempt, passwordAttempts)
+	}
 	switch {
 	case f.err != nil:
 		s.unavailable(w, r, "password link", f.err)
 	case f.blocked:
-		retry := strconv.Itoa(shortener.CeilSeconds(f.retryAfter, passwordAttempts.Window))
-		h := w.Header()
-		h.Set("Retry-After", retry)
-		h.Set("RateLimit-Limit", strconv.Itoa(passwordAttempts.Limit))
-		h.Set("RateLimit-Remaining", "0")
-		h.Set("RateLimit-Reset", strconv.Itoa(resetSeconds(f.reset, f.retryAfter, passwordAttempts.Window)))
-		msg := "Too many wrong passwords. Try again in " + retry + " seconds."
+		msg := "Too many wrong passwords. Try again in " + strconv.Itoa(retry) + " seconds."
 		if r.Method == http.MethodPost {
 			s.renderPasswordPage(w, r, http.StatusTooManyRequests, msg)
 			return

@@ -40,14 +40,6 @@ func (s *Server) limiterUnavailable(r *http.Request, err error) {
 	}
 }
 
-// resetSeconds is RateLimit-Reset: the seconds until the window has room
-// again, which for a refused request is no sooner than its Retry-After (the
-// oldest event leaving the window makes no room when the limit was lowered
-// after it was counted). An admitted request has no Retry-After.
-func resetSeconds(reset, retryAfter, window time.Duration) int {
-	return shortener.CeilSeconds(max(reset, retryAfter), window)
-}
-
 // admit asks the limiter, sets the RateLimit headers and answers 429 when
 // the limit is reached. A limiter that fails lets the request through
 // (failing open), logged at most once a minute and counted.
@@ -57,16 +49,11 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, key string, limit
 		s.limiterUnavailable(r, err)
 		return true
 	}
-	h := w.Header()
-	h.Set("RateLimit-Limit", strconv.Itoa(d.Limit))
-	h.Set("RateLimit-Remaining", strconv.Itoa(d.Remaining))
-	h.Set("RateLimit-Reset", strconv.Itoa(resetSeconds(d.Reset, d.RetryAfter, limit.Window)))
+	retry := shortener.SetRateHeaders(w.Header(), d, limit)
 	if d.Allowed {
 		return true
 	}
 	s.metrics.rateLimited.Inc()
-	retry := shortener.CeilSeconds(d.RetryAfter, limit.Window)
-	h.Set("Retry-After", strconv.Itoa(retry))
 	writeProblem(w, newProblem(http.StatusTooManyRequests,
 		"Too many requests: the limit is "+strconv.Itoa(limit.Limit)+" per "+strconv.Itoa(int(limit.Window/time.Second))+
 			" seconds. Retry in "+strconv.Itoa(retry)+" seconds."))

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -174,8 +175,15 @@ func TestPasswordLink(t *testing.T) {
 
 	// 10 wrong attempts (the form's and the header's count alike), then
 	// every attempt, the right one too, is 429; a missing one is no attempt.
-	for range 8 {
-		serve(t, srv, "GET", "/secret", "", "X-Link-Password", "nope")
+	// Each wrong attempt's 401 counts down in RateLimit-Remaining (a right
+	// one gave its place back).
+	for i := range 8 {
+		w := serve(t, srv, "GET", "/secret", "", "X-Link-Password", "nope")
+		h := w.Header()
+		if w.Code != 401 || h.Get("RateLimit-Limit") != "10" || h.Get("RateLimit-Remaining") != strconv.Itoa(7-i) ||
+			h.Get("RateLimit-Reset") == "" || h.Get("Retry-After") != "" {
+			t.Fatalf("wrong attempt %d of 10: %d %v", i+3, w.Code, h)
+		}
 	}
 	w = serve(t, srv, "GET", "/secret", "", "X-Link-Password", "open sesame")
 	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" ||

@@ -30,13 +30,16 @@ type visitFacts struct {
 	password shortener.PasswordCheck
 	checked  bool // password is known
 
+	// attempt is the password attempt limit's decision when the password
+	// was counted against it (counted).
+	attempt shortener.RateDecision
+	counted bool
+
 	// Why the request cannot be answered as Decide says: the password
-	// attempts of this client are used up (blocked, for retryAfter), or a
-	// dependency failed (err).
-	blocked    bool
-	retryAfter time.Duration
-	reset      time.Duration
-	err        error
+	// attempts of this client are used up (blocked), or a dependency failed
+	// (err).
+	blocked bool
+	err     error
 }
 
 var _ shortener.VisitFacts = (*visitFacts)(nil)
@@ -106,8 +109,11 @@ func (f *visitFacts) Password() shortener.PasswordCheck {
 	d, err := f.s.limiter.Allow(f.r.Context(), key, passwordAttempts)
 	if err != nil {
 		f.s.limiterUnavailable(f.r, err)
-	} else if !d.Allowed {
-		f.blocked, f.retryAfter, f.reset = true, d.RetryAfter, d.Reset
+	} else {
+		f.attempt, f.counted = d, true
+	}
+	if f.counted && !d.Allowed {
+		f.blocked = true
 		f.password = shortener.PasswordWrong
 		return f.password
 	}

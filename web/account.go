@@ -30,13 +30,13 @@ func (a *App) renderAccount(w http.ResponseWriter, r *http.Request, status int, 
 func (a *App) saveName(w http.ResponseWriter, r *http.Request) {
 	user := visitOf(r).user
 	f := newForm(r, "full_name")
-	err := a.admit(r, classUser, user)
+	err := a.admit(w, r, classUser, user)
 	if err == nil {
 		name := f.Value("full_name")
 		_, err = a.accounts.UpdateProfile(r.Context(), user, ProfileUpdate{FullName: &name})
 	}
 	if err != nil {
-		status := a.explain(w, r, f, err)
+		status := a.explain(r, f, err)
 		a.renderAccount(w, r, status, f, newForm(nil, passwordFields...))
 		return
 	}
@@ -52,7 +52,7 @@ func (a *App) changePassword(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r, passwordFields...)
 	nameForm := newForm(nil, "full_name")
 	nameForm.set("full_name", vis.user.FullName)
-	err := a.admit(r, classUser, vis.user)
+	err := a.admit(w, r, classUser, vis.user)
 	if err == nil {
 		err = checkNewPassword(f)
 	}
@@ -67,7 +67,7 @@ func (a *App) changePassword(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		status := statusOf(err)
 		if !f.Failed() {
-			status = a.explain(w, r, f, err)
+			status = a.explain(r, f, err)
 		}
 		a.renderAccount(w, r, status, nameForm, f)
 		return

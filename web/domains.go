@@ -108,13 +108,13 @@ func optionalValue(f *form, name string) *string {
 func (a *App) createDomain(w http.ResponseWriter, r *http.Request) {
 	user := visitOf(r).user
 	f := newForm(r, domainFields...)
-	err := a.admit(r, classUser, user)
+	err := a.admit(w, r, classUser, user)
 	if err == nil {
 		_, err = a.domains.Create(r.Context(), user, domains.Input{Host: f.Value("host"),
 			NotFoundURL: optionalValue(f, "not_found_url"), RootURL: optionalValue(f, "root_url")})
 	}
 	if err != nil {
-		a.renderDomains(w, r, a.explain(w, r, f, err), f, "", nil)
+		a.renderDomains(w, r, a.explain(r, f, err), f, "", nil)
 		return
 	}
 	a.setFlash(w, "domainsaved", "")
@@ -125,7 +125,7 @@ func (a *App) createDomain(w http.ResponseWriter, r *http.Request) {
 func (a *App) editDomain(w http.ResponseWriter, r *http.Request) {
 	user, id := visitOf(r).user, r.PathValue("id")
 	f := newForm(r, domainFields...)
-	err := a.admit(r, classUser, user)
+	err := a.admit(w, r, classUser, user)
 	if err == nil {
 		p := domains.Patch{NotFoundURL: optionalValue(f, "not_found_url"), RootURL: optionalValue(f, "root_url")}
 		p.ClearNotFoundURL, p.ClearRootURL = p.NotFoundURL == nil, p.RootURL == nil
@@ -135,7 +135,7 @@ func (a *App) editDomain(w http.ResponseWriter, r *http.Request) {
 		_, err = a.domains.Update(r.Context(), user, id, p)
 	}
 	if err != nil {
-		status := a.explain(w, r, f, err)
+		status := a.explain(r, f, err)
 		if status == http.StatusNotFound || status == http.StatusForbidden {
 			a.failPage(w, r, err)
 			return

@@ -44,9 +44,9 @@ func statusOf(err error) int {
 
 // explain puts err on the form: field errors next to their fields (the
 // API's location minus "body."), a coded error's message on the form,
-// anything else logged and said in plain words. It sets Retry-After for a
-// rate-limit refusal and returns the status to answer with.
-func (a *App) explain(w http.ResponseWriter, r *http.Request, f *form, err error) int {
+// anything else logged and said in plain words. It returns the status to
+// answer with (a rate-limit refusal's headers are set by admit).
+func (a *App) explain(r *http.Request, f *form, err error) int {
 	status := statusOf(err)
 	var e *shortener.Error
 	switch {
@@ -68,7 +68,6 @@ func (a *App) explain(w http.ResponseWriter, r *http.Request, f *form, err error
 	default:
 		f.Message = e.Message
 	}
-	setRetryAfter(w, err)
 	return status
 }
 
@@ -133,7 +132,6 @@ func (a *App) failPage(w http.ResponseWriter, r *http.Request, err error) {
 		a.logger.WarnContext(r.Context(), "web: a dependency is unavailable", slog.Any("error", err))
 		a.errorPage(w, r, status, msgUnavailable)
 	default:
-		setRetryAfter(w, err)
 		a.errorPage(w, r, status, e.Message)
 	}
 }

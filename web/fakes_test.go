@@ -274,7 +274,10 @@ type fakeLimiter struct {
 	refuse map[shortener.RateClass]time.Duration
 }
 
-func (f *fakeLimiter) Admit(_ context.Context, class shortener.RateClass, u *shortener.User, ip netip.Addr) (bool, time.Duration) {
+// fakeLimit is the limit the fake counts every class against.
+var fakeLimit = shortener.RateLimit{Limit: 10, Window: time.Hour}
+
+func (f *fakeLimiter) Admit(_ context.Context, class shortener.RateClass, u *shortener.User, ip netip.Addr) (shortener.RateDecision, shortener.RateLimit) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	c := limitCall{Class: class, IP: ip}
@@ -283,9 +286,9 @@ func (f *fakeLimiter) Admit(_ context.Context, class shortener.RateClass, u *sho
 	}
 	f.seen = append(f.seen, c)
 	if wait, ok := f.refuse[class]; ok {
-		return false, wait
+		return shortener.RateDecision{Limit: fakeLimit.Limit, Reset: wait, RetryAfter: wait}, fakeLimit
 	}
-	return true, 0
+	return shortener.RateDecision{Allowed: true, Limit: fakeLimit.Limit, Remaining: 7, Reset: time.Minute}, fakeLimit
 }
 
 func (f *fakeLimiter) calls() []limitCall {

@@ -30,7 +30,7 @@ func (a *App) summarize(l *shortener.Link) *linkSummary {
 func (a *App) home(w http.ResponseWriter, r *http.Request) {
 	vis := visitOf(r)
 	if vis.user != nil {
-		if err := a.admit(r, classUser, vis.user); err != nil {
+		if err := a.admit(w, r, classUser, vis.user); err != nil {
 			a.failPage(w, r, err)
 			return
 		}
@@ -63,13 +63,13 @@ func (a *App) home(w http.ResponseWriter, r *http.Request) {
 func (a *App) shorten(w http.ResponseWriter, r *http.Request) {
 	vis := visitOf(r)
 	f := newForm(r, "original_url")
-	err := a.admit(r, classUser, vis.user)
+	err := a.admit(w, r, classUser, vis.user)
 	var l *shortener.Link
 	if err == nil {
 		l, err = a.links.Create(r.Context(), vis.user, links.CreateInput{OriginalURL: withScheme(f.Value("original_url"))})
 	}
 	if err != nil {
-		status := a.explain(w, r, f, err)
+		status := a.explain(r, f, err)
 		a.render(w, r, status, "home", &homeView{Form: f})
 		return
 	}

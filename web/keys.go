@@ -93,7 +93,7 @@ func (a *App) createKey(w http.ResponseWriter, r *http.Request) {
 	user := visitOf(r).user
 	f := newForm(r, keyFields...)
 	scopes := r.PostForm["scopes"]
-	err := a.admit(r, classUser, user)
+	err := a.admit(w, r, classUser, user)
 	var expires *time.Time
 	if s := f.Value("expires_at"); err == nil && s != "" {
 		if t, perr := parseInputDateTime(s); perr != nil {
@@ -113,7 +113,7 @@ func (a *App) createKey(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		status := http.StatusUnprocessableEntity
 		if err != errFormInvalid {
-			status = a.explain(w, r, f, listFieldsAsOne(err, "body.scopes"))
+			status = a.explain(r, f, listFieldsAsOne(err, "body.scopes"))
 		}
 		a.renderKeys(w, r, status, f, scopes, nil)
 		return
@@ -170,7 +170,7 @@ type confirmView struct {
 // script's dialog, or else by the page ask that this answers with). It has
 // answered the request when it returns false.
 func (a *App) confirmed(w http.ResponseWriter, r *http.Request, id string, ask confirmView) bool {
-	if err := a.admit(r, classUser, visitOf(r).user); err != nil {
+	if err := a.admit(w, r, classUser, visitOf(r).user); err != nil {
 		a.failPage(w, r, err)
 		return false
 	}

@@ -46,7 +46,7 @@ func createInput(f *form) links.CreateInput {
 func (a *App) createLink(w http.ResponseWriter, r *http.Request) {
 	user := visitOf(r).user
 	f := newForm(r, createFields...)
-	err := a.admit(r, classUser, user)
+	err := a.admit(w, r, classUser, user)
 	var l *shortener.Link
 	if err == nil {
 		if in := createInput(f); f.Failed() {
@@ -58,7 +58,7 @@ func (a *App) createLink(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		status := http.StatusUnprocessableEntity
 		if err != errFormInvalid {
-			status = a.explain(w, r, f, err)
+			status = a.explain(r, f, err)
 		}
 		back, _ := url.Parse(safeReturn(r.PostFormValue("return")))
 		a.renderList(w, r, status, back.Query(), &listView{Form: f})
@@ -74,7 +74,7 @@ func (a *App) createLink(w http.ResponseWriter, r *http.Request) {
 func (a *App) toggleLink(w http.ResponseWriter, r *http.Request) {
 	user := visitOf(r).user
 	active := r.PostFormValue("is_active") == "true"
-	err := a.admit(r, classUser, user)
+	err := a.admit(w, r, classUser, user)
 	if err == nil {
 		_, err = a.links.Update(r.Context(), user, r.PathValue("id"), links.UpdateInput{IsActive: &active})
 	}
@@ -98,7 +98,7 @@ type deleteView struct {
 func (a *App) deleteLink(w http.ResponseWriter, r *http.Request) {
 	user, id := visitOf(r).user, r.PathValue("id")
 	ret := safeReturn(r.PostFormValue("return"))
-	if err := a.admit(r, classUser, user); err != nil {
+	if err := a.admit(w, r, classUser, user); err != nil {
 		a.failPage(w, r, err)
 		return
 	}

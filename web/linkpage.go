@@ -87,7 +87,7 @@ func (a *App) linkPage(w http.ResponseWriter, r *http.Request) {
 // their fields, with the input kept and the form open.
 func (a *App) editLink(w http.ResponseWriter, r *http.Request) {
 	user, id := visitOf(r).user, r.PathValue("id")
-	admitErr := a.admit(r, classUser, user)
+	admitErr := a.admit(w, r, classUser, user)
 	l, err := a.links.Get(r.Context(), user, id)
 	if err != nil {
 		a.failPage(w, r, err)
@@ -105,7 +105,7 @@ func (a *App) editLink(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		status := http.StatusUnprocessableEntity
 		if err != errFormInvalid {
-			status = a.explain(w, r, f, err)
+			status = a.explain(r, f, err)
 		}
 		a.renderLink(w, r, status, l, f)
 		return

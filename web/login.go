@@ -37,13 +37,13 @@ func (a *App) loginPage(w http.ResponseWriter, r *http.Request) {
 func (a *App) login(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r, loginFields...)
 	next := safeNext(r.PostFormValue("next"))
-	err := a.admit(r, classLogin, nil)
+	err := a.admit(w, r, classLogin, nil)
 	var token string
 	if err == nil {
 		token, err = a.sessions.Start(r.Context(), f.Value("email"), f.raw("password"), a.client(r))
 	}
 	if err != nil {
-		status := a.explain(w, r, f, err)
+		status := a.explain(r, f, err)
 		a.render(w, r, status, "login", &authView{pageBase: pageBase{Title: "Log in", Nav: "login"}, Form: f, Next: next})
 		return
 	}
@@ -81,7 +81,7 @@ func (a *App) signupPage(w http.ResponseWriter, r *http.Request) {
 func (a *App) signup(w http.ResponseWriter, r *http.Request) {
 	f := newForm(r, signupFields...)
 	next := safeNext(r.PostFormValue("next"))
-	err := a.admit(r, classRegister, nil)
+	err := a.admit(w, r, classRegister, nil)
 	var u *shortener.User
 	if err == nil {
 		u, err = a.accounts.Register(r.Context(), f.Value("email"), f.raw("password"), f.Value("full_name"))
@@ -92,7 +92,7 @@ func (a *App) signup(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		status := statusOf(err)
 		if !f.Failed() {
-			status = a.explain(w, r, f, err)
+			status = a.explain(r, f, err)
 		}
 		a.render(w, r, status, "signup", &authView{pageBase: pageBase{Title: "Sign up", Nav: "signup"}, Form: f, Next: next})
 		return

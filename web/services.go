@@ -94,9 +94,10 @@ type QRCodes interface {
 // same buckets as the API calls they stand for.
 type Limiter interface {
 	// Admit counts one request of class for the client (user nil when
-	// signed out) and reports whether it is allowed; when not, retryAfter
-	// is how long until it would be.
-	Admit(ctx context.Context, class shortener.RateClass, user *shortener.User, clientIP netip.Addr) (ok bool, retryAfter time.Duration)
+	// signed out) and returns the decision with the limit it was counted
+	// against; a limit of 0 means the request was not limited (no limit
+	// set, or a limiter that failed and let it through).
+	Admit(ctx context.Context, class shortener.RateClass, user *shortener.User, clientIP netip.Addr) (shortener.RateDecision, shortener.RateLimit)
 }
 
 // Keys manages the caller's API keys (the API's /api/v1/keys).

@@ -102,8 +102,8 @@ func (a *App) importLinks(w http.ResponseWriter, r *http.Request) {
 	user := visitOf(r).user
 	f := newForm(r, importFields...)
 	v := &importView{Form: f}
-	if err := a.admit(r, classUser, user); err != nil {
-		a.renderImport(w, r, a.explain(w, r, f, err), v)
+	if err := a.admit(w, r, classUser, user); err != nil {
+		a.renderImport(w, r, a.explain(r, f, err), v)
 		return
 	}
 	file, _, err := r.FormFile("file")
@@ -126,7 +126,7 @@ func (a *App) importLinks(w http.ResponseWriter, r *http.Request) {
 		a.renderImport(w, r, http.StatusUnprocessableEntity, v)
 		return
 	case err != nil:
-		a.renderImport(w, r, a.explain(w, r, f, err), v)
+		a.renderImport(w, r, a.explain(r, f, err), v)
 		return
 	}
 	now := a.clock()

@@ -101,14 +101,14 @@ func (a *App) createWebhook(w http.ResponseWriter, r *http.Request) {
 	user := visitOf(r).user
 	f := newForm(r, hookFields...)
 	events := r.PostForm["events"]
-	err := a.admit(r, classUser, user)
+	err := a.admit(w, r, classUser, user)
 	var hook *shortener.Webhook
 	if err == nil {
 		hook, err = a.webhooks.Create(r.Context(), user, shortener.WebhookInput{
 			URL: withScheme(f.Value("url")), Events: events, Description: f.Value("description")})
 	}
 	if err != nil {
-		status := a.explain(w, r, f, listFieldsAsOne(err, "body.events"))
+		status := a.explain(r, f, listFieldsAsOne(err, "body.events"))
 		a.renderWebhooks(w, r, status, f, events, nil)
 		return
 	}
@@ -163,7 +163,7 @@ func (a *App) editWebhook(w http.ResponseWriter, r *http.Request) {
 	user, id := visitOf(r).user, r.PathValue("id")
 	f := newForm(r, hookEditFields...)
 	events := r.PostForm["events"]
-	err := a.admit(r, classUser, user)
+	err := a.admit(w, r, classUser, user)
 	if err == nil {
 		u, desc, active := withScheme(f.Value("url")), f.Value("description"), f.Value("is_active") == "true"
 		_, err = a.webhooks.Update(r.Context(), user, id, shortener.WebhookUpdate{URL: &u, Events: &events,
@@ -175,7 +175,7 @@ func (a *App) editWebhook(w http.ResponseWriter, r *http.Request) {
 			a.failPage(w, r, gerr)
 			return
 		}
-		status := a.explain(w, r, f, listFieldsAsOne(err, "body.events"))
+		status := a.explain(r, f, listFieldsAsOne(err, "body.events"))
 		a.renderWebhook(w, r, status, hook, f, events)
 		return
 	}
@@ -189,7 +189,7 @@ func (a *App) editWebhook(w http.ResponseWriter, r *http.Request) {
 
 func (a *App) pingWebhook(w http.ResponseWriter, r *http.Request) {
 	user, id := visitOf(r).user, r.PathValue("id")
-	err := a.admit(r, classUser, user)
+	err := a.admit(w, r, classUser, user)
 	if err == nil {
 		err = a.webhooks.Ping(r.Context(), user, id)
 	}

@@ -17,7 +17,8 @@ type webBrowser struct {
 	t      *testing.T
 	srv    *testServer
 	client *http.Client
-	last   string // the last page, for its CSRF token
+	last   string      // the last page, for its CSRF token
+	header http.Header // the last answer's headers
 }
 
 func (s *testServer) browser(t *testing.T) *webBrowser {
@@ -34,6 +35,7 @@ func (b *webBrowser) send(req *http.Request) (int, string) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
+	b.header = resp.Header
 	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 		b.last = string(body)
 	}

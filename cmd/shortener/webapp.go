@@ -13,6 +13,7 @@ import (
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/auth"
 	"github.com/shortener-dev/shortener/domains"
+	"github.com/shortener-dev/shortener/internal/logthrottle"
 	"github.com/shortener-dev/shortener/qr"
 	"github.com/shortener-dev/shortener/web"
 )
@@ -43,7 +44,7 @@ func newWebApp(cfg *config, logger *slog.Logger, clock shortener.Clock, secret [
 		Summaries:      s.summaries,
 		QRCodes:        webQR{qr: s.qr, domains: s.registry},
 		Domains:        s.domains,
-		Limiter:        webLimiter{limiter: s.limiter, limits: s.limits, logger: logger},
+		Limiter:        webLimiter{limiter: s.limiter, limits: s.limits, logger: logger, logs: logthrottle.New(time.Minute)},
 		Keys:           webKeys{s.auth},
 		Webhooks:       s.webhooks,
 		Organiser:      s.organiser,
@@ -97,24 +98,29 @@ func (q webQR) QRCode(ctx context.Context, domain, code, format string, size int
 }
 
 // webLimiter counts the web app's forms against the API's buckets. A
-// limiter that fails lets the form through, as the API does.
+// limiter that fails lets the form through, logged at most once a minute,
+// as the API does.
 type webLimiter struct {
 	limiter shortener.RateLimiter
 	limits  shortener.RateLimits
 	logger  *slog.Logger
+	logs    *logthrottle.Throttle
 }
 
-func (l webLimiter) Admit(ctx context.Context, class shortener.RateClass, user *shortener.User, ip netip.Addr) (bool, time.Duration) {
+func (l webLimiter) Admit(ctx context.Context, class shortener.RateClass, user *shortener.User, ip netip.Addr) (shortener.RateDecision, shortener.RateLimit) {
+	open := shortener.RateDecision{Allowed: true}
 	key, limit := l.limits.Bucket(class, user, ip)
 	if key == "" || limit.Limit <= 0 {
-		return true, 0
+		return open, shortener.RateLimit{}
 	}
 	d, err := l.limiter.Allow(ctx, key, limit)
 	if err != nil {
-		l.logger.WarnContext(ctx, "rate limiter unavailable; failing open", slog.Any("error", err))
-		return true, 0
+		if l.logs.Allow("rate limit") {
+			l.logger.WarnContext(ctx, "web: rate limiter unavailable; failing open", slog.Any("error", err))
+		}
+		return open, shortener.RateLimit{}
 	}
-	return d.Allowed, d.RetryAfter
+	return d, limit
 }
 
 // webKeys manages the API keys of a person the web app authenticated (a
