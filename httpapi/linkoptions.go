@@ -73,7 +73,7 @@ type CreateOptions struct {
 	Password     *string       `json:"password,omitempty" nullable:"true" minLength:"4" maxLength:"128" doc:"Write-only: visitors must give it (a form for browsers, X-Link-Password for API clients)."`
 	Rules        []RuleBody    `json:"rules,omitempty" nullable:"false" maxItems:"20" doc:"Targeting rules, checked in order."`
 	Variants     []VariantBody `json:"variants,omitempty" nullable:"true" minItems:"2" maxItems:"10" doc:"An A/B split; null for none."`
-	Tags         []string      `json:"tags,omitempty" nullable:"false" maxItems:"100" doc:"At most 20 tags of 1-50 characters of a-z 0-9 _ -, stored lower-cased, duplicates dropped (the 20 counts what is left)."`
+	Tags         []string      `json:"tags,omitempty" nullable:"false" doc:"At most 20 tags of 1-50 characters of a-z 0-9 _ -, stored lower-cased, duplicates dropped (the 20 counts what is left)."`
 }
 
 func (o CreateOptions) input() links.Options {
@@ -101,7 +101,7 @@ type UpdateOptions struct {
 	Password     Nullable[string]        `json:"password,omitempty" minLength:"4" maxLength:"128" doc:"null removes the password."`
 	Rules        []RuleBody              `json:"rules,omitempty" nullable:"false" maxItems:"20" doc:"Replaces the rules; [] removes them."`
 	Variants     Nullable[[]VariantBody] `json:"variants,omitempty" minItems:"2" maxItems:"10" doc:"null removes the split."`
-	Tags         []string                `json:"tags,omitempty" nullable:"false" maxItems:"100" doc:"Replaces the tags; [] removes them."`
+	Tags         []string                `json:"tags,omitempty" nullable:"false" doc:"Replaces the tags; [] removes them (at most 20 once duplicates are dropped)."`
 }
 
 func (o UpdateOptions) apply(u *links.UpdateInput) {

@@ -25,6 +25,8 @@ func documentServerRoutes(doc *huma.OpenAPI) {
 		return &huma.Response{Description: description, Content: map[string]*huma.MediaType{
 			"application/problem+json": {Schema: problem}, "text/html": {Schema: text}}}
 	}
+	unavailable := &huma.Response{Description: "The link could not be looked up: a dependency is down.",
+		Content: map[string]*huma.MediaType{"application/problem+json": {Schema: problem}}}
 	visit := func(method, id, summary string) *huma.Operation {
 		return &huma.Operation{
 			OperationID: id, Method: method, Path: "/{short_code}", Tags: []string{"redirect"}, Summary: summary,
@@ -40,6 +42,7 @@ func documentServerRoutes(doc *huma.OpenAPI) {
 				"404": problemOrPage("Unknown, disabled, deleted or not yet valid; or the domain's not_found_url as a 302."),
 				"410": problemOrPage("Expired, or its max_clicks used up."),
 				"429": problemOrPage("Too many wrong passwords, or the redirect rate limit."),
+				"503": unavailable,
 			},
 		}
 	}
@@ -56,9 +59,12 @@ func documentServerRoutes(doc *huma.OpenAPI) {
 			"303": {Description: "The password is right: to the target, the click recorded.", Headers: location},
 			"401": problemOrPage("The password is not right: the form again."),
 			"403": problemOrPage("The form's CSRF token is missing or stale."),
-			"404": problemOrPage("Unknown, or no password link."),
+			"404": problemOrPage("Unknown code."),
+			"405": {Description: "The link has no password: it takes no form (Allow: GET, HEAD).", Content: map[string]*huma.MediaType{
+				"application/problem+json": {Schema: problem}}},
 			"410": problemOrPage("Expired, or its max_clicks used up."),
 			"429": problemOrPage("Too many wrong passwords."),
+			"503": unavailable,
 		},
 	})
 	doc.AddOperation(&huma.Operation{

@@ -95,3 +95,34 @@ func TestE2EOpenAPIStatusesDocumented(t *testing.T) {
 		t.Errorf("only %d answers checked: the document's operations were not all reached", checked)
 	}
 }
+
+// TestE2EOpenAPIRedirectStatusesDocumented: the redirect's operations
+// declare what they answer: a form posted to a link without a password is
+// 405, an unknown code 404.
+func TestE2EOpenAPIRedirectStatusesDocumented(t *testing.T) {
+	srv := startServer(t, "embedded", nil)
+	doc := srv.openAPI(t)
+	code := str(srv.createLink(t, "", map[string]any{"original_url": "https://example.com/plain"})["short_code"])
+	form := withHeader("Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range []struct {
+		method, path string
+		opts         []reqOpt
+		want         int
+	}{
+		{"POST", "/" + code, []reqOpt{form}, http.StatusMethodNotAllowed},
+		{"POST", "/nosuchcode9", []reqOpt{form}, http.StatusNotFound},
+		{"GET", "/nosuchcode9", nil, http.StatusNotFound},
+	} {
+		r := srv.do(t, c.method, c.path, rawBody("password=x"), c.opts...)
+		if r.Status != c.want {
+			t.Errorf("%s %s: %d, want %d", c.method, c.path, r.Status, c.want)
+		}
+		op, ok := doc.Paths["/{short_code}"][strings.ToLower(c.method)]
+		if !ok {
+			t.Fatalf("%s /{short_code} is not in the document", c.method)
+		}
+		if _, ok := op.Responses[strconv.Itoa(r.Status)]; !ok {
+			t.Errorf("%s %s answers %d, which the document does not declare", c.method, c.path, r.Status)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -61,6 +62,23 @@ func TestE2EListFiltersAndSorts(t *testing.T) {
 		if tags := first["tags"].([]any); len(tags) != 2 || tags[0] != "q3" || tags[1] != "work" {
 			t.Errorf("tags %v, want [q3 work] (lower-cased, sorted, duplicates dropped)", tags)
 		}
+		// The 20 counts what is left once duplicates are dropped (API.md),
+		// however many the list repeats.
+		many := make([]string, 150)
+		for i := range many {
+			many[i] = []string{"Dup", "dup", "DUP"}[i%3]
+		}
+		dups := srv.do(t, "POST", "/api/v1/urls", map[string]any{"original_url": "https://example.com/dups", "tags": many}, withToken(b.access))
+		if tags, _ := dups.object(t)["tags"].([]any); dups.Status != http.StatusCreated || len(tags) != 1 || tags[0] != "dup" {
+			t.Errorf("150 copies of one tag: %s, want 201 with [dup]", dups)
+		}
+		distinct := make([]string, 21)
+		for i := range distinct {
+			distinct[i] = "t" + strconv.Itoa(i)
+		}
+		expectValidation(t, srv.do(t, "POST", "/api/v1/urls", map[string]any{"original_url": "https://example.com/many", "tags": distinct}, withToken(b.access)), "body.tags")
+		expectValidation(t, srv.do(t, "PATCH", "/api/v1/urls/"+str(first["id"]), map[string]any{"tags": distinct}, withToken(a.access)), "body.tags")
+
 		id3 := srv.do(t, "GET", "/api/v1/urls?q=gamma", nil, withToken(a.access)).object(t)["items"].([]any)[0].(map[string]any)["id"]
 		expectJSON(t, srv.do(t, "PATCH", "/api/v1/urls/"+str(id3), map[string]any{"is_active": false}, withToken(a.access)), http.StatusOK)
 
