@@ -37,7 +37,8 @@ var passwordPage = template.Must(template.New("password").Parse(`<!doctype html>
 {{if .Error}}<p class="form-error" id="password-error" role="alert">{{.Error}}</p>{{end}}
 <form method="post" action="{{.Action}}">
 <input type="hidden" name="csrf" value="{{.CSRF}}">
-<div class="field">
+{{with .Referrer}}<input type="hidden" name="referrer" value="{{.}}">
+{{end}}<div class="field">
 <label for="password">Password</label>
 <input id="password" name="password" type="password" required autocomplete="off" autofocus{{if .Error}} aria-describedby="password-error" aria-invalid="true"{{end}}>
 </div>
@@ -131,8 +132,24 @@ func (s *Server) renderPasswordPage(w http.ResponseWriter, r *http.Request, stat
 		if r.URL.RawQuery != "" {
 			action += "?" + r.URL.RawQuery
 		}
-		_ = passwordPage.Execute(w, struct{ Action, CSRF, Error, CSS string }{action, token, errMsg, s.stylesheet})
+		_ = passwordPage.Execute(w, struct{ Action, CSRF, Error, CSS, Referrer string }{
+			action, token, errMsg, s.stylesheet, shortener.ClipText(visitReferrer(r), maxFormReferrerBytes)})
 	}
+}
+
+// maxFormReferrerBytes bounds the referrer the password form carries.
+const maxFormReferrerBytes = 2048
+
+// visitReferrer is the referrer of a visit: the Referer header, except for
+// a posted password form, whose Referer is the form itself; the form
+// carries the Referer its page was first asked for with (the field
+// "referrer", empty for a visit without one), so that the click is
+// counted as coming from where the visitor came from.
+func visitReferrer(r *http.Request) string {
+	if r.Method == http.MethodPost {
+		return r.PostFormValue("referrer")
+	}
+	return r.Header.Get("Referer")
 }
 
 func newCSRFToken() string {

@@ -108,7 +108,7 @@ func (s *Server) follow(w http.ResponseWriter, r *http.Request, key string, t sh
 	if out.Record {
 		s.clicks.RecordClick(shortener.Click{
 			ID: shortener.NewClickIDAt(v.Now), LinkID: t.LinkID, At: v.Now, Target: out.Target,
-			IP: s.clientIP(r), UserAgent: r.Header.Get("User-Agent"), Referrer: r.Header.Get("Referer"),
+			IP: s.clientIP(r), UserAgent: r.Header.Get("User-Agent"), Referrer: visitReferrer(r),
 		})
 		if s.onHit != nil {
 			s.onHit(key)

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"errors"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -199,5 +200,44 @@ func TestPasswordLink(t *testing.T) {
 	if w := serve(t, srv, "POST", "/plain", "password=x", "Content-Type", "application/x-www-form-urlencoded",
 		"Cookie", cookie.Name+"="+cookie.Value); w.Code == 302 || w.Code == 303 {
 		t.Fatalf("a post to a link without password redirected: %d", w.Code)
+	}
+}
+
+// TestPasswordFormKeepsTheReferrer: the click of a right password counts
+// the referrer the visitor came with, not the form (the post's own
+// Referer), and a wrong attempt's form keeps carrying it.
+func TestPasswordFormKeepsTheReferrer(t *testing.T) {
+	f := optionsFakes()
+	srv := f.server()
+	const from = `https://news.example/item?id=1&x="<b>`
+	w := serve(t, srv, "GET", "/secret", "", "Accept", browserAccept, "Referer", from)
+	field := regexp.MustCompile(`name="referrer" value="([^"]*)"`)
+	m := field.FindStringSubmatch(w.Body.String())
+	if m == nil || html.UnescapeString(m[1]) != from {
+		t.Fatalf("the form carries %q, want %q", m, from)
+	}
+	cookie := w.Result().Cookies()[0]
+	post := func(pw string, w *httptest.ResponseRecorder) *httptest.ResponseRecorder {
+		token := csrfField.FindStringSubmatch(w.Body.String())[1]
+		form := url.Values{"password": {pw}, "csrf": {token}, "referrer": {html.UnescapeString(field.FindStringSubmatch(w.Body.String())[1])}}
+		return serve(t, srv, "POST", "/secret", form.Encode(), "Content-Type", "application/x-www-form-urlencoded",
+			"Accept", browserAccept, "Cookie", cookie.Name+"="+cookie.Value, "Referer", "http://sho.rt/secret")
+	}
+	w = post("wrong", w)
+	if w.Code != http.StatusUnauthorized {
+		t.Fatalf("wrong password: %d", w.Code)
+	}
+	cookie = w.Result().Cookies()[0]
+	if w = post("open sesame", w); w.Code != http.StatusSeeOther || len(f.clicks.clicks) != 1 {
+		t.Fatalf("right password: %d, %d clicks", w.Code, len(f.clicks.clicks))
+	}
+	if got := f.clicks.clicks[0].Referrer; got != from {
+		t.Errorf("the click's referrer is %q, want %q", got, from)
+	}
+
+	// A visit without a referrer: no field, and the click is direct.
+	w = serve(t, srv, "GET", "/secret", "", "Accept", browserAccept)
+	if field.MatchString(w.Body.String()) {
+		t.Error("a form without a referrer carries one")
 	}
 }
