@@ -35,7 +35,7 @@ func (s *Server) admitClass(w http.ResponseWriter, r *http.Request, class shorte
 // once a minute; the request goes through (failing open).
 func (s *Server) limiterUnavailable(r *http.Request, err error) {
 	s.metrics.limiterErrors.Inc()
-	if s.limiterLog.Allow("rate limit") {
+	if s.outageLog.Allow("rate limit") {
 		s.logger.WarnContext(r.Context(), "rate limiter unavailable; failing open", slog.Any("error", err))
 	}
 }

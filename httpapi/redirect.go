@@ -131,7 +131,9 @@ func (s *Server) follow(w http.ResponseWriter, r *http.Request, key string, t sh
 // unavailable answers 503 when a dependency of the redirect failed.
 func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, op string, err error) {
 	s.metrics.resolveErrors.Inc()
-	s.logger.ErrorContext(r.Context(), op, "error", err)
+	if s.outageLog.Allow(op) { // counted every time, logged once a minute: an outage fails every redirect
+		s.logger.ErrorContext(r.Context(), op, "error", err)
+	}
 	writeProblem(w, newProblem(http.StatusServiceUnavailable, "The link service is temporarily unavailable; try again shortly."))
 }
 

@@ -119,6 +119,19 @@ func TestRedirectLookupFailure(t *testing.T) {
 	if len(f.clicks.clicks) != 0 {
 		t.Errorf("%d clicks recorded", len(f.clicks.clicks))
 	}
+	// An outage fails every redirect: each is counted, one line a minute
+	// is logged, with the request's ID.
+	srv := f.server()
+	before := strings.Count(f.logs.String(), `"msg":"resolve short code"`)
+	for range 20 {
+		decodeProblem(t, serve(t, srv, "GET", "/live", ""), http.StatusServiceUnavailable)
+	}
+	if n := strings.Count(f.logs.String(), `"msg":"resolve short code"`) - before; n != 1 {
+		t.Errorf("20 failed lookups logged %d lines, want 1:\n%s", n, f.logs)
+	}
+	if !strings.Contains(f.logs.String(), `"request_id"`) {
+		t.Errorf("the line has no request ID: %s", f.logs)
+	}
 }
 
 // Redirects are limited only when a redirect limit is set, per client IP.

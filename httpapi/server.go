@@ -112,10 +112,12 @@ type Server struct {
 	humaMaxBody   int64
 	humaMaxImport int64
 	metrics       *httpMetrics
-	limiterLog    *logthrottle.Throttle
-	requestIDs    *requestIDs
-	mux           *http.ServeMux
-	handler       http.Handler
+	// outageLog admits one line a minute per failing operation (the rate
+	// limiter, a redirect's lookup) while a dependency is down.
+	outageLog  *logthrottle.Throttle
+	requestIDs *requestIDs
+	mux        *http.ServeMux
+	handler    http.Handler
 }
 
 // huma is configured through two package variables; this package holds the
@@ -156,7 +158,7 @@ func New(c Config) *Server {
 		limiter: c.Limiter, limits: c.Limits, health: c.Health, clients: clientip.Resolver{Trusted: c.TrustedProxies},
 		corsOrigins: c.CORSOrigins, humaMaxBody: humaBodyLimit(c.MaxBodyBytes), humaMaxImport: humaBodyLimit(c.MaxImportBytes),
 		metrics:    newHTTPMetrics(c.Registry),
-		limiterLog: logthrottle.New(time.Minute),
+		outageLog:  logthrottle.New(time.Minute),
 		requestIDs: newRequestIDs(),
 		mux:        http.NewServeMux(),
 	}

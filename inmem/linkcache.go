@@ -20,8 +20,9 @@ type LinkCache struct {
 	flight singleflight.Group
 	// epoch changes on every invalidation; a lookup that raced with one
 	// does not store its (possibly stale) answer.
-	epoch  atomic.Uint64
-	filter *CodeFilter // nil: no filter
+	epoch   atomic.Uint64
+	filter  *CodeFilter // nil: no filter
+	timeout time.Duration
 }
 
 var _ shortener.Resolver = (*LinkCache)(nil)
@@ -36,11 +37,23 @@ type LinkCacheOptions struct {
 	// a lookup; Drop adds to it (creates are invalidated too) and DropAll
 	// reloads it.
 	Filter *CodeFilter
+	// LookupTimeout bounds a lookup below the cache (0 takes
+	// DefaultLookupTimeout): it serves every waiter, so it does not end
+	// with any one caller's request, and a database that accepts the
+	// query but never answers must still end in an error (503), not in
+	// redirects that wait for ever.
+	LookupTimeout time.Duration
 }
+
+// DefaultLookupTimeout is the LookupTimeout when none is given.
+const DefaultLookupTimeout = 5 * time.Second
 
 // NewLinkCache returns an L1 cache in front of next.
 func NewLinkCache(next shortener.Resolver, o LinkCacheOptions) *LinkCache {
-	c := &LinkCache{next: next, filter: o.Filter}
+	c := &LinkCache{next: next, filter: o.Filter, timeout: o.LookupTimeout}
+	if c.timeout <= 0 {
+		c.timeout = DefaultLookupTimeout
+	}
 	if o.Size > 0 {
 		if o.MaxBytes <= 0 {
 			o.MaxBytes = DefaultL1Bytes
@@ -94,6 +107,8 @@ func (c *LinkCache) Resolve(ctx context.Context, code string) (shortener.Target,
 		if c.filter != nil && !c.filter.MayExist(code) {
 			return shortener.Target{}, nil
 		}
+		ctx, cancel := context.WithTimeout(ctx, c.timeout)
+		defer cancel()
 		return c.next.Resolve(ctx, code)
 	}
 	if t, ok := c.cache.GetIfPresent(code); ok {
@@ -105,8 +120,10 @@ func (c *LinkCache) Resolve(ctx context.Context, code string) (shortener.Target,
 	v, err, _ := c.flight.Do(code, func() (any, error) {
 		epoch := c.epoch.Load()
 		// The lookup serves every waiter: it must not die with the first
-		// caller's request.
-		t, err := c.next.Resolve(context.WithoutCancel(ctx), code)
+		// caller's request, only with its own time.
+		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timeout)
+		defer cancel()
+		t, err := c.next.Resolve(lctx, code)
 		if err == nil && c.epoch.Load() == epoch {
 			c.cache.Set(code, t)
 		}
