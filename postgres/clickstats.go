@@ -36,7 +36,7 @@ func (s *ClickStore) ClickStats(ctx context.Context, linkID string, first, last 
 		return readTop(ctx, tx, stats, linkID, from, to, top)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: click stats: %w", err)
+		return nil, storeError("click stats", err, "", "")
 	}
 	return stats, nil
 }

@@ -56,13 +56,22 @@ func storeError(op string, err error, notFoundMsg, conflictMsg string) error {
 
 var errUnavailable = shortener.Errorf(shortener.EUNAVAILABLE, "The database is temporarily unavailable; try again shortly.")
 
-// unreachable reports whether err means the server could not be reached
-// or the connection broke, as opposed to a query that failed.
+// unreachable reports whether err means the server could not be reached,
+// the connection broke, or the server is not serving (shutting down,
+// starting, out of connections), as opposed to a query that failed.
 func unreachable(err error) bool {
 	var connectErr *pgconn.ConnectError
 	var netErr net.Error
-	return errors.As(err, &connectErr) || errors.As(err, &netErr) || pgconn.Timeout(err) ||
-		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+	if errors.As(err, &connectErr) || errors.As(err, &netErr) || pgconn.Timeout(err) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	// SQLSTATE classes: 08 connection exception, 53 insufficient resources
+	// (too many connections, out of memory or disk), 57 operator
+	// intervention (admin_shutdown when the server stops, cannot_connect_now
+	// while it starts, query_canceled).
+	code := pgCode(err)
+	return len(code) == 5 && (code[:2] == "08" || code[:2] == "53" || code[:2] == "57")
 }
 
 // requireRow returns ENOTFOUND when tag affected no row.

@@ -111,7 +111,7 @@ func (s *LinkStore) Resolve(ctx context.Context, key string) (shortener.Target, 
 	if errors.Is(err, pgx.ErrNoRows) {
 		return shortener.Target{}, nil
 	} else if err != nil {
-		return shortener.Target{}, fmt.Errorf("postgres: resolve: %w", err)
+		return shortener.Target{}, storeError("resolve", err, "", "")
 	}
 	return shortener.TargetOf(l), nil
 }
@@ -142,7 +142,7 @@ func (s *LinkStore) ListLinks(ctx context.Context, q shortener.LinkQuery) (*shor
 			})
 		})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: list links: %w", err)
+		return nil, storeError("list links", err, "", "")
 	}
 	return page, nil
 }
