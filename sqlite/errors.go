@@ -46,8 +46,30 @@ func storeError(op string, err error, notFoundMsg, conflictMsg string) error {
 		return shortener.Errorf(shortener.ENOTFOUND, "%s", notFoundMsg)
 	case isUniqueViolation(err) && conflictMsg != "":
 		return shortener.Errorf(shortener.ECONFLICT, "%s", conflictMsg)
+	case unavailable(err):
+		// Both wrapped: clients see "unavailable" (503), logs see the cause.
+		return fmt.Errorf("sqlite: %s: %w: %w", op, errUnavailable, err)
 	}
 	return fmt.Errorf("sqlite: %s: %w", op, err)
+}
+
+var errUnavailable = shortener.Errorf(shortener.EUNAVAILABLE, "The database is temporarily unavailable; try again shortly.")
+
+// unavailable reports whether err is the file's or the machine's fault
+// rather than the statement's: the disk is full, an I/O error, the file
+// became read-only or cannot be opened, or the lock was not had within
+// the busy timeout.
+func unavailable(err error) bool {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Code() & 0xff { // the primary result code of an extended one
+	case sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN,
+		sqlite3.SQLITE_BUSY, sqlite3.SQLITE_NOMEM:
+		return true
+	}
+	return false
 }
 
 // requireRow returns ENOTFOUND when res affected no row.
