@@ -2,14 +2,17 @@ package spool
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/testenv"
 )
 
 func TestSpoolWriteFailureDropsAndRecovers(t *testing.T) {
@@ -57,7 +60,9 @@ func TestSpoolWriteFailureDropsAndRecovers(t *testing.T) {
 // the log takes writes again.
 func TestSpoolWriteFailureKeepsClicksInMemory(t *testing.T) {
 	m := &countingMetrics{}
-	s := mustOpen(t, t.TempDir(), Options{Metrics: m, SyncInterval: 10 * time.Millisecond})
+	logs := &testenv.Buffer{}
+	s := mustOpen(t, t.TempDir(), Options{Metrics: m, SyncInterval: 10 * time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	first := testClick(1)
 	s.RecordClick(first)
 	if err := s.log.Load().Close(); err != nil {
@@ -68,6 +73,10 @@ func TestSpoolWriteFailureKeepsClicksInMemory(t *testing.T) {
 	spooled, dropped := m.counts()
 	if spooled != 2 || len(dropped) != 0 {
 		t.Fatalf("spooled %d, dropped %v; want 2 spooled, none dropped", spooled, dropped)
+	}
+	// The log says what happened: kept, not dropped.
+	if l := logs.String(); !strings.Contains(l, "level=WARN") || !strings.Contains(l, "clicks kept in memory") || strings.Contains(l, "dropped") {
+		t.Errorf("a failed write whose clicks were kept logged:\n%s", l)
 	}
 	if s.Ping(context.Background()) == nil {
 		t.Fatal("Ping is nil after a failed write")

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/logthrottle"
 	"github.com/tidwall/wal"
 )
 
@@ -123,6 +124,7 @@ type Spool struct {
 	// testHookWrite, when set by a test before any click, runs before
 	// each write; it stands in for a disk that hangs.
 	testHookWrite func()
+	failLog       *logthrottle.Throttle // failed writes whose clicks were all kept
 
 	// Reader side.
 	written  atomic.Uint64 // index of the last entry in the log
@@ -176,6 +178,7 @@ func Open(dir string, opts Options) (*Spool, error) {
 		syncQuit:   make(chan struct{}),
 		syncDone:   make(chan struct{}),
 		recoverReq: make(chan struct{}, 1),
+		failLog:    logthrottle.New(time.Minute),
 	}
 	if opts.Overflow > 0 {
 		s.overflow = NewMemory(opts.Overflow, Options{Metrics: opts.Metrics})

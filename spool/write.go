@@ -114,9 +114,10 @@ func (s *Spool) flushOne() bool {
 	n := len(b.ends)
 	// Count before waking the recorders, so that a returned RecordClick
 	// is already in the metrics.
+	kept := 0
 	if err != nil {
 		s.degraded.Store(true)
-		if kept := s.keepInMemory(b); kept < n {
+		if kept = s.keepInMemory(b); kept < n {
 			s.dropped(shortener.DropSpoolWriteFailed, n-kept)
 		}
 	} else {
@@ -139,8 +140,16 @@ func (s *Spool) flushOne() bool {
 			slog.Duration("took", took), slog.Int("clicks", n))
 	}
 	if err != nil {
-		s.opts.Logger.Error("click spool: clicks dropped",
-			slog.Int("clicks", n), slog.Any("error", err))
+		// Every write fails while the disk does: one line a minute says so
+		// (the metrics count every click). Clicks kept in memory are not
+		// lost while the process lives; only those that did not fit are.
+		if kept < n {
+			s.opts.Logger.Error("click spool: write failed; clicks dropped",
+				slog.Int("clicks", n-kept), slog.Int("kept_in_memory", kept), slog.Any("error", err))
+		} else if s.failLog.Allow("write") {
+			s.opts.Logger.Warn("click spool: write failed; clicks kept in memory until the disk takes them",
+				slog.Int("clicks", n), slog.Any("error", err))
+		}
 		s.retireLog()
 		s.reopen()
 		return true
