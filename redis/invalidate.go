@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"sync"
 	"time"
 
@@ -27,6 +28,14 @@ const (
 	maxResubscribe   = 5 * time.Second
 	// maxSendGroup is the most Invalidate calls one pipeline carries.
 	maxSendGroup = 256
+	// maxRetryCodes bounds the codes whose broadcast failed and waits for
+	// Redis to come back; past it they are replaced by one resetMessage.
+	maxRetryCodes = 100_000
+	// resetMessage, published instead of a code, tells every instance to
+	// drop its whole L1 and reload its code filter: too many codes were
+	// changed while Redis was away to repeat them one by one. No link key
+	// can be "*".
+	resetMessage = "*"
 )
 
 // Invalidator drops a code from the Redis L2 and broadcasts it on the
@@ -56,6 +65,9 @@ type Invalidator struct {
 	redoQueue   []redo // in the order they are due: all wait redoDelay
 	redoRunning bool   // redoLoop is running
 	redos       sync.WaitGroup
+	queued      int  // codes in redoQueue
+	resetDue    bool // a resetMessage is queued for codes past maxRetryCodes
+	failing     bool // repeats are failing; logged once per outage
 }
 
 // pendingSend is one Invalidate call's broadcast.
@@ -166,7 +178,9 @@ func (inv *Invalidator) broadcast(ctx context.Context, codes []string, settle bo
 	// After the DEL, not before: a lookup here in between would refill the
 	// L1 from the old L2 value.
 	for _, code := range codes {
-		inv.onCode(code)
+		if code != resetMessage { // this instance dropped each code already
+			inv.onCode(code)
+		}
 	}
 	wait(ctx, err)
 	if err != nil {
@@ -183,6 +197,13 @@ func (inv *Invalidator) scheduleRedo(codes []string) {
 	if inv.closed {
 		return
 	}
+	inv.queueRedo(codes)
+}
+
+// queueRedo is scheduleRedo with mu held. Every entry waits redoDelay, so
+// appending keeps the queue in the order it falls due.
+func (inv *Invalidator) queueRedo(codes []string) {
+	inv.queued += len(codes)
 	inv.redoQueue = append(inv.redoQueue, redo{due: time.Now().Add(inv.redoDelay), codes: codes})
 	if !inv.redoRunning {
 		inv.redoRunning = true
@@ -222,17 +243,56 @@ func (inv *Invalidator) redoLoop() {
 		// Resliced, not copied: thousands may wait behind the due ones.
 		due := inv.redoQueue[:n:n]
 		inv.redoQueue = inv.redoQueue[n:]
-		inv.mu.Unlock()
-
 		var codes []string
 		for _, r := range due {
 			codes = append(codes, r.codes...)
 		}
+		inv.queued -= len(codes)
+		inv.mu.Unlock()
+
 		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
-		if err := inv.broadcast(ctx, codes, false); err != nil {
-			inv.logger.Warn("repeat link cache invalidation", slog.String("code", codes[0]), slog.Int("codes", len(codes)), slog.Any("error", err))
-		}
+		err := inv.broadcast(ctx, codes, false)
 		cancel()
+		inv.redone(codes, err)
+	}
+}
+
+// redone settles a repeat. A failed one is queued again, as often as it
+// takes: an instance that missed the first broadcast without losing its
+// subscription (Redis stalled rather than down) never resets, and its
+// code filter would call a new code unknown for good. Past maxRetryCodes
+// waiting, one resetMessage stands for the rest.
+func (inv *Invalidator) redone(codes []string, err error) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	hasReset := slices.Contains(codes, resetMessage)
+	if err == nil {
+		if hasReset {
+			inv.resetDue = false
+		}
+		if inv.failing {
+			inv.failing = false
+			inv.logger.Info("link cache invalidations delivered again")
+		}
+		return
+	}
+	if !inv.failing {
+		inv.failing = true
+		inv.logger.Warn("link cache invalidation not delivered; repeating until Redis takes it",
+			slog.Int("codes", len(codes)), slog.Any("error", err))
+	}
+	switch {
+	case inv.closed:
+		inv.logger.Warn("link cache invalidations not delivered at shutdown; other instances drop the links as their L1 entries expire",
+			slog.Int("codes", len(codes)))
+	case hasReset:
+		inv.queueRedo([]string{resetMessage})
+	case inv.resetDue: // the queued reset, due later, covers these
+	case inv.queued+len(codes) > maxRetryCodes:
+		inv.resetDue = true
+		inv.queueRedo([]string{resetMessage})
+	default:
+		inv.queueRedo(codes)
 	}
 }
 
@@ -323,7 +383,11 @@ func (inv *Invalidator) listen(ctx context.Context, sub *subscription) (confirme
 			}
 			sub.confirmed, sub.failing = true, false
 		case *goredis.Message:
-			if !inv.barriers.received(m) {
+			switch {
+			case inv.barriers.received(m):
+			case m.Payload == resetMessage:
+				inv.onReset()
+			default:
 				inv.onCode(m.Payload)
 			}
 		}

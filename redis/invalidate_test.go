@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
 	"slices"
 	"strconv"
@@ -488,4 +490,138 @@ func TestInvalidateOverRedisCluster(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// breakableConn fails every read and write while broken is set, as a
+// Redis that stalls does for a client that gives up waiting.
+type breakableConn struct {
+	net.Conn
+	broken *atomic.Bool
+}
+
+var errBroken = fmt.Errorf("the test broke the connection")
+
+func (c breakableConn) Read(b []byte) (int, error) {
+	if c.broken.Load() {
+		return 0, errBroken
+	}
+	return c.Conn.Read(b)
+}
+
+func (c breakableConn) Write(b []byte) (int, error) {
+	if c.broken.Load() {
+		return 0, errBroken
+	}
+	return c.Conn.Write(b)
+}
+
+// breakableClient is a client of TEST_REDIS_URL whose connections fail
+// while broken is set.
+func breakableClient(t *testing.T, broken *atomic.Bool) goredis.UniversalClient {
+	t.Helper()
+	opts, err := goredis.ParseURL(testenv.RedisURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.MaxRetries = -1
+	opts.Dialer = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if broken.Load() {
+			return nil, errBroken
+		}
+		var d net.Dialer
+		c, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return breakableConn{Conn: c, broken: broken}, nil
+	}
+	client := goredis.NewClient(opts)
+	t.Cleanup(func() { _ = client.Close() })
+	return client
+}
+
+// An invalidation that Redis did not take while it was away is repeated
+// until it does: an instance that stayed subscribed (Redis stalled, its
+// connection kept) hears of it once Redis is back, however long that
+// took. Before, one repeat was tried and the code dropped, and the other
+// instance's code filter called a new code unknown for good.
+func TestInvalidatorRepeatsUntilRedisTakesIt(t *testing.T) {
+	ctx := context.Background()
+	admin, prefix := testenv.Redis(t)
+	var broken atomic.Bool
+	logA, logB := newInvalidationLog(), newInvalidationLog()
+	a := NewInvalidator(breakableClient(t, &broken), prefix, logA.onCode, logA.onReset)
+	a.redoDelay = 100 * time.Millisecond
+	logs := &testenv.Buffer{}
+	a.SetLogger(slog.New(slog.NewTextHandler(logs, nil)))
+	b := NewInvalidator(namedClient(t, testenv.RandomName("inv-b-")), prefix, logB.onCode, logB.onReset)
+	t.Cleanup(func() { _ = a.Close(); _ = b.Close() })
+	startInvalidator(t, b, admin, 1)
+
+	broken.Store(true)
+	if err := a.Invalidate(ctx, "new1"); err == nil {
+		t.Fatal("Invalidate succeeded through a broken connection")
+	}
+	pollUntil(t, "a repeat to fail", func() bool {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		return a.failing
+	})
+	time.Sleep(3 * a.redoDelay) // more repeats fail meanwhile
+	select {
+	case code := <-logB.codes:
+		t.Fatalf("b heard %q while a could not reach Redis", code)
+	default:
+	}
+	broken.Store(false)
+	logB.expect(t, "new1")
+	if n := logB.resets.Load(); n != 0 {
+		t.Errorf("b reset %d times; its subscription never broke", n)
+	}
+	// One line for the outage, one for its end, however many repeats.
+	pollUntil(t, "the line saying they went out", func() bool { return strings.Contains(logs.String(), "delivered again") })
+	if n := strings.Count(logs.String(), "not delivered"); n != 1 {
+		t.Errorf("%d lines about the failed repeats, want 1:\n%s", n, logs)
+	}
+}
+
+// Past maxRetryCodes waiting, the codes give way to one reset: every
+// other instance drops its whole L1 and reloads its code filter.
+func TestInvalidatorResetsPastTheRetryBound(t *testing.T) {
+	ctx := context.Background()
+	admin, prefix := testenv.Redis(t)
+	var broken atomic.Bool
+	var heardB atomic.Int32
+	logA, logB := newInvalidationLog(), newInvalidationLog()
+	a := NewInvalidator(breakableClient(t, &broken), prefix, func(string) {}, logA.onReset)
+	a.SetLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a.redoDelay = 100 * time.Millisecond
+	b := NewInvalidator(namedClient(t, testenv.RandomName("inv-b-")), prefix, func(string) { heardB.Add(1) }, logB.onReset)
+	t.Cleanup(func() { _ = a.Close(); _ = b.Close() })
+	startInvalidator(t, b, admin, 1)
+
+	broken.Store(true)
+	many := make([]string, maxRetryCodes+1)
+	for i := range many {
+		many[i] = "c" + strconv.Itoa(i)
+	}
+	_ = a.Invalidate(ctx, many...)
+	pollUntil(t, "the reset in place of the codes", func() bool {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		return a.resetDue && a.queued == 1
+	})
+	broken.Store(false)
+	pollUntil(t, "b's reset", func() bool { return logB.resets.Load() == 1 })
+	if n := heardB.Load(); n != 0 {
+		t.Errorf("b heard %d codes; the reset stood for them", n)
+	}
+	if n := logA.resets.Load(); n != 0 {
+		t.Errorf("a reset its own L1 %d times; it dropped each code already", n)
+	}
+	pollUntil(t, "a's queue to empty", func() bool {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		return a.queued == 0 && !a.resetDue
+	})
 }
