@@ -183,8 +183,12 @@ func (s *ClickStream) consumeAs(ctx context.Context, store shortener.ClickWriter
 		// Whatever this consumer read stays in its pending list; read it
 		// again before anything new.
 		c.ownFirst = true
-		if strings.Contains(err.Error(), "NOGROUP") {
-			c.needGroup = true // Redis restarted without persistence
+		if strings.Contains(err.Error(), "NOGROUP") && !c.needGroup {
+			// Redis restarted without its data: the clicks that were in
+			// the stream went with it. Say so once; the group is made again.
+			c.needGroup = true
+			c.log.Error("click stream: its consumer group is gone (Redis restarted without persistence?); clicks that were in the stream and not yet written are lost",
+				slog.Any("error", err))
 		}
 		c.log.Warn("click stream: consuming failed; retrying",
 			slog.Duration("retry_in", retry.Delay()), slog.Any("error", err))

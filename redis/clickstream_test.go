@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -375,5 +376,36 @@ func TestClickStreamWriteClicksFailsWithoutRedis(t *testing.T) {
 	}
 	if err := stream.WriteClicks(context.Background(), nil); err != nil {
 		t.Fatalf("WriteClicks of nothing = %v", err)
+	}
+}
+
+// A Redis that restarts without its data loses the stream and its group:
+// the consumers make the group again, from the start of the new stream, so
+// the clicks sent after the restart are all written, and say, as an error,
+// that the clicks in the old stream are gone.
+func TestClickStreamRecreatesALostGroup(t *testing.T) {
+	client, prefix := testenv.Redis(t)
+	logs := &testenv.Buffer{}
+	stream := redis.NewClickStream(client, redis.ClickStreamOptions{
+		Prefix: prefix, BatchSize: 100, RetryMin: 5 * time.Millisecond, RetryMax: 20 * time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(logs, nil)),
+	})
+	store := newMemoryClickStore()
+	consume(t, stream, store)
+	before := makeEvents(100)
+	produce(t, stream, before)
+	waitUntil(t, "the first clicks in the store", func() bool { return store.count() == len(before) })
+
+	if err := client.Del(context.Background(), stream.StreamKey()).Err(); err != nil { // the restart
+		t.Fatal(err)
+	}
+	after := makeEvents(300)
+	produce(t, stream, after)
+	waitUntil(t, "the clicks sent after the restart", func() bool { return store.count() == len(before)+len(after) })
+	assertStreamDone(t, client, stream)
+	// Each of the instance's writers (ANALYTICS_WRITERS, 2 by default)
+	// meets the missing group and says so once.
+	if n := strings.Count(logs.String(), "consumer group is gone"); n < 1 || n > 2 {
+		t.Errorf("%d lines about the lost group, want 1 or 2:\n%s", n, logs)
 	}
 }
