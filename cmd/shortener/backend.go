@@ -66,7 +66,7 @@ func (a *app) connectRedis(ctx context.Context, cfg *config) (goredis.UniversalC
 // link cache reads and fills through a pipelining client of its own (its
 // GET is on every redirect that misses L1, its SET on every miss of its
 // own); everything else shares client.
-func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage, client goredis.UniversalClient) (backend, error) {
+func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage, client goredis.UniversalClient, clock shortener.Clock) (backend, error) {
 	pipelined, err := redis.ConnectPipelined(ctx, cfg.RedisURL)
 	if err != nil {
 		return backend{}, err
@@ -96,7 +96,10 @@ func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage,
 		invalidator: inv,
 		onHit:       l2.Hit,
 		blobs:       redis.NewBlobCache(client, prefix),
-		limiter:     redis.NewRateLimiter(client, prefix),
+		// While Redis fails, each instance keeps the limits on its own
+		// rather than letting every request through.
+		limiter: inmem.NewFallbackRateLimiter(redis.NewRateLimiter(client, prefix), clock,
+			func(err error) { onError("rate limit", err) }),
 		cacheHealth: pingFunc(func(ctx context.Context) error { return redis.Healthy(ctx, client) }),
 	}, nil
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/shortener-dev/shortener/internal/testenv"
 )
 
 // limitHeaders returns the RateLimit-* headers, failing unless each is a
@@ -255,4 +257,27 @@ func TestE2ERateLimitDefaults(t *testing.T) {
 		exhaust(t, 20, 60, func() *result { return srv.do(t, "GET", missingLink, nil) })
 		exhaust(t, 100, 60, func() *result { return srv.do(t, "GET", "/api/v1/auth/me", nil, withToken(access)) })
 	})
+}
+
+// TestE2ERateLimitRedisDown: while Redis is down each instance keeps the
+// limits on its own rather than letting every call through, so an outage
+// does not open the login form to guessing; the headers say so as before.
+func TestE2ERateLimitRedisDown(t *testing.T) {
+	t.Parallel()
+	redis := testenv.StartRedisServer(t)
+	srv := startServer(t, "postgres+redis", map[string]string{"REDIS_URL": redis.URL(),
+		"LOGIN_RATE_LIMIT_REQUESTS": "3", "LOGIN_RATE_LIMIT_WINDOW": "300"})
+	email := randomEmail()
+	srv.register(t, email, e2ePassword)
+	redis.Stop()
+
+	start := time.Now()
+	exhaust(t, 3, 300, func() *result {
+		return srv.do(t, "POST", "/api/v1/auth/login", map[string]any{"email": email, "password": "Wr0ngPassword"})
+	})
+	// The right password too, as with Redis up.
+	expectLimited(t, srv.do(t, "POST", "/api/v1/auth/login", map[string]any{"email": email, "password": e2ePassword}), 3, 300)
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("five logins with Redis down took %v", took)
+	}
 }

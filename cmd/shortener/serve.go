@@ -191,7 +191,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	}
 	var b backend
 	if cfg.RedisURL != "" {
-		if b, err = a.redisBackend(ctx, bgCtx, cfg, st, rdb); err != nil {
+		if b, err = a.redisBackend(ctx, bgCtx, cfg, st, rdb, clock); err != nil {
 			return nil, err
 		}
 	} else {
