@@ -27,10 +27,17 @@ func (s *Server) redirectMiss(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	s.metrics.redirects.WithLabelValues(statusText(status)).Inc()
-	detail := "This short link does not exist or has been disabled."
 	if status == http.StatusGone {
-		detail = "This short link has expired."
+		s.visitFailed(w, r, status, "Link expired", "This short link has expired.")
+		return
 	}
+	s.visitFailed(w, r, status, "Link not found", "This short link does not exist or has been disabled.")
+}
+
+// visitFailed answers a visit of a short link that cannot be followed:
+// the small page of heading and detail for browsers, in the app's style,
+// and problem+json with detail for everyone else.
+func (s *Server) visitFailed(w http.ResponseWriter, r *http.Request, status int, heading, detail string) {
 	h := w.Header()
 	h["X-Robots-Tag"] = robotsNoindex
 	if !acceptsHTML(r) {
@@ -43,10 +50,6 @@ func (s *Server) redirectMiss(w http.ResponseWriter, r *http.Request, status int
 	h.Set("Referrer-Policy", referrerPolicy)
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
-		heading := "Link not found"
-		if status == http.StatusGone {
-			heading = "Link expired"
-		}
 		_ = missPage.Execute(w, struct{ Heading, Detail, CSS string }{heading, detail, s.stylesheet})
 	}
 }

@@ -25,8 +25,7 @@ func documentServerRoutes(doc *huma.OpenAPI) {
 		return &huma.Response{Description: description, Content: map[string]*huma.MediaType{
 			"application/problem+json": {Schema: problem}, "text/html": {Schema: text}}}
 	}
-	unavailable := &huma.Response{Description: "The link could not be looked up: a dependency is down.",
-		Content: map[string]*huma.MediaType{"application/problem+json": {Schema: problem}}}
+	unavailable := problemOrPage("The link could not be looked up: a dependency is down (Retry-After).")
 	visit := func(method, id, summary string) *huma.Operation {
 		return &huma.Operation{
 			OperationID: id, Method: method, Path: "/{short_code}", Tags: []string{"redirect"}, Summary: summary,

@@ -134,8 +134,14 @@ func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, op string, 
 	if s.outageLog.Allow(op) { // counted every time, logged once a minute: an outage fails every redirect
 		s.logger.ErrorContext(r.Context(), op, "error", err)
 	}
-	writeProblem(w, newProblem(http.StatusServiceUnavailable, "The link service is temporarily unavailable; try again shortly."))
+	w.Header().Set("Retry-After", unavailableRetryAfter)
+	s.visitFailed(w, r, http.StatusServiceUnavailable, "Temporarily unavailable",
+		"The link service is temporarily unavailable; try again shortly.")
 }
+
+// unavailableRetryAfter is the Retry-After of a redirect that failed
+// because a dependency did: seconds, about the time a lookup may take.
+const unavailableRetryAfter = "5"
 
 var (
 	cacheControlPrivate = []string{"private, max-age=0"}

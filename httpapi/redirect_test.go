@@ -113,8 +113,14 @@ func TestRedirectLookupFailure(t *testing.T) {
 	f.resolver.err = errors.New("dial tcp: connection refused")
 	w := serve(t, f.server(), "GET", "/live", "")
 	p := decodeProblem(t, w, http.StatusServiceUnavailable)
-	if p.Detail != "The link service is temporarily unavailable; try again shortly." {
-		t.Errorf("detail %q", p.Detail)
+	if p.Detail != "The link service is temporarily unavailable; try again shortly." || w.Header().Get("Retry-After") != "5" {
+		t.Errorf("detail %q, Retry-After %q", p.Detail, w.Header().Get("Retry-After"))
+	}
+	// A browser gets a page, as for 404 and 410.
+	w = serve(t, f.server(), "GET", "/live", "", "Accept", browserAccept)
+	if w.Code != http.StatusServiceUnavailable || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") ||
+		w.Header().Get("Content-Security-Policy") == "" || !strings.Contains(w.Body.String(), "<h1>Temporarily unavailable</h1>") {
+		t.Errorf("a browser's 503: %d %v\n%s", w.Code, w.Header(), w.Body)
 	}
 	if len(f.clicks.clicks) != 0 {
 		t.Errorf("%d clicks recorded", len(f.clicks.clicks))
