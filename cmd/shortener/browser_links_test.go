@@ -157,11 +157,9 @@ func TestBrowserSignUpToChart(t *testing.T) {
 				b.fatalf("top list %s: %q, want [%q]", id, got, want)
 			}
 		}
-		// The click is in the targets list too. Its label should be
-		// land.url, but the redirect (httpapi) records no target with the
-		// click yet, so every click's target reads "Unknown".
-		if got := b.topRows("targets"); len(got) != 1 || !strings.HasSuffix(got[0], " 1 100.0%") {
-			b.fatalf("top list targets: %q, want one row of 1 click", got)
+		// The click is in the targets list too, under the URL it went to.
+		if got := b.topRows("targets"); len(got) != 1 || !strings.HasSuffix(got[0], " 1 100.0%") || !strings.Contains(got[0], "/landing") {
+			b.fatalf("top list targets: %q, want one row of 1 click to the landing page", got)
 		}
 		if got := b.text(".facts"); !strings.Contains(got, "1 in all") || !strings.Contains(got, "Private") || !strings.Contains(got, expires.Format("2 Jan 2006, 15:04")+" UTC") {
 			b.fatalf("the link's facts: %q", got)
