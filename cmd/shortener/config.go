@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/netip"
 	"os"
 	"reflect"
@@ -114,12 +115,19 @@ func loadConfig(getenv func(string) string) (*config, error) {
 	return &cfg, nil
 }
 
+// readDotenv reads the .env file at path; a missing file is an empty one.
+// The parser's errors quote the file from the bad line on, secrets
+// included, so a malformed file is reported without its text.
 func readDotenv(path string) (map[string]string, error) {
 	m, err := godotenv.Read(path)
-	if errors.Is(err, os.ErrNotExist) {
+	var pathErr *fs.PathError
+	switch {
+	case errors.Is(err, os.ErrNotExist):
 		return map[string]string{}, nil
+	case err == nil || errors.As(err, &pathErr):
+		return m, err
 	}
-	return m, err
+	return nil, errors.New("malformed (every line is NAME=value, a value may be quoted and its quotes must close); its text is not shown, as it may hold secrets")
 }
 
 // describeEnvError turns the env library's error into "NAME: problem" lines.

@@ -2,8 +2,11 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"net/netip"
 	"net/url"
+	"os"
+	"strconv"
 	"strings"
 
 	"github.com/shortener-dev/shortener/postgres"
@@ -74,6 +77,19 @@ func (c *config) validate() error {
 	base, err := url.Parse(c.BaseURL)
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Hostname() == "" {
 		return fmt.Errorf("BASE_URL: must be an absolute http(s) URL, got %q", c.BaseURL)
+	}
+	if (base.Path != "" && base.Path != "/") || base.RawQuery != "" || base.ForceQuery || base.Fragment != "" || base.User != nil {
+		// Short links, the app and the API are served at the root: a
+		// short_url under a path would not redirect.
+		return fmt.Errorf("BASE_URL: must be scheme://host[:port] with no path, query, fragment or user, got %q", c.BaseURL)
+	}
+	if err := checkListenAddr(c.ListenAddr); err != nil {
+		return fmt.Errorf("LISTEN_ADDR: %v", err)
+	}
+	if c.GeoIPDB != "" {
+		if _, err := os.Stat(c.GeoIPDB); err != nil {
+			return fmt.Errorf("GEOIP_DB: %v", err)
+		}
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	c.baseHost = strings.TrimSuffix(strings.ToLower(base.Hostname()), ".")
@@ -149,4 +165,20 @@ func isBearerToken(s string) bool {
 		}
 	}
 	return true
+}
+
+// checkListenAddr checks a host:port to listen on (an empty host is every
+// interface; port 0 picks a free one).
+func checkListenAddr(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("must be host:port or :port, got %q", addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("port must be a number from 0 to 65535, got %q", port)
+	}
+	if strings.ContainsAny(host, " /") {
+		return fmt.Errorf("host must be a name or an IP address, got %q", host)
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"net"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -33,6 +34,14 @@ func TestE2EConfigErrors(t *testing.T) {
 		{"AUTO_MIGRATE", "perhaps"},
 		{"TRUSTED_PROXIES", "not-a-cidr"},
 		{"BASE_URL", "ftp://example.com"},
+		{"BASE_URL", "https://sho.rt/base"},
+		{"BASE_URL", "https://sho.rt/?x=1"},
+		{"BASE_URL", "https://sho.rt#frag"},
+		{"BASE_URL", "https://user:pw@sho.rt"},
+		{"LISTEN_ADDR", "notanaddr"},
+		{"LISTEN_ADDR", "127.0.0.1:99999"},
+		{"LISTEN_ADDR", ":abc"},
+		{"GEOIP_DB", "/nonexistent/GeoLite2-Country.mmdb"},
 		{"CLICK_SPOOL", "tape"},
 		{"LOG_LEVEL", "loud"},
 		{"DATABASE_URL", "mysql://root@localhost/x"},
@@ -89,6 +98,28 @@ func TestE2EConfigErrors(t *testing.T) {
 	})
 }
 
+// A malformed .env is a bad setting, reported without the file's text:
+// the parser quotes the file from the bad line on, secrets included.
+func TestDotenvErrorShowsNoSecret(t *testing.T) {
+	t.Chdir(t.TempDir())
+	const secret = "TopSecretValue-0123456789abcdef0123"
+	for _, body := range []string{
+		"SECRET_KEY=\"" + secret + "\n",
+		"BAD LINE\nSECRET_KEY=" + secret + "\nDATABASE_URL=postgres://u:" + secret + "@db/x\n",
+	} {
+		if err := os.WriteFile(".env", []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := loadConfig(func(string) string { return "" })
+		if !errors.Is(err, errConfig) || !strings.Contains(err.Error(), ".env") {
+			t.Errorf(".env %q: error %v, want errConfig naming .env", body, err)
+		}
+		if err != nil && strings.Contains(err.Error(), secret) {
+			t.Errorf("the error shows the secret: %v", err)
+		}
+	}
+}
+
 // TestE2EUnreachableServices: a configured but unreachable dependency is
 // an error, quickly, that says which.
 func TestE2EUnreachableServices(t *testing.T) {
@@ -140,7 +171,7 @@ func TestE2ECommands(t *testing.T) {
 			t.Errorf("%v printed %q, want \"shortener VERSION\"", args, out)
 		}
 	}
-	for _, args := range [][]string{{"frobnicate"}, {"user", "promote"}, {"serve", "extra"}} {
+	for _, args := range [][]string{{"frobnicate"}, {"user", "promote"}, {"user", "promote", " "}, {"serve", "extra"}} {
 		if _, _, err := runOnce(t, baseEnv(t), args...); !errors.Is(err, errUsage) {
 			t.Errorf("%v: error %v, want a usage error (exit status 2)", args, err)
 		}

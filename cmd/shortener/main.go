@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -27,6 +28,10 @@ func main() {
 		tuneCollector(os.Getenv)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first signal starts the graceful shutdown; a second one ends the
+	// process at once (the signals' default), as an operator pressing
+	// Ctrl-C again expects. Clicks already spooled to disk are kept.
+	context.AfterFunc(ctx, stop)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
@@ -84,7 +89,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "migrate":
 		return migrateCommand(ctx, cfg, args, stdout)
 	case "user":
-		if len(args) != 2 || args[0] != "promote" {
+		if len(args) != 2 || args[0] != "promote" || strings.TrimSpace(args[1]) == "" {
 			return fmt.Errorf("%w: user promote EMAIL\n%s", errUsage, usage)
 		}
 		return promote(ctx, cfg, args[1], stdout)
