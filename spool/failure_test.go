@@ -74,7 +74,11 @@ func TestSpoolWriteFailureKeepsClicksInMemory(t *testing.T) {
 	if spooled != 2 || len(dropped) != 0 {
 		t.Fatalf("spooled %d, dropped %v; want 2 spooled, none dropped", spooled, dropped)
 	}
-	// The log says what happened: kept, not dropped.
+	// The log says what happened: kept, not dropped. (The writer logs
+	// after it has released the recorders.)
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(logs.String(), "clicks kept in memory") && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
 	if l := logs.String(); !strings.Contains(l, "level=WARN") || !strings.Contains(l, "clicks kept in memory") || strings.Contains(l, "dropped") {
 		t.Errorf("a failed write whose clicks were kept logged:\n%s", l)
 	}
