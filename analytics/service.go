@@ -30,11 +30,16 @@ func NewService(links shortener.LinkStore, clicks shortener.ClickStore, cache sh
 	return &Service{links: links, clicks: clicks, cache: cache, ttl: ttl, clock: clock}
 }
 
-// summaryKeyVersion starts the cache key of a summary. v3: the key names
-// the first and last day instead of a number of days; v2: the entry is
-// shortener.ClickSummary encoded with Go's field names; v1 (no version in
-// the key) had the API's snake_case names.
-const summaryKeyVersion = "analytics:summary:v3:"
+// summaryKeyVersion starts the cache key of a summary. Bump it whenever
+// the entry's shape or the rollups it is computed from change: during a
+// rolling upgrade the old instances still compute summaries the old way,
+// and the new ones must not answer theirs from the shared cache. v4: the
+// daily rows count the bounded dimensions (PostgreSQL 00052, SQLite
+// 00054), which instances from before read as empty top lists; v3: the key
+// names the first and last day instead of a number of days; v2: the entry
+// is shortener.ClickSummary encoded with Go's field names; v1 (no version
+// in the key) had the API's snake_case names.
+const summaryKeyVersion = "analytics:summary:v4:"
 
 // topN is the length of each top list.
 const topN = 10
