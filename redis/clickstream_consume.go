@@ -24,6 +24,12 @@ type streamConsumer struct {
 	needGroup bool // create the group (at start, or after Redis lost it)
 	ownFirst  bool // finish this consumer's pending entries before new ones
 	claimDue  bool // look for a dead consumer's entries
+	// ownAfter is where the reading of this consumer's pending entries
+	// has got to: entries it leaves pending (of a newer format) are not
+	// read again in the same pass.
+	ownAfter string
+	// warnedNewer: an entry of a newer format was met and logged.
+	warnedNewer bool
 }
 
 // step does one unit of work: create the group, claim stale entries, or
@@ -42,17 +48,25 @@ func (c *streamConsumer) step(ctx context.Context) error {
 		c.claimDue = false
 	}
 	if c.ownFirst {
-		// ID 0 reads this consumer's pending entries: read before, not
-		// acknowledged (its write failed, or it died in between).
-		msgs, err := c.read(ctx, "0", -1)
+		// An ID reads this consumer's pending entries after it: read
+		// before, not acknowledged (its write failed, or it died in
+		// between). 0 starts from the first.
+		if c.ownAfter == "" {
+			c.ownAfter = "0"
+		}
+		msgs, err := c.read(ctx, c.ownAfter, -1)
 		if err != nil {
 			return err
 		}
 		if len(msgs) == 0 {
-			c.ownFirst = false
+			c.ownFirst, c.ownAfter = false, ""
 			return nil
 		}
-		return c.handle(ctx, msgs)
+		if err := c.handle(ctx, msgs); err != nil {
+			return err
+		}
+		c.ownAfter = msgs[len(msgs)-1].ID
+		return nil
 	}
 	msgs, err := c.read(ctx, ">", c.opts.Block)
 	if err != nil || len(msgs) == 0 {
@@ -116,7 +130,10 @@ func (c *streamConsumer) claim(ctx context.Context) error {
 // clicks in all per write, and acknowledges and deletes each write's
 // entries after it, so that the stream only holds what is still to be
 // written. Entries that cannot be decoded are acknowledged at once and
-// counted as dropped: a poison entry must not stop the group.
+// counted as dropped: a poison entry must not stop the group. An entry of
+// a newer format (a newer instance wrote it, during a rolling upgrade) is
+// left pending instead: a newer instance claims it once it has been idle
+// for ClaimIdle, and writes it.
 func (c *streamConsumer) handle(ctx context.Context, msgs []goredis.XMessage) error {
 	var (
 		events []shortener.ClickEvent
@@ -147,7 +164,14 @@ func (c *streamConsumer) handle(ctx context.Context, msgs []goredis.XMessage) er
 		raw, _ := m.Values["e"].(string)
 		n := len(events)
 		var err error
-		if events, err = clickcodec.DecodeEvents(events, raw); err != nil {
+		if events, err = clickcodec.DecodeEvents(events, raw); errors.Is(err, clickcodec.ErrNewerFormat) {
+			if !c.warnedNewer {
+				c.warnedNewer = true
+				c.log.Warn("click stream: entries of a newer format left for a newer instance to write (a rolling upgrade?)",
+					slog.String("id", m.ID))
+			}
+			continue
+		} else if err != nil {
 			c.log.Warn("click stream: dropping an undecodable entry",
 				slog.String("id", m.ID), slog.Int("fields", len(m.Values)))
 			skip = append(skip, m.ID)

@@ -409,3 +409,50 @@ func TestClickStreamRecreatesALostGroup(t *testing.T) {
 		t.Errorf("%d lines about the lost group, want 1 or 2:\n%s", n, logs)
 	}
 }
+
+// An entry of a newer format (a newer instance wrote it, during a rolling
+// upgrade) is neither written nor dropped: it stays pending for a newer
+// instance to claim, while the entries around it are written, and the
+// consumer goes on reading, also when it reads its own pending entries
+// again after a failure.
+func TestClickStreamLeavesNewerEntriesPending(t *testing.T) {
+	client, prefix := testenv.Redis(t)
+	drops := &dropCounter{}
+	stream := redis.NewClickStream(client, redis.ClickStreamOptions{
+		Prefix: prefix, Logger: testLogger(), Metrics: drops, BatchSize: 100,
+		RetryMin: 5 * time.Millisecond, RetryMax: 20 * time.Millisecond,
+	})
+	ctx := context.Background()
+	events := makeEvents(30)
+	produce(t, stream, events[:10])
+	const newer = "\x03a later build's click"
+	if err := client.XAdd(ctx, &goredis.XAddArgs{Stream: stream.StreamKey(), Values: []any{"e", newer}}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	produce(t, stream, events[10:20])
+	store := newMemoryClickStore()
+	store.failFirst = 1 // then the consumer reads its pending entries again
+	consume(t, stream, store)
+	waitUntil(t, "the clicks around the newer entry", func() bool { return store.count() == 20 })
+	produce(t, stream, events[20:])
+	waitUntil(t, "the clicks sent after it", func() bool { return store.count() == len(events) })
+
+	// Each write's entries are deleted just after it.
+	waitUntil(t, "the written entries to leave the stream", func() bool {
+		n, err := client.XLen(ctx, stream.StreamKey()).Result()
+		return err == nil && n == 1
+	})
+	pending, err := client.XPending(ctx, stream.StreamKey(), "writers").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pending.Count != 1 {
+		t.Errorf("%d entries pending, want the newer one", pending.Count)
+	}
+	assertWrittenOnce(t, store, events)
+	drops.mu.Lock()
+	defer drops.mu.Unlock()
+	if len(drops.dropped) != 0 {
+		t.Errorf("dropped %v, want nothing", drops.dropped)
+	}
+}

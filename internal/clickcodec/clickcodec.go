@@ -19,9 +19,18 @@ import (
 const (
 	clickEventFormatV1 = 1
 	clickEventFormat   = 2
+	// maxClickEventFormat is the last format byte kept for later layouts:
+	// a byte above this build's and up to it is a later build's event, any
+	// other byte is garbage.
+	maxClickEventFormat = 0x1f
 )
 
 var errBadClickEvent = errors.New("undecodable click event")
+
+// ErrNewerFormat is the error of an entry written by a later build: its
+// format byte is above this build's. It is not malformed, only not this
+// build's to read: during a rolling upgrade a newer instance writes it.
+var ErrNewerFormat = errors.New("click event of a newer format")
 
 // AppendEvent appends the binary form of e to dst: the format byte;
 // ID and LinkID (uvarint length + bytes each); OccurredAt as varint Unix
@@ -53,9 +62,9 @@ func DecodeEvents(dst []shortener.ClickEvent, data string) ([]shortener.ClickEve
 	n := len(dst)
 	r := wire.NewReader(data)
 	for {
-		e, ok := readClickEvent(&r)
-		if !ok {
-			return dst[:n], errBadClickEvent
+		e, err := readClickEvent(&r)
+		if err != nil {
+			return dst[:n], err
 		}
 		dst = append(dst, e)
 		if r.Rest() == "" {
@@ -64,12 +73,15 @@ func DecodeEvents(dst []shortener.ClickEvent, data string) ([]shortener.ClickEve
 	}
 }
 
-// readClickEvent reads one event from r and reports whether it was well
-// formed.
-func readClickEvent(r *wire.Reader) (shortener.ClickEvent, bool) {
+// readClickEvent reads one event from r: errBadClickEvent when it is
+// malformed, ErrNewerFormat when a later build wrote it.
+func readClickEvent(r *wire.Reader) (shortener.ClickEvent, error) {
 	format := r.Byte()
-	if format != clickEventFormat && format != clickEventFormatV1 {
-		return shortener.ClickEvent{}, false
+	switch {
+	case !r.Bad() && format > clickEventFormat && format <= maxClickEventFormat:
+		return shortener.ClickEvent{}, ErrNewerFormat
+	case format != clickEventFormat && format != clickEventFormatV1:
+		return shortener.ClickEvent{}, errBadClickEvent
 	}
 	var e shortener.ClickEvent
 	e.ID = r.Str()
@@ -86,8 +98,8 @@ func readClickEvent(r *wire.Reader) (shortener.ClickEvent, bool) {
 		e.Target = r.Str()
 	}
 	if r.Bad() || bot > 1 || e.ID == "" {
-		return shortener.ClickEvent{}, false
+		return shortener.ClickEvent{}, errBadClickEvent
 	}
 	e.IsBot = bot == 1
-	return e, true
+	return e, nil
 }

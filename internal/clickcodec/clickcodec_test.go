@@ -2,6 +2,7 @@ package clickcodec_test
 
 import (
 	"encoding/hex"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -154,5 +155,22 @@ func TestClickEventCodecGolden(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An event of a later format byte is told apart from garbage: the stream's
+// consumer leaves the first for a newer build and drops the second.
+func TestDecodeEventsOfALaterFormat(t *testing.T) {
+	for data, newer := range map[string]bool{
+		"\x03whatever a later build writes": true,
+		"\x1f":                              true,
+		"\x20not a format":                  false,
+		"garbage":                           false,
+		"\x00":                              false,
+	} {
+		_, err := clickcodec.DecodeEvents(nil, data)
+		if err == nil || errors.Is(err, clickcodec.ErrNewerFormat) != newer {
+			t.Errorf("DecodeEvents(%q): %v, want a newer format: %v", data, err, newer)
+		}
 	}
 }
