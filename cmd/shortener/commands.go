@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -50,7 +51,15 @@ func migrateCommand(ctx context.Context, cfg *config, args []string, stdout io.W
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	return printEmailCollisions(ctx, st, status, stdout)
+	if err := printEmailCollisions(ctx, st, status, stdout); err != nil {
+		return err
+	}
+	// The list names only this binary's migrations: a database that a
+	// newer binary migrated has more, and this one must not run on it.
+	if err := st.db.CheckSchema(ctx); errors.Is(err, migrate.ErrSchemaTooNew) {
+		return err
+	}
+	return nil
 }
 
 // printEmailCollisions lists the accounts that share an email once
@@ -80,7 +89,7 @@ func promote(ctx context.Context, cfg *config, email string, stdout io.Writer) e
 		return err
 	}
 	defer st.db.Close()
-	if err := prepareSchema(ctx, cfg, st); err != nil {
+	if err := prepareSchema(ctx, cfg, st, slog.New(slog.DiscardHandler)); err != nil {
 		return err
 	}
 	email = strings.TrimSpace(email)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"net"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -57,5 +58,29 @@ func TestSchemaChecksAtStart(t *testing.T) {
 		if strings.Count(err.Error(), "\n") > 0 {
 			t.Fatalf("error is not one line: %q", err)
 		}
+	}
+	// "migrate status" lists this binary's migrations, and says the
+	// database has a newer one (exit status 1) rather than looking fine.
+	out = syncBuffer{}
+	err = run(ctx, []string{"migrate", "status"}, getenv, &out, &syncBuffer{})
+	if err == nil || !strings.Contains(err.Error(), "newer than this binary supports") || !strings.Contains(out.String(), "VERSION") {
+		t.Fatalf("migrate status on a newer schema: %v, printed %q; want the list and the error", err, out.String())
+	}
+}
+
+// TestServeLogsTheMigrationsItApplies: AUTO_MIGRATE says what it did.
+func TestServeLogsTheMigrationsItApplies(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	env := baseEnv(t)
+	env["LISTEN_ADDR"] = busy.Addr().String() // taken: serve stops after the schema step
+	getenv := func(k string) string { return env[k] }
+	var logs syncBuffer
+	_ = run(context.Background(), []string{"serve"}, getenv, &syncBuffer{}, &logs)
+	if !strings.Contains(logs.String(), "migrations applied") {
+		t.Errorf("serve on a new database logged no migrations:\n%s", logs.String())
 	}
 }

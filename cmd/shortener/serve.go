@@ -172,7 +172,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	}
 	a.storage = st
 	a.onShutdown = append(a.onShutdown, func(context.Context) { _ = st.db.Close() })
-	if err := prepareSchema(ctx, cfg, st); err != nil {
+	if err := prepareSchema(ctx, cfg, st, logger); err != nil {
 		return nil, err
 	}
 	warnEmailCollisions(ctx, st, logger)

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"time"
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/internal/migrate"
@@ -64,10 +66,31 @@ func openStorage(ctx context.Context, cfg *config, logger *slog.Logger) (*storag
 }
 
 // prepareSchema migrates when AUTO_MIGRATE is on, and otherwise refuses a
-// schema that is not exactly the one this binary knows.
-func prepareSchema(ctx context.Context, cfg *config, st *storage) error {
-	if cfg.AutoMigrate {
-		return st.db.Migrate(ctx)
+// schema that is not exactly the one this binary knows. The migrations it
+// applies are logged, with the time they took.
+func prepareSchema(ctx context.Context, cfg *config, st *storage, logger *slog.Logger) error {
+	if !cfg.AutoMigrate {
+		return st.db.CheckSchema(ctx)
 	}
-	return st.db.CheckSchema(ctx)
+	var pending []int64
+	if err := st.db.CheckSchema(ctx); errors.Is(err, migrate.ErrSchemaPending) {
+		status, err := st.db.MigrationStatus(ctx)
+		if err != nil {
+			return err
+		}
+		for _, s := range status {
+			if !s.Applied {
+				pending = append(pending, s.Version)
+			}
+		}
+	}
+	start := time.Now()
+	if err := st.db.Migrate(ctx); err != nil {
+		return err
+	}
+	if len(pending) > 0 {
+		logger.Info("migrations applied", slog.String("database", st.engine), slog.Int("count", len(pending)),
+			slog.Int64("from", pending[0]), slog.Int64("to", pending[len(pending)-1]), slog.Duration("took", time.Since(start)))
+	}
+	return nil
 }
