@@ -32,9 +32,6 @@ func NewTokens(secret []byte, ttl time.Duration, clock shortener.Clock) *Tokens 
 // TTL returns the lifetime of the access tokens issued.
 func (t *Tokens) TTL() time.Duration { return t.ttl }
 
-// Issue returns a signed access token for userID outside any login.
-func (t *Tokens) Issue(userID string) (string, error) { return t.IssueForSession(userID, "") }
-
 // IssueForSession returns a signed access token for userID issued by the
 // login (refresh-token family) session.
 func (t *Tokens) IssueForSession(userID, session string) (string, error) {
@@ -67,7 +64,11 @@ func (t *Tokens) Verify(token string) (string, error) {
 }
 
 // VerifySession is Verify that also returns the login (refresh-token
-// family) the token was issued for, "" when none.
+// family) the token was issued for. A token that names no login is
+// refused: nothing could end it before it expires (logout, reuse
+// detection and a password change end a login's tokens), and every token
+// this service issues names one (builds before 2026-12-01 issued some
+// that did not).
 func (t *Tokens) VerifySession(token string) (userID, session string, err error) {
 	var claims accessClaims
 	parsed, err := jwt.ParseWithClaims(token, &claims,
@@ -80,7 +81,7 @@ func (t *Tokens) VerifySession(token string) (userID, session string, err error)
 	if err != nil || !parsed.Valid {
 		return "", "", errBadToken
 	}
-	if claims.Type != "access" || claims.Subject == "" || !shortener.IsID(claims.Subject) {
+	if claims.Type != "access" || claims.Subject == "" || !shortener.IsID(claims.Subject) || claims.Session == "" {
 		return "", "", errBadToken
 	}
 	return claims.Subject, claims.Session, nil

@@ -364,11 +364,17 @@ func TestInactiveUsers(t *testing.T) {
 		_, err := svc.Login(ctx, "off@example.com", "Correct7Horse", client)
 		wantCode(t, err, shortener.EUNAUTHORIZED)
 
-		// A token issued before the account was switched off, or for an
-		// account that is gone, no longer authenticates.
+		// A token issued before the account was switched off (its login
+		// still live), or for an account that is gone, no longer
+		// authenticates.
+		login := shortener.NewID()
+		if err := s.Tokens.CreateRefreshToken(ctx, &shortener.RefreshToken{ID: shortener.NewID(), UserID: u.ID, FamilyID: login,
+			TokenHash: auth.HashToken(login), ExpiresAt: now.Add(time.Hour), CreatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
 		tokens := auth.NewTokens(secret, 30*time.Minute, clock.Now)
 		for name, id := range map[string]string{"inactive": u.ID, "unknown": shortener.NewID()} {
-			token, err := tokens.Issue(id)
+			token, err := tokens.IssueForSession(id, login)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -378,6 +384,22 @@ func TestInactiveUsers(t *testing.T) {
 				t.Errorf("%s user: message %q", name, msg)
 			}
 		}
+
+		// A token that names no login (builds before 2026-12-01 issued
+		// them) cannot be ended by a logout, so it is refused.
+		claims := jwt.MapClaims{"type": "access", "sub": shortener.NewID(), "iat": clock.Now().Unix(),
+			"exp": clock.Now().Add(time.Minute).Unix(), "jti": shortener.NewID()}
+		active := &shortener.User{ID: claims["sub"].(string), Email: "on@example.com", PasswordHash: hash, Role: shortener.RoleUser,
+			IsActive: true, CreatedAt: now, UpdatedAt: now}
+		if err := s.Users.CreateUser(ctx, active); err != nil {
+			t.Fatal(err)
+		}
+		old, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = svc.Authenticate(ctx, old)
+		wantCode(t, err, shortener.EUNAUTHORIZED)
 	})
 }
 

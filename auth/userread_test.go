@@ -65,9 +65,23 @@ func TestAuthenticationSharesUserReads(t *testing.T) {
 				t.Error(err)
 			}
 		}
+		// A login for each user, so that only the user decides the answer.
+		logins := map[string]string{}
+		for _, u := range []*shortener.User{active, inactive} {
+			family := shortener.NewID()
+			if err := s.Tokens.CreateRefreshToken(ctx, &shortener.RefreshToken{ID: shortener.NewID(), UserID: u.ID, FamilyID: family,
+				TokenHash: auth.HashToken(family), ExpiresAt: now.Add(time.Hour), CreatedAt: now}); err != nil {
+				t.Fatal(err)
+			}
+			logins[u.ID] = family
+		}
 		tokens := auth.NewTokens(secret, 30*time.Minute, clock.Now)
 		token := func(id string) string {
-			tok, err := tokens.Issue(id)
+			login, ok := logins[id]
+			if !ok {
+				login = shortener.NewID()
+			}
+			tok, err := tokens.IssueForSession(id, login)
 			if err != nil {
 				t.Fatal(err)
 			}
