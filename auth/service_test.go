@@ -349,6 +349,18 @@ func TestLogoutRevokesTheLogin(t *testing.T) {
 	})
 }
 
+// liveLogin stores a login (a refresh-token family) of userID holding one
+// live token, and returns its ID, the sid of the access tokens it issues.
+func liveLogin(t *testing.T, s storetest.Stores, userID string, now time.Time) string {
+	t.Helper()
+	login := shortener.NewID()
+	if err := s.Tokens.CreateRefreshToken(context.Background(), &shortener.RefreshToken{ID: shortener.NewID(), UserID: userID,
+		FamilyID: login, TokenHash: auth.HashToken(login), ExpiresAt: now.Add(time.Hour), CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	return login
+}
+
 func TestInactiveUsers(t *testing.T) {
 	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
 		ctx := context.Background()
@@ -367,11 +379,7 @@ func TestInactiveUsers(t *testing.T) {
 		// A token issued before the account was switched off (its login
 		// still live), or for an account that is gone, no longer
 		// authenticates.
-		login := shortener.NewID()
-		if err := s.Tokens.CreateRefreshToken(ctx, &shortener.RefreshToken{ID: shortener.NewID(), UserID: u.ID, FamilyID: login,
-			TokenHash: auth.HashToken(login), ExpiresAt: now.Add(time.Hour), CreatedAt: now}); err != nil {
-			t.Fatal(err)
-		}
+		login := liveLogin(t, s, u.ID, now)
 		tokens := auth.NewTokens(secret, 30*time.Minute, clock.Now)
 		for name, id := range map[string]string{"inactive": u.ID, "unknown": shortener.NewID()} {
 			token, err := tokens.IssueForSession(id, login)

@@ -68,12 +68,7 @@ func TestAuthenticationSharesUserReads(t *testing.T) {
 		// A login for each user, so that only the user decides the answer.
 		logins := map[string]string{}
 		for _, u := range []*shortener.User{active, inactive} {
-			family := shortener.NewID()
-			if err := s.Tokens.CreateRefreshToken(ctx, &shortener.RefreshToken{ID: shortener.NewID(), UserID: u.ID, FamilyID: family,
-				TokenHash: auth.HashToken(family), ExpiresAt: now.Add(time.Hour), CreatedAt: now}); err != nil {
-				t.Fatal(err)
-			}
-			logins[u.ID] = family
+			logins[u.ID] = liveLogin(t, s, u.ID, now)
 		}
 		tokens := auth.NewTokens(secret, 30*time.Minute, clock.Now)
 		token := func(id string) string {
