@@ -66,12 +66,18 @@ func unreachable(err error) bool {
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return true
 	}
-	// SQLSTATE classes: 08 connection exception, 53 insufficient resources
-	// (too many connections, out of memory or disk), 57 operator
-	// intervention (admin_shutdown when the server stops, cannot_connect_now
-	// while it starts, query_canceled).
-	code := pgCode(err)
-	return len(code) == 5 && (code[:2] == "08" || code[:2] == "53" || code[:2] == "57")
+	// The server said it is not serving: stopping (admin_shutdown at
+	// pg_ctl stop -m fast, crash_shutdown), starting (cannot_connect_now),
+	// full (too_many_connections), or the connection failed. Not a query's
+	// own fault, such as a protocol violation (08P01, a bug), a cancelled
+	// statement (57014) or a temp_file_limit reached (53400): those stay
+	// internal errors.
+	return unavailableCodes[pgCode(err)]
+}
+
+var unavailableCodes = map[string]bool{
+	"57P01": true, "57P02": true, "57P03": true, "53300": true,
+	"08000": true, "08001": true, "08003": true, "08004": true, "08006": true,
 }
 
 // requireRow returns ENOTFOUND when tag affected no row.

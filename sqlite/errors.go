@@ -57,16 +57,15 @@ var errUnavailable = shortener.Errorf(shortener.EUNAVAILABLE, "The database is t
 
 // unavailable reports whether err is the file's or the machine's fault
 // rather than the statement's: the disk is full, an I/O error, the file
-// became read-only or cannot be opened, or the lock was not had within
-// the busy timeout.
+// cannot be opened, or the lock was not had within the busy timeout. (A
+// write on the query-only reader is SQLITE_READONLY: a bug, kept a 500.)
 func unavailable(err error) bool {
 	var e *sqlite.Error
 	if !errors.As(err, &e) {
 		return false
 	}
 	switch e.Code() & 0xff { // the primary result code of an extended one
-	case sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN,
-		sqlite3.SQLITE_BUSY, sqlite3.SQLITE_NOMEM:
+	case sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_BUSY, sqlite3.SQLITE_NOMEM:
 		return true
 	}
 	return false
