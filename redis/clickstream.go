@@ -181,8 +181,8 @@ func (s *ClickStream) consumeAs(ctx context.Context, store shortener.ClickWriter
 			return
 		}
 		// Whatever this consumer read stays in its pending list; read it
-		// again before anything new.
-		c.ownFirst = true
+		// again, from the first, before anything new.
+		c.ownFirst, c.ownAfter = true, ""
 		if strings.Contains(err.Error(), "NOGROUP") && !c.needGroup {
 			// Redis restarted without its data: the clicks that were in
 			// the stream went with it. Say so once; the group is made again.

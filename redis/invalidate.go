@@ -28,6 +28,8 @@ const (
 	maxResubscribe   = 5 * time.Second
 	// maxSendGroup is the most Invalidate calls one pipeline carries.
 	maxSendGroup = 256
+	// maxRedoChunk is the most codes one pipeline of repeats carries.
+	maxRedoChunk = 5_000
 	// maxRetryCodes bounds the codes whose broadcast failed and waits for
 	// Redis to come back; past it they are replaced by one resetMessage.
 	maxRetryCodes = 100_000
@@ -178,7 +180,9 @@ func (inv *Invalidator) broadcast(ctx context.Context, codes []string, settle bo
 	// After the DEL, not before: a lookup here in between would refill the
 	// L1 from the old L2 value.
 	for _, code := range codes {
-		if code != resetMessage { // this instance dropped each code already
+		// This instance dropped each code already. (Its own subscription
+		// hears a reset too, and drops its L1 as the others do.)
+		if code != resetMessage {
 			inv.onCode(code)
 		}
 	}
@@ -250,10 +254,16 @@ func (inv *Invalidator) redoLoop() {
 		inv.queued -= len(codes)
 		inv.mu.Unlock()
 
-		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
-		err := inv.broadcast(ctx, codes, false)
-		cancel()
-		inv.redone(codes, err)
+		// In chunks: a backlog left by an outage must not need more than
+		// writeTimeout for one pipeline, or it would fail for ever.
+		for len(codes) > 0 {
+			chunk := codes[:min(len(codes), maxRedoChunk)]
+			codes = codes[len(chunk):]
+			ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
+			err := inv.broadcast(ctx, chunk, false)
+			cancel()
+			inv.redone(chunk, err)
+		}
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/shortener-dev/shortener/postgres"
@@ -174,8 +173,8 @@ func checkListenAddr(addr string) error {
 	if err != nil {
 		return fmt.Errorf("must be host:port or :port, got %q", addr)
 	}
-	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		return fmt.Errorf("port must be a number from 0 to 65535, got %q", port)
+	if _, err := net.LookupPort("tcp", port); err != nil {
+		return fmt.Errorf("port must be a number from 0 to 65535 or a service name, got %q", port)
 	}
 	if strings.ContainsAny(host, " /") {
 		return fmt.Errorf("host must be a name or an IP address, got %q", host)

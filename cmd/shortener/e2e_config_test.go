@@ -40,7 +40,7 @@ func TestE2EConfigErrors(t *testing.T) {
 		{"BASE_URL", "https://user:pw@sho.rt"},
 		{"LISTEN_ADDR", "notanaddr"},
 		{"LISTEN_ADDR", "127.0.0.1:99999"},
-		{"LISTEN_ADDR", ":abc"},
+		{"LISTEN_ADDR", ":no-such-service"},
 		{"GEOIP_DB", "/nonexistent/GeoLite2-Country.mmdb"},
 		{"CLICK_SPOOL", "tape"},
 		{"LOG_LEVEL", "loud"},

@@ -61,8 +61,13 @@ func AppendEvent(dst []byte, e shortener.ClickEvent) []byte {
 func DecodeEvents(dst []shortener.ClickEvent, data string) ([]shortener.ClickEvent, error) {
 	n := len(dst)
 	r := wire.NewReader(data)
-	for {
+	for first := true; ; first = false {
 		e, err := readClickEvent(&r)
+		if errors.Is(err, ErrNewerFormat) && !first {
+			// A batch is written by one build: a later event of a newer
+			// format is a damaged entry, not a newer build's.
+			err = errBadClickEvent
+		}
 		if err != nil {
 			return dst[:n], err
 		}

@@ -167,6 +167,8 @@ func TestDecodeEventsOfALaterFormat(t *testing.T) {
 		"\x20not a format":                  false,
 		"garbage":                           false,
 		"\x00":                              false,
+		// A batch is one build's: a later event of a newer format is damage.
+		string(clickcodec.AppendEvent(nil, shortener.ClickEvent{ID: "a", LinkID: "l"})) + "\x03": false,
 	} {
 		_, err := clickcodec.DecodeEvents(nil, data)
 		if err == nil || errors.Is(err, clickcodec.ErrNewerFormat) != newer {
