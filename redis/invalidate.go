@@ -30,6 +30,12 @@ const (
 	maxSendGroup = 256
 	// maxRedoChunk is the most codes one pipeline of repeats carries.
 	maxRedoChunk = 5_000
+	// redoSlack is how long past its due time a repeat waits for the
+	// repeats due just after it, so that those of one burst of calls (their
+	// first broadcasts shared a pipeline, but the callers returned one after
+	// another) share a pipeline again. Late is safe: a repeat exists to
+	// come after a stale write, never before.
+	redoSlack = 50 * time.Millisecond
 	// maxRetryCodes bounds the codes whose broadcast failed and waits for
 	// Redis to come back; past it they are replaced by one resetMessage.
 	maxRetryCodes = 100_000
@@ -216,9 +222,9 @@ func (inv *Invalidator) queueRedo(codes []string) {
 	}
 }
 
-// redoLoop sends the queued repeats as they fall due, all that are due in
-// one pipeline, and every one at once when the Invalidator closes. It
-// ends when the queue is empty.
+// redoLoop sends the queued repeats as they fall due (redoSlack late), all
+// that are due in one pipeline, and every one at once when the Invalidator
+// closes. It ends when the queue is empty.
 func (inv *Invalidator) redoLoop() {
 	defer inv.redos.Done()
 	timer := time.NewTimer(time.Hour)
@@ -231,7 +237,7 @@ func (inv *Invalidator) redoLoop() {
 			return
 		}
 		now := time.Now()
-		if wait := inv.redoQueue[0].due.Sub(now); wait > 0 && !inv.closed {
+		if wait := inv.redoQueue[0].due.Add(redoSlack).Sub(now); wait > 0 && !inv.closed {
 			inv.mu.Unlock()
 			timer.Reset(wait)
 			select {
