@@ -1,6 +1,7 @@
 package shortener
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -62,6 +63,14 @@ func ErrorCode(err error) string {
 		return e.Code
 	}
 	return EINTERNAL
+}
+
+// TimedOut reports whether ctx, a request's, ended because the request's
+// time ran out (a deadline, or a cancel whose cause is DeadlineExceeded),
+// not because the client went away: whatever error the work then
+// returned, the answer is "unavailable" (a dependency too slow).
+func TimedOut(ctx context.Context) bool {
+	return ctx.Err() != nil && errors.Is(context.Cause(ctx), context.DeadlineExceeded)
 }
 
 // ErrorMessage returns the client-safe message of err: the *Error's message,

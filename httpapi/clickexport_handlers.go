@@ -26,7 +26,7 @@ func (s *Server) registerClickExport(api huma.API) {
 	if s.clickExports == nil {
 		return
 	}
-	registerOp(api, shortener.RateGeneral, shortener.ScopeAnalyticsRead, huma.Operation{
+	registerOp(api, shortener.RateGeneral, shortener.ScopeAnalyticsRead, streamed(huma.Operation{
 		OperationID: "export-clicks", Method: http.MethodGet, Path: "/api/v1/analytics/{short_code}/clicks",
 		Tags: []string{"analytics"}, Summary: "Export a link's clicks", Security: bearerSecurity,
 		Description: "Owner or admin. Rows time, referrer_host, country, browser, os, device, is_bot, target in " +
@@ -37,7 +37,7 @@ func (s *Server) registerClickExport(api huma.API) {
 			"application/x-ndjson":    {Schema: &huma.Schema{Type: "string"}},
 		}}},
 		Errors: []int{401, 404, 422, 429},
-	}, func(ctx context.Context, in *clickExportInput) (*huma.StreamResponse, error) {
+	}), func(ctx context.Context, in *clickExportInput) (*huma.StreamResponse, error) {
 		caller, err := s.caller(ctx, true)
 		if err == nil {
 			err = checkCode(in.Code)
@@ -59,7 +59,9 @@ func (s *Server) registerClickExport(api huma.API) {
 			if in.Format == "ndjson" {
 				contentType, ext = "application/x-ndjson", ".ndjson"
 			}
-			dl := newDownload(w, contentType, in.Code+"-clicks"+ext)
+			dl := s.newDownload(w, contentType, in.Code+"-clicks"+ext)
+			ctx, release := dl.watch(ctx)
+			defer release()
 			rows := clickrows.New(dl, in.Format)
 			err := s.clickExports.ExportClicks(ctx, caller, d.ID, in.Code, from, to, func(c shortener.ClickEvent) error {
 				dl.alive()

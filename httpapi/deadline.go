@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -8,35 +9,67 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 )
 
-// longRunningKey marks, in an operation's metadata, a call whose work
-// grows with its body (a bulk create, an import of up to MAX_IMPORT_BYTES):
-// the server's 30 s read and write timeouts would cut a large one off
-// after its links were made, and the client would never see the results.
-const longRunningKey = "httpapi.longRunning"
+// An API call's work ends with its deadline, so that a database that
+// accepts queries but never answers costs a client 503 after a while, not
+// a request that waits for as long as the client does. The deadline is
+// the one the server writes answers within (its WriteTimeout): an answer
+// later than it could not be sent anyway.
+//
+// Three kinds of calls have three deadlines:
+//   - most calls: DefaultRequestTimeout (Config.RequestTimeout);
+//   - long-running calls, whose work grows with their body (a bulk create,
+//     an import of up to MAX_IMPORT_BYTES): longRunningDeadline, for the
+//     body's reading, the work and the answer, since the server's 30 s
+//     would cut a large one off after its links were made;
+//   - streamed answers (the exports): none in all, but a pause between
+//     two rows of at most the first (stream.go), since a large export
+//     takes as long as it takes while rows come.
+const (
+	longRunningKey = "httpapi.longRunning"
+	streamedKey    = "httpapi.streamed"
+)
 
-// longRunningDeadline is how long such a call may take to read its body
-// and to answer.
+// DefaultRequestTimeout is the deadline of an API call when
+// Config.RequestTimeout is 0: the server's WriteTimeout.
+const DefaultRequestTimeout = 30 * time.Second
+
+// longRunningDeadline is how long a long-running call may take to read
+// its body, to work and to answer.
 const longRunningDeadline = 10 * time.Minute
 
-// extendDeadlines is the API's huma middleware that gives long-running
-// operations their own deadlines, before the body is read.
-func extendDeadlines(ctx huma.Context, next func(huma.Context)) {
-	if long, _ := ctx.Operation().Metadata[longRunningKey].(bool); long {
+// deadlines is the API's huma middleware that gives each call its
+// deadline (see above), before the body is read.
+func (s *Server) deadlines(ctx huma.Context, next func(huma.Context)) {
+	meta := ctx.Operation().Metadata
+	if streamed, _ := meta[streamedKey].(bool); streamed {
+		next(ctx)
+		return
+	}
+	timeout := s.requestTimeout
+	if long, _ := meta[longRunningKey].(bool); long {
+		timeout = longRunningDeadline
 		_, w := humago.Unwrap(ctx)
 		rc := http.NewResponseController(w)
-		until := time.Now().Add(longRunningDeadline)
+		until := time.Now().Add(timeout)
 		// Not every writer supports deadlines (httptest's recorder).
 		_ = rc.SetReadDeadline(until)
 		_ = rc.SetWriteDeadline(until)
 	}
-	next(ctx)
+	bounded, cancel := context.WithTimeout(ctx.Context(), timeout)
+	defer cancel()
+	next(huma.WithContext(ctx, bounded))
 }
 
-// longRunning marks op as long-running (see longRunningKey).
-func longRunning(op huma.Operation) huma.Operation {
+// longRunning marks op as long-running.
+func longRunning(op huma.Operation) huma.Operation { return withMetadata(op, longRunningKey) }
+
+// streamed marks op as one whose answer is streamed.
+func streamed(op huma.Operation) huma.Operation { return withMetadata(op, streamedKey) }
+
+func withMetadata(op huma.Operation, key string) huma.Operation {
 	if op.Metadata == nil {
 		op.Metadata = map[string]any{}
 	}
-	op.Metadata[longRunningKey] = true
+	op.Metadata[key] = true
 	return op
 }

@@ -29,21 +29,23 @@ func csvResponse() map[string]*huma.Response {
 // registerExport registers GET /api/v1/urls/export: the caller's links
 // that the list's filters select, as CSV, streamed row by row.
 func (s *Server) registerExport(api huma.API) {
-	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksRead, huma.Operation{
+	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksRead, streamed(huma.Operation{
 		OperationID: "export-links", Method: http.MethodGet, Path: "/api/v1/urls/export", Tags: []string{"links"},
 		Summary: "Export your links as CSV",
 		Description: "The list's filters apply (paging does not). Header row: " +
 			"short_code,short_url,original_url,title,tags,created_at,expires_at,is_active,is_public,click_count; " +
 			"tags joined with |; a cell beginning with =, +, -, @, tab or CR is prefixed with '.",
 		Security: bearerSecurity, Responses: csvResponse(), Errors: []int{401, 403, 422, 429},
-	}, func(ctx context.Context, in *exportInput) (*huma.StreamResponse, error) {
+	}), func(ctx context.Context, in *exportInput) (*huma.StreamResponse, error) {
 		caller, err := s.caller(ctx, true)
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
 		return &huma.StreamResponse{Body: func(hctx huma.Context) {
 			_, w := humago.Unwrap(hctx)
-			d := newDownload(w, "text/csv; charset=utf-8", "links.csv")
+			d := s.newDownload(w, "text/csv; charset=utf-8", "links.csv")
+			ctx, release := d.watch(ctx)
+			defer release()
 			// The header waits in the writer's buffer: nothing reaches d
 			// before the first rows, so a refused query is still a problem.
 			ew, err := links.NewExportWriter(d, s.links.ShortURL)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -95,6 +96,7 @@ func (f *fakeAuth) UpdateProfile(_ context.Context, bearer string, in auth.Profi
 type fakeLinks struct {
 	link   *shortener.Link
 	err    error
+	stall  bool // Get waits until its context ends, as on a stalled database
 	caller *shortener.User
 	create *links.CreateInput
 	update *links.UpdateInput
@@ -114,7 +116,11 @@ func (f *fakeLinks) Create(_ context.Context, caller *shortener.User, in links.C
 	return f.answer(caller)
 }
 
-func (f *fakeLinks) Get(_ context.Context, caller *shortener.User, _ string) (*shortener.Link, error) {
+func (f *fakeLinks) Get(ctx context.Context, caller *shortener.User, _ string) (*shortener.Link, error) {
+	if f.stall {
+		<-ctx.Done()
+		return nil, fmt.Errorf("get link: %w", ctx.Err())
+	}
 	return f.answer(caller)
 }
 
@@ -275,6 +281,8 @@ type fakes struct {
 	clickExports httpapi.ClickExports
 	// organiser, when set, serves tags, bulk, import and export.
 	organiser httpapi.Organiser
+	// requestTimeout is the server's RequestTimeout (0: the default).
+	requestTimeout time.Duration
 }
 
 func newFakes() *fakes {
@@ -309,7 +317,7 @@ func (f *fakes) server() *httpapi.Server {
 		Resolver: f.resolver, Clicks: f.clicks, Limiter: limiter, Limits: f.limits, Health: f.health,
 		MaxBodyBytes: 1 << 16, Registry: f.registry, MetricsToken: f.metricsToken,
 		Enrichment: f.enrichment, Caps: f.caps, LinkPasswords: f.passwords, CORSOrigins: f.corsOrigins,
-		Stylesheet: testStylesheet,
+		Stylesheet: testStylesheet, RequestTimeout: f.requestTimeout,
 	})
 }
 

@@ -73,6 +73,13 @@ func problemOf(ctx context.Context, logger *slog.Logger, err error) *Problem {
 	if errors.As(err, &p) {
 		return p
 	}
+	if shortener.TimedOut(ctx) {
+		// The call's own deadline passed (deadline.go): a dependency that
+		// answers too slowly, or not at all.
+		logger.WarnContext(ctx, "request deadline passed", slog.Any("error", err))
+		return newProblem(http.StatusServiceUnavailable, "The service took too long to answer; try again shortly.").
+			withHeader("Retry-After", unavailableRetryAfter)
+	}
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		// The client went away; nobody reads this answer and it is no fault.
 		logger.DebugContext(ctx, "request cancelled by the client", slog.Any("error", err))
@@ -99,8 +106,11 @@ func problemOf(ctx context.Context, logger *slog.Logger, err error) *Problem {
 			p.Detail = validationDetail(p.Errors)
 		}
 	}
-	if status == http.StatusUnauthorized {
+	switch status {
+	case http.StatusUnauthorized:
 		p.withHeader("WWW-Authenticate", `Bearer`)
+	case http.StatusServiceUnavailable:
+		p.withHeader("Retry-After", unavailableRetryAfter)
 	}
 	return p
 }

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/shortener-dev/shortener"
 )
@@ -95,7 +96,9 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, key string, t sh
 // first, records the click, and sends the link's redirect status.
 func (s *Server) follow(w http.ResponseWriter, r *http.Request, key string, t shortener.Target, out shortener.Outcome, v shortener.Visit) {
 	if out.UsesClick {
-		ok, err := s.caps.TakeLinkClick(r.Context(), t.LinkID)
+		ctx, cancel := context.WithTimeout(r.Context(), capTimeout)
+		ok, err := s.caps.TakeLinkClick(ctx, t.LinkID)
+		cancel()
 		if err != nil {
 			s.unavailable(w, r, "take a click of a capped link", err)
 			return
@@ -139,7 +142,12 @@ func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, op string, 
 		"The link service is temporarily unavailable; try again shortly.")
 }
 
-// unavailableRetryAfter is the Retry-After of a redirect that failed
+// capTimeout bounds a capped link's count in the database, as the lookup
+// below the L1 is bounded: a stalled database fails the redirect (503)
+// rather than holding it.
+const capTimeout = 5 * time.Second
+
+// unavailableRetryAfter is the Retry-After of a 503, an answer that failed
 // because a dependency did: seconds, about the time a lookup may take.
 const unavailableRetryAfter = "5"
 

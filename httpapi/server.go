@@ -16,6 +16,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -78,6 +79,9 @@ type Config struct {
 	// the redirect answers itself (the password form, the 404 and 410
 	// pages) use, as the app's pages do; empty, they are unstyled.
 	Stylesheet string
+	// RequestTimeout bounds an API call's work, and an export's pause
+	// between two rows (deadline.go); 0 takes DefaultRequestTimeout.
+	RequestTimeout time.Duration
 }
 
 // Server serves the API and the redirects.
@@ -114,10 +118,12 @@ type Server struct {
 	metrics       *httpMetrics
 	// outageLog admits one line a minute per failing operation (the rate
 	// limiter, a redirect's lookup) while a dependency is down.
-	outageLog  *logthrottle.Throttle
-	requestIDs *requestIDs
-	mux        *http.ServeMux
-	handler    http.Handler
+	outageLog *logthrottle.Throttle
+	// requestTimeout bounds an API call (deadline.go).
+	requestTimeout time.Duration
+	requestIDs     *requestIDs
+	mux            *http.ServeMux
+	handler        http.Handler
 }
 
 // huma is configured through two package variables; this package holds the
@@ -157,10 +163,11 @@ func New(c Config) *Server {
 		enrichment: c.Enrichment, caps: c.Caps, linkPasswords: c.LinkPasswords, secureCookies: c.SecureCookies, stylesheet: c.Stylesheet,
 		limiter: c.Limiter, limits: c.Limits, health: c.Health, clients: clientip.Resolver{Trusted: c.TrustedProxies},
 		corsOrigins: c.CORSOrigins, humaMaxBody: humaBodyLimit(c.MaxBodyBytes), humaMaxImport: humaBodyLimit(c.MaxImportBytes),
-		metrics:    newHTTPMetrics(c.Registry),
-		outageLog:  logthrottle.New(time.Minute),
-		requestIDs: newRequestIDs(),
-		mux:        http.NewServeMux(),
+		metrics:        newHTTPMetrics(c.Registry),
+		outageLog:      logthrottle.New(time.Minute),
+		requestTimeout: cmp.Or(c.RequestTimeout, DefaultRequestTimeout),
+		requestIDs:     newRequestIDs(),
+		mux:            http.NewServeMux(),
 	}
 	s.routes(c)
 	s.handler = sendNosniff(s.observe(s.cors(s.refuseUnroutable(s.domainPages(s.mux)))))
@@ -227,9 +234,9 @@ func (s *Server) newAPI(version string) huma.API {
 	api := humago.New(apiMux, config)
 	// Before any operation is registered: huma binds the API's middleware
 	// at registration. The rate limit comes first, so that refused
-	// bodies count too; then an API key's scope; then the deadlines of
-	// the calls that take long (bulk, import), before their bodies are read.
-	api.UseMiddleware(s.rateLimit, s.checkScope, extendDeadlines, jsonRequestBody(api))
+	// bodies count too; then an API key's scope; then the call's deadline
+	// (deadline.go), before its body is read.
+	api.UseMiddleware(s.rateLimit, s.checkScope, s.deadlines, jsonRequestBody(api))
 	// Documentation lives outside /api/v1 but comes from the same API.
 	s.mux.Handle("GET /openapi.json", servedAsJSON(apiMux))
 	s.mux.Handle("GET /openapi.yaml", apiMux)

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/shortener-dev/shortener"
 )
 
 // download is the writer of a streamed file answer (a CSV or NDJSON
@@ -18,19 +20,20 @@ type download struct {
 	contentType string
 	filename    string
 	started     bool
-	extended    time.Time // when the deadline was last pushed
+	pause       time.Duration // the longest pause between two rows: the request timeout
+	extended    time.Time     // when the deadline was last pushed
+	idle        *time.Timer   // ends the export's work after a pause (watch)
 }
 
-// downloadDeadline is how long one write may take; writeEvery how often
-// the deadline is pushed on (not on every write: each push is a syscall
-// on the connection's timer).
-const (
-	downloadDeadline = 30 * time.Second
-	writeEvery       = time.Second
-)
+// writeEvery is how often the deadline is pushed on (not on every write:
+// each push is a syscall on the connection's timer).
+const writeEvery = time.Second
 
-func newDownload(w http.ResponseWriter, contentType, filename string) *download {
-	return &download{w: w, rc: http.NewResponseController(w), contentType: contentType, filename: filename}
+// newDownload starts a streamed answer, each write within the request
+// timeout of the one before.
+func (s *Server) newDownload(w http.ResponseWriter, contentType, filename string) *download {
+	return &download{w: w, rc: http.NewResponseController(w), contentType: contentType, filename: filename,
+		pause: s.requestTimeout}
 }
 
 // Write sends p, starting the answer first.
@@ -40,17 +43,31 @@ func (d *download) Write(p []byte) (int, error) {
 	return d.w.Write(p)
 }
 
-// alive pushes the write deadline on, at most once per writeEvery. The
-// export calls it for every row it produces, not only when bytes go out:
-// rows wait in the encoder's buffer, and a slow source may take longer
-// than WriteTimeout to fill it.
+// alive pushes the deadlines on, at most once per writeEvery (or a
+// quarter of the pause, if that is shorter). The export calls it for
+// every row it produces, not only when bytes go out: rows wait in the
+// encoder's buffer, and a slow source may take longer than WriteTimeout
+// to fill it.
 func (d *download) alive() {
-	if now := time.Now(); now.Sub(d.extended) >= writeEvery {
+	if now := time.Now(); now.Sub(d.extended) >= min(writeEvery, d.pause/4) {
 		d.extended = now
 		// Not every writer supports deadlines (httptest's recorder);
 		// then the server has none to push either.
-		_ = d.rc.SetWriteDeadline(now.Add(downloadDeadline))
+		_ = d.rc.SetWriteDeadline(now.Add(d.pause))
+		if d.idle != nil {
+			d.idle.Reset(d.pause)
+		}
 	}
+}
+
+// watch returns ctx ended, as by a deadline, once the export pauses for
+// d.pause between two rows: a database that stops answering half-way
+// would otherwise hold the export (and its connection) for as long as the
+// client waits. The second result releases the watch.
+func (d *download) watch(ctx context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	d.idle = time.AfterFunc(d.pause, func() { cancel(context.DeadlineExceeded) })
+	return ctx, func() { d.idle.Stop(); cancel(nil) }
 }
 
 // start sends the headers and the 200, once.
@@ -77,7 +94,10 @@ func (s *Server) finish(ctx context.Context, d *download, err error) {
 	case !d.started:
 		writeProblem(d.w, problemOf(ctx, s.logger, err))
 	default:
-		if ctx.Err() == nil {
+		switch {
+		case shortener.TimedOut(ctx):
+			s.logger.WarnContext(ctx, "export stalled half-way", slog.Any("error", err))
+		case ctx.Err() == nil:
 			s.logger.ErrorContext(ctx, "export failed half-way", slog.Any("error", err))
 		}
 		panic(http.ErrAbortHandler)

@@ -37,11 +37,13 @@ func (s slowClicks) ExportClicks(ctx context.Context, _ *shortener.User, _, _ st
 }
 
 // TestLongExportOutlivesWriteTimeout: an export that takes longer than
-// the server's WriteTimeout is delivered whole, as long as it makes
-// progress: each row pushes the connection's write deadline on.
+// the server's WriteTimeout (and the request timeout) is delivered whole,
+// as long as it makes progress: each row pushes the connection's write
+// deadline and the export's own on.
 func TestLongExportOutlivesWriteTimeout(t *testing.T) {
 	f := newFakes()
 	f.clickExports = slowClicks{n: 8, gap: 300 * time.Millisecond}
+	f.requestTimeout = time.Second // pauses within it, the whole export not
 	srv := httptest.NewUnstartedServer(f.server())
 	srv.Config.WriteTimeout = time.Second
 	srv.Start()
@@ -82,10 +84,12 @@ func (s slowImport) Import(ctx context.Context, _ *shortener.User, r io.Reader, 
 }
 
 // TestLongImportOutlivesWriteTimeout: an import that takes longer than
-// the server's WriteTimeout still answers its results.
+// the server's WriteTimeout (and the request timeout) still answers its
+// results.
 func TestLongImportOutlivesWriteTimeout(t *testing.T) {
 	f := newFakes()
 	f.organiser = slowImport{took: 1500 * time.Millisecond}
+	f.requestTimeout = time.Second // a long-running call has its own
 	srv := httptest.NewUnstartedServer(f.server())
 	srv.Config.WriteTimeout = time.Second
 	srv.Start()

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"net/netip"
 	"time"
@@ -81,7 +82,9 @@ func (f *visitFacts) Visitor() string {
 }
 
 func (f *visitFacts) ClicksLeft() bool {
-	left, err := f.s.caps.LinkClicksLeft(f.r.Context(), f.t.LinkID)
+	ctx, cancel := context.WithTimeout(f.r.Context(), capTimeout)
+	defer cancel()
+	left, err := f.s.caps.LinkClicksLeft(ctx, f.t.LinkID)
 	if err != nil {
 		f.err = err
 	}
