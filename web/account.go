@@ -65,7 +65,7 @@ func (a *App) changePassword(w http.ResponseWriter, r *http.Request) {
 		f.fail("current_password", "This is not your current password.")
 	}
 	if err != nil {
-		status := statusOf(err)
+		status := statusOf(r.Context(), err)
 		if !f.Failed() {
 			status = a.explain(r, f, err)
 		}

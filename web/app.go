@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"html/template"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/shortener-dev/shortener"
 )
@@ -36,6 +38,9 @@ type Config struct {
 	// MaxImportBytes bounds an imported file (MAX_IMPORT_BYTES); default
 	// 10 MiB.
 	MaxImportBytes int64
+	// RequestTimeout bounds the work of a page or form (begin); 0 takes
+	// DefaultRequestTimeout. Downloads and the import have 10 minutes.
+	RequestTimeout time.Duration
 
 	// BaseURL is the service's public URL (BASE_URL); cookies are Secure
 	// when it is https.
@@ -67,16 +72,18 @@ type App struct {
 	organiser Organiser
 	clicksCSV ClickExports
 	maxImport int64
-	secure    bool
-	clientIP  func(*http.Request) netip.Addr
-	logger    *slog.Logger
-	clock     shortener.Clock
-	csrfKey   []byte
-	version   string
-	assets    *assets
-	pages     map[string]*template.Template
-	mux       *http.ServeMux
-	handler   http.Handler
+	// requestTimeout bounds a page or form (begin).
+	requestTimeout time.Duration
+	secure         bool
+	clientIP       func(*http.Request) netip.Addr
+	logger         *slog.Logger
+	clock          shortener.Clock
+	csrfKey        []byte
+	version        string
+	assets         *assets
+	pages          map[string]*template.Template
+	mux            *http.ServeMux
+	handler        http.Handler
 }
 
 // minCSRFKey is the shortest CSRF key New accepts: 256 bits.
@@ -112,6 +119,7 @@ func New(c Config) (*App, error) {
 		qr: c.QRCodes, limiter: c.Limiter, keys: c.Keys, webhooks: c.Webhooks, domains: c.Domains, organiser: c.Organiser,
 		clicksCSV: c.ClickExports, maxImport: c.MaxImportBytes, secure: base.Scheme == "https", clientIP: c.ClientIP,
 		logger: c.Logger, clock: c.Clock, csrfKey: c.CSRFKey, version: c.Version, mux: http.NewServeMux(),
+		requestTimeout: cmp.Or(c.RequestTimeout, DefaultRequestTimeout),
 	}
 	if a.assets, err = loadAssets(); err != nil {
 		return nil, err
@@ -157,12 +165,12 @@ func (a *App) routes() {
 		m.HandleFunc("POST /app/keys/{id}/revoke", a.requireUser(a.checkCSRF(a.revokeKey)))
 	}
 	if a.clicksCSV != nil {
-		m.HandleFunc("GET /app/links/{id}/clicks.csv", a.requireUser(a.admitView(a.exportClicks)))
+		m.HandleFunc("GET /app/links/{id}/clicks.csv", a.long(a.requireUser(a.admitView(a.exportClicks))))
 	}
 	if a.organiser != nil {
-		m.HandleFunc("GET /app/export", a.requireUser(a.admitView(a.exportLinks)))
+		m.HandleFunc("GET /app/export", a.long(a.requireUser(a.admitView(a.exportLinks))))
 		m.HandleFunc("GET /app/import", a.requireUser(a.admitView(a.importPage)))
-		m.HandleFunc("POST /app/import", a.requireUser(a.checkUploadCSRF(a.importLinks)))
+		m.HandleFunc("POST /app/import", a.long(a.requireUser(a.checkUploadCSRF(a.importLinks))))
 	}
 	if a.webhooks != nil {
 		m.HandleFunc("GET /app/webhooks", a.requireUser(a.admitView(a.webhooksPage)))

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -19,8 +20,12 @@ const (
 	msgFixFields   = "Please correct the marked fields."
 )
 
-// statusOf maps an error code to the status of the page that reports it.
-func statusOf(err error) int {
+// statusOf maps an error code to the status of the page that reports it;
+// whatever the error, a request whose time ran out (begin) is 503.
+func statusOf(ctx context.Context, err error) int {
+	if shortener.TimedOut(ctx) {
+		return http.StatusServiceUnavailable
+	}
 	switch shortener.ErrorCode(err) {
 	case shortener.EINVALID:
 		return http.StatusUnprocessableEntity
@@ -47,16 +52,16 @@ func statusOf(err error) int {
 // anything else logged and said in plain words. It returns the status to
 // answer with (a rate-limit refusal's headers are set by admit).
 func (a *App) explain(r *http.Request, f *form, err error) int {
-	status := statusOf(err)
+	status := statusOf(r.Context(), err)
 	var e *shortener.Error
 	switch {
+	case status == http.StatusServiceUnavailable:
+		a.logger.WarnContext(r.Context(), "web: a dependency is unavailable", slog.Any("error", err))
+		f.Message = msgUnavailable
 	case status == http.StatusInternalServerError || !errors.As(err, &e):
 		a.logError(r, "form", err)
 		f.Message = msgInternal
 		return http.StatusInternalServerError
-	case status == http.StatusServiceUnavailable:
-		a.logger.WarnContext(r.Context(), "web: a dependency is unavailable", slog.Any("error", err))
-		f.Message = msgUnavailable
 	case len(e.Fields) > 0:
 		for _, fe := range e.Fields {
 			name, item := itemField(fieldName(fe.Location))
@@ -104,6 +109,9 @@ func (a *App) errorPage(w http.ResponseWriter, r *http.Request, status int, msg 
 	if !ok {
 		heading = "Error " + strconv.Itoa(status)
 	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5") // as the API's 503s
+	}
 	a.render(w, r, status, "error", &errorView{
 		pageBase: pageBase{Title: heading}, Status: status, Heading: heading, Message: msg,
 	})
@@ -121,16 +129,16 @@ func (a *App) serverError(w http.ResponseWriter, r *http.Request, err error) {
 
 // failPage answers a page that could not be shown because of err.
 func (a *App) failPage(w http.ResponseWriter, r *http.Request, err error) {
-	status := statusOf(err)
+	status := statusOf(r.Context(), err)
 	var e *shortener.Error
 	switch {
+	case status == http.StatusServiceUnavailable:
+		a.logger.WarnContext(r.Context(), "web: a dependency is unavailable", slog.Any("error", err))
+		a.errorPage(w, r, status, msgUnavailable)
 	case status == http.StatusInternalServerError || !errors.As(err, &e):
 		a.serverError(w, r, err)
 	case status == http.StatusNotFound:
 		a.notFound(w, r)
-	case status == http.StatusServiceUnavailable:
-		a.logger.WarnContext(r.Context(), "web: a dependency is unavailable", slog.Any("error", err))
-		a.errorPage(w, r, status, msgUnavailable)
 	default:
 		a.errorPage(w, r, status, e.Message)
 	}

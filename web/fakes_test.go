@@ -123,6 +123,7 @@ type fakeLinks struct {
 	links     []*shortener.Link
 	createErr error
 	updateErr error
+	stall     bool // Get waits until its context ends, as on a stalled database
 	created   []links.CreateInput
 	updated   []links.UpdateInput
 	lists     []ListQuery
@@ -164,8 +165,12 @@ func (f *fakeLinks) find(id string) *shortener.Link {
 	return nil
 }
 
-func (f *fakeLinks) Get(_ context.Context, caller *shortener.User, id string) (*shortener.Link, error) {
+func (f *fakeLinks) Get(ctx context.Context, caller *shortener.User, id string) (*shortener.Link, error) {
 	f.add("Get")
+	if f.stall {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if l := f.find(id); l != nil && (l.IsPublic || canManage(caller, l)) {

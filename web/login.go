@@ -90,7 +90,7 @@ func (a *App) signup(w http.ResponseWriter, r *http.Request) {
 		f.fail("email", shortener.ErrorMessage(err)+" Log in instead, or use another email.")
 	}
 	if err != nil {
-		status := statusOf(err)
+		status := statusOf(r.Context(), err)
 		if !f.Failed() {
 			status = a.explain(r, f, err)
 		}

@@ -26,14 +26,20 @@ type fakeOrganiser struct {
 	queries   []ListQuery
 	imported  string
 	aliases   bool
+	took      time.Duration // how long Export works before its first row
 }
 
 func (f *fakeOrganiser) Tags(context.Context, *shortener.User) ([]shortener.TagCount, error) {
 	return f.tags, nil
 }
 
-func (f *fakeOrganiser) Export(_ context.Context, _ *shortener.User, q ListQuery, fn func(*shortener.Link) error) error {
+func (f *fakeOrganiser) Export(ctx context.Context, _ *shortener.User, q ListQuery, fn func(*shortener.Link) error) error {
 	f.queries = append(f.queries, q)
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(f.took):
+	}
 	for _, l := range f.links {
 		if err := fn(l); err != nil {
 			return err
@@ -50,6 +56,35 @@ func (f *fakeOrganiser) Import(_ context.Context, _ *shortener.User, r io.Reader
 
 func organised(org *fakeOrganiser) func(*Config) {
 	return func(c *Config) { c.Organiser = org }
+}
+
+// A page whose data never comes (a stalled database) is a 503 page at the
+// request timeout; a download has longer.
+func TestRequestDeadline(t *testing.T) {
+	org := &fakeOrganiser{links: []*shortener.Link{{ID: linkID, ShortCode: "abc", OriginalURL: "https://example.com/"}},
+		took: 300 * time.Millisecond}
+	e := newEnv(t, organised(org), func(c *Config) { c.RequestTimeout = 100 * time.Millisecond })
+	e.addLink(alice, linkID, "abc", "https://example.com/")
+	e.links.stall = true
+	b := e.signedIn(alice)
+
+	start := time.Now()
+	p := b.get("/app/links/" + linkID)
+	if took := time.Since(start); took > 5*time.Second {
+		t.Fatalf("answered after %s", took)
+	}
+	wantStatus(t, p, http.StatusServiceUnavailable)
+	wantBody(t, p, "Temporarily unavailable")
+	if got := p.Header.Get("Retry-After"); got != "5" {
+		t.Errorf("Retry-After %q, want 5", got)
+	}
+	if !strings.Contains(e.logs.String(), "web: a dependency is unavailable") {
+		t.Errorf("no warning logged:\n%s", e.logs)
+	}
+
+	p = b.get("/app/export")
+	wantStatus(t, p, http.StatusOK)
+	wantBody(t, p, "https://example.com/")
 }
 
 // TestListFilterBar: the list's search, tag, state and sort reach the

@@ -19,14 +19,22 @@ type visit struct {
 	seedSent  bool   // the seed came with the request or is already set on the response
 	flash     *flash // from the flash cookie, until taken
 	flashSeen bool
+	deadline  *time.Timer // ends the request's work (begin, long)
 }
 
 type visitKey struct{}
 
-// begin reads the cookies every handler may need into the request's visit.
+// begin reads the cookies every handler may need into the request's
+// visit, and gives the request its deadline: a page whose data never
+// comes (a stalled database) is a 503 page after requestTimeout, the time
+// the server writes answers within, not a browser that spins for minutes.
+// long moves it for the downloads and the import.
 func (a *App) begin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := &visit{}
+		ctx, cancel := context.WithCancelCause(r.Context())
+		defer cancel(nil)
+		v := &visit{deadline: time.AfterFunc(a.requestTimeout, func() { cancel(context.DeadlineExceeded) })}
+		defer v.deadline.Stop()
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 			v.hasCookie = true
 		}
@@ -36,8 +44,31 @@ func (a *App) begin(next http.Handler) http.Handler {
 		if c, err := r.Cookie(flashCookie); err == nil {
 			v.flash = parseFlash(c.Value)
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), visitKey{}, v)))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, visitKey{}, v)))
 	})
+}
+
+// DefaultRequestTimeout is the deadline of a page or form when
+// Config.RequestTimeout is 0: the server's WriteTimeout.
+const DefaultRequestTimeout = 30 * time.Second
+
+// longDeadline is how long a download or an import may take: its work
+// grows with the links (an import of up to MAX_IMPORT_BYTES), and the
+// server's 30 s would cut a large one off.
+const longDeadline = 10 * time.Minute
+
+// long gives h longDeadline, for its work and for the connection's
+// reading and writing.
+func (a *App) long(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		visitOf(r).deadline.Reset(longDeadline)
+		rc := http.NewResponseController(w)
+		until := time.Now().Add(longDeadline)
+		// Not every writer supports deadlines (httptest's recorder).
+		_ = rc.SetReadDeadline(until)
+		_ = rc.SetWriteDeadline(until)
+		h(w, r)
+	}
 }
 
 // visitOf returns the visit of a request that went through begin.
