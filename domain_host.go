@@ -20,7 +20,9 @@ const (
 // form. Returns EINVALID at body.host when raw is not a bare host name.
 func NormalizeDomainHost(raw string) (string, error) {
 	fail := func(msg string) (string, error) { return "", Invalid("body.host", msg, raw) }
-	h := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(raw)), ".")
+	// Not lower-cased before IDNA: it maps "İ" to "i̇" (xn--i-9bb), where
+	// Go's lower case is the ASCII "i", another name.
+	h := strings.TrimSuffix(strings.TrimSpace(raw), ".")
 	if h == "" || strings.ContainsAny(h, ":/?#@[] \\") {
 		return fail(msgHostForm)
 	}
@@ -31,6 +33,7 @@ func NormalizeDomainHost(raw string) (string, error) {
 	if err != nil {
 		return fail(msgHostName)
 	}
+	ascii = strings.ToLower(ascii)
 	if len(ascii) > 253 {
 		return fail(msgHostLength)
 	}
@@ -47,6 +50,20 @@ func NormalizeDomainHost(raw string) (string, error) {
 		return fail(msgHostIP) // 127.1 and friends
 	}
 	return ascii, nil
+}
+
+// DomainKey returns a host name as domains are stored and matched (see
+// NormalizeDomainHost), without checking it: lower-case, without a
+// trailing dot, a Unicode name in its ASCII (punycode) form, so that
+// "Bücher.example." finds the domain xn--bcher-kva.example.
+func DomainKey(host string) string {
+	h := strings.TrimSuffix(strings.TrimSpace(host), ".")
+	if !isASCII(h) {
+		if ascii, err := idna.Lookup.ToASCII(h); err == nil {
+			h = ascii
+		}
+	}
+	return strings.ToLower(h)
 }
 
 func isHostLabel(l string) bool {

@@ -13,6 +13,8 @@ func TestNormalizeDomainHost(t *testing.T) {
 		{name: "plain", in: "go.example", want: "go.example"},
 		{name: "case and trailing dot", in: " Go.EXAMPLE. ", want: "go.example"},
 		{name: "unicode to punycode", in: "bücher.example", want: "xn--bcher-kva.example"},
+		{name: "unicode upper case", in: "BÜCHER.example.", want: "xn--bcher-kva.example"},
+		{name: "IDNA's lower case, not Go's", in: "İ.example.test", want: "xn--i-9bb.example.test"},
 		{name: "hyphens inside", in: "a-b.c-d.example", want: "a-b.c-d.example"},
 		{name: "port", in: "go.example:8080"},
 		{name: "scheme", in: "https://go.example"},

@@ -163,8 +163,11 @@ func hostProblem(u *url.URL, ownHosts []string) string {
 	if len(labels) < 2 {
 		return msgURLSingleLabel
 	}
+	// Compared in ASCII: domains are stored so, and a browser turns
+	// "bücher.example" into xn--bcher-kva.example.
+	key := DomainKey(name)
 	for _, own := range ownHosts {
-		if name == normalizeOwnHost(own) {
+		if key == DomainKey(normalizeOwnHost(own)) {
 			return msgURLOwnHost
 		}
 	}

@@ -227,6 +227,13 @@ func TestCheckURLRefusesOwnHost(t *testing.T) {
 	if err := CheckURL("https://blog.sho.rt/", own); err != nil {
 		t.Fatalf("CheckURL(sub-domain) = %v, want nil", err)
 	}
+	// A domain is configured in punycode; a browser turns the Unicode
+	// spelling into it.
+	for _, u := range []string{"https://bücher.example/", "https://BÜCHER.example./x", "https://xn--bcher-kva.example/"} {
+		if err := CheckURL(u, []string{"xn--bcher-kva.example"}); !strings.Contains(urlFieldMessage(t, err), "this service") {
+			t.Errorf("CheckURL(%q) with the domain xn--bcher-kva.example = %v, want own-host refusal", u, err)
+		}
+	}
 	// A trailing dot or upper case in the configuration changes nothing.
 	if err := CheckURL("https://sho.rt/", []string{"SHO.RT."}); err == nil {
 		t.Fatal("CheckURL with own host SHO.RT. accepted https://sho.rt/")

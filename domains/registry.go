@@ -140,10 +140,11 @@ func (r *Registry) ForHost(hostHeader string) *shortener.Domain {
 	return s.def
 }
 
-// ByHost returns the domain of a host as stored (see
-// shortener.NormalizeDomainHost), or false.
+// ByHost returns the domain of a host as a client writes it (case, a
+// trailing dot and Unicode or punycode spelling ignored:
+// shortener.DomainKey), or false.
 func (r *Registry) ByHost(host string) (*shortener.Domain, bool) {
-	d, ok := r.current.Load().byHost[host]
+	d, ok := r.current.Load().byHost[shortener.DomainKey(host)]
 	return d, ok
 }
 

@@ -58,6 +58,26 @@ func TestRegistryAndService(t *testing.T) {
 		if _, err := svc.Update(ctx, admin, d.ID, domains.Patch{NotFoundURL: ptr("https://go.example/x")}); shortener.ErrorCode(err) != shortener.EINVALID {
 			t.Errorf("a not_found_url on the domain itself: %v, want EINVALID", err)
 		}
+		// On another configured domain, in any spelling, or on BASE_URL's
+		// host: A's not_found_url on B and B's on A would loop.
+		books, err := svc.Create(ctx, admin, domains.Input{Host: "bücher.example"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, target := range []string{"https://go.example/x", "https://BÜCHER.example./", "https://xn--bcher-kva.example/", "https://sho.rt/"} {
+			if _, err := svc.Create(ctx, admin, domains.Input{Host: "loop.example", NotFoundURL: ptr(target)}); shortener.ErrorCode(err) != shortener.EINVALID {
+				t.Errorf("a new domain's not_found_url %s: %v, want EINVALID", target, err)
+			}
+			if _, err := svc.Update(ctx, admin, d.ID, domains.Patch{RootURL: ptr(target)}); shortener.ErrorCode(err) != shortener.EINVALID {
+				t.Errorf("a root_url %s: %v, want EINVALID", target, err)
+			}
+		}
+		if got, ok := reg.ByHost("Bücher.Example."); !ok || got.ID != books.ID {
+			t.Errorf("ByHost of the Unicode spelling = %v, %v; want %s", got, ok, books.ID)
+		}
+		if err := svc.Delete(ctx, admin, books.ID); err != nil {
+			t.Fatal(err)
+		}
 		if err := svc.Delete(ctx, admin, shortener.DefaultDomainID); shortener.ErrorCode(err) != shortener.ECONFLICT {
 			t.Errorf("deleting the default domain: %v, want ECONFLICT", err)
 		}

@@ -89,7 +89,7 @@ func (s *Service) Create(ctx context.Context, caller *shortener.User, in Input) 
 	if err != nil {
 		return nil, err
 	}
-	if err := checkURLs(host, in.NotFoundURL, in.RootURL); err != nil {
+	if err := s.checkURLs(host, in.NotFoundURL, in.RootURL); err != nil {
 		return nil, err
 	}
 	d := &shortener.Domain{ID: shortener.NewIDAt(s.clock()), Host: host, NotFoundURL: in.NotFoundURL,
@@ -128,7 +128,7 @@ func (s *Service) Update(ctx context.Context, caller *shortener.User, id string,
 		}
 		u.Host = &host
 	}
-	if err := checkURLs(host, p.NotFoundURL, p.RootURL); err != nil {
+	if err := s.checkURLs(host, p.NotFoundURL, p.RootURL); err != nil {
 		return nil, err
 	}
 	d, err := s.store.UpdateDomain(ctx, id, u)
@@ -160,15 +160,18 @@ func (s *Service) Delete(ctx context.Context, caller *shortener.User, id string)
 	return nil
 }
 
-// checkURLs checks a domain's redirect targets as link targets are checked;
-// the domain's own host is refused (a redirect to itself would loop).
-func checkURLs(host string, notFound, root *string) error {
+// checkURLs checks a domain's redirect targets as link targets are
+// checked: host (the domain's own, new or changed) and every configured
+// domain's are refused, since a redirect to one of them could loop (A's
+// not_found_url on B, B's on A).
+func (s *Service) checkURLs(host string, notFound, root *string) error {
+	own := append([]string{host}, s.registry.Hosts()...)
 	var errs []error
 	if notFound != nil {
-		errs = append(errs, shortener.CheckURLAt("body.not_found_url", *notFound, []string{host}))
+		errs = append(errs, shortener.CheckURLAt("body.not_found_url", *notFound, own))
 	}
 	if root != nil {
-		errs = append(errs, shortener.CheckURLAt("body.root_url", *root, []string{host}))
+		errs = append(errs, shortener.CheckURLAt("body.root_url", *root, own))
 	}
 	return shortener.JoinInvalid(errs...)
 }

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -166,7 +165,7 @@ func (s *Server) domainParam(host string) (*shortener.Domain, error) {
 	if host == "" {
 		return s.hosts.ForHost(""), nil
 	}
-	if d, ok := s.hosts.ByHost(strings.TrimSuffix(strings.ToLower(host), ".")); ok {
+	if d, ok := s.hosts.ByHost(host); ok {
 		return d, nil
 	}
 	return nil, shortener.ErrLinkNotFound

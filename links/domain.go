@@ -2,7 +2,6 @@ package links
 
 import (
 	"errors"
-	"strings"
 
 	"github.com/shortener-dev/shortener"
 )
@@ -23,7 +22,7 @@ func (s *Service) domainOf(host *string, location string) (*shortener.Domain, er
 	if host == nil {
 		return s.domains.Default(), nil
 	}
-	if d, ok := s.domains.ByHost(strings.TrimSuffix(strings.ToLower(strings.TrimSpace(*host)), ".")); ok {
+	if d, ok := s.domains.ByHost(*host); ok {
 		return d, nil
 	}
 	return s.domains.Default(), noSuchDomain(location, *host)

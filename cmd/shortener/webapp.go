@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
-	"strings"
 	"time"
 
 	"github.com/shortener-dev/shortener"
@@ -84,7 +83,7 @@ type webQR struct {
 func (q webQR) QRCode(ctx context.Context, domain, code, format string, size int) ([]byte, string, error) {
 	req := shortener.QRRequest{Code: code, Format: format, Size: size, Margin: qr.DefaultMargin, ECC: qr.DefaultECC}
 	if domain != "" {
-		d, ok := q.domains.ByHost(strings.ToLower(domain))
+		d, ok := q.domains.ByHost(domain)
 		if !ok {
 			return nil, "", shortener.ErrLinkNotFound
 		}
