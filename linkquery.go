@@ -84,10 +84,11 @@ func NormalizeTags(location string, tags []string) ([]string, error) {
 	out := make([]string, 0, len(tags))
 	var errs []error
 	for i, t := range tags {
+		// Checked before lower-casing: Go lower-cases the Kelvin sign to
+		// "k" and "İ" to "i", letters a tag may not hold.
 		lt := strings.ToLower(t)
-		if len(lt) < 1 || len(lt) > MaxTagLength || strings.IndexFunc(lt, func(r rune) bool { return !isTagRune(r) }) >= 0 {
-			errs = append(errs, Invalid(fmt.Sprintf("%s[%d]", location, i),
-				fmt.Sprintf("a tag is 1 to %d characters of a-z, 0-9, '_' and '-'", MaxTagLength), t))
+		if len(t) < 1 || len(t) > MaxTagLength || strings.IndexFunc(t, func(r rune) bool { return !isTagRune(r) }) >= 0 {
+			errs = append(errs, Invalid(fmt.Sprintf("%s[%d]", location, i), MsgTagForm, t))
 			continue
 		}
 		out = append(out, lt)
@@ -103,8 +104,13 @@ func NormalizeTags(location string, tags []string) ([]string, error) {
 	return out, nil
 }
 
+// MsgTagForm is the message of a malformed tag.
+var MsgTagForm = fmt.Sprintf("a tag is 1 to %d characters of a-z, 0-9, '_' and '-'", MaxTagLength)
+
+// isTagRune reports whether r may be in a tag as written (upper case is
+// stored lower-cased).
 func isTagRune(r rune) bool {
-	return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '_' || r == '-'
+	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_' || r == '-'
 }
 
 // CheckSearch returns EINVALID at location for a search text longer than

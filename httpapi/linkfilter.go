@@ -1,6 +1,13 @@
 package httpapi
 
 import (
+	"fmt"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/validation"
+
+	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/links"
 )
 
@@ -14,6 +21,38 @@ type LinkFilter struct {
 	Active  string   `query:"active" enum:"true,false" doc:"Only enabled (true) or disabled (false) links."`
 	Expired string   `query:"expired" enum:"true,false" doc:"Only expired (true) or unexpired (false) links."`
 	Sort    string   `query:"sort" enum:"created_at,-created_at,click_count,-click_count,title,-title" default:"-created_at" doc:"A leading - is descending. Titles compare case-insensitively, links without a title last. Ties: created_at, newest first."`
+}
+
+// Resolve refuses a filter given with no value (?active=, ?sort=, ?tag=):
+// huma reads an empty value as an absent one, and the list would answer
+// unfiltered where API.md says anything but the listed values is 422.
+// (An empty q is the empty substring: every link.)
+func (in *LinkFilter) Resolve(ctx huma.Context) []error {
+	u := ctx.URL()
+	query := u.Query()
+	var errs []error
+	empty := func(name, location, msg string) {
+		for _, v := range query[name] {
+			if v == "" {
+				errs = append(errs, &huma.ErrorDetail{Location: location, Message: msg, Value: v})
+				return
+			}
+		}
+	}
+	oneOf := func(values ...string) string {
+		return fmt.Sprintf(validation.MsgExpectedOneOf, strings.Join(values, ", "))
+	}
+	empty("owner", "query.owner", oneOf("all"))
+	empty("active", "query.active", oneOf("true", "false"))
+	empty("expired", "query.expired", oneOf("true", "false"))
+	empty("sort", "query.sort", oneOf("created_at", "-created_at", "click_count", "-click_count", "title", "-title"))
+	for i, v := range query["tag"] {
+		if v == "" {
+			errs = append(errs, &huma.ErrorDetail{Location: fmt.Sprintf("query.tag[%d]", i), Message: shortener.MsgTagForm, Value: v})
+			break
+		}
+	}
+	return errs
 }
 
 // query is the links service's query of the filter.

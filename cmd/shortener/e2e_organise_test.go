@@ -120,7 +120,9 @@ func TestE2EListFiltersAndSorts(t *testing.T) {
 			t.Errorf("tag=work, sorted by clicks, page 2 of size 1 = %v (total %d), want [%s] of 2", got, total, l1)
 		}
 
-		for _, q := range []string{"sort=clicks", "sort=CREATED_AT", "active=maybe", "expired=1", "tag=Not%20a%20tag", "page=0"} {
+		// Given without a value is "anything else" too, not absent.
+		for _, q := range []string{"sort=clicks", "sort=CREATED_AT", "active=maybe", "expired=1", "tag=Not%20a%20tag", "page=0",
+			"sort=", "active=", "expired=", "tag=", "tag=%E2%84%AA", "owner="} {
 			loc := "query." + strings.SplitN(q, "=", 2)[0]
 			if loc == "query.tag" {
 				loc = "query.tag[0]"
