@@ -51,8 +51,9 @@ func columnKey(name string) string {
 	return b.String()
 }
 
-// ReadImport reads a CSV file with a header row (a UTF-8 byte order mark
-// and CRLF line ends accepted) into one record per CSV record. Columns
+// ReadImport reads a CSV file with a header row (a UTF-8 byte order mark,
+// CRLF line ends and the lone CR of old Mac files accepted) into one
+// record per CSV record. Columns
 // other than those of importColumns are ignored; without aliases, the
 // alias columns are too (the links get generated codes). Returns EINVALID
 // when the file has no header or no original_url column: then nothing
@@ -62,7 +63,7 @@ func ReadImport(r io.Reader, aliases bool) ([]ImportRecord, error) {
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xEF\xBB\xBF")) {
 		_, _ = br.Discard(3)
 	}
-	cr := csv.NewReader(br)
+	cr := csv.NewReader(loneCR{br})
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
@@ -113,6 +114,36 @@ func ReadImport(r io.Reader, aliases bool) ([]ImportRecord, error) {
 		}
 		out = append(out, rec)
 	}
+}
+
+// loneCR reads a CR that no LF follows as an LF: Go's CSV reader ends
+// lines at LF only, and a file saved as "CSV (Macintosh)" would be read
+// as one long header with no records. (A CR inside a quoted cell becomes
+// a line break too.)
+type loneCR struct{ r *bufio.Reader }
+
+func (l loneCR) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		if n > 0 && l.r.Buffered() == 0 {
+			break // what is here, without waiting for more
+		}
+		b, err := l.r.ReadByte()
+		if err != nil {
+			if n > 0 {
+				return n, nil
+			}
+			return 0, err
+		}
+		if b == '\r' {
+			if next, err := l.r.Peek(1); err != nil || next[0] != '\n' {
+				b = '\n'
+			}
+		}
+		p[n] = b
+		n++
+	}
+	return n, nil
 }
 
 // importInput is the create that a CSV row asks for; an empty cell leaves

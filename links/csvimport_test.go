@@ -32,3 +32,28 @@ func TestReadImportColumnsOfOneField(t *testing.T) {
 		t.Errorf("custom_alias %v, want own", a)
 	}
 }
+
+// Line ends of every kind split records: LF, CRLF and the lone CR of old
+// Mac files; a CRLF inside a quoted cell stays in the cell.
+func TestReadImportLineEnds(t *testing.T) {
+	for _, nl := range []string{"\n", "\r\n", "\r"} {
+		csv := "original_url,title" + nl + "https://example.com/1,One" + nl + "https://example.com/2,\"Two" + nl + "lines\"" + nl
+		recs, err := links.ReadImport(strings.NewReader(csv), true)
+		if err != nil || len(recs) != 2 {
+			t.Fatalf("%q: %d records, %v; want 2", nl, len(recs), err)
+		}
+		if got := recs[1].Input.OriginalURL; got != "https://example.com/2" {
+			t.Errorf("%q: second record's URL %q", nl, got)
+		}
+		if got := recs[1].Input.Title; got == nil || *got != "Two\nlines" {
+			t.Errorf("%q: second record's title %q, want a line break in it", nl, deref(got))
+		}
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "<nil>"
+	}
+	return *s
+}
