@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -72,6 +73,24 @@ func TestE2EDomains(t *testing.T) {
 			}
 		})
 
+		t.Run("a Unicode domain in either spelling", func(t *testing.T) {
+			uni := alias("bü") + ".example"
+			d := srv.addDomain(t, admin, map[string]any{"host": strings.ToUpper(uni)})
+			ascii := str(d["host"])
+			if !strings.HasPrefix(ascii, "xn--") {
+				t.Fatalf("domain %s stored as %s, want punycode", uni, ascii)
+			}
+			l := srv.domainLink(t, user.access, uni+".", alias("u"), "https://example.com/u")
+			if l["domain"] != ascii {
+				t.Fatalf("link on %s: domain %v, want %s", uni, l["domain"], ascii)
+			}
+			expectJSON(t, srv.do(t, "GET", "/api/v1/urls?domain="+url.QueryEscape(uni), nil, withToken(user.access)), http.StatusOK)
+			for _, target := range []string{"https://" + uni + "/", "https://" + ascii + "/x"} {
+				expectValidation(t, srv.do(t, "POST", "/api/v1/urls", map[string]any{"original_url": target}, withToken(user.access)), "body.original_url")
+			}
+			expectValidation(t, srv.do(t, "POST", "/api/v1/domains", map[string]any{"host": alias("loop") + ".example", "not_found_url": "https://" + host + "/x"},
+				withToken(admin.access)), "body.not_found_url")
+		})
 		t.Run("the same code on two domains goes to two targets", func(t *testing.T) {
 			code := alias("same")
 			srv.domainLink(t, user.access, "", code, "https://example.com/default")
@@ -93,6 +112,7 @@ func TestE2EDomains(t *testing.T) {
 				t.Fatalf("links on %s: %v", host, items)
 			}
 			expectValidation(t, srv.do(t, "GET", "/api/v1/urls?domain=nope.example", nil, withToken(user.access)), "query.domain")
+
 			qr := srv.do(t, "GET", "/api/v1/qr/"+code+"?domain="+host+"&format=svg", nil)
 			expectStatus(t, qr, http.StatusOK)
 			def := srv.do(t, "GET", "/api/v1/qr/"+code+"?format=svg", nil)
