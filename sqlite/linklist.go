@@ -102,8 +102,11 @@ func linkFilter(q shortener.LinkQuery) (where string, args []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-// linkOrder is the ORDER BY of a sort. Titles compare lower-cased (SQLite compares bytewise).
-func linkOrder(s shortener.LinkSort) string { return linksql.OrderBy(s, "lower(coalesce(title, ''))") }
+// linkOrder is the ORDER BY of a sort. Titles compare lower-cased, every
+// letter (fold_case), then bytewise, as in PostgreSQL.
+func linkOrder(s shortener.LinkSort) string {
+	return linksql.OrderBy(s, "fold_case(coalesce(title, ''))")
+}
 
 // EachLink calls fn with every link q selects, in q's order, from one
 // read snapshot; rows are read as fn consumes them.

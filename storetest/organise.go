@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -112,6 +113,23 @@ func testOrganise(t *testing.T, open func(t *testing.T) Stores) {
 		noErr(t, err)
 		if !slices.Equal(l.Tags, tags) {
 			t.Errorf("tags after update %v, want [c]", l.Tags)
+		}
+	})
+
+	// Titles compare case-insensitively beyond ASCII on both engines: "Éb"
+	// after "éa", as "Eb" after "ea".
+	t.Run("UnicodeTitleSort", func(t *testing.T) {
+		s := open(t)
+		u := mustUser(t, s, "unicode@example.com")
+		for i, title := range []string{"Éb", "éa", "Öz", "ob"} {
+			l := newLink(fmt.Sprintf("u%d", i), &u.ID, t0.Add(time.Duration(i)*time.Minute))
+			l.Title = &title
+			noErr(t, s.Links.CreateLink(ctx, l))
+		}
+		page, err := s.Links.ListLinks(ctx, shortener.LinkQuery{OwnerID: u.ID, Limit: 10, Now: t0, Sort: shortener.SortTitle})
+		noErr(t, err)
+		if got, want := codesOf(page.Links), []string{"u3", "u1", "u0", "u2"}; !slices.Equal(got, want) {
+			t.Errorf("sorted by title: %v, want %v (ob, éa, Éb, Öz)", got, want)
 		}
 	})
 
