@@ -75,6 +75,11 @@ type summaryInput struct {
 	To     string `query:"to" format:"date" doc:"Last UTC day (YYYY-MM-DD), included; at most 366 days from from."`
 }
 
+// Resolve refuses a parameter given without a value (?days=).
+func (in *summaryInput) Resolve(ctx huma.Context) []error {
+	return emptyParams(ctx, "days", "from", "to")
+}
+
 // defaultSummaryDays is the period of a summary that names none.
 const defaultSummaryDays = 30
 

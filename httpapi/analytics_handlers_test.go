@@ -41,7 +41,7 @@ func TestSummaryDefaultsAndErrors(t *testing.T) {
 		t.Errorf("days %d, want the default 30", f.summaries.days)
 	}
 
-	for _, days := range []string{"0", "366", "x"} {
+	for _, days := range []string{"0", "366", "x", ""} {
 		f := newFakes()
 		decodeProblem(t, serve(t, f.server(), "GET", "/api/v1/analytics/abc/summary?days="+days, "", bearer(adaToken)...),
 			http.StatusUnprocessableEntity)

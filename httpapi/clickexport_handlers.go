@@ -20,6 +20,11 @@ type clickExportInput struct {
 	Format string `query:"format" enum:"csv,ndjson" default:"csv"`
 }
 
+// Resolve refuses a parameter given without a value (?format=).
+func (in *clickExportInput) Resolve(ctx huma.Context) []error {
+	return emptyParams(ctx, "from", "to", "format")
+}
+
 // registerClickExport registers GET /api/v1/analytics/{code}/clicks: the
 // link's raw clicks in time order, streamed, without IP or visitor hash.
 func (s *Server) registerClickExport(api huma.API) {

@@ -2,10 +2,8 @@ package httpapi
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
-	"github.com/danielgtaylor/huma/v2/validation"
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/links"
@@ -24,29 +22,12 @@ type LinkFilter struct {
 }
 
 // Resolve refuses a filter given with no value (?active=, ?sort=, ?tag=):
-// huma reads an empty value as an absent one, and the list would answer
-// unfiltered where API.md says anything but the listed values is 422.
-// (An empty q is the empty substring: every link.)
+// the list would answer unfiltered where API.md says anything but the
+// listed values is 422. (An empty q is the empty substring: every link.)
 func (in *LinkFilter) Resolve(ctx huma.Context) []error {
+	errs := emptyParams(ctx, "owner", "active", "expired", "sort")
 	u := ctx.URL()
-	query := u.Query()
-	var errs []error
-	empty := func(name, location, msg string) {
-		for _, v := range query[name] {
-			if v == "" {
-				errs = append(errs, &huma.ErrorDetail{Location: location, Message: msg, Value: v})
-				return
-			}
-		}
-	}
-	oneOf := func(values ...string) string {
-		return fmt.Sprintf(validation.MsgExpectedOneOf, strings.Join(values, ", "))
-	}
-	empty("owner", "query.owner", oneOf("all"))
-	empty("active", "query.active", oneOf("true", "false"))
-	empty("expired", "query.expired", oneOf("true", "false"))
-	empty("sort", "query.sort", oneOf("created_at", "-created_at", "click_count", "-click_count", "title", "-title"))
-	for i, v := range query["tag"] {
+	for i, v := range u.Query()["tag"] {
 		if v == "" {
 			errs = append(errs, &huma.ErrorDetail{Location: fmt.Sprintf("query.tag[%d]", i), Message: shortener.MsgTagForm, Value: v})
 			break

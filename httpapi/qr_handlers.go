@@ -16,9 +16,14 @@ type qrInput struct {
 	Size        int    `query:"size" minimum:"64" maximum:"2048" default:"256" doc:"Edge of the square image in pixels, quiet zone included."`
 	Margin      int    `query:"margin" minimum:"0" maximum:"16" default:"4" doc:"Quiet zone in modules; narrowed to what fits when size cannot hold the code with all of it."`
 	ECC         string `query:"ecc" enum:"L,M,Q,H" default:"M" doc:"Error correction level."`
-	FG          string `query:"fg" pattern:"^#?[0-9A-Fa-f]{6}$" doc:"Foreground colour, 6 hex digits (default 000000)."`
-	BG          string `query:"bg" pattern:"^#?[0-9A-Fa-f]{6}$" doc:"Background colour, 6 hex digits (default ffffff)."`
+	FG          string `query:"fg" pattern:"^[0-9A-Fa-f]{6}$" doc:"Foreground colour, 6 hex digits rrggbb without # (default 000000)."`
+	BG          string `query:"bg" pattern:"^[0-9A-Fa-f]{6}$" doc:"Background colour, 6 hex digits rrggbb without # (default ffffff)."`
 	IfNoneMatch string `header:"If-None-Match"`
+}
+
+// Resolve refuses a parameter given without a value (?size=).
+func (in *qrInput) Resolve(ctx huma.Context) []error {
+	return emptyParams(ctx, "format", "size", "margin", "ecc", "fg", "bg")
 }
 
 type qrOutput struct {

@@ -10,7 +10,7 @@ import (
 func TestQRImage(t *testing.T) {
 	f := newFakes()
 	f.qr.img = &shortener.QRImage{ETag: `"abc123"`, ContentType: "image/svg+xml", Data: []byte("<svg/>")}
-	w := serve(t, f.server(), "GET", "/api/v1/qr/abc?format=svg&size=512&margin=2&ecc=H&fg=%23112233&bg=FFFFFF", "",
+	w := serve(t, f.server(), "GET", "/api/v1/qr/abc?format=svg&size=512&margin=2&ecc=H&fg=112233&bg=FFFFFF", "",
 		"If-None-Match", `"stale"`)
 	if w.Code != http.StatusOK || w.Body.String() != "<svg/>" {
 		t.Fatalf("status %d, body %q", w.Code, w.Body)
@@ -23,7 +23,7 @@ func TestQRImage(t *testing.T) {
 		}
 	}
 	want := shortener.QRRequest{Code: "abc", DomainID: shortener.DefaultDomainID, Format: "svg", Size: 512, Margin: 2, ECC: "H",
-		Foreground: "#112233", Background: "FFFFFF", IfNoneMatch: `"stale"`}
+		Foreground: "112233", Background: "FFFFFF", IfNoneMatch: `"stale"`}
 	if f.qr.req != want {
 		t.Errorf("request %+v, want %+v", f.qr.req, want)
 	}
@@ -60,7 +60,10 @@ func TestQRErrors(t *testing.T) {
 		t.Errorf("detail %q", p.Detail)
 	}
 
-	for _, query := range []string{"size=10", "size=4096", "margin=17", "format=gif", "ecc=X", "fg=red", "bg=%23abc"} {
+	// API.md: colours are rrggbb; a parameter given without a value is
+	// bad too, not the default.
+	for _, query := range []string{"size=10", "size=4096", "margin=17", "format=gif", "ecc=X", "fg=red", "bg=%23abc",
+		"fg=%23112233", "size=", "fg=", "format=", "ecc=", "margin="} {
 		f := newFakes()
 		p := decodeProblem(t, serve(t, f.server(), "GET", "/api/v1/qr/abc?"+query, ""), http.StatusUnprocessableEntity)
 		if len(p.Errors) == 0 || f.qr.calls != 0 {
