@@ -15,8 +15,8 @@ import (
 type clickExportInput struct {
 	Code   string `path:"short_code"`
 	Domain string `query:"domain" doc:"Host of the link's domain; default: the default domain."`
-	From   string `query:"from" format:"date-time" doc:"RFC 3339; default 30 days before to."`
-	To     string `query:"to" format:"date-time" doc:"RFC 3339, excluded; default now. At most 366 days after from."`
+	From   string `query:"from" doc:"RFC 3339 (a lower-case t or z is fine; no offset means UTC); default 30 days before to."`
+	To     string `query:"to" doc:"RFC 3339, excluded; default now. At most 366 days after from."`
 	Format string `query:"format" enum:"csv,ndjson" default:"csv"`
 }
 
@@ -86,7 +86,8 @@ func timeRange(from, to string) (f, t time.Time, err error) {
 		if v == "" {
 			return time.Time{}, nil
 		}
-		t, err := time.Parse(time.RFC3339, v)
+		// As in a body (types.go): a lower-case t or z, no offset for UTC.
+		t, err := parseTimestamp(v)
 		if err != nil {
 			return t, shortener.Invalid(loc, "must be an RFC 3339 timestamp", v)
 		}

@@ -169,6 +169,11 @@ func TestE2EClickExportAndRanges(t *testing.T) {
 		expectProblem(t, srv.do(t, "GET", path+"/clicks", nil, withToken(reader)), http.StatusForbidden)
 		analyst := srv.newKey(t, a, "analytics:read")
 		expectStatus(t, srv.do(t, "GET", path+"/clicks", nil, withToken(analyst)), http.StatusOK)
+		// RFC 3339 as bodies read it: a lower-case t and z, no offset for UTC.
+		for _, q := range []string{"?from=2026-01-01t00:00:00z", "?from=2026-01-01T00:00:00&to=2026-01-02T00:00:00"} {
+			expectStatus(t, srv.do(t, "GET", path+"/clicks"+q, nil, withToken(analyst)), http.StatusOK)
+		}
+		expectValidation(t, srv.do(t, "GET", path+"/clicks?format=", nil, withToken(analyst)), "query.format")
 		expectStatus(t, srv.do(t, "GET", "/api/v1/urls/export", nil, withToken(reader)), http.StatusOK)
 		expectProblem(t, srv.do(t, "GET", "/api/v1/urls/export", nil, withToken(analyst)), http.StatusForbidden)
 	})
