@@ -2,6 +2,7 @@ package auth
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -81,7 +82,9 @@ func (t *Tokens) VerifySession(token string) (userID, session string, err error)
 	if err != nil || !parsed.Valid {
 		return "", "", errBadToken
 	}
-	if claims.Type != "access" || claims.Subject == "" || !shortener.IsID(claims.Subject) || claims.Session == "" {
+	// The subject as issued, a lower-case ID: PostgreSQL's uuid would
+	// match an upper-case one, SQLite's text would not.
+	if claims.Type != "access" || !shortener.IsID(claims.Subject) || claims.Subject != strings.ToLower(claims.Subject) || claims.Session == "" {
 		return "", "", errBadToken
 	}
 	return claims.Subject, claims.Session, nil

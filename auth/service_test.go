@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"golang.org/x/crypto/bcrypt"
 	"strings"
 	"sync"
@@ -181,12 +182,21 @@ func TestAccessTokens(t *testing.T) {
 		claims, _ := base64.RawURLEncoding.DecodeString(parts[1])
 		none := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + base64.RawURLEncoding.EncodeToString(claims) + "."
 		otherKey, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "x", "type": "access", "exp": clock.Now().Add(time.Hour).Unix()}).SignedString([]byte("another-secret-another-secret-xx"))
+		// Signed with the right key, the subject in upper case: PostgreSQL's
+		// uuid matched it and SQLite did not; both refuse it now.
+		var mc jwt.MapClaims
+		if err := json.Unmarshal(claims, &mc); err != nil {
+			t.Fatal(err)
+		}
+		mc["sub"] = strings.ToUpper(mc["sub"].(string))
+		upperSub, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, mc).SignedString(secret)
 		for name, token := range map[string]string{
 			"tampered signature": parts[0] + "." + parts[1] + "." + string(sig),
 			"alg none":           none,
 			"refresh as access":  pair.RefreshToken,
 			"garbage":            "not.a.token",
 			"other key":          otherKey,
+			"upper-case subject": upperSub,
 			"empty":              "",
 		} {
 			t.Run(name, func(t *testing.T) {
