@@ -2,8 +2,11 @@ package httpapi_test
 
 import (
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/shortener-dev/shortener"
 )
 
 // Every answer, whoever writes it (huma, the redirect, the mux, promhttp,
@@ -68,6 +71,24 @@ func TestMissPagePolicy(t *testing.T) {
 		}
 		if rp := w.Header().Get("Referrer-Policy"); rp != "strict-origin-when-cross-origin" {
 			t.Errorf("%s: Referrer-Policy %q", code, rp)
+		}
+	}
+}
+
+// API answers are not stored by caches (tokens, links, analytics are a
+// user's own), except where an operation says otherwise: a QR image.
+func TestAnswersAreNotStored(t *testing.T) {
+	f := newFakes()
+	f.qr.img = &shortener.QRImage{ETag: `"e"`, ContentType: "image/png", Data: []byte("png")}
+	srv := f.server()
+	for _, c := range []struct{ method, target, body, want string }{
+		{"POST", "/api/v1/auth/login", `{"email":"ada@example.com","password":"Secret123"}`, "no-store"},
+		{"GET", "/api/v1/auth/me", "", "no-store"},
+		{"GET", "/api/v1/qr/abc", "", "public, max-age=86400"},
+	} {
+		w := serve(t, srv, c.method, c.target, c.body, bearer(adaToken)...)
+		if got := w.Header().Get("Cache-Control"); got != c.want || w.Code != http.StatusOK {
+			t.Errorf("%s %s: %d, Cache-Control %q, want %q", c.method, c.target, w.Code, got, c.want)
 		}
 	}
 }

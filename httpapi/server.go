@@ -235,8 +235,9 @@ func (s *Server) newAPI(version string) huma.API {
 	// Before any operation is registered: huma binds the API's middleware
 	// at registration. The rate limit comes first, so that refused
 	// bodies count too; then an API key's scope; then the call's deadline
-	// (deadline.go), before its body is read.
-	api.UseMiddleware(s.rateLimit, s.checkScope, s.deadlines, jsonRequestBody(api))
+	// (deadline.go), before its body is read; answers are not stored by
+	// caches unless the operation says otherwise (noStore).
+	api.UseMiddleware(s.rateLimit, s.checkScope, s.deadlines, noStore, jsonRequestBody(api))
 	// Documentation lives outside /api/v1 but comes from the same API.
 	s.mux.Handle("GET /openapi.json", servedAsJSON(apiMux))
 	s.mux.Handle("GET /openapi.yaml", apiMux)
@@ -282,4 +283,13 @@ func (s *Server) apiFallback(apiMux *http.ServeMux) http.Handler {
 		defer s.answerEncodingFailure(w, r)
 		apiMux.ServeHTTP(w, r)
 	})
+}
+
+// noStore marks an API answer Cache-Control: no-store before the
+// operation runs, so that one that sets its own (a QR code's public
+// max-age) replaces it: tokens, links and analytics are a user's own and
+// stay out of shared and browser caches (RFC 6749 5.1 asks it of tokens).
+func noStore(ctx huma.Context, next func(huma.Context)) {
+	ctx.SetHeader("Cache-Control", "no-store")
+	next(ctx)
 }
