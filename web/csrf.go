@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"net/http"
 )
 
@@ -99,6 +101,13 @@ const uploadMemory = 1 << 20
 func (a *App) csrfAfter(parse func(http.ResponseWriter, *http.Request) error, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if err := parse(w, r); err != nil {
+			// Too large is 413, as in the API; the browser's Back keeps
+			// what was typed.
+			if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
+				a.errorPage(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf(
+					"This form is larger than %s. Go back, shorten what you entered, and send it again.", bytesText(tooLarge.Limit)))
+				return
+			}
 			a.errorPage(w, r, http.StatusBadRequest, "This form could not be read; reload the page and try again.")
 			return
 		}

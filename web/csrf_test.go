@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -28,12 +29,22 @@ func TestCSRF(t *testing.T) {
 			}
 		}
 
+		// A form over the limit is 413 (as in the API), and changes nothing.
+		f := form()
+		f.Set("title", strings.Repeat("x", maxFormBytes))
+		p := b.submit("/app/links", f)
+		wantStatus(t, p, http.StatusRequestEntityTooLarge)
+		wantBody(t, p, "This form is larger than 64 KiB")
+		if n := e.links.count("Create"); n != 0 {
+			t.Fatalf("an oversized form: Create called %d times", n)
+		}
+
 		// Bob's valid pair (his seed, his token) planted in Alice's
 		// browser does not work for Alice: the token is bound to the user.
 		bobBrowser := e.signedIn(bob)
 		bobBrowser.get("/app")
 		b.cookies[csrfCookie] = bobBrowser.cookies[csrfCookie]
-		f := form()
+		f = form()
 		f.Set(csrfField, csrfOf(bobBrowser.last))
 		wantStatus(t, b.do(http.MethodPost, "/app/links", f), http.StatusForbidden)
 

@@ -94,13 +94,14 @@ type errorView struct {
 }
 
 var errorHeadings = map[int]string{
-	http.StatusBadRequest:          "This request could not be read",
-	http.StatusForbidden:           "Not allowed",
-	http.StatusNotFound:            "Page not found",
-	http.StatusGone:                "This link has expired",
-	http.StatusTooManyRequests:     "Too many requests",
-	http.StatusInternalServerError: "Something went wrong",
-	http.StatusServiceUnavailable:  "Temporarily unavailable",
+	http.StatusBadRequest:            "This request could not be read",
+	http.StatusRequestEntityTooLarge: "Too large",
+	http.StatusForbidden:             "Not allowed",
+	http.StatusNotFound:              "Page not found",
+	http.StatusGone:                  "This link has expired",
+	http.StatusTooManyRequests:       "Too many requests",
+	http.StatusInternalServerError:   "Something went wrong",
+	http.StatusServiceUnavailable:    "Temporarily unavailable",
 }
 
 // errorPage answers with an error page in the app's layout.

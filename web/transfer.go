@@ -46,6 +46,7 @@ func (c *csvAnswer) Write(p []byte) (int, error) {
 		c.started = true
 		c.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		c.w.Header().Set("Content-Disposition", `attachment; filename="`+c.filename+`"`)
+		c.w.Header().Set("Cache-Control", "no-store") // a user's own links, as every signed-in page
 	}
 	return c.w.Write(p)
 }

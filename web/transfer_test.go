@@ -135,6 +135,9 @@ func TestExportDownload(t *testing.T) {
 	e := newEnv(t, organised(org))
 	p := e.signedIn(alice).get("/app/export?tag=a&state=disabled")
 	wantStatus(t, p, http.StatusOK)
+	if cc := p.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("Cache-Control %q, want no-store", cc)
+	}
 	if ct := p.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" || !strings.HasPrefix(p.Header.Get("Content-Disposition"), "attachment") {
 		t.Errorf("Content-Type %q, Content-Disposition %q", ct, p.Header.Get("Content-Disposition"))
 	}
