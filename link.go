@@ -28,6 +28,7 @@ type Link struct {
 	ForwardQuery bool       // merge the request's query into the target's
 	ValidSince   *time.Time // before it the code answers 404
 	MaxClicks    *int64     // human redirects answered at most; nil uncapped
+	ClicksUsed   int64      // of MaxClicks (counted while capped); not in the API's Link object
 	PasswordHash string     // bcrypt of the link's password; "" for none
 	Rules        []TargetRule
 	Variants     []Variant // nil: no A/B split
@@ -39,6 +40,10 @@ type Link struct {
 
 // Key is the link's LinkKey: what the caches and invalidations know it by.
 func (l *Link) Key() string { return LinkKey(l.DomainID, l.ShortCode) }
+
+// UsedUp reports whether l's max_clicks are all used: its redirect
+// answers 410.
+func (l *Link) UsedUp() bool { return l.MaxClicks != nil && l.ClicksUsed >= *l.MaxClicks }
 
 // Expired reports whether l has expired at now.
 func (l *Link) Expired(now time.Time) bool {

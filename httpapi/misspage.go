@@ -28,7 +28,7 @@ func (s *Server) redirectMiss(w http.ResponseWriter, r *http.Request, status int
 	}
 	s.metrics.redirects.WithLabelValues(statusText(status)).Inc()
 	if status == http.StatusGone {
-		s.visitFailed(w, r, status, "Link expired", "This short link has expired.")
+		s.visitFailed(w, r, status, "Link expired", "This short link has expired, or has had all the clicks it allows.")
 		return
 	}
 	s.visitFailed(w, r, status, "Link not found", "This short link does not exist or has been disabled.")

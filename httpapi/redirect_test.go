@@ -67,7 +67,7 @@ func TestRedirectMisses(t *testing.T) {
 	}{
 		{"unknown", http.StatusNotFound, "This short link does not exist or has been disabled."},
 		{"off", http.StatusNotFound, "This short link does not exist or has been disabled."},
-		{"old", http.StatusGone, "This short link has expired."},
+		{"old", http.StatusGone, "This short link has expired, or has had all the clicks it allows."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.code, func(t *testing.T) {

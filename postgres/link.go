@@ -33,9 +33,9 @@ const linkColumns = `id, short_code, original_url, custom_alias, title, owner_id
 	is_active, is_public, expires_at, click_count, created_at, updated_at,
 	redirect_type, forward_query, valid_since, max_clicks, password_hash, rules, variants, tags, domain_id`
 
-// linkSelect is what scanLink reads: the columns and the host of the
-// link's domain.
-const linkSelect = linkColumns + `, (SELECT host FROM domains WHERE domains.id = short_urls.domain_id)`
+// linkSelect is what scanLink reads: the columns, the clicks a cap has
+// used, and the host of the link's domain.
+const linkSelect = linkColumns + `, clicks_used, (SELECT host FROM domains WHERE domains.id = short_urls.domain_id)`
 
 // domainOf is the domain ID a link is stored under.
 func domainOf(id string) string {
@@ -239,7 +239,7 @@ func scanLink(r pgx.Row) (*shortener.Link, error) {
 	if err := r.Scan(&l.ID, &l.ShortCode, &l.OriginalURL, &l.CustomAlias, &l.Title, &l.OwnerID,
 		&l.IsActive, &l.IsPublic, &expires, &l.ClickCount, &created, &updated,
 		&redirect, &l.ForwardQuery, &validSince, &l.MaxClicks, &l.PasswordHash, &rules, &variants, &l.Tags,
-		&l.DomainID, &l.Domain); err != nil {
+		&l.DomainID, &l.ClicksUsed, &l.Domain); err != nil {
 		return nil, err
 	}
 	l.RedirectType = int(redirect)

@@ -32,9 +32,9 @@ const linkColumns = `id, short_code, original_url, custom_alias, title, owner_id
 	is_active, is_public, expires_at, click_count, created_at, updated_at,
 	redirect_type, forward_query, valid_since, max_clicks, password_hash, rules, variants, tags, domain_id`
 
-// linkSelect is what scanLink reads: the columns and the host of the
-// link's domain.
-const linkSelect = linkColumns + `, (SELECT host FROM domains WHERE domains.id = short_urls.domain_id)`
+// linkSelect is what scanLink reads: the columns, the clicks a cap has
+// used, and the host of the link's domain.
+const linkSelect = linkColumns + `, clicks_used, (SELECT host FROM domains WHERE domains.id = short_urls.domain_id)`
 
 // domainOf is the domain ID a link is stored under.
 func domainOf(id string) string {
@@ -241,7 +241,7 @@ func scanLink(r rowScanner) (*shortener.Link, error) {
 	if err := r.Scan(&l.ID, &l.ShortCode, &l.OriginalURL, &alias, &title, &owner,
 		&l.IsActive, &l.IsPublic, &expires, &l.ClickCount, &created, &updated,
 		&l.RedirectType, &l.ForwardQuery, &validSince, &maxClks, &l.PasswordHash, &rules, &variants, &tags,
-		&l.DomainID, &domain); err != nil {
+		&l.DomainID, &l.ClicksUsed, &domain); err != nil {
 		return nil, err
 	}
 	l.CustomAlias, l.Title, l.OwnerID = stringPtr(alias), stringPtr(title), stringPtr(owner)

@@ -92,6 +92,9 @@ func testClickCaps(t *testing.T, open func(t *testing.T) Stores) {
 	if left {
 		t.Fatal("a used-up cap reports clicks left")
 	}
+	if got, err := s.Links.LinkByID(ctx, capped.ID); err != nil || got.ClicksUsed != 10 || !got.UsedUp() {
+		t.Fatalf("the link after its cap was used: %+v, %v; want 10 clicks used", got, err)
+	}
 	_, err = s.Links.UpdateLink(ctx, capped.ID, shortener.LinkUpdate{MaxClicks: ptr(int64(11))}, t0)
 	noErr(t, err)
 	if ok, err := s.Links.TakeLinkClick(ctx, capped.ID); err != nil || !ok {

@@ -80,7 +80,7 @@ func optionFacts(l *shortener.Link) []fact {
 		fs = append(fs, fact{"Starts", formatDateTime(*l.ValidSince)})
 	}
 	if l.MaxClicks != nil {
-		fs = append(fs, fact{"Click limit", thousands(*l.MaxClicks)})
+		fs = append(fs, fact{"Click limit", thousands(*l.MaxClicks) + " (" + thousands(min(l.ClicksUsed, *l.MaxClicks)) + " used)"})
 	}
 	if len(l.Rules) > 0 {
 		fs = append(fs, fact{"Targeting", plural(int64(len(l.Rules)), "rule", "rules")})

@@ -135,7 +135,7 @@ func TestEditLinkOptions(t *testing.T) {
 	b := e.signedIn(alice)
 	p := b.get("/app/links/" + linkID)
 	wantBody(t, p, `<span class="badge">Password</span>`, `<option value="301" selected>`,
-		`<dt>Redirect</dt><dd>301</dd>`, `<dt>Click limit</dt><dd>50</dd>`, `<dt>A/B split</dt><dd>2 targets</dd>`,
+		`<dt>Redirect</dt><dd>301</dd>`, `<dt>Click limit</dt><dd>50 (0 used)</dd>`, `<dt>A/B split</dt><dd>2 targets</dd>`,
 		`>https://example.com/m; device: mobile</textarea>`, ">1 https://example.com/a\n3 https://example.com/b</textarea>",
 		`id="max_clicks" name="max_clicks" type="number" min="1" step="1" inputmode="numeric" value="50"`,
 		"This link asks for a password.", `name="unprotect"`)
@@ -176,4 +176,16 @@ func TestEditLinkOptions(t *testing.T) {
 	if n := e.links.count("Update"); n != 2 {
 		t.Errorf("%d updates, want the contradictory one not sent", n)
 	}
+}
+
+// A link whose click limit is used up says so (its redirect answers 410),
+// on the list and on its page.
+func TestUsedUpLink(t *testing.T) {
+	e := newEnv(t)
+	l := e.addLink(alice, linkID, "abc", "https://example.com/")
+	max := int64(2)
+	l.MaxClicks, l.ClicksUsed = &max, 2
+	b := e.signedIn(alice)
+	wantBody(t, b.get("/app"), `<span class="badge expired">Used up</span>`)
+	wantBody(t, b.get("/app/links/"+linkID), `<dt>Click limit</dt><dd>2 (2 used)</dd>`)
 }

@@ -65,6 +65,8 @@ func linkState(l *shortener.Link, now time.Time) (class, text string) {
 		return "disabled", "Disabled"
 	case l.Expired(now):
 		return "expired", "Expired"
+	case l.UsedUp():
+		return "expired", "Used up" // its click limit: answers 410 as expired links do
 	}
 	return "active", "Active"
 }
