@@ -163,10 +163,6 @@ func (s *LinkStore) UpdateLink(ctx context.Context, id string, u shortener.LinkU
 	return l, linkWriteError("update link", err, msgLinkNotFound, msgCodeTaken)
 }
 
-// updateLink applies u. A cap set on an uncapped link counts the human
-// clicks recorded so far (click_count) as used: max_clicks bounds the
-// redirects a link answers over its life, as Shlink's maxVisits does; the
-// clicks still on their way to the database are not in click_count yet.
 func updateLink(ctx context.Context, tx pgx.Tx, id string, u shortener.LinkUpdate, now time.Time) (*shortener.Link, error) {
 	row := tx.QueryRow(ctx, `
 		UPDATE short_urls SET
@@ -179,8 +175,6 @@ func updateLink(ctx context.Context, tx pgx.Tx, id string, u shortener.LinkUpdat
 			forward_query = COALESCE($11, forward_query),
 			valid_since = CASE WHEN $12 THEN NULL ELSE COALESCE($13, valid_since) END,
 			max_clicks = CASE WHEN $14 THEN NULL ELSE COALESCE($15, max_clicks) END,
-			clicks_used = CASE WHEN max_clicks IS NULL AND $15::bigint IS NOT NULL
-				THEN GREATEST(clicks_used, click_count) ELSE clicks_used END,
 			password_hash = COALESCE($16, password_hash),
 			rules = COALESCE($17, rules),
 			variants = CASE WHEN $18 THEN NULL ELSE COALESCE($19, variants) END,

@@ -178,10 +178,6 @@ func (s *LinkStore) UpdateLink(ctx context.Context, id string, u shortener.LinkU
 	return l, linkWriteError("update link", err, msgLinkNotFound, msgCodeTaken)
 }
 
-// updateLink applies u. A cap set on an uncapped link counts the human
-// clicks recorded so far (click_count) as used: max_clicks bounds the
-// redirects a link answers over its life, as Shlink's maxVisits does; the
-// clicks still on their way to the database are not in click_count yet.
 func updateLink(ctx context.Context, tx *sql.Tx, id string, u shortener.LinkUpdate, now time.Time) (*shortener.Link, error) {
 	row := tx.QueryRowContext(ctx, `
 		UPDATE short_urls SET
@@ -194,8 +190,6 @@ func updateLink(ctx context.Context, tx *sql.Tx, id string, u shortener.LinkUpda
 			forward_query = COALESCE(?, forward_query),
 			valid_since = CASE WHEN ? THEN NULL ELSE COALESCE(?, valid_since) END,
 			max_clicks = CASE WHEN ? THEN NULL ELSE COALESCE(?, max_clicks) END,
-			clicks_used = CASE WHEN max_clicks IS NULL AND ? IS NOT NULL
-				THEN max(clicks_used, click_count) ELSE clicks_used END,
 			password_hash = COALESCE(?, password_hash),
 			rules = COALESCE(?, rules),
 			variants = CASE WHEN ? THEN NULL ELSE COALESCE(?, variants) END,
@@ -207,7 +201,7 @@ func updateLink(ctx context.Context, tx *sql.Tx, id string, u shortener.LinkUpda
 		nullString(u.OriginalURL), u.ClearTitle, nullString(u.Title), u.ClearExpiry, nullMicros(u.ExpiresAt),
 		nullBool(u.IsActive), nullBool(u.IsPublic),
 		nullRedirectType(u.RedirectType), nullBool(u.ForwardQuery), u.ClearValidSince, nullMicros(u.ValidSince),
-		u.ClearMaxClicks, nullInt64(u.MaxClicks), nullInt64(u.MaxClicks), nullString(u.PasswordHash), nullString(u.StoredRules()),
+		u.ClearMaxClicks, nullInt64(u.MaxClicks), nullString(u.PasswordHash), nullString(u.StoredRules()),
 		u.ClearVariants, nullString(u.StoredVariants()), nullTags(u.Tags), nullString(lowerPtr(u.DomainID)),
 		micros(now), strings.ToLower(id))
 	return scanLink(row)

@@ -113,30 +113,4 @@ func testClickCaps(t *testing.T, open func(t *testing.T) Stores) {
 	}
 	_, err = s.Links.TakeLinkClick(ctx, shortener.NewID())
 	wantCode(t, err, shortener.ENOTFOUND)
-
-	// A cap set later counts the human clicks recorded before it.
-	now := time.Now().UTC()
-	noErr(t, s.Clicks.WriteClicks(ctx, []shortener.ClickEvent{
-		click(plain.ID, now, "v1"), click(plain.ID, now, "v2"), click(plain.ID, now, "v3"), bot(plain.ID, now),
-	}))
-	_, err = s.Links.UpdateLink(ctx, plain.ID, shortener.LinkUpdate{MaxClicks: ptr(int64(4))}, t0)
-	noErr(t, err)
-	if ok, err := s.Links.TakeLinkClick(ctx, plain.ID); err != nil || !ok {
-		t.Fatalf("the 4th click of a cap of 4 set after 3: %v, %v", ok, err)
-	}
-	if ok, _ := s.Links.TakeLinkClick(ctx, plain.ID); ok {
-		t.Fatal("a cap of 4 set after 3 recorded clicks gave out 2 more")
-	}
-	// Cleared and set again, the cap keeps the 4 taken under it, though
-	// click_count (3, the 4th click not yet written) is behind.
-	_, err = s.Links.UpdateLink(ctx, plain.ID, shortener.LinkUpdate{ClearMaxClicks: true}, t0)
-	noErr(t, err)
-	_, err = s.Links.UpdateLink(ctx, plain.ID, shortener.LinkUpdate{MaxClicks: ptr(int64(5))}, t0)
-	noErr(t, err)
-	if ok, err := s.Links.TakeLinkClick(ctx, plain.ID); err != nil || !ok {
-		t.Fatalf("a cap of 5 after 4 used: %v, %v", ok, err)
-	}
-	if ok, _ := s.Links.TakeLinkClick(ctx, plain.ID); ok {
-		t.Fatal("a cap of 5 gave out a 6th click")
-	}
 }
