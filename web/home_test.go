@@ -73,3 +73,11 @@ func TestWithScheme(t *testing.T) {
 		}
 	}
 }
+
+// The brand leads a signed-in user to the links, and others to the home
+// page: / may be the default domain's root_url, outside the app.
+func TestBrandLink(t *testing.T) {
+	e := newEnv(t)
+	wantBody(t, e.signedIn(alice).get("/app"), `<a class="brand" href="/app">`)
+	wantBody(t, e.browser().get("/app/login"), `<a class="brand" href="/">`)
+}
