@@ -49,15 +49,8 @@ func TestLongExportOutlivesWriteTimeout(t *testing.T) {
 	srv.Start()
 	defer srv.Close()
 
-	req, _ := http.NewRequest("GET", srv.URL+"/api/v1/analytics/abc/clicks", nil)
-	req.Header.Set("Authorization", "Bearer "+adaToken)
 	start := time.Now()
-	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	resp, body, err := exportClicks(t, srv)
 	if err != nil {
 		t.Fatalf("after %s: the export was cut: %v (read %q)", time.Since(start), err, body)
 	}
@@ -67,6 +60,21 @@ func TestLongExportOutlivesWriteTimeout(t *testing.T) {
 	if lines := strings.Count(string(body), "\n"); lines != 9 || time.Since(start) < 2*time.Second {
 		t.Errorf("%d lines in %s, want the header and 8 rows over more than twice the write timeout", lines, time.Since(start))
 	}
+}
+
+// exportClicks asks srv for a link's clicks as ada and reads the whole
+// answer; err is the error of reading its body.
+func exportClicks(t *testing.T, srv *httptest.Server) (resp *http.Response, body []byte, err error) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", srv.URL+"/api/v1/analytics/abc/clicks", nil)
+	req.Header.Set("Authorization", "Bearer "+adaToken)
+	resp, err = srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err = io.ReadAll(resp.Body)
+	return resp, body, err
 }
 
 // slowImport takes its time over every import, as a large file does.
