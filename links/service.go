@@ -98,9 +98,18 @@ func (s *Service) Create(ctx context.Context, caller *shortener.User, in CreateI
 	return l, nil
 }
 
-// prepare checks in and returns the link it makes, without a code yet.
+// CheckCreate reports what Create would refuse in `in`: EINVALID with
+// every bad value at once, or nil. Nothing is made. The web app asks it
+// when its own reading of a form failed, so that one bad field does not
+// hide the others.
+func (s *Service) CheckCreate(in CreateInput) error {
+	_, _, err := s.checkCreate(in, s.clock())
+	return err
+}
+
+// checkCreate checks in and returns the domain and the options it names.
 // Returns EINVALID for each bad value.
-func (s *Service) prepare(caller *shortener.User, in CreateInput, now time.Time) (*shortener.Link, error) {
+func (s *Service) checkCreate(in CreateInput, now time.Time) (*shortener.Domain, Options, error) {
 	d, domainErr := s.domainOf(in.Domain, "body.domain")
 	errs := []error{shortener.CheckURL(in.OriginalURL, s.OwnHosts()), domainErr}
 	if in.CustomAlias != nil {
@@ -111,7 +120,14 @@ func (s *Service) prepare(caller *shortener.User, in CreateInput, now time.Time)
 	}
 	errs = append(errs, checkExpiry(in.ExpiresAt, now))
 	opts, optErrs := s.checkOptions(in.Options)
-	if err := shortener.JoinInvalid(append(errs, optErrs...)...); err != nil {
+	return d, opts, shortener.JoinInvalid(append(errs, optErrs...)...)
+}
+
+// prepare checks in and returns the link it makes, without a code yet.
+// Returns EINVALID for each bad value.
+func (s *Service) prepare(caller *shortener.User, in CreateInput, now time.Time) (*shortener.Link, error) {
+	d, opts, err := s.checkCreate(in, now)
+	if err != nil {
 		return nil, err
 	}
 	hash, err := s.passwordHash(opts.Password)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"github.com/shortener-dev/shortener/auth"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -334,6 +335,33 @@ func TestUpdateOptions(t *testing.T) {
 		}
 		if n := events(); n != before {
 			t.Errorf("an empty update queued %d link.updated events", n-before)
+		}
+	})
+}
+
+// CheckCreate and CheckUpdate name every bad value at once and make or
+// change nothing.
+func TestCheckCreateAndUpdate(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
+		ctx := context.Background()
+		svc := newService(s, &recordingInvalidator{})
+		owner := user(t, s, shortener.RoleUser)
+		alias, title := "api", strings.Repeat("x", 300)
+		err := svc.CheckCreate(links.CreateInput{OriginalURL: "http://localhost/", CustomAlias: &alias, Title: &title})
+		var e *shortener.Error
+		if !errors.As(err, &e) || e.Code != shortener.EINVALID || len(e.Fields) != 3 {
+			t.Fatalf("CheckCreate = %v, want EINVALID at three fields", err)
+		}
+		if err := svc.CheckCreate(links.CreateInput{OriginalURL: "https://example.com/"}); err != nil {
+			t.Fatalf("CheckCreate of a good input = %v", err)
+		}
+		err = svc.CheckUpdate(links.UpdateInput{OriginalURL: ptr("ftp://example.com/"), Title: &title})
+		if !errors.As(err, &e) || e.Code != shortener.EINVALID || len(e.Fields) != 2 {
+			t.Fatalf("CheckUpdate = %v, want EINVALID at two fields", err)
+		}
+		page, err := svc.List(ctx, owner, links.ListQuery{})
+		if err != nil || page.Total != 0 {
+			t.Fatalf("after checks: %d links, %v; want none", page.Total, err)
 		}
 	})
 }

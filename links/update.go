@@ -26,13 +26,17 @@ type UpdateInput struct {
 	ClearVariants   bool
 }
 
-// Update changes a link caller may manage; the redirect reflects the
-// change at once on every instance. Only the fields in names are written,
-// so a concurrent change of other fields (an admin disabling the link
-// while its owner retitles it) is kept. Returns ENOTFOUND when caller may
-// not manage it and EINVALID for bad values.
-func (s *Service) Update(ctx context.Context, caller *shortener.User, id string, in UpdateInput) (*shortener.Link, error) {
-	now := s.clock()
+// CheckUpdate reports what Update would refuse in `in` for its values
+// alone: EINVALID with every bad value at once, or nil (as CheckCreate).
+func (s *Service) CheckUpdate(in UpdateInput) error {
+	_, _, err := s.checkUpdate(in, s.clock())
+	return err
+}
+
+// checkUpdate checks in's values and returns the domain (nil when in
+// moves the link to none) and the options it names. Returns EINVALID for
+// each bad value.
+func (s *Service) checkUpdate(in UpdateInput, now time.Time) (*shortener.Domain, Options, error) {
 	var errs []error
 	if in.OriginalURL != nil {
 		errs = append(errs, shortener.CheckURL(*in.OriginalURL, s.OwnHosts()))
@@ -48,7 +52,18 @@ func (s *Service) Update(ctx context.Context, caller *shortener.User, id string,
 	}
 	errs = append(errs, checkExpiry(in.ExpiresAt, now))
 	opts, optErrs := s.checkOptions(in.Options)
-	if err := shortener.JoinInvalid(append(errs, optErrs...)...); err != nil {
+	return domain, opts, shortener.JoinInvalid(append(errs, optErrs...)...)
+}
+
+// Update changes a link caller may manage; the redirect reflects the
+// change at once on every instance. Only the fields in names are written,
+// so a concurrent change of other fields (an admin disabling the link
+// while its owner retitles it) is kept. Returns ENOTFOUND when caller may
+// not manage it and EINVALID for bad values.
+func (s *Service) Update(ctx context.Context, caller *shortener.User, id string, in UpdateInput) (*shortener.Link, error) {
+	now := s.clock()
+	domain, opts, err := s.checkUpdate(in, now)
+	if err != nil {
 		return nil, err
 	}
 	in.Options = opts

@@ -76,6 +76,15 @@ func (a *App) explain(r *http.Request, f *form, err error) int {
 	return status
 }
 
+// explainAlso adds a check's field errors to a form that already failed
+// on its own reading (a rules line, a date), so that every bad field shows
+// at once; a field keeps its first error.
+func (a *App) explainAlso(r *http.Request, f *form, err error) {
+	if shortener.ErrorCode(err) == shortener.EINVALID {
+		a.explain(r, f, err)
+	}
+}
+
 // fieldName is the form field of an API location: "body.title" → "title".
 func fieldName(location string) string {
 	const prefix = "body."

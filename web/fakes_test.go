@@ -123,13 +123,17 @@ type fakeLinks struct {
 	links     []*shortener.Link
 	createErr error
 	updateErr error
-	stall     bool // Get waits until its context ends, as on a stalled database
+	stall     bool  // Get waits until its context ends, as on a stalled database
+	checkErr  error // what CheckCreate and CheckUpdate answer
 	created   []links.CreateInput
 	updated   []links.UpdateInput
 	lists     []ListQuery
 }
 
 func (f *fakeLinks) ShortURL(l *shortener.Link) string { return "https://sho.rt/" + l.ShortCode }
+
+func (f *fakeLinks) CheckCreate(links.CreateInput) error { f.add("CheckCreate"); return f.checkErr }
+func (f *fakeLinks) CheckUpdate(links.UpdateInput) error { f.add("CheckUpdate"); return f.checkErr }
 
 func canManage(u *shortener.User, l *shortener.Link) bool {
 	return u.IsAdmin() || (u != nil && l.OwnerID != nil && *l.OwnerID == u.ID)

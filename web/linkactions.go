@@ -51,6 +51,7 @@ func (a *App) createLink(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		if in := createInput(f); f.Failed() {
 			err = errFormInvalid
+			a.explainAlso(r, f, a.links.CheckCreate(in))
 		} else {
 			l, err = a.links.Create(r.Context(), user, in)
 		}

@@ -189,3 +189,28 @@ func TestUsedUpLink(t *testing.T) {
 	wantBody(t, b.get("/app"), `<span class="badge expired">Used up</span>`)
 	wantBody(t, b.get("/app/links/"+linkID), `<dt>Click limit</dt><dd>2 (2 used)</dd>`)
 }
+
+// A form the app cannot read whole (a bad rules line) still shows the
+// service's errors for its other fields, all at once, on create and edit.
+func TestEveryFieldErrorAtOnce(t *testing.T) {
+	e := newEnv(t)
+	e.addLink(alice, linkID, "abc", "https://example.com/")
+	e.links.checkErr = joinInvalid(
+		invalid("body.original_url", "URL must not be localhost or a local name"),
+		invalid("body.title", "title must be at most 255 characters"),
+	)
+	b := e.signedIn(alice)
+	b.get("/app")
+	p := b.submit("/app/links", url.Values{"original_url": {"http://localhost/"}, "title": {"t"},
+		"rules": {"https://example.com/de country DE"}})
+	wantStatus(t, p, http.StatusUnprocessableEntity)
+	wantBody(t, p, `id="rules-error">Rule 1: write each condition`, `id="original_url-error">`, `id="title-error">`)
+	b.get("/app/links/" + linkID)
+	p = b.submit("/app/links/"+linkID+"/edit", url.Values{"original_url": {"http://localhost/"}, "title": {"t"},
+		"rules": {"https://example.com/de country DE"}})
+	wantStatus(t, p, http.StatusUnprocessableEntity)
+	wantBody(t, p, `id="rules-error">Rule 1: write each condition`, `id="original_url-error">`, `id="title-error">`)
+	if n := e.links.count("Create") + e.links.count("Update"); n != 0 {
+		t.Errorf("Create or Update called %d times", n)
+	}
+}

@@ -98,6 +98,7 @@ func (a *App) editLink(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		if in := updateInput(f, l); f.Failed() {
 			err = errFormInvalid
+			a.explainAlso(r, f, a.links.CheckUpdate(in))
 		} else {
 			_, err = a.links.Update(r.Context(), user, id, in)
 		}

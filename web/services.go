@@ -52,6 +52,13 @@ type Links interface {
 	// and ECONFLICT when the alias is taken.
 	Create(ctx context.Context, caller *shortener.User, in links.CreateInput) (*shortener.Link, error)
 
+	// CheckCreate and CheckUpdate report what Create and Update would
+	// refuse in their input's values (EINVALID with every bad value), and
+	// change nothing: a form that the app could not read whole still
+	// shows the service's errors for its other fields.
+	CheckCreate(in links.CreateInput) error
+	CheckUpdate(in links.UpdateInput) error
+
 	// Get returns a link the caller may read. Returns ENOTFOUND otherwise,
 	// also for a malformed id.
 	Get(ctx context.Context, caller *shortener.User, id string) (*shortener.Link, error)
