@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
@@ -197,6 +198,15 @@ func (f *fakeLinks) List(_ context.Context, caller *shortener.User, q ListQuery)
 				mine = append(mine, l)
 			}
 		}
+	}
+	if q.Search != "" {
+		var found []*shortener.Link
+		for _, l := range mine {
+			if strings.Contains(strings.ToLower(l.ShortCode+" "+l.OriginalURL), strings.ToLower(q.Search)) { // as the stores: any case
+				found = append(found, l)
+			}
+		}
+		mine = found
 	}
 	from := min((q.Page-1)*q.Size, len(mine))
 	to := min(from+q.Size, len(mine))

@@ -98,7 +98,7 @@ func TestLinkListPaging(t *testing.T) {
 	if strings.Contains(p.Body, "Page 1 of 1") || strings.Contains(p.Body, "1–45") {
 		t.Error("a list of one page has a pager")
 	}
-	wantBody(t, b.get("/app?page=9"), "This page is past the end of the list.")
+	wantBody(t, b.get("/app?page=9"), "This page is past the end of the list (45 links).")
 	wantBody(t, b.get("/app?page=-1&size=1000"), "1–20 of 45 links")
 }
 
@@ -184,5 +184,16 @@ func TestUserBucketCounts(t *testing.T) {
 	wantBody(t, p, "Too many attempts; try again in 3 seconds.")
 	if p.Header.Get("Retry-After") != "3" {
 		t.Errorf("Retry-After %q", p.Header.Get("Retry-After"))
+	}
+}
+
+// A filter that matches nothing says so, without a "0 links" pager under it.
+func TestListNoMatch(t *testing.T) {
+	e := newEnv(t)
+	e.addLink(alice, linkID, "abc", "https://example.com/")
+	p := e.signedIn(alice).get("/app?q=nothing-like-this")
+	wantBody(t, p, "No links match these filters.")
+	if strings.Contains(p.Body, `class="pager muted"`) {
+		t.Error("the empty result has a pager")
 	}
 }
