@@ -110,12 +110,14 @@ func (s *ClickStore) WriteClicks(ctx context.Context, clicks []shortener.ClickEv
 }
 
 func (s *ClickStore) writeClicks(ctx context.Context, clicks []shortener.ClickEvent, insertSQL string) error {
-	return pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
-		fresh, newVisitors, err := insertEvents(ctx, tx, clicks, insertSQL)
-		if err != nil {
-			return err
-		}
-		return addRollup(ctx, tx, shortener.NewClickRollup(fresh), newVisitors)
+	return retryDeadlock(func() error {
+		return pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
+			fresh, newVisitors, err := insertEvents(ctx, tx, clicks, insertSQL)
+			if err != nil {
+				return err
+			}
+			return addRollup(ctx, tx, shortener.NewClickRollup(fresh), newVisitors)
+		})
 	})
 }
 

@@ -26,6 +26,30 @@ func pgCode(err error) string {
 	return ""
 }
 
+// deadlockRetries is how often a transaction that PostgreSQL chose as a
+// deadlock's victim is run again.
+const deadlockRetries = 3
+
+// retryDeadlock runs tx, and again (up to deadlockRetries times) when
+// PostgreSQL broke a deadlock by aborting it: the transaction was rolled
+// back whole, so running it again is safe, and the other side has moved
+// on. Batches of clicks and the delete of one of their links lock the
+// link's row, the rollup rows and the click rows in different orders; a
+// full test run once saw DeleteDuringWrites (storetest) fail on 40P01.
+func retryDeadlock(tx func() error) error {
+	err := tx()
+	for range deadlockRetries {
+		if pgCode(err) != deadlockDetected {
+			return err
+		}
+		err = tx()
+	}
+	return err
+}
+
+// deadlockDetected is SQLSTATE deadlock_detected.
+const deadlockDetected = "40P01"
+
 // linkWriteError is storeError for a write of links: a link whose domain
 // was deleted meanwhile is shortener.ErrDomainGone.
 func linkWriteError(op string, err error, notFoundMsg, conflictMsg string) error {

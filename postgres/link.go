@@ -201,19 +201,21 @@ func (s *LinkStore) DeleteLink(ctx context.Context, id string) error {
 	if !shortener.IsID(id) {
 		return shortener.Errorf(shortener.ENOTFOUND, "%s", msgLinkNotFound)
 	}
-	err := pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
-		l, err := scanLink(tx.QueryRow(ctx, `DELETE FROM short_urls WHERE id = $1 RETURNING `+linkSelect, id))
-		if err != nil {
-			return err
-		}
-		var b pgx.Batch
-		for _, table := range clickTables {
-			b.Queue(`DELETE FROM `+table+` WHERE link_id = $1`, id)
-		}
-		if err := tx.SendBatch(ctx, &b).Close(); err != nil {
-			return err
-		}
-		return queueLinkEvent(ctx, tx, shortener.EventLinkDeleted, l, shortener.SystemClock())
+	err := retryDeadlock(func() error { // with a batch of its clicks (errors.go)
+		return pgx.BeginFunc(ctx, s.db.pool, func(tx pgx.Tx) error {
+			l, err := scanLink(tx.QueryRow(ctx, `DELETE FROM short_urls WHERE id = $1 RETURNING `+linkSelect, id))
+			if err != nil {
+				return err
+			}
+			var b pgx.Batch
+			for _, table := range clickTables {
+				b.Queue(`DELETE FROM `+table+` WHERE link_id = $1`, id)
+			}
+			if err := tx.SendBatch(ctx, &b).Close(); err != nil {
+				return err
+			}
+			return queueLinkEvent(ctx, tx, shortener.EventLinkDeleted, l, shortener.SystemClock())
+		})
 	})
 	return storeError("delete link", err, msgLinkNotFound, "")
 }
