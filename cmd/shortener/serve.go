@@ -77,7 +77,7 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
+		WriteTimeout:      writeTimeout,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
@@ -243,7 +243,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		return nil, fmt.Errorf("web app: %w", err)
 	}
 	a.handler = httpapi.New(httpapi.Config{
-		Logger: logger, Version: version, Clock: clock,
+		Logger: logger, Version: version, Clock: clock, RequestTimeout: writeTimeout,
 		Authenticator: authSvc, Accounts: authSvc, Keys: authSvc, Webhooks: hooks,
 		Domains: domainSvc, Hosts: registry,
 		Links: linkSvc, Organiser: linkSvc, Summaries: summaries, ClickExports: summaries, QR: qrSvc,
@@ -265,3 +265,8 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 
 // spoolDir is where the disk spool of this instance lives.
 func spoolDir(cfg *config) string { return filepath.Join(cfg.DataDir, "spool") }
+
+// writeTimeout is the server's WriteTimeout, and so the deadline of an API
+// call's and a web page's work: an answer later than it could not be
+// written anyway (the calls that take longer extend both).
+const writeTimeout = 30 * time.Second
