@@ -47,6 +47,17 @@ var passwordPage = template.Must(template.New("password").Parse(`<!doctype html>
 </div></main></body></html>
 `))
 
+// codePath reports whether r's path can name a short code: a GET of it
+// reaches the redirect. The paths of the service's own pages (/healthz,
+// /docs, /app) fit the password form's pattern too, but are no codes: a
+// POST there is a 405, not a short link's 404.
+func (s *Server) codePath(r *http.Request) bool {
+	probe := r.Clone(r.Context())
+	probe.Method = http.MethodGet
+	_, pattern := s.mux.Handler(probe)
+	return pattern == redirectPattern
+}
+
 // csrfCookie holds the token the password form posts back (double submit):
 // a page on another site cannot read it, so it cannot forge the post.
 const csrfCookie = "link_csrf"
@@ -56,6 +67,10 @@ const csrfCookie = "link_csrf"
 // password (unknown, or a plain link) is answered as the redirect answers
 // it (404, 405): no form is shown for a link that has none.
 func (s *Server) postPassword(w http.ResponseWriter, r *http.Request) {
+	if !s.codePath(r) {
+		s.unmatched(w, r)
+		return
+	}
 	key, t, ok := s.resolveCode(w, r)
 	if !ok || (t.PasswordHash != "" && !s.checkPasswordPost(w, r)) {
 		return

@@ -108,7 +108,8 @@ func (s *Server) unmatchedIn(mux *http.ServeMux, w http.ResponseWriter, r *http.
 	for _, m := range probeMethods {
 		probe := r.Clone(r.Context())
 		probe.Method = m
-		if _, pattern := mux.Handler(probe); pattern != "/" && pattern != "" {
+		if _, pattern := mux.Handler(probe); pattern != "/" && pattern != "" &&
+			(pattern != passwordPostPattern || s.codePath(r)) {
 			allow = append(allow, m)
 			if m == http.MethodGet {
 				allow = append(allow, http.MethodHead)

@@ -81,3 +81,28 @@ func TestDetailEchoesNothing(t *testing.T) {
 		}
 	}
 }
+
+// The service's own paths match the password form's POST /{code} too, but
+// name no short code: another method there is a 405 offering what the path
+// serves, never POST, and never a short link's 404.
+func TestSystemPathsAreNoCodes(t *testing.T) {
+	f := withAnswers(redirectFakes())
+	srv := f.server()
+	for _, path := range []string{"/healthz", "/metrics", "/docs", "/openapi.json"} {
+		for _, method := range []string{"POST", "PUT", "DELETE"} {
+			w := serve(t, srv, method, path, "")
+			decodeProblem(t, w, http.StatusMethodNotAllowed)
+			if got := w.Header().Get("Allow"); got != "GET, HEAD" {
+				t.Errorf("%s %s: Allow %q, want \"GET, HEAD\"", method, path, got)
+			}
+		}
+	}
+	// A code's path still takes the form's POST.
+	w := serve(t, srv, "PUT", "/plain", "")
+	if got := w.Header().Get("Allow"); got != "GET, HEAD, POST" {
+		t.Errorf("PUT /plain: Allow %q, want \"GET, HEAD, POST\"", got)
+	}
+	if f.resolver.calls != 0 {
+		t.Errorf("%d lookups for system paths", f.resolver.calls)
+	}
+}
