@@ -81,24 +81,24 @@ func jsonRequestBody(api huma.API) func(huma.Context, func(huma.Context)) {
 // type application/json in any case, with any parameters, or no
 // Content-Type at all (API.md reads such a body as JSON).
 func isJSONMediaType(contentType string) bool {
-	if contentType == "" {
-		return true
-	}
-	mediaType, _, err := mime.ParseMediaType(contentType)
-	if err != nil && !errors.Is(err, mime.ErrInvalidMediaParameter) {
-		return false
-	}
-	return mediaType == "application/json"
+	return contentType == "" || mediaTypeOf(contentType) == "application/json"
 }
 
 // isMediaTypeOf reports whether a Content-Type names one of the media
 // types of content, in any case and with any parameters.
 func isMediaTypeOf(contentType string, content map[string]*huma.MediaType) bool {
+	return content[mediaTypeOf(contentType)] != nil
+}
+
+// mediaTypeOf returns the media type a Content-Type names, lower-cased and
+// without its parameters (a malformed parameter is ignored), or "" when
+// there is none.
+func mediaTypeOf(contentType string) string {
 	mediaType, _, err := mime.ParseMediaType(contentType)
 	if err != nil && !errors.Is(err, mime.ErrInvalidMediaParameter) {
-		return false
+		return ""
 	}
-	return content[mediaType] != nil
+	return mediaType
 }
 
 // refusedBody reads the body (and puts it back for huma) and returns what

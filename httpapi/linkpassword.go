@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -58,6 +59,20 @@ func (s *Server) codePath(r *http.Request) bool {
 	return pattern == redirectPattern
 }
 
+// maxFormMemory is the part of a multipart form kept in memory; the body's
+// limit bounds the rest.
+const maxFormMemory = 32 << 10
+
+// isFormMediaType reports whether a Content-Type names a web form (in any
+// case, with any parameters) or is missing, which leaves the form empty.
+func isFormMediaType(contentType string) bool {
+	switch mediaTypeOf(contentType) {
+	case "application/x-www-form-urlencoded", "multipart/form-data":
+		return true
+	}
+	return contentType == ""
+}
+
 // csrfCookie holds the token the password form posts back (double submit):
 // a page on another site cannot read it, so it cannot forge the post.
 const csrfCookie = "link_csrf"
@@ -80,8 +95,25 @@ func (s *Server) postPassword(w http.ResponseWriter, r *http.Request) {
 
 // checkPasswordPost refuses a posted password form without the token of
 // the form it came from: 403, nothing checked, no attempt counted.
+// A body over MAX_BODY_BYTES is a 413 and one that is not a web form a 415,
+// as for every body (API.md), both before the token is looked at.
 func (s *Server) checkPasswordPost(w http.ResponseWriter, r *http.Request) bool {
+	if !isFormMediaType(r.Header.Get("Content-Type")) {
+		s.renderPasswordPage(w, r, http.StatusUnsupportedMediaType, "This form must be sent as a web form. Reload the page and try again.")
+		return false
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.humaMaxBody-1)
+	// ParseMultipartForm would drop ParseForm's error for a form that is
+	// not multipart.
+	err := r.ParseForm()
+	if err == nil && mediaTypeOf(r.Header.Get("Content-Type")) == "multipart/form-data" {
+		err = r.ParseMultipartForm(maxFormMemory)
+	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		s.renderPasswordPage(w, r, http.StatusRequestEntityTooLarge, "This form was too large. Reload the page and try again.")
+		return false
+	}
 	c, err := r.Cookie(csrfCookie)
 	sent := r.PostFormValue("csrf")
 	if err == nil && c.Value != "" && subtle.ConstantTimeCompare([]byte(c.Value), []byte(sent)) == 1 {

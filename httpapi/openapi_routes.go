@@ -25,6 +25,10 @@ func documentServerRoutes(doc *huma.OpenAPI) {
 		return &huma.Response{Description: description, Content: map[string]*huma.MediaType{
 			"application/problem+json": {Schema: problem}, "text/html": {Schema: text}}}
 	}
+	page := func(description string) *huma.Response {
+		return &huma.Response{Description: description, Content: map[string]*huma.MediaType{"text/html": {Schema: text}}}
+	}
+	form := &huma.Schema{Type: huma.TypeObject, Properties: map[string]*huma.Schema{"password": text, "csrf": text}}
 	unavailable := problemOrPage("The link could not be looked up: a dependency is down (Retry-After).")
 	visit := func(method, id, summary string) *huma.Operation {
 		return &huma.Operation{
@@ -35,7 +39,7 @@ func documentServerRoutes(doc *huma.OpenAPI) {
 			Parameters: []*huma.Param{code, {Name: "X-Link-Password", In: "header", Schema: text,
 				Description: "The password of a password link (API clients)."}},
 			Responses: map[string]*huma.Response{
-				"200": {Description: "The password form of a password link, for a browser.", Content: map[string]*huma.MediaType{"text/html": {Schema: text}}},
+				"200": page("The password form of a password link, for a browser."),
 				"301": redirect("301"), "302": redirect("302"), "307": redirect("307"), "308": redirect("308"),
 				"401": problemOrPage("A password link without the right password (WWW-Authenticate: Link-Password)."),
 				"404": problemOrPage("Unknown, disabled, deleted or not yet valid; or the domain's not_found_url as a 302."),
@@ -52,8 +56,8 @@ func documentServerRoutes(doc *huma.OpenAPI) {
 		Summary:    "Post the password form of a password link",
 		Metadata:   map[string]any{rateClassKey: shortener.RateNone},
 		Parameters: []*huma.Param{code},
-		RequestBody: &huma.RequestBody{Content: map[string]*huma.MediaType{"application/x-www-form-urlencoded": {Schema: &huma.Schema{
-			Type: huma.TypeObject, Properties: map[string]*huma.Schema{"password": text, "csrf": text}}}}},
+		RequestBody: &huma.RequestBody{Content: map[string]*huma.MediaType{
+			"application/x-www-form-urlencoded": {Schema: form}, "multipart/form-data": {Schema: form}}},
 		Responses: map[string]*huma.Response{
 			"303": {Description: "The password is right: to the target, the click recorded.", Headers: location},
 			"401": problemOrPage("The password is not right: the form again."),
@@ -62,6 +66,8 @@ func documentServerRoutes(doc *huma.OpenAPI) {
 			"405": {Description: "The link has no password: it takes no form (Allow: GET, HEAD).", Content: map[string]*huma.MediaType{
 				"application/problem+json": {Schema: problem}}},
 			"410": problemOrPage("Expired, or its max_clicks used up."),
+			"413": page("The form is larger than MAX_BODY_BYTES: the form again."),
+			"415": page("The body is not a web form: the form again."),
 			"429": problemOrPage("Too many wrong passwords."),
 			"503": unavailable,
 		},
