@@ -77,7 +77,7 @@ type summaryInput struct {
 
 // Resolve refuses a parameter given without a value (?days=).
 func (in *summaryInput) Resolve(ctx huma.Context) []error {
-	return emptyParams(ctx, "days", "from", "to")
+	return emptyParams(ctx, "domain", "days", "from", "to")
 }
 
 // defaultSummaryDays is the period of a summary that names none.

@@ -22,7 +22,7 @@ type clickExportInput struct {
 
 // Resolve refuses a parameter given without a value (?format=).
 func (in *clickExportInput) Resolve(ctx huma.Context) []error {
-	return emptyParams(ctx, "from", "to", "format")
+	return emptyParams(ctx, "domain", "from", "to", "format")
 }
 
 // registerClickExport registers GET /api/v1/analytics/{code}/clicks: the

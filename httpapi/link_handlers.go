@@ -80,9 +80,19 @@ type linkOutput struct {
 }
 
 type listLinksInput struct {
+	PageParams
+	LinkFilter
+}
+
+// PageParams is the page of a list.
+type PageParams struct {
 	Page int `query:"page" minimum:"1" default:"1"`
 	Size int `query:"size" minimum:"1" maximum:"100" default:"20"`
-	LinkFilter
+}
+
+// Resolve refuses ?page= and ?size= without a value.
+func (in *PageParams) Resolve(ctx huma.Context) []error {
+	return emptyParams(ctx, "page", "size")
 }
 
 // LinkList is a page of links.

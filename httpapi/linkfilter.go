@@ -25,7 +25,7 @@ type LinkFilter struct {
 // the list would answer unfiltered where API.md says anything but the
 // listed values is 422. (An empty q is the empty substring: every link.)
 func (in *LinkFilter) Resolve(ctx huma.Context) []error {
-	errs := emptyParams(ctx, "owner", "active", "expired", "sort")
+	errs := emptyParams(ctx, "owner", "domain", "active", "expired", "sort")
 	u := ctx.URL()
 	for i, v := range u.Query()["tag"] {
 		if v == "" {

@@ -51,6 +51,11 @@ type importInput struct {
 	RawBody []byte `contentType:"text/csv" doc:"CSV with a header row; UTF-8, a byte order mark and CRLF line ends accepted."`
 }
 
+// Resolve refuses ?codes= without a value.
+func (in *importInput) Resolve(ctx huma.Context) []error {
+	return emptyParams(ctx, "codes")
+}
+
 func (s *Server) registerOrganising(api huma.API) {
 	if s.organiser == nil {
 		return

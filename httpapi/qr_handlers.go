@@ -23,7 +23,7 @@ type qrInput struct {
 
 // Resolve refuses a parameter given without a value (?size=).
 func (in *qrInput) Resolve(ctx huma.Context) []error {
-	return emptyParams(ctx, "format", "size", "margin", "ecc", "fg", "bg")
+	return emptyParams(ctx, "domain", "format", "size", "margin", "ecc", "fg", "bg")
 }
 
 type qrOutput struct {

@@ -122,7 +122,7 @@ func TestE2EListFiltersAndSorts(t *testing.T) {
 
 		// Given without a value is "anything else" too, not absent.
 		for _, q := range []string{"sort=clicks", "sort=CREATED_AT", "active=maybe", "expired=1", "tag=Not%20a%20tag", "page=0",
-			"sort=", "active=", "expired=", "tag=", "tag=%E2%84%AA", "owner="} {
+			"sort=", "active=", "expired=", "tag=", "tag=%E2%84%AA", "owner=", "page=", "size=", "domain="} {
 			loc := "query." + strings.SplitN(q, "=", 2)[0]
 			if loc == "query.tag" {
 				loc = "query.tag[0]"
