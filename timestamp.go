@@ -23,3 +23,18 @@ func CheckTimestamp(location, field string, t time.Time) error {
 	}
 	return nil
 }
+
+// StoredTime is t as the stores keep it: in UTC, cut to microseconds
+// (PostgreSQL's precision, and SQLite's as the stores write it). A time
+// read from a request is cut at once, so that the answer to a create shows
+// what a later read returns.
+func StoredTime(t time.Time) time.Time {
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// HasRFC3339Offset reports whether t's offset from UTC is one RFC 3339
+// allows: hours 00 to 23. Go's parser also reads "+24:00".
+func HasRFC3339Offset(t time.Time) bool {
+	_, off := t.Zone()
+	return off > -24*60*60 && off < 24*60*60
+}

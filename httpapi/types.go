@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/shortener-dev/shortener"
 )
 
 // Timestamp is an RFC 3339 time in a request body. A time without an
@@ -20,7 +22,7 @@ var timestampLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999
 
 // timestampPattern lets schema validation refuse a malformed time with the
 // field's location before the body is decoded.
-const timestampPattern = `^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})?$`
+const timestampPattern = `^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)?$`
 
 var timestampPatternRE = regexp.MustCompile(timestampPattern)
 
@@ -34,16 +36,16 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 	if err != nil {
 		return err
 	}
-	t.Time = v
+	t.Time = shortener.StoredTime(v)
 	return nil
 }
 
 // parseTimestamp reads a timestamp of timestampPattern's shape in UTC.
-// RFC 3339 allows a lower-case t and z.
+// RFC 3339 allows a lower-case t and z, and offset hours up to 23.
 func parseTimestamp(s string) (time.Time, error) {
 	upper := strings.ToUpper(s)
 	for _, layout := range timestampLayouts {
-		if v, err := time.Parse(layout, upper); err == nil {
+		if v, err := time.Parse(layout, upper); err == nil && shortener.HasRFC3339Offset(v) {
 			return v.UTC(), nil
 		}
 	}

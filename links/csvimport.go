@@ -175,9 +175,10 @@ func importInput(fields, row []string) (CreateInput, error) {
 			in.Tags = &tags
 		case "expires_at":
 			t, err := time.Parse(time.RFC3339, cell)
-			if err != nil {
+			if err != nil || !shortener.HasRFC3339Offset(t) {
 				return in, shortener.Invalid("body.expires_at", "expires_at must be an RFC 3339 timestamp", cell)
 			}
+			t = shortener.StoredTime(t)
 			in.ExpiresAt = &t
 		}
 	}

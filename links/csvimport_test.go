@@ -3,6 +3,7 @@ package links_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shortener-dev/shortener/links"
 )
@@ -56,4 +57,21 @@ func deref(s *string) string {
 		return "<nil>"
 	}
 	return *s
+}
+
+// An expires_at is read as the stores keep it (UTC, microseconds), and an
+// offset of 24 hours, which Go's parser reads, is refused as RFC 3339 does.
+func TestReadImportExpiresAt(t *testing.T) {
+	recs, err := links.ReadImport(strings.NewReader("original_url,expires_at\n"+
+		"https://example.com/1,2999-01-01T00:00:00.123456789+01:00\n"+
+		"https://example.com/2,2999-01-01T00:00:00+24:00\n"), true)
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("%+v, %v", recs, err)
+	}
+	if got := recs[0].Input.ExpiresAt; recs[0].Err != nil || got == nil || got.Format(time.RFC3339Nano) != "2998-12-31T23:00:00.123456Z" {
+		t.Errorf("first: %v, %v; want 2998-12-31T23:00:00.123456Z", got, recs[0].Err)
+	}
+	if recs[1].Err == nil {
+		t.Errorf("an offset of +24:00 was read: %v", recs[1].Input.ExpiresAt)
+	}
 }

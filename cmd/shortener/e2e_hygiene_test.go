@@ -123,8 +123,24 @@ func TestE2EInputHygiene(t *testing.T) {
 			if got := str(r.object(t)["expires_at"]); got != "2999-01-01T00:00:00Z" {
 				t.Errorf("expires_at %q, want 2999-01-01T00:00:00Z", got)
 			}
-			for _, ts := range []string{"2999-02-30T00:00:00Z", "2999-01-01T24:61:00Z"} {
+			// Offset hours run to 23 in RFC 3339 (Go's parser reads +24:00).
+			for _, ts := range []string{"2999-02-30T00:00:00Z", "2999-01-01T24:61:00Z", "2999-01-01T00:00:00+24:00", "2999-01-01T00:00:00-24:00", "2999-01-01T00:00:00+01:60"} {
 				expectValidation(t, srv.do(t, "PATCH", linkPath, map[string]any{"expires_at": ts}, withToken(acct.access)), "body.expires_at")
+				expectValidation(t, srv.do(t, "POST", "/api/v1/urls", map[string]any{"original_url": "https://example.com/ts", "expires_at": ts}, withToken(acct.access)), "body.expires_at")
+			}
+			// A create answers the time as it is stored (microseconds), as
+			// every later read does.
+			r = srv.do(t, "POST", "/api/v1/urls", map[string]any{"original_url": "https://example.com/ts", "expires_at": "2999-01-01T00:00:00.123456789+23:59"}, withToken(acct.access))
+			expectJSON(t, r, http.StatusCreated)
+			created := r.object(t)
+			const want = "2998-12-31T00:01:00.123456Z"
+			if got := str(created["expires_at"]); got != want {
+				t.Errorf("created expires_at %q, want %q", got, want)
+			}
+			r = srv.do(t, "GET", "/api/v1/urls/"+str(created["id"]), nil, withToken(acct.access))
+			expectJSON(t, r, http.StatusOK)
+			if got := str(r.object(t)["expires_at"]); got != want {
+				t.Errorf("read expires_at %q, want %q", got, want)
 			}
 			expectJSON(t, srv.do(t, "PATCH", linkPath, rawBody(`{"expires_at": null}`), withToken(acct.access)), http.StatusOK)
 		})
