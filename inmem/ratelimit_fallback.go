@@ -29,7 +29,7 @@ type FallbackRateLimiter struct {
 	shared  shortener.RateLimiter
 	local   *RateLimiter
 	clock   shortener.Clock
-	onError func(error)
+	onError func(context.Context, error)
 	// until is when the shared limiter may be asked again (Unix
 	// nanoseconds); zero while it works.
 	until atomic.Int64
@@ -41,7 +41,7 @@ type FallbackRateLimiter struct {
 // NewFallbackRateLimiter returns shared backed by a limiter of this
 // instance; onError is told of each failure of shared that trips the
 // fallback.
-func NewFallbackRateLimiter(shared shortener.RateLimiter, clock shortener.Clock, onError func(error)) *FallbackRateLimiter {
+func NewFallbackRateLimiter(shared shortener.RateLimiter, clock shortener.Clock, onError func(ctx context.Context, err error)) *FallbackRateLimiter {
 	return &FallbackRateLimiter{shared: shared, local: NewRateLimiter(clock), clock: clock, onError: onError}
 }
 
@@ -93,7 +93,7 @@ func (f *FallbackRateLimiter) settle(ctx context.Context, probe bool, err error)
 	case ctx.Err() == nil:
 		f.until.Store(f.clock().Add(FallbackCooldown).UnixNano())
 		if f.onError != nil {
-			f.onError(err)
+			f.onError(ctx, err)
 		}
 	}
 	if probe {

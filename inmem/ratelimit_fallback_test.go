@@ -56,7 +56,7 @@ func TestFallbackRateLimiter(t *testing.T) {
 	clock := func() time.Time { return now }
 	shared := &downLimiter{down: true, local: inmem.NewRateLimiter(clock)}
 	var reported []error
-	f := inmem.NewFallbackRateLimiter(shared, clock, func(err error) { reported = append(reported, err) })
+	f := inmem.NewFallbackRateLimiter(shared, clock, func(_ context.Context, err error) { reported = append(reported, err) })
 	limit := shortener.RateLimit{Limit: 3, Window: time.Minute}
 
 	for i := range 5 {

@@ -62,7 +62,7 @@ func (c *LinkCache) flushHits(ctx context.Context) {
 		return nil
 	})
 	if err != nil {
-		c.opts.OnError("hot", err)
+		c.opts.OnError(ctx, "hot", err)
 	}
 	now := c.opts.Clock()
 	var newlyHot []string
@@ -81,7 +81,7 @@ func (c *LinkCache) flushHits(ctx context.Context) {
 		return nil
 	})
 	if err != nil {
-		c.opts.OnError("hot_expire", err)
+		c.opts.OnError(ctx, "hot_expire", err)
 	}
 }
 

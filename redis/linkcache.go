@@ -57,9 +57,10 @@ type LinkCacheOptions struct {
 	// beyond it is dropped (the next miss of the code tries again).
 	MaxPendingWrites int
 	// OnError is told of Redis failures that the LinkCache works around:
-	// op is "get", "decode", "set", "hot" or "hot_expire". It may be called
-	// from any goroutine. Nil ignores them.
-	OnError func(op string, err error)
+	// op is "get", "decode", "set", "hot" or "hot_expire"; ctx is the
+	// request's that met the failure (its ID for the log), or the
+	// background's. It may be called from any goroutine. Nil ignores them.
+	OnError func(ctx context.Context, op string, err error)
 	// Clock measures how long a code stays hot in process (SystemClock
 	// when nil).
 	Clock shortener.Clock
@@ -87,7 +88,7 @@ func (o *LinkCacheOptions) setDefaults() {
 		o.MaxPendingWrites = DefaultMaxPendingWrites
 	}
 	if o.OnError == nil {
-		o.OnError = func(string, error) {}
+		o.OnError = func(context.Context, string, error) {}
 	}
 	if o.Clock == nil {
 		o.Clock = shortener.SystemClock
@@ -149,7 +150,7 @@ func (c *LinkCache) Resolve(ctx context.Context, code string) (shortener.Target,
 	// After a failed GET Redis is most likely down: a write would only
 	// fail too, and report a second error for the same click.
 	if redisOK {
-		c.storeAsync(code, t, started)
+		c.storeAsync(ctx, code, t, started)
 	}
 	return t, nil
 }
@@ -165,7 +166,7 @@ func (c *LinkCache) lookup(ctx context.Context, code string) (t shortener.Target
 	case err != nil:
 		// A caller that gave up is not a Redis failure.
 		if ctx.Err() == nil {
-			c.opts.OnError("get", err)
+			c.opts.OnError(ctx, "get", err)
 		}
 		return t, false, false
 	}
@@ -174,7 +175,7 @@ func (c *LinkCache) lookup(ctx context.Context, code string) (t shortener.Target
 		// Overwritten by the write that follows the miss. Another
 		// version's entry is expected during a rolling deploy.
 		if !errors.Is(err, errOtherFormat) {
-			c.opts.OnError("decode", fmt.Errorf("url:%s: %w", code, err))
+			c.opts.OnError(ctx, "decode", fmt.Errorf("url:%s: %w", code, err))
 		}
 		return shortener.Target{}, false, true
 	}
@@ -218,7 +219,8 @@ func rueidisGet(client rueidis.Client) func(context.Context, string) (string, bo
 
 // storeAsync writes t in the background, or drops it when too many writes
 // are in flight or the cache is closed: a redirect never waits for it.
-func (c *LinkCache) storeAsync(code string, t shortener.Target, started time.Time) {
+// reqCtx is the request's, for the log of a failure only.
+func (c *LinkCache) storeAsync(reqCtx context.Context, code string, t shortener.Target, started time.Time) {
 	select {
 	case c.writeSlots <- struct{}{}:
 	default:
@@ -243,7 +245,7 @@ func (c *LinkCache) storeAsync(code string, t shortener.Target, started time.Tim
 		ctx, cancel := context.WithTimeout(context.Background(), writeTimeout)
 		defer cancel()
 		if err := c.set(ctx, c.urlKey(code), encodeTarget(t), c.ttlFor(code)); err != nil {
-			c.opts.OnError("set", err)
+			c.opts.OnError(reqCtx, "set", err)
 		}
 	}()
 }

@@ -51,7 +51,7 @@ type errorLog struct {
 	ops []string
 }
 
-func (l *errorLog) record(op string, _ error) {
+func (l *errorLog) record(_ context.Context, op string, _ error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.ops = append(l.ops, op)

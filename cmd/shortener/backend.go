@@ -74,9 +74,9 @@ func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage,
 	a.onShutdown = append(a.onShutdown, func(context.Context) { pipelined.Close() })
 	prefix := cfg.RedisKeyPrefix
 	errLog := everyMinute(a.logger)
-	onError := func(op string, err error) {
+	onError := func(ctx context.Context, op string, err error) {
 		a.redisErrors.WithLabelValues(op).Inc()
-		errLog(op, err)
+		errLog(ctx, op, err)
 	}
 	l2 := redis.NewLinkCache(storeResolver(st), client, redis.LinkCacheOptions{
 		Prefix: prefix, TTL: seconds(cfg.URLCacheTTL), HotThreshold: int64(cfg.HotURLClickThreshold), OnError: onError,
@@ -99,7 +99,7 @@ func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage,
 		// While Redis fails, each instance keeps the limits on its own
 		// rather than letting every request through.
 		limiter: inmem.NewFallbackRateLimiter(redis.NewRateLimiter(client, prefix), clock,
-			func(err error) { onError("rate limit", err) }),
+			func(ctx context.Context, err error) { onError(ctx, "rate limit", err) }),
 		cacheHealth: pingFunc(func(ctx context.Context) error { return redis.Healthy(ctx, client) }),
 	}, nil
 }
@@ -130,12 +130,13 @@ func (a *app) codeFilter(ctx, bgCtx context.Context, st *storage) *inmem.CodeFil
 }
 
 // everyMinute returns a logger of Redis errors that writes at most one
-// line per operation a minute, so an outage does not flood the log.
-func everyMinute(logger *slog.Logger) func(op string, err error) {
+// line per operation a minute, so an outage does not flood the log. A line
+// met in a request carries its ID.
+func everyMinute(logger *slog.Logger) func(ctx context.Context, op string, err error) {
 	throttle := logthrottle.New(time.Minute)
-	return func(op string, err error) {
+	return func(ctx context.Context, op string, err error) {
 		if throttle.Allow(op) {
-			logger.Warn("redis unavailable; continuing without it", slog.String("op", op), slog.Any("error", err))
+			logger.WarnContext(ctx, "redis unavailable; continuing without it", slog.String("op", op), slog.Any("error", err))
 		}
 	}
 }

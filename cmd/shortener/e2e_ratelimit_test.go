@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -272,12 +274,25 @@ func TestE2ERateLimitRedisDown(t *testing.T) {
 	redis.Stop()
 
 	start := time.Now()
+	n := 0
 	exhaust(t, 3, 300, func() *result {
-		return srv.do(t, "POST", "/api/v1/auth/login", map[string]any{"email": email, "password": "Wr0ngPassword"})
+		n++
+		return srv.do(t, "POST", "/api/v1/auth/login", map[string]any{"email": email, "password": "Wr0ngPassword"},
+			withHeader("X-Request-ID", fmt.Sprintf("redis-down-%d", n)))
 	})
 	// The right password too, as with Redis up.
 	expectLimited(t, srv.do(t, "POST", "/api/v1/auth/login", map[string]any{"email": email, "password": e2ePassword}), 3, 300)
 	if took := time.Since(start); took > 10*time.Second {
 		t.Errorf("five logins with Redis down took %v", took)
+	}
+	// The failure is logged once, with the ID of the request that met it.
+	var lines []string
+	for _, line := range strings.Split(srv.logs.String(), "\n") {
+		if strings.Contains(line, "redis unavailable") {
+			lines = append(lines, line)
+		}
+	}
+	if len(lines) != 1 || !strings.Contains(lines[0], "request_id=redis-down-1") {
+		t.Errorf("the log of the limiter's failure: %q, want one line with request_id=redis-down-1", lines)
 	}
 }
