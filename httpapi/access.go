@@ -76,7 +76,8 @@ func registerOp[I, O any](api huma.API, class shortener.RateClass, scope shorten
 // raw one); 401 and 403 where a credential is looked at (one that fails;
 // an API key outside the scope), 403 alone where an API key is refused
 // and nothing else is checked (register, login); 429 where the call is
-// rate limited.
+// rate limited; 503 on every call (a dependency down, or the call's
+// deadline passed).
 func documentErrors[I any](op *huma.Operation, class shortener.RateClass, scope shortener.Scope) {
 	add := func(codes ...int) {
 		for _, c := range codes {
@@ -103,6 +104,8 @@ func documentErrors[I any](op *huma.Operation, class shortener.RateClass, scope 
 	if class != shortener.RateNone {
 		add(http.StatusTooManyRequests)
 	}
+	// Every call has a deadline and a database (or Redis) behind it.
+	add(http.StatusServiceUnavailable)
 	slices.Sort(op.Errors)
 }
 
@@ -132,7 +135,7 @@ func documentHeaders(doc *huma.OpenAPI) {
 					resp.Headers["RateLimit-Reset"] = header(huma.TypeInteger, "Seconds until the window has room again.")
 				}
 				switch status {
-				case "429":
+				case "429", "503":
 					resp.Headers["Retry-After"] = header(huma.TypeInteger, "Seconds to wait before calling again.")
 				case "401":
 					resp.Headers["WWW-Authenticate"] = header(huma.TypeString, "Bearer.")

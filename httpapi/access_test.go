@@ -235,3 +235,38 @@ func toStrings(v any) []string {
 	}
 	return out
 }
+
+// TestOpenAPIDocuments503: every operation under /api/v1 can answer 503
+// (a dependency down, or the call's deadline passed), and the document
+// says so, with the Retry-After the answer carries.
+func TestOpenAPIDocuments503(t *testing.T) {
+	w := serve(t, newFakes().server(), "GET", "/openapi.json", "")
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Responses map[string]struct {
+				Headers map[string]any `json:"headers"`
+			} `json:"responses"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for path, methods := range doc.Paths {
+		if !strings.HasPrefix(path, "/api/v1/") {
+			continue
+		}
+		for method, op := range methods {
+			checked++
+			resp, ok := op.Responses["503"]
+			if !ok {
+				t.Errorf("%s %s: no 503 in the document", method, path)
+			} else if resp.Headers["Retry-After"] == nil {
+				t.Errorf("%s %s: its 503 has no Retry-After", method, path)
+			}
+		}
+	}
+	if checked < 20 {
+		t.Errorf("only %d operations under /api/v1", checked)
+	}
+}
