@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
@@ -84,6 +85,9 @@ func (a *App) Stylesheet() string {
 	return u
 }
 
+// assetNotFound is the problem of a file that is not (or no longer) served.
+const assetNotFound = `{"type":"about:blank","title":"Not Found","status":404,"detail":"There is no such file.","errors":[]}`
+
 const immutable = "public, max-age=31536000, immutable"
 
 // serve answers GET /static/{file}. Only the current fingerprints exist:
@@ -93,8 +97,12 @@ const immutable = "public, max-age=31536000, immutable"
 func (s *assets) serve(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.byFile[r.PathValue("file")]
 	if !ok {
-		w.Header().Set("Cache-Control", "no-store")
-		http.Error(w, "Not found.", http.StatusNotFound)
+		// A stylesheet or script loader, not a reader: the API's problem.
+		h := w.Header()
+		h.Set("Cache-Control", "no-store")
+		h.Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, assetNotFound)
 		return
 	}
 	h := w.Header()

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -45,6 +46,14 @@ func TestStaticAssets(t *testing.T) {
 	wantStatus(t, p, http.StatusNotFound)
 	if p.Header.Get("Cache-Control") != "no-store" {
 		t.Errorf("stale asset Cache-Control %q", p.Header.Get("Cache-Control"))
+	}
+	var problem struct {
+		Status int    `json:"status"`
+		Detail string `json:"detail"`
+	}
+	if p.Header.Get("Content-Type") != "application/problem+json" || json.Unmarshal([]byte(p.Body), &problem) != nil ||
+		problem.Status != http.StatusNotFound || problem.Detail == "" {
+		t.Errorf("stale asset: %q %s, want a 404 problem", p.Header.Get("Content-Type"), p.Body)
 	}
 	if _, err := e.app.assets.url("nope.css"); err == nil {
 		t.Error("an unknown asset has a URL")
