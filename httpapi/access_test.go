@@ -270,3 +270,40 @@ func TestOpenAPIDocuments503(t *testing.T) {
 		t.Errorf("only %d operations under /api/v1", checked)
 	}
 }
+
+// TestOpenAPIEnumsAreTheRules: the document's lists of scopes and events
+// are the ones the service checks (shortener.AllScopes, WebhookEvents).
+func TestOpenAPIEnumsAreTheRules(t *testing.T) {
+	w := serve(t, newFakes().server(), "GET", "/openapi.json", "")
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					Items struct {
+						Enum []string `json:"enum"`
+					} `json:"items"`
+				} `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var scopes []string
+	for _, s := range shortener.AllScopes {
+		scopes = append(scopes, string(s))
+	}
+	for _, c := range []struct {
+		schema, field string
+		want          []string
+	}{
+		{"CreateKeyInputBody", "scopes", scopes},
+		{"CreateWebhookInputBody", "events", shortener.WebhookEvents},
+		{"UpdateWebhookInputBody", "events", shortener.WebhookEvents},
+	} {
+		got := doc.Components.Schemas[c.schema].Properties[c.field].Items.Enum
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s.%s: enum %q, want %q", c.schema, c.field, got, c.want)
+		}
+	}
+}

@@ -53,7 +53,7 @@ func utcTime(t *time.Time) *time.Time {
 type createKeyInput struct {
 	Body struct {
 		Name      string     `json:"name" doc:"What the key is for, 1-100 characters."`
-		Scopes    []string   `json:"scopes" nullable:"false" minItems:"1" doc:"At least one of links:read, links:write, analytics:read, webhooks:write."`
+		Scopes    []string   `json:"scopes" nullable:"false" minItems:"1" enum:"links:read,links:write,analytics:read,webhooks:write" doc:"At least one of links:read, links:write, analytics:read, webhooks:write."`
 		ExpiresAt *Timestamp `json:"expires_at,omitempty" nullable:"true" doc:"Must be in the future. null: never expires."`
 	}
 }

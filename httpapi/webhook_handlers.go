@@ -68,7 +68,7 @@ func deliveryBody(a *shortener.DeliveryAttempt) DeliveryBody {
 type createWebhookInput struct {
 	Body struct {
 		URL         string   `json:"url" doc:"Absolute http(s) URL that passes the original_url checks; its address must be globally routable when delivered to."`
-		Events      []string `json:"events" nullable:"false" minItems:"1" doc:"At least one of link.created, link.updated, link.deleted, link.clicked."`
+		Events      []string `json:"events" nullable:"false" minItems:"1" enum:"link.created,link.updated,link.deleted,link.clicked" doc:"At least one of link.created, link.updated, link.deleted, link.clicked."`
 		Description *string  `json:"description,omitempty" nullable:"true" doc:"At most 500 characters; null or absent: none."`
 	}
 }
@@ -81,7 +81,7 @@ type updateWebhookInput struct {
 	ID   string `path:"id"`
 	Body struct {
 		URL         *string          `json:"url,omitempty" nullable:"false"`
-		Events      *[]string        `json:"events,omitempty" nullable:"false"`
+		Events      *[]string        `json:"events,omitempty" nullable:"false" enum:"link.created,link.updated,link.deleted,link.clicked"`
 		Description Nullable[string] `json:"description,omitempty" doc:"null clears it, as on create."`
 		IsActive    *bool            `json:"is_active,omitempty" nullable:"false" doc:"true enables a disabled endpoint again, with its failures forgotten."`
 	}
