@@ -112,8 +112,8 @@ func documentErrors[I any](op *huma.Operation, class shortener.RateClass, scope 
 // documentHeaders declares in the OpenAPI document the headers that the
 // middleware sends with the answers of every operation: X-Request-ID on
 // all, the RateLimit-* trio where the call is rate limited, Retry-After on
-// a 429 and WWW-Authenticate on a 401. Called once every operation is
-// registered.
+// a 429 or 503, WWW-Authenticate on a 401, Content-Disposition on a
+// download. Called once every operation is registered.
 func documentHeaders(doc *huma.OpenAPI) {
 	header := func(typ, description string) *huma.Param {
 		return &huma.Param{Description: description, Schema: &huma.Schema{Type: typ}}
@@ -139,6 +139,10 @@ func documentHeaders(doc *huma.OpenAPI) {
 					resp.Headers["Retry-After"] = header(huma.TypeInteger, "Seconds to wait before calling again.")
 				case "401":
 					resp.Headers["WWW-Authenticate"] = header(huma.TypeString, "Bearer.")
+				case "200":
+					if op.Metadata[streamedKey] == true {
+						resp.Headers["Content-Disposition"] = header(huma.TypeString, `attachment; filename="…"`)
+					}
 				}
 			}
 		}

@@ -240,7 +240,10 @@ func toStrings(v any) []string {
 // (a dependency down, or the call's deadline passed), and the document
 // says so, with the Retry-After the answer carries.
 func TestOpenAPIDocuments503(t *testing.T) {
-	w := serve(t, newFakes().server(), "GET", "/openapi.json", "")
+	f := newFakes()
+	f.organiser = slowImport{}
+	f.clickExports = slowClicks{}
+	w := serve(t, f.server(), "GET", "/openapi.json", "")
 	var doc struct {
 		Paths map[string]map[string]struct {
 			Responses map[string]struct {
@@ -266,8 +269,14 @@ func TestOpenAPIDocuments503(t *testing.T) {
 			}
 		}
 	}
-	if checked < 20 {
+	if checked < 25 {
 		t.Errorf("only %d operations under /api/v1", checked)
+	}
+	// A download says its file name.
+	for _, path := range []string{"/api/v1/urls/export", "/api/v1/analytics/{short_code}/clicks"} {
+		if doc.Paths[path]["get"].Responses["200"].Headers["Content-Disposition"] == nil {
+			t.Errorf("GET %s: its 200 has no Content-Disposition", path)
+		}
 	}
 }
 
