@@ -58,7 +58,7 @@ func NormalizeDomainHost(raw string) (string, error) {
 // "Bücher.example." finds the domain xn--bcher-kva.example.
 func DomainKey(host string) string {
 	h := strings.TrimSuffix(strings.TrimSpace(host), ".")
-	if !isASCII(h) {
+	if !IsASCII(h) {
 		if ascii, err := idna.Lookup.ToASCII(h); err == nil {
 			h = ascii
 		}

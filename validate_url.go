@@ -137,11 +137,11 @@ func hostProblem(u *url.URL, ownHosts []string) string {
 	// on ASCII only: a Unicode label's length is that of its punycode form.
 	labels := strings.Split(name, ".")
 	for _, l := range labels {
-		if l == "" || len(l) > 63 && isASCII(l) {
+		if l == "" || len(l) > 63 && IsASCII(l) {
 			return msgURLBadHost
 		}
 	}
-	if len(name) > 253 && isASCII(name) {
+	if len(name) > 253 && IsASCII(name) {
 		return msgURLBadHost
 	}
 	// A browser reads a host whose last label is a number as an IPv4
@@ -232,7 +232,8 @@ func foldHost(h string) (string, bool) {
 	return strings.TrimSuffix(b.String(), "."), true
 }
 
-func isASCII(s string) bool {
+// IsASCII reports whether s is all ASCII.
+func IsASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return false

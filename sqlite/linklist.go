@@ -75,10 +75,16 @@ func linkFilter(q shortener.LinkQuery) (where string, args []any) {
 		// A phrase of the trigram index: any substring of one column.
 		conds = append(conds, "rowid IN (SELECT rowid FROM short_urls_search WHERE short_urls_search MATCH ?)")
 		args = append(args, `"`+strings.ReplaceAll(q.Search, `"`, `""`)+`"`)
-	case q.Search != "":
+	case q.Search != "" && shortener.IsASCII(q.Search):
 		// Too short for a trigram: LIKE, which folds ASCII letters only.
 		p := shortener.LikePattern(q.Search)
 		conds = append(conds, `(short_code LIKE ? ESCAPE '\' OR title LIKE ? ESCAPE '\' OR original_url LIKE ? ESCAPE '\')`)
+		args = append(args, p, p, p)
+	case q.Search != "":
+		// Too short for a trigram and beyond ASCII: every letter folded
+		// (fold_case, as PostgreSQL's ILIKE folds), a Go call per row.
+		p := strings.ToLower(q.Search)
+		conds = append(conds, `(instr(fold_case(short_code), ?) > 0 OR instr(fold_case(title), ?) > 0 OR instr(fold_case(original_url), ?) > 0)`)
 		args = append(args, p, p, p)
 	}
 	for _, t := range q.Tags {
