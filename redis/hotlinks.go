@@ -45,6 +45,12 @@ if redis.call('PTTL', KEYS[1]) < 0 then
 end
 return n`)
 
+// hotExpireScript lengthens the life of a cached target, and not of an
+// invalidation's tombstone, which would keep the code out of the L2.
+var hotExpireScript = goredis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[2] then return 0 end
+return redis.call('PEXPIRE', KEYS[1], ARGV[1])`)
+
 // flushHits sends the counts in one pipeline and doubles the url key TTL of
 // the codes that became hot. Counts lost to a Redis failure are not retried:
 // hot detection is an optimisation.
@@ -76,7 +82,7 @@ func (c *LinkCache) flushHits(ctx context.Context) {
 	}
 	_, err = c.client.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		for _, code := range newlyHot {
-			p.PExpire(ctx, c.urlKey(code), 2*c.opts.TTL)
+			hotExpireScript.Eval(ctx, p, []string{c.urlKey(code)}, (2 * c.opts.TTL).Milliseconds(), tombstone)
 		}
 		return nil
 	})

@@ -162,3 +162,29 @@ func TestHotCounterBoundsCodes(t *testing.T) {
 		t.Fatalf("take left %d codes behind", n)
 	}
 }
+
+// A code that turns hot while an invalidation's tombstone holds its key
+// keeps the tombstone's short life: the longer one is for targets only.
+func TestHotLinkLeavesATombstoneAlone(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	client, prefix := testenv.Redis(t)
+	next := newCountingResolver(map[string]shortener.Target{"hot": exampleTarget})
+	c := NewLinkCache(next, client, LinkCacheOptions{Prefix: prefix, TTL: time.Minute, HotThreshold: 2, HotFlushInterval: 20 * time.Millisecond})
+	go c.Run(ctx)
+	t.Cleanup(func() { _ = c.Close() })
+	key := prefix + "url:hot"
+	if err := client.Set(ctx, key, tombstone, tombstoneTTL).Err(); err != nil {
+		t.Fatal(err)
+	}
+	c.Hit("hot")
+	c.Hit("hot")
+	pollUntil(t, "the hot count", func() bool {
+		n, _ := client.Get(ctx, prefix+"hot:hot").Int64()
+		return n == 2
+	})
+	time.Sleep(100 * time.Millisecond) // the expiry follows the count
+	if d := keyPTTL(t, client, key); d > tombstoneTTL {
+		t.Fatalf("the tombstone's TTL became %v, more than %v", d, tombstoneTTL)
+	}
+}

@@ -67,6 +67,9 @@ type Invalidator struct {
 	sends     *groupcommit.Queue[*pendingSend]
 	barriers  *barriers // see barrier.go
 
+	subscribed     chan struct{} // closed at the first confirmed subscription
+	subscribedOnce sync.Once
+
 	mu          sync.Mutex // guards the fields below
 	closed      bool
 	closing     chan struct{}
@@ -104,21 +107,28 @@ func NewInvalidator(client goredis.UniversalClient, prefix string, onCode func(c
 		redoDelay: reinvalidateDelay,
 		closing:   make(chan struct{}),
 		logger:    slog.Default(),
+
+		subscribed: make(chan struct{}),
 	}
 	inv.barriers = newBarriers(client, inv.channel)
 	inv.sends = groupcommit.New(maxSendGroup, inv.sendGroup)
 	return inv
 }
 
+// Subscribed is closed once Run's first subscription is confirmed: from
+// then on this instance hears every change. State read from the database
+// after it (the code filter) misses no change made meanwhile.
+func (inv *Invalidator) Subscribed() <-chan struct{} { return inv.subscribed }
+
 // SetLogger sends the Invalidator's log lines to logger.
 func (inv *Invalidator) SetLogger(logger *slog.Logger) { inv.logger = logger }
 
-// Invalidate deletes url:{code} of each code, publishes the codes and drops
+// Invalidate tombstones url:{code} of each code, publishes the codes and drops
 // them from this instance's L1, all codes in one pipeline, shared with the
 // calls made meanwhile, and returns once every instance has dropped them
-// (a barrier, barrier.go). It does all of it again after a few seconds, to
-// catch an L2 write of the old target that was in flight (see
-// maxWriteDelay). The local L1 is dropped even when Redis fails; the error
+// (a barrier, barrier.go). It does all of it again after a few seconds,
+// for an instance that missed the first (see maxWriteDelay for the
+// tombstones). The local L1 is dropped even when Redis fails; the error
 // is returned then.
 func (inv *Invalidator) Invalidate(ctx context.Context, codes ...string) error {
 	if len(codes) == 0 {
@@ -153,12 +163,13 @@ func (inv *Invalidator) sendGroup(group []*pendingSend) {
 // returns once the other instances have dropped them too.
 func (inv *Invalidator) broadcast(ctx context.Context, codes []string, settle bool) error {
 	wait := func(context.Context, error) {}
-	// One DEL per key, not one DEL of all: in a cluster the keys live in
-	// different slots. Each DEL before the codes are published, so that a
-	// receiver does not refill its L1 from the old L2 value.
+	// A tombstone in place of each L2 value (one SET per key: in a
+	// cluster the keys live in different slots), before the codes are
+	// published, so that a receiver does not refill its L1 from the old L2
+	// value, and no fill in flight puts the old value back.
 	del := func(p goredis.Pipeliner) error {
 		for _, code := range codes {
-			p.Del(ctx, inv.prefix+"url:"+code)
+			p.Set(ctx, inv.prefix+"url:"+code, tombstone, tombstoneTTL)
 		}
 		return nil
 	}
@@ -177,14 +188,14 @@ func (inv *Invalidator) broadcast(ctx context.Context, codes []string, settle bo
 	case same: // one round trip: a pipeline keeps its order
 		_, err = inv.client.Pipelined(ctx, func(p goredis.Pipeliner) error { _ = del(p); return publish(p) })
 	default:
-		// Published even when a DEL failed (a node down): the L1s drop
+		// Published even when a SET failed (a node down): the L1s drop
 		// the codes all the same.
 		_, delErr := inv.client.Pipelined(ctx, del)
 		_, err = pub.Pipelined(ctx, publish)
 		err = errors.Join(delErr, err)
 	}
-	// After the DEL, not before: a lookup here in between would refill the
-	// L1 from the old L2 value.
+	// After the tombstones, not before: a lookup here in between would
+	// refill the L1 from the old L2 value.
 	for _, code := range codes {
 		// This instance dropped each code already. (Its own subscription
 		// hears a reset too, and drops its L1 as the others do.)
@@ -390,6 +401,7 @@ func (inv *Invalidator) listen(ctx context.Context, sub *subscription) (confirme
 			}
 			confirmed = true
 			inv.barriers.listening.Store(true)
+			inv.subscribedOnce.Do(func() { close(inv.subscribed) })
 			// Messages may have been missed while not subscribed.
 			if sub.confirmed || sub.failing {
 				inv.onReset()

@@ -16,6 +16,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/internal/testenv"
 )
 
@@ -141,7 +142,7 @@ func TestInvalidatorBroadcast(t *testing.T) {
 		t.Fatal("Invalidate did not call the local onCode")
 	}
 	logB.expect(t, "abc")
-	if keyExists(t, admin, key) {
+	if holdsTarget(t, admin, key) {
 		t.Fatal("url key still there after Invalidate")
 	}
 	if n := logB.resets.Load(); n != 0 {
@@ -220,7 +221,7 @@ func TestInvalidationsShareAPipeline(t *testing.T) {
 		}
 	}
 	for _, code := range codes {
-		if keyExists(t, admin, prefix+"url:"+code) {
+		if holdsTarget(t, admin, prefix+"url:"+code) {
 			t.Errorf("url:%s still in the L2", code)
 		}
 		// A stale write that the repeat must catch.
@@ -230,7 +231,7 @@ func TestInvalidationsShareAPipeline(t *testing.T) {
 	}
 	pollUntil(t, "the repeats", func() bool {
 		for _, code := range codes {
-			if keyExists(t, admin, prefix+"url:"+code) {
+			if holdsTarget(t, admin, prefix+"url:"+code) {
 				return false
 			}
 		}
@@ -326,7 +327,7 @@ func TestInvalidatorRepeats(t *testing.T) {
 		t.Fatal(err)
 	}
 	logB.expect(t, "abc")
-	if keyExists(t, admin, key) {
+	if holdsTarget(t, admin, key) {
 		t.Fatal("the stale value survived the repeated invalidation")
 	}
 }
@@ -355,7 +356,7 @@ func TestInvalidatorCloseRunsPendingRepeats(t *testing.T) {
 	case <-time.After(2 * time.Second):
 		t.Fatal("Close waited for the repeat delay")
 	}
-	if keyExists(t, admin, prefix+"url:abc") {
+	if holdsTarget(t, admin, prefix+"url:abc") {
 		t.Fatal("Close dropped the pending repeated invalidation")
 	}
 	if len(logA.codes) != 1 {
@@ -663,4 +664,49 @@ func TestInvalidatorResetsPastTheRetryBound(t *testing.T) {
 		defer a.mu.Unlock()
 		return a.queued == 0 && !a.resetDue
 	})
+}
+
+// A lookup that read the old target before a change, and fills the L2
+// after the change's invalidation, must not put the old target back: the
+// invalidation's tombstone refuses the fill (every instance's L1 would
+// take the old target from the L2 until the repeat). A lookup meanwhile
+// reads the tombstone as a miss. With either client of the fill.
+func TestInvalidationRefusesAFillInFlight(t *testing.T) {
+	for _, viaPipeline := range []bool{false, true} {
+		t.Run(fmt.Sprintf("pipelined=%v", viaPipeline), func(t *testing.T) {
+			ctx := context.Background()
+			client, prefix := testenv.Redis(t)
+			next := newCountingResolver(map[string]shortener.Target{"abc": exampleTarget})
+			next.delay = 300 * time.Millisecond
+			opts := LinkCacheOptions{Prefix: prefix}
+			if viaPipeline {
+				opts.Pipelined = pipelined(t)
+			}
+			c := NewLinkCache(next, client, opts)
+			logA := newInvalidationLog()
+			inv := NewInvalidator(client, prefix, logA.onCode, logA.onReset)
+			inv.redoDelay = time.Hour
+			t.Cleanup(func() { _ = inv.Close() })
+
+			done := make(chan error, 1)
+			go func() { _, err := c.Resolve(ctx, "abc"); done <- err }()
+			time.Sleep(100 * time.Millisecond) // the lookup is reading SQL
+			if err := inv.Invalidate(ctx, "abc"); err != nil {
+				t.Fatal(err)
+			}
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			_ = c.Close() // waits for the fill
+			if holdsTarget(t, client, prefix+"url:abc") {
+				t.Fatal("a fill that began before the invalidation put its target into the L2")
+			}
+			next.delay = 0
+			c2 := NewLinkCache(next, client, opts)
+			if got, err := c2.Resolve(ctx, "abc"); err != nil || !got.Found || next.callsOf("abc") != 2 {
+				t.Fatalf("Resolve over the tombstone = %+v, %v with %d lookups below; want the target from below", got, err, next.callsOf("abc"))
+			}
+			_ = c2.Close()
+		})
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -16,16 +17,38 @@ import (
 var _ shortener.Resolver = (*LinkCache)(nil)
 
 // Timing of L2 writes, shared with the Invalidator. A miss reads SQL and
-// then writes Redis in the background; an update committed in between is
-// invalidated (DEL) possibly before that write lands, which would put the old
-// target back for a whole TTL. So a write is dropped once maxWriteDelay has
-// passed since its lookup began, and the Invalidator repeats every
-// invalidation after reinvalidateDelay, which is longer than any write that
-// was not dropped can take (maxWriteDelay + writeTimeout, plus margin).
+// then fills Redis in the background; an update committed in between is
+// invalidated possibly before that fill lands, which would put the old
+// target back for a whole TTL, and every instance's L1 would take it from
+// there. So an invalidation leaves a tombstone in url:{code} for
+// tombstoneTTL, which a fill never replaces (fillScript), and a fill is
+// dropped once maxWriteDelay has passed since its lookup began: every fill
+// that was not dropped lands within maxWriteDelay + writeTimeout of its
+// lookup, while the tombstone of a change made after that lookup began is
+// still there. The Invalidator also repeats every invalidation after
+// reinvalidateDelay, for an instance that missed the first.
 const (
 	maxWriteDelay     = time.Second
 	writeTimeout      = time.Second
+	tombstoneTTL      = maxWriteDelay + writeTimeout + time.Second
 	reinvalidateDelay = 3 * time.Second
+)
+
+// tombstone is the value an invalidation leaves in url:{code}: a miss for
+// a lookup, and not to be replaced by a fill. No target encodes to it
+// (version 0 is no format).
+const tombstone = "\x00\x00"
+
+// fillScript writes a target unless an invalidation's tombstone holds the
+// key: KEYS[1] url:{code}, ARGV the value, its lifetime in ms, the
+// tombstone.
+const fillScript = `if redis.call('GET', KEYS[1]) == ARGV[3] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`
+
+var (
+	goredisFill = goredis.NewScript(fillScript)
+	rueidisFill = rueidis.NewLuaScript(fillScript)
 )
 
 // Defaults of LinkCacheOptions.
@@ -161,7 +184,7 @@ func (c *LinkCache) lookup(ctx context.Context, code string) (t shortener.Target
 	defer cancel()
 	value, found, err := c.get(getCtx, c.urlKey(code))
 	switch {
-	case err == nil && !found:
+	case err == nil && (!found || value == tombstone):
 		return t, false, true
 	case err != nil:
 		// A caller that gave up is not a Redis failure.
@@ -194,16 +217,18 @@ func goredisGet(client goredis.UniversalClient) func(context.Context, string) (s
 	}
 }
 
-// goredisSet and rueidisSet write a key with a lifetime with either client.
+// goredisSet and rueidisSet fill a key with a lifetime with either client,
+// unless it holds a tombstone (fillScript).
 func goredisSet(client goredis.UniversalClient) func(context.Context, string, []byte, time.Duration) error {
 	return func(ctx context.Context, key string, value []byte, ttl time.Duration) error {
-		return client.Set(ctx, key, value, ttl).Err()
+		return goredisFill.Run(ctx, client, []string{key}, value, ttl.Milliseconds(), tombstone).Err()
 	}
 }
 
 func rueidisSet(client rueidis.Client) func(context.Context, string, []byte, time.Duration) error {
 	return func(ctx context.Context, key string, value []byte, ttl time.Duration) error {
-		return client.Do(ctx, client.B().Set().Key(key).Value(rueidis.BinaryString(value)).Px(ttl).Build()).Error()
+		return rueidisFill.Exec(ctx, client, []string{key},
+			[]string{rueidis.BinaryString(value), strconv.FormatInt(ttl.Milliseconds(), 10), tombstone}).Error()
 	}
 }
 

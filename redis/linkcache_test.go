@@ -108,6 +108,20 @@ func keyExists(t *testing.T, client goredis.UniversalClient, key string) bool {
 	return n == 1
 }
 
+// holdsTarget reports whether key holds a cached value: it exists and is
+// no invalidation's tombstone.
+func holdsTarget(t *testing.T, client goredis.UniversalClient, key string) bool {
+	t.Helper()
+	v, err := client.Get(context.Background(), key).Result()
+	if errors.Is(err, goredis.Nil) {
+		return false
+	}
+	if err != nil {
+		t.Fatalf("GET %s: %v", key, err)
+	}
+	return v != tombstone
+}
+
 // pipelined returns a ConnectPipelined client of TEST_REDIS_URL.
 func pipelined(t *testing.T) rueidis.Client {
 	t.Helper()

@@ -35,9 +35,11 @@ const (
 
 // embeddedBackend keeps everything in process.
 func (a *app) embeddedBackend(ctx, bgCtx context.Context, cfg *config, st *storage, clock shortener.Clock) backend {
+	filter := inmem.NewCodeFilter(st.links.LinkKeys)
 	l1 := inmem.NewLinkCache(storeResolver(st), inmem.LinkCacheOptions{
-		Size: cfg.L1CacheSize, TTL: l1TTL, NegativeTTL: l1NegativeTTL, Filter: a.codeFilter(ctx, bgCtx, st),
+		Size: cfg.L1CacheSize, TTL: l1TTL, NegativeTTL: l1NegativeTTL, Filter: filter,
 	})
+	a.loadCodeFilter(ctx, bgCtx, filter, nil)
 	return backend{
 		resolver:    l1,
 		invalidator: inmem.Invalidator{Cache: l1},
@@ -82,13 +84,19 @@ func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage,
 		Prefix: prefix, TTL: seconds(cfg.URLCacheTTL), HotThreshold: int64(cfg.HotURLClickThreshold), OnError: onError,
 		Pipelined: pipelined,
 	})
+	filter := inmem.NewCodeFilter(st.links.LinkKeys)
 	l1 := inmem.NewLinkCache(l2, inmem.LinkCacheOptions{
-		Size: cfg.L1CacheSize, TTL: l1TTL, NegativeTTL: l1NegativeTTL, Filter: a.codeFilter(ctx, bgCtx, st),
+		Size: cfg.L1CacheSize, TTL: l1TTL, NegativeTTL: l1NegativeTTL, Filter: filter,
 	})
 	inv := redis.NewInvalidator(client, prefix, l1.Drop, l1.DropAll)
 	inv.SetLogger(a.logger)
 	a.goBackground(bgCtx, "link cache", l2.Run)
 	a.goBackground(bgCtx, "invalidation", inv.Run)
+	// Loaded once this instance hears the creates of the others: a code
+	// made meanwhile is then in the load or heard (loaded first, the codes
+	// made before the subscription held were unknown here until their
+	// repeat, 3 s later).
+	a.loadCodeFilter(ctx, bgCtx, filter, inv.Subscribed())
 	// Before the client closes: pending cache writes and repeat invalidations.
 	a.onShutdown = append(a.onShutdown, func(context.Context) { _ = l2.Close(); _ = inv.Close() })
 	return backend{
@@ -113,12 +121,28 @@ func storeResolver(st *storage) shortener.Resolver {
 	return shortener.StoreResolver{Links: st.links}
 }
 
-// codeFilter loads the filter of existing codes before the server serves.
-// Without it (the load failed) every unknown code is looked up, which is
-// slower but correct. Later reloads run in the background until shutdown,
-// which waits for them before the database closes.
-func (a *app) codeFilter(ctx, bgCtx context.Context, st *storage) *inmem.CodeFilter {
-	f := inmem.NewCodeFilter(st.links.LinkKeys)
+// loadCodeFilter loads the filter of existing codes before the server
+// serves, once ready is closed (nil: at once; after subscribeWait it loads
+// anyway and again when ready closes). Without it (the load failed) every
+// unknown code is looked up, which is slower but correct. Later reloads run
+// in the background until shutdown, which waits for them before the
+// database closes.
+func (a *app) loadCodeFilter(ctx, bgCtx context.Context, f *inmem.CodeFilter, ready <-chan struct{}) {
+	if ready != nil {
+		select {
+		case <-ready:
+		case <-ctx.Done():
+		case <-time.After(subscribeWait):
+			a.logger.Warn("link cache invalidations not heard yet; the short code filter is loaded now and again once they are")
+			a.goBackground(bgCtx, "code filter reload", func(bgCtx context.Context) {
+				select {
+				case <-ready:
+					f.RequestReload()
+				case <-bgCtx.Done():
+				}
+			})
+		}
+	}
 	start := time.Now()
 	if err := f.Load(ctx); err != nil {
 		a.logger.Warn("short code filter not loaded; unknown codes will be looked up", slog.Any("error", err))
@@ -126,8 +150,11 @@ func (a *app) codeFilter(ctx, bgCtx context.Context, st *storage) *inmem.CodeFil
 		a.logger.Debug("short code filter loaded", slog.Duration("took", time.Since(start)))
 	}
 	a.goBackground(bgCtx, "code filter", f.Run)
-	return f
 }
+
+// subscribeWait bounds how long the start waits for the invalidations'
+// subscription before it loads the code filter.
+const subscribeWait = 5 * time.Second
 
 // everyMinute returns a logger of Redis errors that writes at most one
 // line per operation a minute, so an outage does not flood the log. A line

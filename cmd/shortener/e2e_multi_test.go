@@ -1,9 +1,13 @@
 package main
 
 import (
+	"fmt"
 	"maps"
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/shortener-dev/shortener/internal/testenv"
 )
@@ -131,5 +135,71 @@ func soon(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	if !cond() {
 		t.Errorf("%s: the other instance still answered from before the change", what)
+	}
+}
+
+// TestE2ECodesMadeWhileAnInstanceStarts: codes created on one instance
+// while another starts redirect on the new one as soon as it serves. It
+// loads its filter of existing codes once it hears the others' creates; a
+// load before that missed the codes made in between (404 there until the
+// repeated invalidation, 3 s later).
+func TestE2ECodesMadeWhileAnInstanceStarts(t *testing.T) {
+	t.Parallel()
+	a := startServer(t, "postgres+redis", map[string]string{"RATE_LIMIT_REQUESTS": "1000000"})
+	acct := a.newAccount(t)
+	env := maps.Clone(a.env)
+	env["DATA_DIR"] = t.TempDir()
+
+	prefix := alias("boot")
+	var (
+		mu    sync.Mutex
+		codes []string
+		stop  = make(chan struct{})
+		wg    sync.WaitGroup
+	)
+	for w := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				code := fmt.Sprintf("%s-%d-%d", prefix, w, i)
+				body := strings.NewReader(`{"original_url":"https://example.com/boot","custom_alias":"` + code + `"}`)
+				req, _ := http.NewRequest("POST", a.url+"/api/v1/urls", body)
+				req.Header.Set("Authorization", "Bearer "+acct.access)
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					continue
+				}
+				_ = res.Body.Close()
+				if res.StatusCode == http.StatusCreated {
+					mu.Lock()
+					codes = append(codes, code)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	time.Sleep(200 * time.Millisecond) // creates under way
+	start := time.Now()
+	b := launch(t, "postgres+redis", env)
+	t.Logf("the start took %v", time.Since(start))
+	close(stop)
+	wg.Wait()
+	if len(codes) < 20 {
+		t.Fatalf("only %d codes made while the instance started", len(codes))
+	}
+	missing := 0
+	for _, code := range codes {
+		if r := b.redirect(t, code); r.Status != http.StatusFound {
+			missing++
+		}
+	}
+	if missing > 0 {
+		t.Errorf("%d of the %d codes made while the instance started are not found there", missing, len(codes))
 	}
 }
