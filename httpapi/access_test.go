@@ -103,7 +103,6 @@ func TestEachScopeAllowsExactlyItsOperations(t *testing.T) {
 // and each operation's security requirement names the scope the server
 // enforces.
 func TestOpenAPIDeclaresScopes(t *testing.T) {
-	w := serve(t, newFakes().server(), "GET", "/openapi.json", "")
 	var doc struct {
 		Components struct {
 			SecuritySchemes map[string]struct {
@@ -115,9 +114,7 @@ func TestOpenAPIDeclaresScopes(t *testing.T) {
 			Security    []map[string][]string `json:"security"`
 		} `json:"paths"`
 	}
-	if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil {
-		t.Fatal(err)
-	}
+	openAPIDocument(t, newFakes().server(), &doc)
 	schemes := doc.Components.SecuritySchemes
 	if b := schemes["bearer"]; b.Type != "http" || b.Scheme != "bearer" {
 		t.Errorf("bearer scheme = %+v", b)
@@ -243,7 +240,6 @@ func TestOpenAPIDocuments503(t *testing.T) {
 	f := newFakes()
 	f.organiser = slowImport{}
 	f.clickExports = slowClicks{}
-	w := serve(t, f.server(), "GET", "/openapi.json", "")
 	var doc struct {
 		Paths map[string]map[string]struct {
 			Responses map[string]struct {
@@ -251,9 +247,7 @@ func TestOpenAPIDocuments503(t *testing.T) {
 			} `json:"responses"`
 		} `json:"paths"`
 	}
-	if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil {
-		t.Fatal(err)
-	}
+	openAPIDocument(t, f.server(), &doc)
 	checked := 0
 	for path, methods := range doc.Paths {
 		if !strings.HasPrefix(path, "/api/v1/") {
@@ -283,7 +277,6 @@ func TestOpenAPIDocuments503(t *testing.T) {
 // TestOpenAPIEnumsAreTheRules: the document's lists of scopes and events
 // are the ones the service checks (shortener.AllScopes, WebhookEvents).
 func TestOpenAPIEnumsAreTheRules(t *testing.T) {
-	w := serve(t, newFakes().server(), "GET", "/openapi.json", "")
 	var doc struct {
 		Components struct {
 			Schemas map[string]struct {
@@ -295,9 +288,7 @@ func TestOpenAPIEnumsAreTheRules(t *testing.T) {
 			} `json:"schemas"`
 		} `json:"components"`
 	}
-	if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil {
-		t.Fatal(err)
-	}
+	openAPIDocument(t, newFakes().server(), &doc)
 	var scopes []string
 	for _, s := range shortener.AllScopes {
 		scopes = append(scopes, string(s))
@@ -314,5 +305,14 @@ func TestOpenAPIEnumsAreTheRules(t *testing.T) {
 		if !slices.Equal(got, c.want) {
 			t.Errorf("%s.%s: enum %q, want %q", c.schema, c.field, got, c.want)
 		}
+	}
+}
+
+// openAPIDocument decodes the server's OpenAPI document into doc.
+func openAPIDocument(t *testing.T, srv http.Handler, doc any) {
+	t.Helper()
+	w := serve(t, srv, "GET", "/openapi.json", "")
+	if err := json.Unmarshal(w.Body.Bytes(), doc); err != nil {
+		t.Fatal(err)
 	}
 }
