@@ -18,6 +18,8 @@ import (
 //     path with an HTML body, which turns any junk into a request for a
 //     real resource. An unclean API path counts against the general rate
 //     limit like any API call.
+//   - "OPTIONS *" asks what the server as a whole supports: 204 with the
+//     methods some route takes in Allow. Any other method with "*" is 404.
 func (s *Server) refuseUnroutable(next http.Handler) http.Handler {
 	apiNotFound := s.authenticate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.admitClass(w, r, shortener.RateGeneral) {
@@ -28,6 +30,13 @@ func (s *Server) refuseUnroutable(next http.Handler) http.Handler {
 		switch clean := cleanPath(r.URL.Path); {
 		case !knownMethod(r.Method):
 			writeProblem(w, newProblem(http.StatusNotImplemented, "The request method is not supported by this service."))
+		case r.RequestURI == "*":
+			if r.Method != http.MethodOptions {
+				writeProblem(w, noResource())
+				return
+			}
+			w.Header().Set("Allow", serverMethods)
+			w.WriteHeader(http.StatusNoContent)
 		case clean == r.URL.Path:
 			next.ServeHTTP(w, r)
 		case strings.HasPrefix(clean, "/api/"):
@@ -37,6 +46,9 @@ func (s *Server) refuseUnroutable(next http.Handler) http.Handler {
 		}
 	})
 }
+
+// serverMethods are the methods some route of the service takes.
+const serverMethods = "GET, HEAD, POST, PATCH, DELETE, OPTIONS"
 
 // noResource is the answer for a path that no route serves.
 func noResource() *Problem {

@@ -224,3 +224,43 @@ func TestE2ERequestID(t *testing.T) {
 		waitFor(t, "the request id in the logs", func() bool { return strings.Contains(srv.logs.String(), marker) })
 	})
 }
+
+// TestE2EAsteriskForm: "OPTIONS *" is answered by the service, with the
+// headers of every response, not by net/http's bare 200; any other method
+// with "*" is a 404 problem.
+func TestE2EAsteriskForm(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, "embedded", nil)
+	for _, c := range []struct {
+		method string
+		status int
+	}{{"OPTIONS", http.StatusNoContent}, {"GET", http.StatusNotFound}} {
+		conn, err := net.Dial("tcp", strings.TrimPrefix(srv.url, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+		fmt.Fprintf(conn, "%s * HTTP/1.1\r\nHost: x\r\nX-Request-ID: star-%s\r\nConnection: close\r\n\r\n", c.method, c.method)
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("%s *: %v", c.method, err)
+		}
+		discard(resp.Body)
+		conn.Close()
+		if resp.StatusCode != c.status {
+			t.Errorf("%s *: status %d, want %d", c.method, resp.StatusCode, c.status)
+		}
+		if got := resp.Header.Get("X-Request-ID"); got != "star-"+c.method {
+			t.Errorf("%s *: X-Request-ID %q, want the incoming one", c.method, got)
+		}
+		if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("%s *: X-Content-Type-Options %q, want nosniff", c.method, got)
+		}
+		if c.method == "OPTIONS" && !strings.Contains(resp.Header.Get("Allow"), "PATCH") {
+			t.Errorf("OPTIONS *: Allow %q, want the methods of the service", resp.Header.Get("Allow"))
+		}
+		if c.method == "GET" && resp.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("GET *: Content-Type %q, want a problem", resp.Header.Get("Content-Type"))
+		}
+	}
+}

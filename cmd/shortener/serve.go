@@ -74,12 +74,15 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
 	}
 	srv := &http.Server{
-		Handler:           a.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		Handler: a.handler,
+		// "OPTIONS *" reaches the handler too, so it carries the headers
+		// every response carries (net/http would answer 200 on its own).
+		DisableGeneralOptionsHandler: true,
+		ReadHeaderTimeout:            10 * time.Second,
+		ReadTimeout:                  30 * time.Second,
+		WriteTimeout:                 writeTimeout,
+		IdleTimeout:                  120 * time.Second,
+		ErrorLog:                     slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	logger.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("database", a.storage.engine),
 		slog.Bool("redis", cfg.RedisURL != ""), slog.String("version", version))
