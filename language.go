@@ -1,6 +1,7 @@
 package shortener
 
 import (
+	"iter"
 	"strconv"
 	"strings"
 )
@@ -12,20 +13,8 @@ import (
 // ("de-CH;q=0.9, fr;q=0.9, en;q=0.8" prefers "de".)
 func PreferredLanguage(header string) string {
 	best, bestQ := "", 0.0
-	for part := range strings.SplitSeq(header, ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		q := 1.0
-		for p := range strings.SplitSeq(params, ";") {
-			name, value, ok := strings.Cut(strings.TrimSpace(p), "=")
-			if ok && strings.EqualFold(strings.TrimSpace(name), "q") {
-				v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
-				if err != nil || v < 0 || v > 1 {
-					v = 0
-				}
-				q = v
-			}
-		}
-		primary, rest, _ := strings.Cut(strings.TrimSpace(tag), "-")
+	for tag, q := range QualityValues(header) {
+		primary, rest, _ := strings.Cut(tag, "-")
 		if q <= bestQ {
 			continue
 		}
@@ -41,4 +30,30 @@ func PreferredLanguage(header string) string {
 		best, bestQ = strings.ToLower(primary), q
 	}
 	return best
+}
+
+// QualityValues yields each element of a header list with quality values
+// (Accept, Accept-Language; RFC 9110, 12.4.2), in the header's order: the
+// element without its parameters, trimmed, and its q (1 when absent; 0
+// when it is not a number from 0 to 1).
+func QualityValues(header string) iter.Seq2[string, float64] {
+	return func(yield func(string, float64) bool) {
+		for part := range strings.SplitSeq(header, ",") {
+			value, params, _ := strings.Cut(part, ";")
+			q := 1.0
+			for p := range strings.SplitSeq(params, ";") {
+				name, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+				if ok && strings.EqualFold(strings.TrimSpace(name), "q") {
+					f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+					if err != nil || f < 0 || f > 1 {
+						f = 0
+					}
+					q = f
+				}
+			}
+			if !yield(strings.TrimSpace(value), q) {
+				return
+			}
+		}
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+
+	"github.com/shortener-dev/shortener"
 )
 
 // missPage is the page of a code that does not redirect, styled by the
@@ -64,12 +66,45 @@ func statusText(status int) string {
 	return "other"
 }
 
-// acceptsHTML reports whether the client asks for text/html, as browsers do.
+// acceptsHTML reports whether the client asks for text/html, as browsers
+// do: Accept names text/html (or text/*) with a quality above 0 and at
+// least that of JSON (application/problem+json, application/json,
+// application/* or */*). Each type takes the quality of the most specific
+// element that matches it. "*/*" alone is JSON.
 func acceptsHTML(r *http.Request) bool {
+	var html, json acceptMatch
 	for _, v := range r.Header.Values("Accept") {
-		if strings.Contains(strings.ToLower(v), "text/html") {
-			return true
+		for media, q := range shortener.QualityValues(v) {
+			major, minor, _ := strings.Cut(media, "/")
+			switch {
+			case strings.EqualFold(major, "text") && strings.EqualFold(minor, "html"):
+				html.offer(3, q)
+			case strings.EqualFold(major, "text") && minor == "*":
+				html.offer(2, q)
+			case strings.EqualFold(major, "application") &&
+				(strings.EqualFold(minor, "problem+json") || strings.EqualFold(minor, "json")):
+				json.offer(3, q)
+			case strings.EqualFold(major, "application") && minor == "*":
+				json.offer(2, q)
+			case major == "*" && minor == "*":
+				html.offer(1, q)
+				json.offer(1, q)
+			}
 		}
 	}
-	return false
+	return html.rank >= 2 && html.q > 0 && html.q >= json.q
+}
+
+// acceptMatch is the quality Accept gives a media type: that of the most
+// specific element matching it (rank 3 names the type, 2 its major type
+// with "*", 1 is "*/*"); of equally specific ones, the highest.
+type acceptMatch struct {
+	rank int
+	q    float64
+}
+
+func (m *acceptMatch) offer(rank int, q float64) {
+	if rank > m.rank || (rank == m.rank && q > m.q) {
+		m.rank, m.q = rank, q
+	}
 }

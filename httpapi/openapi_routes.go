@@ -34,7 +34,8 @@ func documentServerRoutes(doc *huma.OpenAPI) {
 		return &huma.Operation{
 			OperationID: id, Method: method, Path: "/{short_code}", Tags: []string{"redirect"}, Summary: summary,
 			Description: "Not rate limited unless REDIRECT_RATE_LIMIT_REQUESTS is set. A browser (Accept: text/html) " +
-				"gets HTML pages where an API client gets problem+json.",
+				"gets HTML pages where an API client gets problem+json: HTML when Accept gives text/html (or text/*) " +
+				"a quality above 0 and at least that of JSON; \"*/*\" alone is JSON.",
 			Metadata: map[string]any{rateClassKey: shortener.RateNone},
 			Parameters: []*huma.Param{code, {Name: "X-Link-Password", In: "header", Schema: text,
 				Description: "The password of a password link (API clients)."}},
