@@ -395,10 +395,21 @@ func TestClickStreamRecreatesALostGroup(t *testing.T) {
 	before := makeEvents(100)
 	produce(t, stream, before)
 	waitUntil(t, "the first clicks in the store", func() bool { return store.count() == len(before) })
+	// Both writers have joined the group (a writer that first reads after
+	// the restart makes the group without meeting its loss).
+	waitUntil(t, "both writers in the group", func() bool {
+		consumers, err := client.XInfoConsumers(context.Background(), stream.StreamKey(), "writers").Result()
+		return err == nil && len(consumers) == 2
+	})
 
 	if err := client.Del(context.Background(), stream.StreamKey()).Err(); err != nil { // the restart
 		t.Fatal(err)
 	}
+	// A real restart takes more than a millisecond, so the new stream's IDs
+	// come after the old one's. Within the same millisecond the first new
+	// entry could take the ID of the entry just written, and the writer's
+	// XDEL of it, still on its way, would delete the new one.
+	time.Sleep(2 * time.Millisecond)
 	after := makeEvents(300)
 	produce(t, stream, after)
 	waitUntil(t, "the clicks sent after the restart", func() bool { return store.count() == len(before)+len(after) })
