@@ -127,6 +127,7 @@ func (s *Server) checkPasswordPost(w http.ResponseWriter, r *http.Request) bool 
 // whose client has used up its attempts. A wrong attempt's answer, like the
 // refusal's, carries the attempt limit's RateLimit headers.
 func (s *Server) passwordRefused(w http.ResponseWriter, r *http.Request, f *visitFacts) {
+	w.Header()["X-Robots-Tag"] = robotsNoindex // as on every answer of a visit
 	retry := 0
 	if f.counted && f.err == nil {
 		retry = shortener.SetRateHeaders(w.Header(), f.attempt, passwordAttempts)

@@ -166,10 +166,14 @@ func TestPasswordLink(t *testing.T) {
 
 	// API clients: X-Link-Password.
 	w = serve(t, srv, "GET", "/secret", "")
-	if p := decodeProblem(t, w, 401); w.Header().Get("WWW-Authenticate") != "Link-Password" || p.Detail == "" {
+	if p := decodeProblem(t, w, 401); w.Header().Get("WWW-Authenticate") != "Link-Password" || p.Detail == "" ||
+		w.Header().Get("X-Robots-Tag") != "noindex" {
 		t.Fatalf("no password: %v", w.Header())
 	}
-	decodeProblem(t, serve(t, srv, "GET", "/secret", "", "X-Link-Password", "nope"), 401)
+	w = serve(t, srv, "GET", "/secret", "", "X-Link-Password", "nope")
+	if decodeProblem(t, w, 401); w.Header().Get("X-Robots-Tag") != "noindex" {
+		t.Fatalf("wrong password: %v", w.Header())
+	}
 	if w := serve(t, srv, "GET", "/secret", "", "X-Link-Password", "open sesame"); w.Code != 302 {
 		t.Fatalf("right header: %d", w.Code)
 	}
@@ -187,7 +191,7 @@ func TestPasswordLink(t *testing.T) {
 		}
 	}
 	w = serve(t, srv, "GET", "/secret", "", "X-Link-Password", "open sesame")
-	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" ||
+	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" || w.Header().Get("X-Robots-Tag") != "noindex" ||
 		w.Header().Get("RateLimit-Limit") != "10" || w.Header().Get("RateLimit-Remaining") != "0" || w.Header().Get("RateLimit-Reset") == "" {
 		t.Fatalf("after 10 wrong passwords: %d %v", w.Code, w.Header())
 	}
