@@ -72,7 +72,7 @@ func (c *agentClassifier) classify(ua string) agent {
 	parsed := useragent.Parse(ua)
 	a := agent{
 		Browser: browserLabel(ua, parsed.Name),
-		OS:      osLabel(parsed.OS),
+		OS:      osLabel(ua, parsed.OS),
 	}
 	a.IsBot = c.isBot(ua, parsed)
 	a.Device = deviceClass(ua, parsed, a)
@@ -168,12 +168,16 @@ func browserLabel(ua, name string) string {
 }
 
 // osLabel maps the parser's OS name to the summary's labels. The parser
-// already reports iPadOS as iOS.
-func osLabel(os string) string {
+// already reports iPadOS as iOS, but not an iPod touch's iOS.
+func osLabel(ua, os string) string {
 	switch os {
 	case useragent.Windows, useragent.MacOS, useragent.IOS, useragent.Android,
 		useragent.Linux, useragent.ChromeOS:
 		return os
+	case "":
+		if strings.Contains(ua, "(iPod") {
+			return useragent.IOS
+		}
 	}
 	return shortener.LabelUnknown
 }

@@ -30,6 +30,7 @@ func TestParseAgent(t *testing.T) {
 		{"chrome windows", uaChromeWindows, ag("Chrome", "Windows", shortener.DeviceDesktop, false)},
 		{"firefox linux", uaFirefoxLinux, ag("Firefox", "Linux", shortener.DeviceDesktop, false)},
 		{"firefox ubuntu", "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0", ag("Firefox", "Linux", shortener.DeviceDesktop, false)},
+		{"ipod touch", "Mozilla/5.0 (iPod touch; CPU iPhone OS 15_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/15.0 Mobile/15E148 Safari/604.1", ag("Safari", "iOS", shortener.DeviceMobile, false)},
 		{"safari macos", uaSafariMac, ag("Safari", "macOS", shortener.DeviceDesktop, false)},
 		{"edge windows", uaEdgeWindows, ag("Edge", "Windows", shortener.DeviceDesktop, false)},
 		{"opera windows", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 OPR/109.0.0.0", ag("Opera", "Windows", shortener.DeviceDesktop, false)},
