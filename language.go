@@ -8,8 +8,9 @@ import (
 
 // PreferredLanguage returns the primary subtag, lower case, of the language
 // an Accept-Language header prefers: the highest q, the first of equals;
-// "*" and q=0 do not count. It returns "" when the header names none,
-// and when it prefers a private-use tag (x-klingon), which no rule names.
+// q=0 does not count. It returns "" when the header names none, and when
+// it prefers "*" (any language: no rule's in particular) or a private-use
+// tag (x-klingon), which no rule names.
 // ("de-CH;q=0.9, fr;q=0.9, en;q=0.8" prefers "de".)
 func PreferredLanguage(header string) string {
 	best, bestQ := "", 0.0
@@ -18,9 +19,9 @@ func PreferredLanguage(header string) string {
 		if q <= bestQ {
 			continue
 		}
-		if (primary == "x" || primary == "X" || primary == "i" || primary == "I") && rest != "" {
-			// A private-use or grandfathered tag (x-klingon) is a
-			// preference too, for a language no rule can name.
+		if primary == "*" || ((primary == "x" || primary == "X" || primary == "i" || primary == "I") && rest != "") {
+			// "*", a private-use or a grandfathered tag (x-klingon) is
+			// a preference too, for no language a rule can name.
 			best, bestQ = "", q
 			continue
 		}

@@ -10,7 +10,9 @@ func TestPreferredLanguage(t *testing.T) {
 		"fr;q=0.9, de-CH;q=0.9, en;q=0.8":  "fr", // the first of equals
 		"en;q=0.5, pt-BR;q=0.8":            "pt",
 		"*":                                "",
-		"*;q=1, es;q=0.1":                  "es",
+		"*;q=1, es;q=0.1":                  "", // any language first: none in particular
+		"*, de;q=0.5":                      "",
+		"*;q=0.4, es;q=0.5":                "es",
 		"en;q=0, it;q=0.2":                 "it",
 		"EN-us":                            "en",
 		"x1, zh-Hant-TW;q=0.7":             "zh",
