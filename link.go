@@ -28,7 +28,7 @@ type Link struct {
 	ForwardQuery bool       // merge the request's query into the target's
 	ValidSince   *time.Time // before it the code answers 404
 	MaxClicks    *int64     // human redirects answered at most; nil uncapped
-	ClicksUsed   int64      // of MaxClicks (counted while capped); not in the API's Link object
+	ClicksUsed   int64      // of MaxClicks: taken while capped, and at least ClickCount once a cap is set; not in the API's Link object
 	PasswordHash string     // bcrypt of the link's password; "" for none
 	Rules        []TargetRule
 	Variants     []Variant // nil: no A/B split

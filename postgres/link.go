@@ -175,6 +175,7 @@ func updateLink(ctx context.Context, tx pgx.Tx, id string, u shortener.LinkUpdat
 			forward_query = COALESCE($11, forward_query),
 			valid_since = CASE WHEN $12 THEN NULL ELSE COALESCE($13, valid_since) END,
 			max_clicks = CASE WHEN $14 THEN NULL ELSE COALESCE($15, max_clicks) END,
+			clicks_used = CASE WHEN $15 IS NULL THEN clicks_used ELSE GREATEST(clicks_used, click_count) END,
 			password_hash = COALESCE($16, password_hash),
 			rules = COALESCE($17, rules),
 			variants = CASE WHEN $18 THEN NULL ELSE COALESCE($19, variants) END,

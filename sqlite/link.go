@@ -190,6 +190,7 @@ func updateLink(ctx context.Context, tx *sql.Tx, id string, u shortener.LinkUpda
 			forward_query = COALESCE(?, forward_query),
 			valid_since = CASE WHEN ? THEN NULL ELSE COALESCE(?, valid_since) END,
 			max_clicks = CASE WHEN ? THEN NULL ELSE COALESCE(?, max_clicks) END,
+			clicks_used = CASE WHEN ? IS NULL THEN clicks_used ELSE max(clicks_used, click_count) END,
 			password_hash = COALESCE(?, password_hash),
 			rules = COALESCE(?, rules),
 			variants = CASE WHEN ? THEN NULL ELSE COALESCE(?, variants) END,
@@ -201,7 +202,7 @@ func updateLink(ctx context.Context, tx *sql.Tx, id string, u shortener.LinkUpda
 		nullString(u.OriginalURL), u.ClearTitle, nullString(u.Title), u.ClearExpiry, nullMicros(u.ExpiresAt),
 		nullBool(u.IsActive), nullBool(u.IsPublic),
 		nullRedirectType(u.RedirectType), nullBool(u.ForwardQuery), u.ClearValidSince, nullMicros(u.ValidSince),
-		u.ClearMaxClicks, nullInt64(u.MaxClicks), nullString(u.PasswordHash), nullString(u.StoredRules()),
+		u.ClearMaxClicks, nullInt64(u.MaxClicks), nullInt64(u.MaxClicks), nullString(u.PasswordHash), nullString(u.StoredRules()),
 		u.ClearVariants, nullString(u.StoredVariants()), nullTags(u.Tags), nullString(lowerPtr(u.DomainID)),
 		micros(now), strings.ToLower(id))
 	return scanLink(row)

@@ -113,4 +113,35 @@ func testClickCaps(t *testing.T, open func(t *testing.T) Stores) {
 	}
 	_, err = s.Links.TakeLinkClick(ctx, shortener.NewID())
 	wantCode(t, err, shortener.ENOTFOUND)
+
+	// A cap counts the human redirects made before it was set (as far as
+	// click_count has them): 3 clicks, then a cap of 3 is used up, and a
+	// cap of 5 gives 2 more.
+	late := mustLink(t, s, "late-cap")
+	at := time.Now().UTC().Add(-time.Hour)
+	bot := click(late.ID, at, "b")
+	bot.IsBot = true
+	noErr(t, s.Clicks.WriteClicks(ctx, []shortener.ClickEvent{
+		click(late.ID, at, "v1"), click(late.ID, at.Add(time.Second), "v2"), click(late.ID, at.Add(2*time.Second), "v3"), bot}))
+	got, err := s.Links.UpdateLink(ctx, late.ID, shortener.LinkUpdate{MaxClicks: ptr(int64(3))}, t0)
+	noErr(t, err)
+	if got.ClickCount != 3 || got.ClicksUsed != 3 || !got.UsedUp() {
+		t.Fatalf("a cap of 3 set after 3 human clicks: click_count %d, %d used; want both 3, used up", got.ClickCount, got.ClicksUsed)
+	}
+	if ok, err := s.Links.TakeLinkClick(ctx, late.ID); err != nil || ok {
+		t.Fatalf("a cap of 3 set after 3 human clicks gave a click: %v, %v", ok, err)
+	}
+	_, err = s.Links.UpdateLink(ctx, late.ID, shortener.LinkUpdate{MaxClicks: ptr(int64(5))}, t0)
+	noErr(t, err)
+	for i := range 3 {
+		if ok, err := s.Links.TakeLinkClick(ctx, late.ID); err != nil || ok != (i < 2) {
+			t.Fatalf("take %d under a cap of 5 after 3 clicks: %v, %v", i+1, ok, err)
+		}
+	}
+	// Another change leaves the count alone.
+	got, err = s.Links.UpdateLink(ctx, late.ID, shortener.LinkUpdate{Title: ptr("renamed")}, t0)
+	noErr(t, err)
+	if got.ClicksUsed != 5 {
+		t.Fatalf("a title change moved the clicks used to %d, want 5", got.ClicksUsed)
+	}
 }
