@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -32,9 +33,9 @@ func (s *Server) registerExport(api huma.API) {
 	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksRead, streamed(huma.Operation{
 		OperationID: "export-links", Method: http.MethodGet, Path: "/api/v1/urls/export", Tags: []string{"links"},
 		Summary: "Export your links as CSV",
-		Description: "The list's filters apply (paging does not). Header row: " +
-			"short_code,short_url,original_url,title,tags,created_at,expires_at,is_active,is_public,click_count; " +
-			"tags joined with |; a cell beginning with =, +, -, @, tab or CR is prefixed with '.",
+		Description: "The list's filters apply (paging does not). Header row: " + strings.Join(links.ExportHeader, ",") +
+			"; tags joined with |, domain the host of the link's domain; a cell beginning with =, +, -, @, tab or CR " +
+			"is prefixed with '.",
 		Security: bearerSecurity, Responses: csvResponse(), Errors: []int{401, 403, 422, 429},
 	}), func(ctx context.Context, in *exportInput) (*huma.StreamResponse, error) {
 		caller, err := s.caller(ctx, true)

@@ -118,9 +118,11 @@ func (s *Server) registerOrganising(api huma.API) {
 		OperationID: "import-links", Method: http.MethodPost, Path: "/api/v1/urls/import", Tags: []string{"links"},
 		Summary: "Import links from CSV",
 		Description: "Columns: original_url (or url, long_url), custom_alias (or short_code, keyword), title, " +
-			"tags (|-separated), expires_at (RFC 3339); header names match ignoring case, spaces and camelCase " +
-			"(Long URL, longUrl); other columns are ignored. One leading ' before =, +, -, @, tab or CR is removed. " +
-			"One item per CSV record, as for bulk. Body up to MAX_IMPORT_BYTES.",
+			"tags (|-separated), expires_at (RFC 3339), domain (a host of this service's domains), is_public and " +
+			"is_active (true or false, as the export writes them); header names match ignoring case, spaces and camelCase " +
+			"(Long URL, longUrl); other columns are ignored. Cells are trimmed, titles not. One leading ' before =, +, -, @, " +
+			"tab or CR is removed. One item per CSV record, as for bulk; a record with more or fewer fields than the " +
+			"header is a 422 of its own. Body up to MAX_IMPORT_BYTES.",
 		Security: bearerSecurity, MaxBodyBytes: s.humaMaxImport, Errors: []int{401, 413, 415, 422, 429},
 	}), func(ctx context.Context, in *importInput) (*struct{ Body BulkResult }, error) {
 		caller, err := s.caller(ctx, true)

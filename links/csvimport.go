@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -29,6 +30,7 @@ var importColumns = map[string]string{
 	"original_url": "original_url", "url": "original_url", "long_url": "original_url",
 	"custom_alias": "custom_alias", "short_code": "custom_alias", "keyword": "custom_alias",
 	"title": "title", "tags": "tags", "expires_at": "expires_at", "domain": "domain",
+	"is_public": "is_public", "is_active": "is_active",
 }
 
 // columnKey normalises a header name: trimmed, camelCase split and
@@ -55,7 +57,9 @@ func columnKey(name string) string {
 // CRLF line ends and the lone CR of old Mac files accepted) into one
 // record per CSV record. Columns
 // other than those of importColumns are ignored; without aliases, the
-// alias columns are too (the links get generated codes). Returns EINVALID
+// alias columns are too (the links get generated codes). A record with
+// more or fewer fields than the header is refused on its own (an unquoted
+// comma would shift its cells into the wrong fields). Returns EINVALID
 // when the file has no header or no original_url column: then nothing
 // is imported.
 func ReadImport(r io.Reader, aliases bool) ([]ImportRecord, error) {
@@ -109,6 +113,9 @@ func ReadImport(r io.Reader, aliases bool) ([]ImportRecord, error) {
 			rec.Err = shortener.Invalid("body", fmt.Sprintf("this record is not valid CSV: %v", perr.Err), nil)
 		case err != nil:
 			return nil, err
+		case len(row) != len(header):
+			rec.Err = shortener.Invalid("body", fmt.Sprintf(
+				"this record has %d fields where the header has %d: quote a cell that holds a comma", len(row), len(header)), nil)
 		default:
 			rec.Input, rec.Err = importInput(fields, row)
 		}
@@ -147,14 +154,15 @@ func (l loneCR) Read(p []byte) (int, error) {
 }
 
 // importInput is the create that a CSV row asks for; an empty cell leaves
-// its field out.
+// its field out. Cells are trimmed, but for the title, which keeps its
+// spaces as a JSON create does.
 func importInput(fields, row []string) (CreateInput, error) {
 	var in CreateInput
-	for i, cell := range row {
+	for i, raw := range row {
 		if i >= len(fields) || fields[i] == "" {
 			continue
 		}
-		cell = shortener.UnsafeCSVCell(strings.TrimSpace(cell))
+		cell := shortener.UnsafeCSVCell(strings.TrimSpace(raw))
 		if cell == "" {
 			continue
 		}
@@ -164,7 +172,18 @@ func importInput(fields, row []string) (CreateInput, error) {
 		case "custom_alias":
 			in.CustomAlias = &cell
 		case "title":
-			in.Title = &cell
+			title := shortener.UnsafeCSVCell(raw)
+			in.Title = &title
+		case "is_public", "is_active":
+			b, err := strconv.ParseBool(cell)
+			if err != nil {
+				return in, shortener.Invalid("body."+fields[i], fields[i]+" must be true or false", cell)
+			}
+			if fields[i] == "is_public" {
+				in.IsPublic = &b
+			} else {
+				in.Disabled = !b
+			}
 		case "domain":
 			in.Domain = &cell
 		case "tags":

@@ -75,3 +75,51 @@ func TestReadImportExpiresAt(t *testing.T) {
 		t.Errorf("an offset of +24:00 was read: %v", recs[1].Input.ExpiresAt)
 	}
 }
+
+// A record with more or fewer fields than the header is refused on its
+// own: an unquoted comma would shift its cells into other fields.
+func TestReadImportRaggedRecords(t *testing.T) {
+	recs, err := links.ReadImport(strings.NewReader("url,title,tags\n"+
+		"https://example.com/rag,Hello, world,news\n"+
+		"https://example.com/short,Short\n"+
+		"https://example.com/ok,\"Hello, world\",news\n"), true)
+	if err != nil || len(recs) != 3 {
+		t.Fatalf("%+v, %v", recs, err)
+	}
+	for _, i := range []int{0, 1} {
+		if recs[i].Err == nil {
+			t.Errorf("record %d, of the wrong number of fields, was read: %+v", recs[i].Record, recs[i].Input)
+		}
+	}
+	if got := recs[2].Input.Title; recs[2].Err != nil || got == nil || *got != "Hello, world" {
+		t.Errorf("the quoted record: title %q, %v", deref(got), recs[2].Err)
+	}
+}
+
+// is_public and is_active, which the export writes, are read back; the
+// title keeps its spaces as a JSON create keeps them, where the other
+// cells are trimmed.
+func TestReadImportRoundTripFields(t *testing.T) {
+	recs, err := links.ReadImport(strings.NewReader("original_url,title,is_public,is_active\n"+
+		" https://example.com/1 ,  padded  ,false,false\n"+
+		"https://example.com/2,,TRUE,true\n"+
+		"https://example.com/3,,,\n"+
+		"https://example.com/4,,maybe,\n"), true)
+	if err != nil || len(recs) != 4 {
+		t.Fatalf("%+v, %v", recs, err)
+	}
+	first := recs[0].Input
+	if recs[0].Err != nil || first.OriginalURL != "https://example.com/1" || deref(first.Title) != "  padded  " ||
+		first.IsPublic == nil || *first.IsPublic || !first.Disabled {
+		t.Errorf("first: %+v, %v; want the URL trimmed, the title not, private and disabled", first, recs[0].Err)
+	}
+	if second := recs[1].Input; recs[1].Err != nil || second.IsPublic == nil || !*second.IsPublic || second.Disabled {
+		t.Errorf("second: %+v, %v; want public and active", second, recs[1].Err)
+	}
+	if third := recs[2].Input; recs[2].Err != nil || third.IsPublic != nil || third.Disabled {
+		t.Errorf("third: %+v, %v; want the defaults", third, recs[2].Err)
+	}
+	if recs[3].Err == nil {
+		t.Errorf("is_public %q was read: %+v", "maybe", recs[3].Input)
+	}
+}

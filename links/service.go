@@ -75,7 +75,10 @@ type CreateInput struct {
 	Title       *string
 	ExpiresAt   *time.Time
 	IsPublic    *bool
-	Domain      *string // the host of the link's domain; nil for the default
+	// Disabled makes the link inactive from the start; the API's create
+	// has no such field, a CSV import's is_active column has.
+	Disabled bool
+	Domain   *string // the host of the link's domain; nil for the default
 	Options
 }
 
@@ -136,7 +139,7 @@ func (s *Service) prepare(caller *shortener.User, in CreateInput, now time.Time)
 	}
 	l := &shortener.Link{
 		ID: shortener.NewIDAt(now), OriginalURL: in.OriginalURL, CustomAlias: in.CustomAlias,
-		Title: in.Title, IsActive: true, IsPublic: true, CreatedAt: now, UpdatedAt: now,
+		Title: in.Title, IsActive: !in.Disabled, IsPublic: true, CreatedAt: now, UpdatedAt: now,
 		DomainID: d.ID, Domain: d.Host,
 	}
 	if in.IsPublic != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -118,7 +119,20 @@ func TestE2EImportAndExport(t *testing.T) {
 		}
 		expectValidation(t, srv.do(t, "GET", "/api/v1/urls/export?sort=nope", nil, withToken(a.access)), "query.sort")
 
-		// The round trip: into another account, under new codes.
+		// The round trip: into another account, under new codes, keeping
+		// a private link private and a disabled one disabled.
+		expectJSON(t, srv.do(t, "PATCH", "/api/v1/urls/"+str(b.Items[0].Link["id"]), map[string]any{"is_public": false},
+			withToken(a.access)), http.StatusOK)
+		expectJSON(t, srv.do(t, "PATCH", "/api/v1/urls/"+str(b.Items[3].Link["id"]), map[string]any{"is_active": false},
+			withToken(a.access)), http.StatusOK)
+		recs = srv.exportCSV(t, a.access, "")
+		flags := func(recs [][]string) map[string]string {
+			m := map[string]string{}
+			for _, r := range recs[1:] {
+				m[r[2]] = "active=" + r[7] + " public=" + r[8]
+			}
+			return m
+		}
 		var exported strings.Builder
 		w := csv.NewWriter(&exported)
 		_ = w.WriteAll(recs)
@@ -135,6 +149,14 @@ func TestE2EImportAndExport(t *testing.T) {
 		if got := rowsByURL(again); len(got) != 3 || got["https://example.com/a"] != rows["https://example.com/a"] ||
 			got["https://example.com/b"] != rows["https://example.com/b"] || got["https://example.com/c"] != rows["https://example.com/c"] {
 			t.Errorf("round trip rows %v, want %v", got, rows)
+		}
+		if got, want := flags(again), flags(recs); !maps.Equal(got, want) || want["https://example.com/c"] != "active=false public=true" {
+			t.Errorf("round trip flags %v, want %v", got, want)
+		}
+		for _, r := range again[1:] {
+			if r[2] == "https://example.com/c" {
+				expectProblem(t, srv.do(t, "GET", "/"+r[0], nil), http.StatusNotFound) // imported disabled
+			}
 		}
 		var oldCodes []string
 		for _, r := range recs[1:] {
