@@ -43,10 +43,10 @@ func (e *ExportWriter) Write(l *shortener.Link) error {
 		title = *l.Title
 	}
 	if l.ExpiresAt != nil {
-		expires = l.ExpiresAt.UTC().Format(time.RFC3339)
+		expires = l.ExpiresAt.UTC().Format(time.RFC3339Nano)
 	}
 	row := append(e.row[:0], l.ShortCode, e.shortURL(l), l.OriginalURL, title,
-		strings.Join(l.Tags, TagSeparator), l.CreatedAt.UTC().Format(time.RFC3339), expires,
+		strings.Join(l.Tags, TagSeparator), l.CreatedAt.UTC().Format(time.RFC3339Nano), expires,
 		strconv.FormatBool(l.IsActive), strconv.FormatBool(l.IsPublic), strconv.FormatInt(l.ClickCount, 10), l.Domain)
 	return WriteCSVRow(e.w, row)
 }

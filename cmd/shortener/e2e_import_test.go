@@ -119,6 +119,17 @@ func TestE2EImportAndExport(t *testing.T) {
 		}
 		expectValidation(t, srv.do(t, "GET", "/api/v1/urls/export?sort=nope", nil, withToken(a.access)), "query.sort")
 
+		// Times as the JSON Link object has them, microseconds included.
+		r := srv.do(t, "PATCH", "/api/v1/urls/"+str(b.Items[1].Link["id"]),
+			map[string]any{"expires_at": "2999-01-01T00:00:00.123456Z"}, withToken(a.access))
+		expectJSON(t, r, http.StatusOK)
+		patched := r.object(t)
+		for _, r := range srv.exportCSV(t, a.access, "")[1:] {
+			if r[2] == "https://example.com/b" && (r[5] != str(patched["created_at"]) || r[6] != "2999-01-01T00:00:00.123456Z") {
+				t.Errorf("exported times %q, %q; want %q, 2999-01-01T00:00:00.123456Z as the API has them", r[5], r[6], patched["created_at"])
+			}
+		}
+
 		// The round trip: into another account, under new codes, keeping
 		// a private link private and a disabled one disabled.
 		expectJSON(t, srv.do(t, "PATCH", "/api/v1/urls/"+str(b.Items[0].Link["id"]), map[string]any{"is_public": false},
