@@ -43,9 +43,11 @@ const (
 var securitySchemes = map[string]*huma.SecurityScheme{
 	schemeBearer: {Type: "http", Scheme: "bearer",
 		Description: "An access token from /api/v1/auth/login (a person: every scope), or an API key (shk_...) " +
-			"limited to its scopes. The names listed in an operation's security requirement are the scope an API key needs."},
+			"limited to its scopes. The names listed in an operation's security requirement are the scope an API key needs. " +
+			"Send one credential: two different ones (Authorization and X-API-Key, or two of either) are a 401."},
 	schemeAPIKey: {Type: "apiKey", In: "header", Name: "X-API-Key",
-		Description: "An API key (shk_...) from POST /api/v1/keys, limited to its scopes."},
+		Description: "An API key (shk_...) from POST /api/v1/keys, limited to its scopes. Not together with a different " +
+			"credential in Authorization (401)."},
 }
 
 // registerOp registers an operation whose calls count against the bucket of
