@@ -2,14 +2,13 @@ package httpapi
 
 import (
 	"crypto/rand"
-	"crypto/subtle"
-	"encoding/base64"
 	"errors"
 	"html/template"
 	"net/http"
 	"strconv"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/csrf"
 )
 
 // The password of a protected link (API.md, "Password links"): a browser
@@ -73,9 +72,27 @@ func isFormMediaType(contentType string) bool {
 	return contentType == ""
 }
 
-// csrfCookie holds the token the password form posts back (double submit):
-// a page on another site cannot read it, so it cannot forge the post.
+// csrfCookie holds the seed of the password form's CSRF token
+// (internal/csrf, as in the web app), for the link's path only; the token
+// is bound to the link, so one link's form cannot post to another.
 const csrfCookie = "link_csrf"
+
+// csrfSigner is the signer of key, or of a random key when key is empty.
+func csrfSigner(key []byte) *csrf.Signer {
+	if len(key) == 0 {
+		key = make([]byte, csrf.MinKey)
+		_, _ = rand.Read(key)
+	}
+	signer, err := csrf.New(key)
+	if err != nil {
+		panic("httpapi: Config.CSRFKey: " + err.Error())
+	}
+	return signer
+}
+
+// csrfBinding is what a password form's token is bound to: its link,
+// by the path the form posts to.
+func csrfBinding(r *http.Request) string { return "link\x00" + r.PathValue("code") }
 
 // postPassword answers a posted password form: the redirect's decision,
 // once the form proves it came from our page. A post to a code without a
@@ -115,8 +132,7 @@ func (s *Server) checkPasswordPost(w http.ResponseWriter, r *http.Request) bool 
 		return false
 	}
 	c, err := r.Cookie(csrfCookie)
-	sent := r.PostFormValue("csrf")
-	if err == nil && c.Value != "" && subtle.ConstantTimeCompare([]byte(c.Value), []byte(sent)) == 1 {
+	if err == nil && s.csrf.Valid(c.Value, r.PostFormValue("csrf"), csrfBinding(r)) {
 		return true
 	}
 	s.renderPasswordPage(w, r, http.StatusForbidden, "This form has expired. Reload the page and try again.")
@@ -162,10 +178,18 @@ func (s *Server) passwordRefused(w http.ResponseWriter, r *http.Request, f *visi
 
 // renderPasswordPage writes the form with a fresh CSRF token, uncacheable.
 func (s *Server) renderPasswordPage(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
-	token := newCSRFToken()
+	// A seed the browser has is kept, so that a second tab's form leaves
+	// the first one's working.
 	code := r.PathValue("code")
-	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: token, Path: "/" + code, HttpOnly: true,
-		Secure: s.secureCookies, SameSite: http.SameSiteStrictMode})
+	seed := ""
+	if c, err := r.Cookie(csrfCookie); err == nil && csrf.ValidSeed(c.Value) {
+		seed = c.Value
+	} else {
+		seed = csrf.NewSeed()
+		http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: seed, Path: "/" + code, HttpOnly: true,
+			Secure: s.secureCookies, SameSite: http.SameSiteStrictMode})
+	}
+	token := s.csrf.Token(seed, csrfBinding(r))
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
@@ -198,10 +222,4 @@ func visitReferrer(r *http.Request) string {
 		return r.PostFormValue("referrer")
 	}
 	return r.Header.Get("Referer")
-}
-
-func newCSRFToken() string {
-	b := make([]byte, 24)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
 }

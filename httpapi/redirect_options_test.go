@@ -26,12 +26,13 @@ func optionsFakes() *fakes {
 		return t
 	}
 	f.resolver.targets = map[string]shortener.Target{
-		"plain":  with("plain", func(*shortener.Target) {}),
-		"perm":   with("perm", func(t *shortener.Target) { t.RedirectType = 308 }),
-		"fwd":    with("fwd", func(t *shortener.Target) { t.ForwardQuery = true }),
-		"later":  with("later", func(t *shortener.Target) { t.ValidSince = testNow.Add(time.Hour) }),
-		"capped": with("capped", func(t *shortener.Target) { t.MaxClicks = 2 }),
-		"secret": with("secret", func(t *shortener.Target) { t.PasswordHash = "$hash-of-open-sesame" }),
+		"plain":   with("plain", func(*shortener.Target) {}),
+		"perm":    with("perm", func(t *shortener.Target) { t.RedirectType = 308 }),
+		"fwd":     with("fwd", func(t *shortener.Target) { t.ForwardQuery = true }),
+		"later":   with("later", func(t *shortener.Target) { t.ValidSince = testNow.Add(time.Hour) }),
+		"capped":  with("capped", func(t *shortener.Target) { t.MaxClicks = 2 }),
+		"secret":  with("secret", func(t *shortener.Target) { t.PasswordHash = "$hash-of-open-sesame" }),
+		"secret2": with("secret2", func(t *shortener.Target) { t.PasswordHash = "$hash-of-open-sesame" }),
 		"targets": with("targets", func(t *shortener.Target) {
 			t.Rules = []shortener.TargetRule{{URL: "https://example.com/ios", Devices: []string{"ios"}}}
 		}),
@@ -155,6 +156,31 @@ func TestPasswordLink(t *testing.T) {
 	if w := post("open sesame", "forged", true); w.Code != http.StatusForbidden {
 		t.Fatalf("post with a forged token: %d, want 403", w.Code)
 	}
+	// A cookie and field of one made-up value (a double submit a sibling
+	// subdomain could plant) is no token.
+	planted := url.Values{"password": {"open sesame"}, "csrf": {cookie.Value}}.Encode()
+	if w := serve(t, srv, "POST", "/secret", planted, "Content-Type", "application/x-www-form-urlencoded",
+		"Cookie", cookie.Name+"="+cookie.Value); w.Code != http.StatusForbidden {
+		t.Fatalf("post with the seed as its token: %d, want 403", w.Code)
+	}
+	// Another link's form, with its seed, cannot post to this one.
+	other := serve(t, srv, "GET", "/secret2", "", "Accept", browserAccept)
+	if other.Code == 200 {
+		otherForm := url.Values{"password": {"open sesame"}, "csrf": {csrfField.FindStringSubmatch(other.Body.String())[1]}}.Encode()
+		otherCookie := other.Result().Cookies()[0]
+		if w := serve(t, srv, "POST", "/secret", otherForm, "Content-Type", "application/x-www-form-urlencoded",
+			"Cookie", cookie.Name+"="+otherCookie.Value); w.Code != http.StatusForbidden {
+			t.Fatalf("post with another link's token: %d, want 403", w.Code)
+		}
+	} else {
+		t.Fatalf("the second password link's form: %d", other.Code)
+	}
+	// A second tab's form keeps the browser's seed: the first form's token
+	// stays good.
+	if w := serve(t, srv, "GET", "/secret", "", "Accept", browserAccept, "Cookie", cookie.Name+"="+cookie.Value); w.Code != 200 ||
+		len(w.Result().Cookies()) != 0 || csrfField.FindStringSubmatch(w.Body.String())[1] != token {
+		t.Fatalf("a second form for the same browser: %d, cookies %v", w.Code, w.Result().Cookies())
+	}
 	w = post("wrong", token, true)
 	if w.Code != 401 || w.Header().Get("WWW-Authenticate") != "Link-Password" || !strings.Contains(w.Body.String(), "not right") {
 		t.Fatalf("wrong password: %d %v", w.Code, w.Header())
@@ -228,10 +254,9 @@ func TestPasswordFormKeepsTheReferrer(t *testing.T) {
 			"Accept", browserAccept, "Cookie", cookie.Name+"="+cookie.Value, "Referer", "http://sho.rt/secret")
 	}
 	w = post("wrong", w)
-	if w.Code != http.StatusUnauthorized {
-		t.Fatalf("wrong password: %d", w.Code)
+	if w.Code != http.StatusUnauthorized || len(w.Result().Cookies()) != 0 {
+		t.Fatalf("wrong password: %d, cookies %v (want the browser's seed kept)", w.Code, w.Result().Cookies())
 	}
-	cookie = w.Result().Cookies()[0]
 	if w = post("open sesame", w); w.Code != http.StatusSeeOther || len(f.clicks.clicks) != 1 {
 		t.Fatalf("right password: %d, %d clicks", w.Code, len(f.clicks.clicks))
 	}

@@ -30,6 +30,7 @@ import (
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/internal/clientip"
+	"github.com/shortener-dev/shortener/internal/csrf"
 	"github.com/shortener-dev/shortener/internal/logthrottle"
 )
 
@@ -75,6 +76,10 @@ type Config struct {
 	// SecureCookies marks the password form's cookie Secure (BASE_URL is
 	// https).
 	SecureCookies bool
+	// CSRFKey signs the password form's CSRF tokens (internal/csrf, the
+	// web app's scheme), at least 32 bytes, shared by every instance;
+	// empty: a random key of this process (tests).
+	CSRFKey []byte
 	// Stylesheet is the path of the web app's stylesheet, which the pages
 	// the redirect answers itself (the password form, the 404 and 410
 	// pages) use, as the app's pages do; empty, they are unstyled.
@@ -103,6 +108,7 @@ type Server struct {
 	caps          ClickCaps
 	linkPasswords LinkPasswords
 	secureCookies bool
+	csrf          *csrf.Signer
 	stylesheet    string
 	onHit         func(string)
 	summaries     Summaries
@@ -169,6 +175,7 @@ func New(c Config) *Server {
 		requestIDs:     newRequestIDs(),
 		mux:            http.NewServeMux(),
 	}
+	s.csrf = csrfSigner(c.CSRFKey)
 	s.routes(c)
 	s.handler = sendNosniff(s.observe(s.cors(s.refuseUnroutable(s.domainPages(s.mux)))))
 	return s

@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/csrf"
 )
 
 // Config holds an App's dependencies. Every service is required.
@@ -78,7 +80,7 @@ type App struct {
 	clientIP       func(*http.Request) netip.Addr
 	logger         *slog.Logger
 	clock          shortener.Clock
-	csrfKey        []byte
+	csrf           *csrf.Signer
 	version        string
 	assets         *assets
 	pages          map[string]*template.Template
@@ -86,17 +88,15 @@ type App struct {
 	handler        http.Handler
 }
 
-// minCSRFKey is the shortest CSRF key New accepts: 256 bits.
-const minCSRFKey = 32
-
 // New returns an App, or an error when a service is missing, the CSRF
 // key is too short or BaseURL is not an http(s) URL.
 func New(c Config) (*App, error) {
 	if c.Accounts == nil || c.Sessions == nil || c.Links == nil || c.Summaries == nil || c.QRCodes == nil || c.Limiter == nil {
 		return nil, errors.New("web: every service of Config is required")
 	}
-	if len(c.CSRFKey) < minCSRFKey {
-		return nil, errors.New("web: CSRFKey must be at least 32 bytes")
+	signer, err := csrf.New(c.CSRFKey)
+	if err != nil {
+		return nil, fmt.Errorf("web: CSRFKey: %w", err)
 	}
 	base, err := url.Parse(c.BaseURL)
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
@@ -118,7 +118,7 @@ func New(c Config) (*App, error) {
 		accounts: c.Accounts, sessions: c.Sessions, links: c.Links, summaries: c.Summaries,
 		qr: c.QRCodes, limiter: c.Limiter, keys: c.Keys, webhooks: c.Webhooks, domains: c.Domains, organiser: c.Organiser,
 		clicksCSV: c.ClickExports, maxImport: c.MaxImportBytes, secure: base.Scheme == "https", clientIP: c.ClientIP,
-		logger: c.Logger, clock: c.Clock, csrfKey: c.CSRFKey, version: c.Version, mux: http.NewServeMux(),
+		logger: c.Logger, clock: c.Clock, csrf: signer, version: c.Version, mux: http.NewServeMux(),
 		requestTimeout: cmp.Or(c.RequestTimeout, DefaultRequestTimeout),
 	}
 	if a.assets, err = loadAssets(); err != nil {

@@ -1,21 +1,16 @@
 package web
 
 import (
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/shortener-dev/shortener/internal/csrf"
 )
 
-// CSRF protection, one scheme for signed-out and signed-in forms: a random
-// seed in an HttpOnly cookie ("csrf"), and in every form the HMAC of the
-// seed and the signed-in user's ID ("" when signed out) under the server's
-// key. A cross-site page can neither read the seed nor compute the HMAC,
-// and a pair planted by a sibling subdomain is bound to the planter's
-// account, not the victim's.
+// CSRF protection (internal/csrf), one scheme for signed-out and
+// signed-in forms: the seed in an HttpOnly cookie ("csrf"), and in every
+// form the token bound to the signed-in user's ID ("" when signed out).
 //
 // The token is not the HMAC of the session token itself: the session
 // token rotates (Resume may hand out a new one on any request), which
@@ -32,28 +27,10 @@ const csrfField = "csrf_token"
 // maxFormBytes bounds a form body; the largest form (a link) is a few KB.
 const maxFormBytes = 64 << 10
 
-func randomSeed() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b) // never fails (crypto/rand's contract since Go 1.24)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// validSeed reports whether s looks like a seed this app made.
-func validSeed(s string) bool {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	return err == nil && len(b) == 32
-}
-
-func (a *App) sign(seed, userID string) []byte {
-	m := hmac.New(sha256.New, a.csrfKey)
-	m.Write([]byte("web csrf v1\x00" + seed + "\x00" + userID))
-	return m.Sum(nil)
-}
-
 // newSeed mints a seed for this browser and sets its cookie.
 func (a *App) newSeed(w http.ResponseWriter, r *http.Request) {
 	v := visitOf(r)
-	v.seed, v.seedSent = randomSeed(), true
+	v.seed, v.seedSent = csrf.NewSeed(), true
 	a.setCookie(w, csrfCookie, v.seed, sessionAge)
 }
 
@@ -64,7 +41,7 @@ func (a *App) csrfToken(w http.ResponseWriter, r *http.Request) string {
 	if !v.seedSent {
 		a.newSeed(w, r)
 	}
-	return base64.RawURLEncoding.EncodeToString(a.sign(v.seed, userID(v)))
+	return a.csrf.Token(v.seed, userID(v))
 }
 
 func userID(v *visit) string {
@@ -114,9 +91,7 @@ func (a *App) csrfAfter(parse func(http.ResponseWriter, *http.Request) error, ne
 		// The seed must have come with this request, whatever the
 		// request has done since.
 		seed, err := r.Cookie(csrfCookie)
-		got, decodeErr := base64.RawURLEncoding.DecodeString(r.PostFormValue(csrfField))
-		if err != nil || !validSeed(seed.Value) || decodeErr != nil ||
-			!hmac.Equal(got, a.sign(seed.Value, userID(visitOf(r)))) {
+		if err != nil || !a.csrf.Valid(seed.Value, r.PostFormValue(csrfField), userID(visitOf(r))) {
 			a.errorPage(w, r, http.StatusForbidden, "This form has expired; reload the page and try again.")
 			return
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/csrf"
 )
 
 // visit is what one request knows about its browser: the signed-in user,
@@ -38,7 +39,7 @@ func (a *App) begin(next http.Handler) http.Handler {
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 			v.hasCookie = true
 		}
-		if c, err := r.Cookie(csrfCookie); err == nil && validSeed(c.Value) {
+		if c, err := r.Cookie(csrfCookie); err == nil && csrf.ValidSeed(c.Value) {
 			v.seed, v.seedSent = c.Value, true
 		}
 		if c, err := r.Cookie(flashCookie); err == nil {

@@ -101,8 +101,9 @@ var (
 )
 
 // optPasswordForm checks a password form page of the given status and
-// returns its form. The page never shows the link's target.
-func optPasswordForm(t *testing.T, r *result, status int, target string) optForm {
+// returns its form, with the CSRF cookie it set, else that of prev (the
+// form the request came from). The page never shows the link's target.
+func optPasswordForm(t *testing.T, r *result, status int, target string, prev ...optForm) optForm {
 	t.Helper()
 	expectStatus(t, r, status)
 	h := r.Header
@@ -139,13 +140,18 @@ func optPasswordForm(t *testing.T, r *result, status int, target string) optForm
 	if m := optActionRE.FindStringSubmatch(body); m != nil {
 		f.action = strings.ReplaceAll(m[1], "&amp;", "&")
 	}
+	// The CSRF cookie holds the token's seed. A browser that has one
+	// keeps it: a page answering a request that carried it sets none.
 	for _, c := range (&http.Response{Header: h}).Cookies() {
-		if c.Value != "" && c.Value == f.csrf {
+		if c.Name == "link_csrf" && c.Value != "" {
 			f.cookie = c.Name + "=" + c.Value
 			if !c.HttpOnly {
 				t.Errorf("%s: CSRF cookie %s is not HttpOnly", r, c.Name)
 			}
 		}
+	}
+	if f.cookie == "" && len(prev) > 0 {
+		f.cookie = prev[0].cookie
 	}
 	if f.csrf == "" || f.cookie == "" || f.action == "" {
 		t.Fatalf("%s: want a form with an action, a csrf field and its cookie; got %+v (Set-Cookie %q)", r, f, h.Values("Set-Cookie"))

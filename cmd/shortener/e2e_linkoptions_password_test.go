@@ -61,7 +61,7 @@ func TestE2ELinkPassword(t *testing.T) {
 			if h := wrong.Header.Get("WWW-Authenticate"); h != "Link-Password" {
 				t.Errorf("%s: WWW-Authenticate %q, want Link-Password", wrong, h)
 			}
-			again := optPasswordForm(t, wrong, http.StatusUnauthorized, target)
+			again := optPasswordForm(t, wrong, http.StatusUnauthorized, target, form)
 			if !strings.Contains(string(wrong.Body), `role="alert"`) {
 				t.Errorf("%s: the form does not say the password was wrong", wrong)
 			}
@@ -155,7 +155,7 @@ func TestE2ELinkPassword(t *testing.T) {
 			// The right one does not reset the count.
 			optRedirect(t, srv.redirect(t, code, client, optHuman, withHeader("X-Link-Password", pw)), http.StatusFound, "https://example.com/guarded")
 			form := optPasswordForm(t, srv.redirect(t, code, client, optHuman, browser), http.StatusOK, "https://example.com/guarded")
-			optPasswordForm(t, srv.optPost(t, form, "wrong-form", client), http.StatusUnauthorized, "https://example.com/guarded") // the 10th
+			optPasswordForm(t, srv.optPost(t, form, "wrong-form", client), http.StatusUnauthorized, "https://example.com/guarded", form) // the 10th
 			optExpectAttemptsUsedUp(t, srv.redirect(t, code, client, optHuman, withHeader("X-Link-Password", "wrong-11")))
 			r := srv.redirect(t, code, client, optHuman, withHeader("X-Link-Password", pw))
 			optExpectAttemptsUsedUp(t, r)

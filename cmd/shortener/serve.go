@@ -254,6 +254,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		Limiter: b.limiter, Limits: limits, Pages: pages,
 		Enrichment: enricher, Caps: st.links, LinkPasswords: auth.NewLinkPasswords(),
 		SecureCookies:  strings.HasPrefix(cfg.BaseURL, "https://"),
+		CSRFKey:        derivedKey(secret, "link-csrf"),
 		Stylesheet:     pages.Stylesheet(),
 		Health:         map[string]shortener.HealthChecker{"database": st.db, "cache": b.cacheHealth, "clicks": clicks},
 		TrustedProxies: cfg.trustedPrefixes,
