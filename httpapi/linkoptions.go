@@ -70,7 +70,7 @@ type CreateOptions struct {
 	ForwardQuery *bool         `json:"forward_query,omitempty" doc:"Merge the request's query string into the target's (default false)."`
 	ValidSince   *Timestamp    `json:"valid_since,omitempty" nullable:"true" doc:"Before it the code answers 404, as if unknown."`
 	MaxClicks    *int64        `json:"max_clicks,omitempty" nullable:"true" minimum:"1" doc:"At most this many human redirects, over every instance; then 410. A cap set on a link that was followed before counts its click_count as used."`
-	Password     *string       `json:"password,omitempty" nullable:"true" minLength:"4" maxLength:"128" doc:"Write-only: visitors must give it (a form for browsers, X-Link-Password for API clients)."`
+	Password     *string       `json:"password,omitempty" nullable:"true" doc:"Write-only, 4-128 characters (counted after NFC normalisation, as passwords are compared): visitors must give it (a form for browsers, X-Link-Password for API clients)."`
 	Rules        []RuleBody    `json:"rules,omitempty" nullable:"false" maxItems:"20" doc:"Targeting rules, checked in order."`
 	Variants     []VariantBody `json:"variants,omitempty" nullable:"true" minItems:"2" maxItems:"10" doc:"An A/B split; null for none."`
 	Tags         []string      `json:"tags,omitempty" nullable:"false" doc:"At most 20 tags of 1-50 characters of a-z 0-9 _ -, stored lower-cased, duplicates dropped (the 20 counts what is left)."`
@@ -98,7 +98,7 @@ type UpdateOptions struct {
 	ForwardQuery *bool                   `json:"forward_query,omitempty" nullable:"false"`
 	ValidSince   Nullable[Timestamp]     `json:"valid_since,omitempty" doc:"null: valid at once."`
 	MaxClicks    Nullable[int64]         `json:"max_clicks,omitempty" minimum:"1" doc:"null: uncapped (clicks used so far are kept); a new cap counts at least the link's click_count as used."`
-	Password     Nullable[string]        `json:"password,omitempty" minLength:"4" maxLength:"128" doc:"null removes the password."`
+	Password     Nullable[string]        `json:"password,omitempty" doc:"4-128 characters (counted after NFC normalisation); null removes the password."`
 	Rules        []RuleBody              `json:"rules,omitempty" nullable:"false" maxItems:"20" doc:"Replaces the rules; [] removes them."`
 	Variants     Nullable[[]VariantBody] `json:"variants,omitempty" minItems:"2" maxItems:"10" doc:"null removes the split."`
 	Tags         []string                `json:"tags,omitempty" nullable:"false" doc:"Replaces the tags; [] removes them (at most 20 once duplicates are dropped)."`

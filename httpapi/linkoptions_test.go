@@ -32,7 +32,6 @@ func TestCreateLinkOptions(t *testing.T) {
 	for body, location := range map[string]string{
 		`{"original_url":"https://example.com","redirect_type":303}`:                                 "body.redirect_type",
 		`{"original_url":"https://example.com","max_clicks":0}`:                                      "body.max_clicks",
-		`{"original_url":"https://example.com","password":"abc"}`:                                    "body.password",
 		`{"original_url":"https://example.com","variants":[{"url":"https://a.example","weight":1}]}`: "body.variants",
 		`{"original_url":"https://example.com","rules":null}`:                                        "body.rules",
 		`{"original_url":"https://example.com","forward_query":null}`:                                "body.forward_query",

@@ -192,6 +192,9 @@ func TestE2ELinkOptionsAPI(t *testing.T) {
 				{"max_clicks -1", "body.max_clicks", base(map[string]any{"max_clicks": -1})},
 				{"3-character password", "body.password", base(map[string]any{"password": "Zq9"})},
 				{"129-character password", "body.password", base(map[string]any{"password": strings.Repeat("p", 129)})},
+				// Lengths count characters after NFC, as passwords are compared.
+				{"3 characters, 5 code points", "body.password", base(map[string]any{"password": "ééx"})},
+				{"129 characters, decomposed", "body.password", base(map[string]any{"password": strings.Repeat("é", 129)})},
 				{"valid_since in year 10000", "body.valid_since", base(map[string]any{"valid_since": "10000-01-01T00:00:00Z"})},
 			}
 			for _, c := range cases {
@@ -204,6 +207,15 @@ func TestE2ELinkOptionsAPI(t *testing.T) {
 				if strings.Contains(string(r.Body), "Zq9") {
 					t.Errorf("%s: the 422 echoes the password: %s", c.name, r)
 				}
+			}
+
+			// 128 characters typed decomposed (256 code points) are 128
+			// characters, and the password is the composed one too.
+			long := srv.do(t, "POST", "/api/v1/urls", base(map[string]any{"password": strings.Repeat("e\u0301", 128)}), tok)
+			expectJSON(t, long, http.StatusCreated)
+			code := str(long.object(t)["short_code"])
+			if r := srv.do(t, "GET", "/"+code, nil, withHeader("X-Link-Password", strings.Repeat("\u00e9", 128))); r.Status != http.StatusFound {
+				t.Errorf("the composed form of a decomposed password: %s", r)
 			}
 
 			// Every bad URL and condition at once: one 422 naming each.
