@@ -316,3 +316,53 @@ func openAPIDocument(t *testing.T, srv http.Handler, doc any) {
 		t.Fatal(err)
 	}
 }
+
+// The document's webhooks section describes the POST of every event an
+// endpoint may receive, with the Standard Webhooks headers.
+func TestOpenAPIDocumentsWebhooks(t *testing.T) {
+	var doc struct {
+		Webhooks map[string]struct {
+			Post struct {
+				Parameters []struct {
+					Name     string `json:"name"`
+					Required bool   `json:"required"`
+				} `json:"parameters"`
+				RequestBody struct {
+					Content map[string]struct {
+						Schema struct {
+							Properties map[string]struct {
+								Enum []string `json:"enum"`
+								Ref  string   `json:"$ref"`
+							} `json:"properties"`
+						} `json:"schema"`
+					} `json:"content"`
+				} `json:"requestBody"`
+			} `json:"post"`
+		} `json:"webhooks"`
+	}
+	openAPIDocument(t, newFakes().server(), &doc)
+	wantData := map[string]string{
+		shortener.EventLinkCreated: "#/components/schemas/LinkBody", shortener.EventLinkUpdated: "#/components/schemas/LinkBody",
+		shortener.EventLinkDeleted: "#/components/schemas/LinkBody", shortener.EventLinkClicked: "#/components/schemas/ClickedData",
+		shortener.EventPing: "#/components/schemas/PingData",
+	}
+	if len(doc.Webhooks) != len(shortener.WebhookEvents)+1 {
+		t.Errorf("%d webhooks documented, want every event and ping", len(doc.Webhooks))
+	}
+	for event, ref := range wantData {
+		post := doc.Webhooks[event].Post
+		var headers []string
+		for _, p := range post.Parameters {
+			if p.Required {
+				headers = append(headers, p.Name)
+			}
+		}
+		if !slices.Equal(headers, []string{"webhook-id", "webhook-timestamp", "webhook-signature"}) {
+			t.Errorf("%s: required headers %q", event, headers)
+		}
+		props := post.RequestBody.Content["application/json"].Schema.Properties
+		if !slices.Equal(props["type"].Enum, []string{event}) || props["data"].Ref != ref {
+			t.Errorf("%s: type %q, data %q; want %q, %q", event, props["type"].Enum, props["data"].Ref, event, ref)
+		}
+	}
+}

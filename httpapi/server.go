@@ -201,6 +201,7 @@ func (s *Server) routes(c Config) {
 	s.registerHealth(api)
 	documentServerRoutes(api.OpenAPI())
 	documentHeaders(api.OpenAPI())
+	documentWebhooks(api)
 
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
