@@ -85,6 +85,7 @@ var plainNames = map[string]string{
 	"expires_at": "expiry", "full_name": "name", "original_url": "URL",
 	"custom_alias": "alias", "current_password": "current password", "title": "title",
 	"url": "URL", "valid_since": "start", "max_clicks": "click limit", "redirect_type": "redirect",
+	"q": "search", "is_public": "the is_public column", "is_active": "the is_active column",
 }
 
 // plainMessage makes a service's field message read as a sentence:

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -17,6 +18,9 @@ import (
 // filterView is what the filter bar shows.
 type filterView struct {
 	Q, Tag, State, Sort string
+	// Errors are the search's and tag's (q, tag) that the API would
+	// refuse, shown next to their fields; the list is then not loaded.
+	Errors              map[string]string
 	MoreTags            []string // the tags after the first, kept by the filter bar as hidden fields
 	Tags                []choice // the user's tags, for the select; nil without an Organiser
 	Active              bool     // some filter is set
@@ -34,17 +38,33 @@ var (
 	}
 )
 
-// readFilters reads the filters of a list URL's query into lq, dropping
-// values the API would refuse.
-func readFilters(q url.Values, lq *ListQuery) {
-	if s := strings.TrimSpace(q.Get("q")); shortener.CheckSearch("query.q", s) == nil {
-		lq.Search = s
+// readFilters reads the filters of a list URL's query into lq. A search
+// or tag that the API would refuse is kept as typed and its reason
+// returned by parameter (q, tag), for the filter bar to show; a state or
+// sort of no choice (only a made-up address has one) is left out.
+func readFilters(q url.Values, lq *ListQuery) map[string]string {
+	var bad map[string]string
+	refuse := func(param string, err error) {
+		if bad == nil {
+			bad = map[string]string{}
+		}
+		var e *shortener.Error
+		if errors.As(err, &e) && len(e.Fields) > 0 {
+			bad[param] = plainMessage(e.Fields[0].Message)
+		}
+	}
+	lq.Search = strings.TrimSpace(q.Get("q"))
+	if err := shortener.CheckSearch("query.q", lq.Search); err != nil {
+		refuse("q", err)
 	}
 	// Every tag named, as the API's list takes them: a link must have all.
 	if ts := q["tag"]; len(ts) > 0 {
-		if tags, err := shortener.NormalizeTags("query.tag", ts); err == nil {
-			lq.Tags = tags
+		tags, err := shortener.NormalizeTags("query.tag", ts)
+		if err != nil {
+			tags = ts
+			refuse("tag", err)
 		}
+		lq.Tags = tags
 	}
 	yes, no := true, false
 	switch q.Get("state") {
@@ -58,6 +78,7 @@ func readFilters(q url.Values, lq *ListQuery) {
 	if shortener.CheckLinkSort("query.sort", q.Get("sort")) == nil {
 		lq.Sort = q.Get("sort")
 	}
+	return bad
 }
 
 // stateOf is the state filter that lq's Active and Expired stand for.

@@ -41,7 +41,7 @@ var createFields = append([]string{"original_url", "custom_alias", "title", "exp
 // listQuery reads page, size, all and the filters from a list URL's
 // query. Bad values fall back to the defaults: a hand-edited URL gets a
 // page, not an error. Only admins may list everyone's links.
-func listQuery(q url.Values, admin bool) ListQuery {
+func listQuery(q url.Values, admin bool) (ListQuery, map[string]string) {
 	lq := ListQuery{Page: 1, Size: defaultPageSize, AllOwners: admin && q.Get("all") == "1"}
 	if p, err := strconv.Atoi(q.Get("page")); err == nil && p >= 1 {
 		lq.Page = p
@@ -49,8 +49,8 @@ func listQuery(q url.Values, admin bool) ListQuery {
 	if s, err := strconv.Atoi(q.Get("size")); err == nil && s >= 1 && s <= maxPageSize {
 		lq.Size = s
 	}
-	readFilters(q, &lq)
-	return lq
+	bad := readFilters(q, &lq)
+	return lq, bad
 }
 
 // listURL is the address of one page of the list, with its filters.
@@ -81,7 +81,17 @@ func (a *App) linkList(w http.ResponseWriter, r *http.Request) {
 // list with v's form.
 func (a *App) renderList(w http.ResponseWriter, r *http.Request, status int, query url.Values, v *listView) {
 	user := visitOf(r).user
-	q := listQuery(query, user.IsAdmin())
+	q, bad := listQuery(query, user.IsAdmin())
+	if bad != nil {
+		// The API would refuse these filters: say why next to them,
+		// and list nothing rather than everything.
+		v.Filter = a.filterView(r, user, q)
+		v.Filter.Errors, v.Filter.Export = bad, ""
+		v.Title, v.Nav, v.Return = "My links", "links", "/app"
+		v.Domains = a.domainHosts(r)
+		a.render(w, r, http.StatusUnprocessableEntity, "links", v)
+		return
+	}
 	page, err := a.links.List(r.Context(), user, q)
 	if err != nil {
 		a.failPage(w, r, err)

@@ -3,7 +3,10 @@ package web
 import (
 	"errors"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/shortener-dev/shortener"
@@ -22,9 +25,13 @@ const defaultMaxImport = 10 << 20
 func (a *App) exportLinks(w http.ResponseWriter, r *http.Request) {
 	user := visitOf(r).user
 	out := &csvAnswer{w: w, filename: "links.csv"}
+	q, bad := listQuery(r.URL.Query(), user.IsAdmin())
 	ew, err := links.NewExportWriter(out, a.links.ShortURL)
-	if err == nil {
-		err = a.organiser.Export(r.Context(), user, listQuery(r.URL.Query(), user.IsAdmin()), ew.Write)
+	switch {
+	case bad != nil:
+		err = shortener.Invalid("query", "These filters cannot be used: "+strings.Join(slices.Sorted(maps.Values(bad)), " "), nil)
+	case err == nil:
+		err = a.organiser.Export(r.Context(), user, q, ew.Write)
 	}
 	if err == nil {
 		err = ew.Flush()

@@ -119,10 +119,29 @@ func TestListFilterBar(t *testing.T) {
 	wantBody(t, p, `<input type="hidden" name="tag" value="work">`, `<option value="q3" selected>q3 (1)</option>`,
 		`href="/app/export?tag=q3&amp;tag=work"`, `id="filter-q" name="q" type="search" value="" placeholder="Code, title or URL" spellcheck="false" autocapitalize="off" data-slash`)
 
-	b.get("/app?sort=bogus&tag=not+a+tag&state=odd&q=" + strings.Repeat("x", 300))
+	// A state or sort of no choice is left out.
+	b.get("/app?sort=bogus&state=odd")
 	q = e.links.lists[len(e.links.lists)-1]
-	if q.Sort != "" || q.Tags != nil || q.Active != nil || q.Expired != nil || q.Search != "" {
-		t.Errorf("refused values kept: %+v", q)
+	if q.Sort != "" || q.Active != nil || q.Expired != nil {
+		t.Errorf("made-up choices kept: %+v", q)
+	}
+	// A search or tag the API would refuse is said next to its field and
+	// kept as typed; the list is not loaded (not every link listed) and
+	// the export offers nothing.
+	lists := len(e.links.lists)
+	long := strings.Repeat("x", 300)
+	p = b.get("/app?tag=not+a+tag&q=" + long)
+	wantStatus(t, p, http.StatusUnprocessableEntity)
+	wantBody(t, p, `value="`+long+`"`, `aria-describedby="filter-q-error"`, `id="filter-q-error">Search is at most 255 characters.</p>`,
+		`<option value="not a tag" selected>not a tag</option>`, `id="filter-tag-error">A tag is 1 to 50 characters`)
+	if len(e.links.lists) != lists {
+		t.Error("the list was loaded with refused filters")
+	}
+	if strings.Contains(p.Body, "No links match") || strings.Contains(p.Body, "/app/export?") {
+		t.Errorf("refused filters: %s", p.Body)
+	}
+	if p := b.get("/app/export?q=" + long); p.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "Search is at most 255") {
+		t.Errorf("the export with a refused search: %d", p.StatusCode)
 	}
 }
 
