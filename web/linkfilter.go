@@ -20,12 +20,12 @@ type filterView struct {
 	Q, Tag, State, Sort string
 	// Errors are the search's and tag's (q, tag) that the API would
 	// refuse, shown next to their fields; the list is then not loaded.
-	Errors              map[string]string
-	MoreTags            []string // the tags after the first, kept by the filter bar as hidden fields
-	Tags                []choice // the user's tags, for the select; nil without an Organiser
-	Active              bool     // some filter is set
-	Export              string   // the export's address with these filters; "" without an Organiser
-	Clear               string   // the list without filters
+	Errors   map[string]string
+	MoreTags []string // the tags after the first, kept by the filter bar as hidden fields
+	Tags     []choice // the user's tags, for the select; nil without an Organiser
+	Active   bool     // some filter is set
+	Export   string   // the export's address with these filters; "" without an Organiser
+	Clear    string   // the list without filters
 }
 
 // stateChoices and sortChoices are the filter bar's selects.
