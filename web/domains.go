@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/domains"
@@ -153,7 +155,17 @@ func (a *App) deleteDomain(w http.ResponseWriter, r *http.Request) {
 	user, id := visitOf(r).user, r.PathValue("id")
 	if !a.confirmed(w, r, id, confirmView{Heading: "Delete this domain?",
 		Message: "Its host stops being one of the service's domains. A domain that links use cannot be deleted.",
-		Action:  "/app/domains/" + id + "/delete", Button: "Delete domain", Return: "/app/domains"}) {
+		Action:  "/app/domains/" + id + "/delete", Button: "Delete domain", Return: "/app/domains"},
+		func() error {
+			if !user.IsAdmin() {
+				return shortener.Errorf(shortener.EFORBIDDEN, "Only an admin can change domains.")
+			}
+			list, err := a.domains.List(r.Context())
+			if err == nil && !slices.ContainsFunc(list, func(d *shortener.Domain) bool { return strings.EqualFold(d.ID, id) }) {
+				err = shortener.Errorf(shortener.ENOTFOUND, "Domain not found.")
+			}
+			return err
+		}) {
 		return
 	}
 	if err := a.domains.Delete(r.Context(), user, id); err != nil {

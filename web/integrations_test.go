@@ -66,6 +66,7 @@ func TestKeysRevokeAsksFirst(t *testing.T) {
 	bob := e.signedIn(bob)
 	bob.get("/app/keys")
 	wantStatus(t, bob.submit("/app/keys/"+keys.keys[0].ID+"/revoke", url.Values{"confirmed": {"yes"}}), http.StatusNotFound)
+	wantStatus(t, bob.submit("/app/keys/"+keys.keys[0].ID+"/revoke", url.Values{}), http.StatusNotFound) // not asked either
 	wantStatus(t, b.do(http.MethodPost, "/app/keys/"+keys.keys[0].ID+"/revoke", url.Values{"confirmed": {"yes"}}), http.StatusForbidden)
 	if len(keys.revoked) != 1 {
 		t.Errorf("revoked %v", keys.revoked)
@@ -114,6 +115,8 @@ func TestWebhooksPages(t *testing.T) {
 
 	bob := e.signedIn(bob)
 	wantStatus(t, bob.get("/app/webhooks/"+id), http.StatusNotFound)
+	bob.get("/app/webhooks")
+	wantStatus(t, bob.submit("/app/webhooks/"+id+"/delete", url.Values{}), http.StatusNotFound) // not asked either
 
 	b.get("/app/webhooks/" + id)
 	wantStatus(t, b.submit("/app/webhooks/"+id+"/delete", url.Values{}), http.StatusOK)

@@ -128,7 +128,14 @@ func (a *App) revokeKey(w http.ResponseWriter, r *http.Request) {
 	user, id := visitOf(r).user, r.PathValue("id")
 	if !a.confirmed(w, r, id, confirmView{Heading: "Revoke this API key?",
 		Message: "Programs that use it are refused at once. This cannot be undone.",
-		Action:  "/app/keys/" + id + "/revoke", Button: "Revoke key", Return: "/app/keys"}) {
+		Action:  "/app/keys/" + id + "/revoke", Button: "Revoke key", Return: "/app/keys"},
+		func() error {
+			keys, err := a.keys.ListKeys(r.Context(), user)
+			if err == nil && !slices.ContainsFunc(keys, func(k *shortener.APIKey) bool { return strings.EqualFold(k.ID, id) }) {
+				err = shortener.Errorf(shortener.ENOTFOUND, "API key not found.")
+			}
+			return err
+		}) {
 		return
 	}
 	if err := a.keys.RevokeKey(r.Context(), user, id); err != nil {
@@ -167,9 +174,10 @@ type confirmView struct {
 
 // confirmed runs what every destructive form of an item shares: the
 // user's rate limit, an ID that can be one, and the confirmation (by the
-// script's dialog, or else by the page ask that this answers with). It has
+// script's dialog, or else by the page ask that this answers with, for an
+// item that find finds among the user's: a 404 page otherwise). It has
 // answered the request when it returns false.
-func (a *App) confirmed(w http.ResponseWriter, r *http.Request, id string, ask confirmView) bool {
+func (a *App) confirmed(w http.ResponseWriter, r *http.Request, id string, ask confirmView, find func() error) bool {
 	if err := a.admit(w, r, classUser, visitOf(r).user); err != nil {
 		a.failPage(w, r, err)
 		return false
@@ -179,6 +187,10 @@ func (a *App) confirmed(w http.ResponseWriter, r *http.Request, id string, ask c
 		return false
 	}
 	if r.PostFormValue("confirmed") != "yes" {
+		if err := find(); err != nil {
+			a.failPage(w, r, err)
+			return false
+		}
 		a.confirm(w, r, ask)
 		return false
 	}

@@ -105,6 +105,9 @@ func (a *App) deleteLink(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.PostFormValue("confirmed") != "yes" {
 		l, err := a.links.Get(r.Context(), user, id)
+		if err == nil && !l.ManageableBy(user) {
+			err = shortener.ErrLinkNotFound // readable (public), not the user's to delete
+		}
 		if err != nil {
 			a.failPage(w, r, err)
 			return

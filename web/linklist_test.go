@@ -143,6 +143,11 @@ func TestDeleteAsksFirst(t *testing.T) {
 	e := newEnv(t)
 	e.addLink(alice, linkID, "abc", "https://example.com/")
 	b := e.signedIn(alice)
+	// Bob may read Alice's public link, but is not asked whether to
+	// delete it: it is not his.
+	bb := e.signedIn(bob)
+	bb.get("/app")
+	wantStatus(t, bb.submit("/app/links/"+linkID+"/delete", url.Values{}), http.StatusNotFound)
 	b.get("/app/links/" + linkID)
 	// Without script, the form arrives unconfirmed: a page asks.
 	p := b.submit("/app/links/"+linkID+"/delete", url.Values{"confirmed": {""}, "return": {"/app/links/" + linkID}})
