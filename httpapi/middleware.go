@@ -7,6 +7,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"github.com/shortener-dev/shortener/internal/allow"
 )
 
 // observe begins the exchange of every request (its ID), logs it and
@@ -92,9 +94,6 @@ func (s *Server) cors(next http.Handler) http.Handler {
 	})
 }
 
-// probeMethods are tried to tell a wrong method (405) from a wrong path.
-var probeMethods = []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete}
-
 // unmatched answers requests that match no route (it is registered as the
 // catch-all "/"): 405 with Allow when the path exists for other methods,
 // else 404, both as problem+json instead of the mux's plain text.
@@ -102,25 +101,17 @@ func (s *Server) unmatched(w http.ResponseWriter, r *http.Request) {
 	s.unmatchedIn(s.mux, w, r)
 }
 
-// unmatchedIn is unmatched for the routes of mux.
+// unmatchedIn is unmatched for the routes of mux. The password form's
+// POST /{code} counts only on a path that can be a code.
 func (s *Server) unmatchedIn(mux *http.ServeMux, w http.ResponseWriter, r *http.Request) {
-	var allow []string
-	for _, m := range probeMethods {
-		probe := r.Clone(r.Context())
-		probe.Method = m
-		if _, pattern := mux.Handler(probe); pattern != "/" && pattern != "" &&
-			(pattern != passwordPostPattern || s.codePath(r)) {
-			allow = append(allow, m)
-			if m == http.MethodGet {
-				allow = append(allow, http.MethodHead)
-			}
-		}
-	}
-	if len(allow) == 0 {
+	methods := allow.Methods(mux, r, func(pattern string) bool {
+		return pattern == "/" || (pattern == passwordPostPattern && !s.codePath(r))
+	})
+	if len(methods) == 0 {
 		writeProblem(w, noResource())
 		return
 	}
-	w.Header().Set("Allow", strings.Join(allow, ", "))
+	w.Header().Set("Allow", strings.Join(methods, ", "))
 	writeProblem(w, newProblem(http.StatusMethodNotAllowed,
-		"This method is not allowed here; allowed: "+strings.Join(allow, ", ")+"."))
+		"This method is not allowed here; allowed: "+strings.Join(methods, ", ")+"."))
 }

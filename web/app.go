@@ -10,10 +10,12 @@ import (
 	"net/netip"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/shortener-dev/shortener"
+	"github.com/shortener-dev/shortener/internal/allow"
 	"github.com/shortener-dev/shortener/internal/csrf"
 )
 
@@ -188,8 +190,34 @@ func (a *App) routes() {
 		m.HandleFunc("POST /app/domains/{id}/delete", a.requireUser(a.checkCSRF(a.deleteDomain)))
 	}
 
-	m.HandleFunc("/app/", a.requireUser(a.notFound))
-	m.HandleFunc("/", a.notFound)
+	// A path of the app with a method it does not take is a 405 page
+	// (PUT /app was redirected to /app/), an unknown one a 404 page.
+	for _, method := range otherAppMethods {
+		m.HandleFunc(method+" /app", a.requireUser(a.unmatched))
+	}
+	m.HandleFunc("/app/", a.requireUser(a.unmatched))
+	m.HandleFunc("/", a.unmatched)
+}
+
+// otherAppMethods are the known methods that no route of /app takes: the
+// app answers them itself, where the mux would redirect to /app/. (POST
+// /app is the API's: it may be a password link's form, and is answered
+// as such.)
+var otherAppMethods = []string{http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions}
+
+// unmatched answers a request that no route of the app takes: 405 with
+// Allow where the path is a page for other methods, else 404.
+func (a *App) unmatched(w http.ResponseWriter, r *http.Request) {
+	methods := allow.Methods(a.mux, r, func(pattern string) bool {
+		method, path, _ := strings.Cut(pattern, " ")
+		return pattern == "/" || pattern == "/app/" || (path == "/app" && slices.Contains(otherAppMethods, method))
+	})
+	if len(methods) == 0 {
+		a.notFound(w, r)
+		return
+	}
+	w.Header().Set("Allow", strings.Join(methods, ", "))
+	a.errorPage(w, r, http.StatusMethodNotAllowed, "This page does not take that kind of request.")
 }
 
 // ServeHTTP serves the web app's routes.
@@ -201,6 +229,9 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.Serv
 func (a *App) Mount(mux *http.ServeMux) {
 	for _, p := range []string{"GET /{$}", "POST /{$}", "GET /app", "/app/", "/static/"} {
 		mux.Handle(p, a)
+	}
+	for _, method := range otherAppMethods {
+		mux.Handle(method+" /app", a)
 	}
 }
 

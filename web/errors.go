@@ -107,6 +107,7 @@ var errorHeadings = map[int]string{
 	http.StatusRequestEntityTooLarge: "Too large",
 	http.StatusForbidden:             "Not allowed",
 	http.StatusNotFound:              "Page not found",
+	http.StatusMethodNotAllowed:      "Not this way",
 	http.StatusGone:                  "This link has expired",
 	http.StatusTooManyRequests:       "Too many requests",
 	http.StatusInternalServerError:   "Something went wrong",

@@ -92,3 +92,34 @@ func checkNoInlineCode(t *testing.T, target, body string) {
 		}
 	}
 }
+
+// A page's path with a method it does not take is a 405 page with Allow,
+// never a redirect; an unknown path stays a 404 whatever the method.
+func TestWrongMethods(t *testing.T) {
+	e := newEnv(t)
+	e.addLink(alice, "00000000-0000-7000-8000-000000000001", "abc", "https://example.com/")
+	b := e.signedIn(alice)
+	for _, c := range []struct {
+		method, target string
+		status         int
+		allow          string
+	}{
+		{"PUT", "/app", http.StatusMethodNotAllowed, "GET, HEAD"},
+		{"DELETE", "/app", http.StatusMethodNotAllowed, "GET, HEAD"},
+		{"OPTIONS", "/app", http.StatusMethodNotAllowed, "GET, HEAD"},
+		{"PUT", "/app/account", http.StatusMethodNotAllowed, "GET, HEAD"},
+		{"GET", "/app/links/00000000-0000-7000-8000-000000000001/delete", http.StatusMethodNotAllowed, "POST"},
+		{"PUT", "/app/nope", http.StatusNotFound, ""},
+	} {
+		p := b.do(c.method, c.target, nil)
+		if p.StatusCode != c.status || p.Header.Get("Allow") != c.allow || p.Header.Get("Location") != "" ||
+			p.Header.Get("Content-Security-Policy") == "" {
+			t.Errorf("%s %s: %d, Allow %q, Location %q; want %d, Allow %q, a page", c.method, c.target,
+				p.StatusCode, p.Header.Get("Allow"), p.Header.Get("Location"), c.status, c.allow)
+		}
+	}
+	// Signed out, the app's paths lead to the login as ever.
+	if p := e.browser().do("PUT", "/app", nil); p.StatusCode != http.StatusSeeOther {
+		t.Errorf("PUT /app signed out: %d, want the way to the login", p.StatusCode)
+	}
+}

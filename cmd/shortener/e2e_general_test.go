@@ -264,3 +264,18 @@ func TestE2EAsteriskForm(t *testing.T) {
 		}
 	}
 }
+
+// TestE2EAppOtherMethods: a method that no page of /app takes is the web
+// app's to answer (the way to the login page without a session, a 405
+// page with one), never the mux's redirect to /app/.
+func TestE2EAppOtherMethods(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t, "embedded", nil)
+	for _, method := range []string{"PUT", "PATCH", "DELETE", "OPTIONS"} {
+		r := srv.do(t, method, "/app", nil)
+		if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/app/login") ||
+			r.Header.Get("Content-Security-Policy") == "" {
+			t.Errorf("%s: want the web app's way to the login page", r)
+		}
+	}
+}
