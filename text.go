@@ -36,8 +36,8 @@ func CheckDisplayText(location, field, s string, max int) error {
 	switch {
 	case utf8.RuneCountInString(s) > max:
 		return Invalid(location, fmt.Sprintf("%s is longer than %d characters", field, max), s)
-	case strings.ContainsFunc(s, unicode.IsControl):
-		return Invalid(location, field+" must not contain control characters", s)
+	case strings.ContainsFunc(s, isControlRune):
+		return Invalid(location, field+" must not contain control characters or line breaks", s)
 	case strings.ContainsFunc(s, isFormatRune):
 		return Invalid(location, field+" must not contain invisible formatting characters (bidi overrides, zero-width characters)", s)
 	}
@@ -49,12 +49,19 @@ func CheckDisplayText(location, field, s string, max int) error {
 // soft hyphen, tags).
 func isFormatRune(r rune) bool { return unicode.Is(unicode.Cf, r) }
 
+// isControlRune reports whether r is a control character (C0, C1) or one
+// of the line and paragraph separators (U+2028, U+2029), which break a
+// line as a control character does.
+func isControlRune(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }
+
+// IsHiddenRune reports whether r is a control, line-breaking or invisible
+// format character: what display text may not hold.
+func IsHiddenRune(r rune) bool { return isControlRune(r) || isFormatRune(r) }
+
 // IsDisplaySafe reports whether s is valid UTF-8 without control or
 // format characters, as labels kept for analytics (referrer hosts) must be.
 func IsDisplaySafe(s string) bool {
-	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool {
-		return unicode.IsControl(r) || isFormatRune(r)
-	})
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, IsHiddenRune)
 }
 
 // ClipText makes s storable within maxBytes: invalid UTF-8 becomes U+FFFD,

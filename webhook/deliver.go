@@ -14,7 +14,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-	"unicode"
 
 	"github.com/shortener-dev/shortener"
 )
@@ -130,7 +129,7 @@ func describe(err error) string {
 func printable(s string, n int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+		if shortener.IsHiddenRune(r) {
 			return ' '
 		}
 		return r
