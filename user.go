@@ -96,8 +96,9 @@ type TokenStore interface {
 	// revoked, except those of the family keepFamily ("" keeps none).
 	RevokeUserTokens(ctx context.Context, userID, keepFamily string, now time.Time) error
 
-	// LoginLive reports whether the login (token family) holds a token
-	// that is not revoked: false once it was logged out, caught reusing a
-	// token or ended by a password change, and for an unknown family.
-	LoginLive(ctx context.Context, familyID string) (bool, error)
+	// LoginLive reports whether the login (token family) of the user holds
+	// a token that is not revoked: false once it was logged out, caught
+	// reusing a token or ended by a password change, and for an unknown
+	// family or another user's.
+	LoginLive(ctx context.Context, userID, familyID string) (bool, error)
 }

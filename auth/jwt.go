@@ -54,6 +54,9 @@ func (t *Tokens) IssueForSession(userID, session string) (string, error) {
 	return s, nil
 }
 
+// maxClockSkew is how far ahead of this instance's clock another's may be.
+const maxClockSkew = 30 * time.Second
+
 var errBadToken = shortener.Errorf(shortener.EUNAUTHORIZED, "Invalid or expired access token.")
 
 // Verify returns the user ID of a valid access token. Only HS256 tokens
@@ -77,9 +80,14 @@ func (t *Tokens) VerifySession(token string) (userID, session string, err error)
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithTimeFunc(t.clock),
 		jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(),
 	)
 	if err != nil || !parsed.Valid {
+		return "", "", errBadToken
+	}
+	// A token issued in the future is refused, but for the drift between
+	// the clocks of the instances: one instance's fresh token must work on
+	// another whose clock is a little behind.
+	if claims.IssuedAt != nil && claims.IssuedAt.After(t.clock().Add(maxClockSkew)) {
 		return "", "", errBadToken
 	}
 	// The subject as issued, a lower-case ID: PostgreSQL's uuid would

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"golang.org/x/crypto/bcrypt"
+	"maps"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -188,8 +189,26 @@ func TestAccessTokens(t *testing.T) {
 		if err := json.Unmarshal(claims, &mc); err != nil {
 			t.Fatal(err)
 		}
-		mc["sub"] = strings.ToUpper(mc["sub"].(string))
-		upperSub, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, mc).SignedString(secret)
+		resign := func(change func(jwt.MapClaims)) string {
+			c := jwt.MapClaims{}
+			maps.Copy(c, mc)
+			change(c)
+			s, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(secret)
+			return s
+		}
+		upperSub := resign(func(c jwt.MapClaims) { c["sub"] = strings.ToUpper(c["sub"].(string)) })
+		// Another user's subject on this login (a login counts only for
+		// the user it was made for), and a token issued well in the future.
+		grace, err := svc.Register(ctx, "grace@example.com", "Correct7Horse", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		otherSub := resign(func(c jwt.MapClaims) { c["sub"] = grace.ID })
+		future := resign(func(c jwt.MapClaims) { c["iat"] = clock.Now().Add(time.Hour).Unix() })
+		// Issued a little ahead, by an instance whose clock runs ahead: taken.
+		if _, err := svc.Authenticate(ctx, resign(func(c jwt.MapClaims) { c["iat"] = clock.Now().Add(10 * time.Second).Unix() })); err != nil {
+			t.Errorf("a token issued 10 s ahead: %v", err)
+		}
 		for name, token := range map[string]string{
 			"tampered signature": parts[0] + "." + parts[1] + "." + string(sig),
 			"alg none":           none,
@@ -197,6 +216,8 @@ func TestAccessTokens(t *testing.T) {
 			"garbage":            "not.a.token",
 			"other key":          otherKey,
 			"upper-case subject": upperSub,
+			"another user":       otherSub,
+			"issued an hour on":  future,
 			"empty":              "",
 		} {
 			t.Run(name, func(t *testing.T) {
@@ -205,7 +226,7 @@ func TestAccessTokens(t *testing.T) {
 			})
 		}
 		clock.Advance(31 * time.Minute)
-		_, err := svc.Authenticate(ctx, pair.AccessToken)
+		_, err = svc.Authenticate(ctx, pair.AccessToken)
 		wantCode(t, err, shortener.EUNAUTHORIZED)
 	})
 }

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,6 +37,10 @@ type userRead struct {
 	err   error
 }
 
+// loginKey names the read of r's login: the login of r's user (a login
+// counts only for the user it was made for).
+func (r *userRead) loginKey() string { return r.id + "\x00" + r.login }
+
 // readUser returns the user with the ID, as the store's UserByID, read
 // together with the concurrent reads; errLoginEnded when login has ended.
 func (s *Service) readUser(ctx context.Context, id, login string) (*shortener.User, error) {
@@ -62,8 +67,8 @@ func (s *Service) readUsers(group []*userRead) {
 		if users[r.id] == nil {
 			users[r.id] = &result{}
 		}
-		if r.login != "" && logins[r.login] == nil {
-			logins[r.login] = &result{}
+		if r.login != "" && logins[r.loginKey()] == nil {
+			logins[r.loginKey()] = &result{}
 		}
 		if ctx == nil {
 			ctx = r.ctx
@@ -78,8 +83,9 @@ func (s *Service) readUsers(group []*userRead) {
 	for id, res := range users {
 		reads = append(reads, func() { res.user, res.err = s.users.UserByID(ctx, id) })
 	}
-	for login, res := range logins {
-		reads = append(reads, func() { res.live, res.err = s.tokens.LoginLive(ctx, login) })
+	for key, res := range logins {
+		id, login, _ := strings.Cut(key, "\x00")
+		reads = append(reads, func() { res.live, res.err = s.tokens.LoginLive(ctx, id, login) })
 	}
 	if len(reads) == 1 {
 		reads[0]()
@@ -94,7 +100,7 @@ func (s *Service) readUsers(group []*userRead) {
 		if r.err != nil {
 			continue
 		}
-		if l := logins[r.login]; l != nil {
+		if l := logins[r.loginKey()]; l != nil {
 			if r.err = l.err; r.err == nil && !l.live {
 				r.err = errLoginEnded
 			}

@@ -145,14 +145,14 @@ func (s *TokenStore) RevokeUserTokens(ctx context.Context, userID, keepFamily st
 	return storeError("revoke user tokens", err, "", "")
 }
 
-// LoginLive reports whether the family holds a token not revoked.
-func (s *TokenStore) LoginLive(ctx context.Context, familyID string) (bool, error) {
-	if !shortener.IsID(familyID) {
+// LoginLive reports whether the user's family holds a token not revoked.
+func (s *TokenStore) LoginLive(ctx context.Context, userID, familyID string) (bool, error) {
+	if !shortener.IsID(familyID) || !shortener.IsID(userID) {
 		return false, ctx.Err()
 	}
 	var live bool
 	err := s.db.pool.QueryRow(ctx,
-		`SELECT EXISTS (SELECT FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL)`,
-		familyID).Scan(&live)
+		`SELECT EXISTS (SELECT FROM refresh_tokens WHERE family_id = $1 AND user_id = $2 AND revoked_at IS NULL)`,
+		familyID, userID).Scan(&live)
 	return live, storeError("login live", err, "", "")
 }

@@ -114,11 +114,11 @@ func (s *TokenStore) RevokeUserTokens(ctx context.Context, userID, keepFamily st
 	return storeError("revoke user tokens", err, "", "")
 }
 
-// LoginLive reports whether the family holds a token not revoked.
-func (s *TokenStore) LoginLive(ctx context.Context, familyID string) (bool, error) {
+// LoginLive reports whether the user's family holds a token not revoked.
+func (s *TokenStore) LoginLive(ctx context.Context, userID, familyID string) (bool, error) {
 	var live bool
 	err := s.db.read.QueryRowContext(ctx,
-		`SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = ? AND revoked_at IS NULL)`,
-		strings.ToLower(familyID)).Scan(&live)
+		`SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE family_id = ? AND user_id = ? AND revoked_at IS NULL)`,
+		strings.ToLower(familyID), strings.ToLower(userID)).Scan(&live)
 	return live, storeError("login live", err, "", "")
 }

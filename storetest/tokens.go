@@ -166,7 +166,7 @@ func testTokens(t *testing.T, open func(t *testing.T) Stores) {
 				if rotateErr != nil {
 					wantCode(t, rotateErr, shortener.ECONFLICT)
 				}
-				live, err := s.Tokens.LoginLive(ctx, old.FamilyID)
+				live, err := s.Tokens.LoginLive(ctx, old.UserID, old.FamilyID)
 				noErr(t, err)
 				if live {
 					t.Fatalf("revoke by %s, round %d: the login has a live token after the revocation (rotation error %v)",
