@@ -96,8 +96,14 @@ func (s *Service) readUsers(group []*userRead) {
 		}
 		wg.Wait()
 	}
+	// The user first: a token of a user that is not there is a bad token,
+	// whatever its login says.
 	for _, r := range group {
 		if r.err != nil {
+			continue
+		}
+		res := users[r.id]
+		if r.err = res.err; r.err != nil {
 			continue
 		}
 		if l := logins[r.loginKey()]; l != nil {
@@ -108,8 +114,7 @@ func (s *Service) readUsers(group []*userRead) {
 				continue
 			}
 		}
-		res := users[r.id]
-		if r.err = res.err; res.user != nil {
+		if res.user != nil {
 			u := *res.user
 			r.user = &u
 		}
