@@ -50,9 +50,12 @@ func Open(ctx context.Context, url string, logger *slog.Logger, logSQL bool) (*D
 		if logger == nil {
 			logger = slog.New(slog.DiscardHandler)
 		}
+		// Statements, batches, copies and connects; not the pool's
+		// acquire and release of a connection for each of them (twice the
+		// lines, and pgx logs a release without the request's context).
 		cfg.ConnConfig.Tracer = &tracelog.TraceLog{
 			Logger:   sqlLogger(logger),
-			LogLevel: tracelog.LogLevelTrace,
+			LogLevel: tracelog.LogLevelInfo,
 		}
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
@@ -95,11 +98,17 @@ func PoolConfig(url string) (*pgxpool.Config, error) {
 func DefaultMaxConns() int32 { return int32(max(16, runtime.GOMAXPROCS(0))) }
 
 // sqlLogger adapts pgx's trace log to slog; every entry is a debug line.
+// A statement's arguments are logged by number only: they hold password
+// hashes, token hashes, emails and client addresses.
 func sqlLogger(logger *slog.Logger) tracelog.Logger {
 	return tracelog.LoggerFunc(func(ctx context.Context, _ tracelog.LogLevel, msg string, data map[string]any) {
 		attrs := make([]slog.Attr, 0, len(data)+1)
 		attrs = append(attrs, slog.String("component", "sql"))
 		for k, v := range data {
+			if args, ok := v.([]any); ok && k == "args" {
+				attrs = append(attrs, slog.Int("args", len(args)))
+				continue
+			}
 			attrs = append(attrs, slog.Any(k, v))
 		}
 		logger.LogAttrs(ctx, slog.LevelDebug, msg, attrs...)

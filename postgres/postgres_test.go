@@ -116,6 +116,12 @@ func TestLogSQL(t *testing.T) {
 	if !strings.Contains(out, "level=DEBUG") || !strings.Contains(out, "FROM short_urls WHERE domain_id = $1 AND short_code = $2") {
 		t.Errorf("statement not logged at debug level; log:\n%s", out)
 	}
+	// The arguments by number only (they hold hashes, emails, addresses),
+	// and no line per acquire and release of a connection.
+	if strings.Contains(out, "nope") || !strings.Contains(out, "args=2") ||
+		strings.Contains(out, "msg=Acquire") || strings.Contains(out, "msg=Release") {
+		t.Errorf("SQL log with arguments or pool lines:\n%s", out)
+	}
 
 	// Without logSQL nothing is logged.
 	var quiet syncBuffer
