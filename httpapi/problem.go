@@ -31,7 +31,24 @@ type Problem struct {
 type ProblemDetail struct {
 	Location string `json:"location,omitempty" doc:"Where the value is, e.g. body.original_url or query.size."`
 	Message  string `json:"message"`
-	Value    any    `json:"value,omitempty"`
+	Value    any    `json:"value,omitempty" doc:"The value refused; a long text is cut to its first 256 bytes and an ellipsis."`
+}
+
+// maxEchoed bounds, in bytes, the text of a value (and the name of a
+// location: an unknown property's is the client's) that a problem echoes:
+// a 60 KB name answered with 60 KB.
+const maxEchoed = 256
+
+// problemDetail is the detail of a refused value, its texts cut to
+// maxEchoed.
+func problemDetail(location, message string, value any) ProblemDetail {
+	if s, ok := value.(string); ok && len(s) > maxEchoed {
+		value = shortener.ClipText(s, maxEchoed) + "…"
+	}
+	if len(location) > maxEchoed {
+		location = shortener.ClipText(location, maxEchoed) + "…"
+	}
+	return ProblemDetail{Location: location, Message: message, Value: value}
 }
 
 func (p *Problem) Error() string             { return p.Detail }
@@ -100,7 +117,7 @@ func problemOf(ctx context.Context, logger *slog.Logger, err error) *Problem {
 	var e *shortener.Error
 	if errors.As(err, &e) {
 		for _, f := range e.Fields {
-			p.Errors = append(p.Errors, ProblemDetail{Location: f.Location, Message: f.Message, Value: f.Value})
+			p.Errors = append(p.Errors, problemDetail(f.Location, f.Message, f.Value))
 		}
 		if code == shortener.EINVALID && len(e.Fields) > 0 {
 			p.Detail = validationDetail(p.Errors)
@@ -154,7 +171,7 @@ func humaError(status int, msg string, errs ...error) huma.StatusError {
 			p.Errors = append(p.Errors, ProblemDetail{Message: err.Error()})
 			continue
 		}
-		pd := ProblemDetail{Location: d.Location, Message: d.Message, Value: d.Value}
+		pd := problemDetail(d.Location, d.Message, d.Value)
 		if m := requiredProperty.FindStringSubmatch(d.Message); m != nil {
 			pd.Location = d.Location + "." + m[1]
 			pd.Message = "required property is missing"

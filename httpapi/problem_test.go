@@ -128,3 +128,22 @@ func TestRequestErrorsAreProblems(t *testing.T) {
 		})
 	}
 }
+
+// A problem echoes at most 256 bytes of a refused value, and of an unknown
+// property's name, cut on a character boundary with an ellipsis.
+func TestProblemsEchoLittle(t *testing.T) {
+	f := newFakes()
+	long := strings.Repeat("é", 30000)
+	f.links.err = shortener.Invalid("body.title", "title is longer than 255 characters", long)
+	p := decodeProblem(t, serve(t, f.server(), "POST", "/api/v1/urls", `{"original_url":"https://example.com"}`), http.StatusUnprocessableEntity)
+	v, _ := p.Errors[0].Value.(string)
+	if len(v) > 256+len("…") || !strings.HasPrefix(v, "éé") || !strings.HasSuffix(v, "é…") {
+		t.Errorf("echoed value of %d bytes: %.40q…", len(v), v)
+	}
+	name := strings.Repeat("x", 20000)
+	p = decodeProblem(t, serve(t, newFakes().server(), "POST", "/api/v1/urls", `{"original_url":"https://example.com","`+name+`":1}`),
+		http.StatusUnprocessableEntity)
+	if l := p.Errors[0].Location; len(l) > 256+len("…") || !strings.HasSuffix(l, "…") {
+		t.Errorf("echoed location of %d bytes", len(l))
+	}
+}
