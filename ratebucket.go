@@ -69,6 +69,23 @@ func CeilSeconds(d, window time.Duration) int {
 	return max(1, min(n, int((window+time.Second-1)/time.Second)))
 }
 
+// WaitText says a wait of whole seconds as a person reads it: seconds up
+// to two minutes, then minutes up to two hours, then hours, rounded up
+// ("42 seconds", "15 minutes", "2 hours").
+func WaitText(seconds int) string {
+	n, unit := seconds, "second"
+	switch {
+	case seconds > 2*3600:
+		n, unit = (seconds+3599)/3600, "hour"
+	case seconds > 120:
+		n, unit = (seconds+59)/60, "minute"
+	}
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.Itoa(n) + " " + unit + "s"
+}
+
 // SetRateHeaders sets the headers API.md gives every response that counted
 // against limit: RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset,
 // and Retry-After when d refused the request. It returns Retry-After's

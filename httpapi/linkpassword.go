@@ -5,7 +5,6 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
-	"strconv"
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/internal/csrf"
@@ -152,7 +151,7 @@ func (s *Server) passwordRefused(w http.ResponseWriter, r *http.Request, f *visi
 	case f.err != nil:
 		s.unavailable(w, r, "password link", f.err)
 	case f.blocked:
-		msg := "Too many wrong passwords. Try again in " + strconv.Itoa(retry) + " seconds."
+		msg := "Too many wrong passwords. Try again in " + shortener.WaitText(retry) + "."
 		if r.Method == http.MethodPost {
 			s.renderPasswordPage(w, r, http.StatusTooManyRequests, msg)
 			return

@@ -49,7 +49,7 @@ func TestHomeErrorsAndSignedIn(t *testing.T) {
 	e.limiter.refuse[classUser] = time.Second
 	p = b.submit("/", url.Values{"original_url": {"https://example.com/"}})
 	wantStatus(t, p, http.StatusTooManyRequests)
-	wantBody(t, p, "Too many attempts; try again in 1 second.", `value="https://example.com/"`)
+	wantBody(t, p, "Too many requests; try again in 1 second.", `value="https://example.com/"`)
 
 	// Signed in, the home page makes the user's own link.
 	delete(e.limiter.refuse, classUser)

@@ -186,7 +186,7 @@ func TestUserBucketCounts(t *testing.T) {
 	e.limiter.refuse[classUser] = 3 * time.Second
 	p := b.get("/app")
 	wantStatus(t, p, http.StatusTooManyRequests)
-	wantBody(t, p, "Too many attempts; try again in 3 seconds.")
+	wantBody(t, p, "Too many requests; try again in 3 seconds.")
 	if p.Header.Get("Retry-After") != "3" {
 		t.Errorf("Retry-After %q", p.Header.Get("Retry-After"))
 	}

@@ -74,7 +74,7 @@ func TestLoginRateLimited(t *testing.T) {
 	if l, rem, reset := p.Header.Get("RateLimit-Limit"), p.Header.Get("RateLimit-Remaining"), p.Header.Get("RateLimit-Reset"); l != "10" || rem != "0" || reset != "42" {
 		t.Errorf("RateLimit-Limit %q Remaining %q Reset %q, want 10, 0 and 42", l, rem, reset)
 	}
-	wantBody(t, p, "Too many attempts; try again in 42 seconds.", `value="alice@example.com"`, `action="/app/login"`)
+	wantBody(t, p, "Too many requests; try again in 42 seconds.", `value="alice@example.com"`, `action="/app/login"`)
 	if n := e.sessions.count("Start"); n != 0 {
 		t.Errorf("Start called %d times past the limit", n)
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
@@ -17,7 +16,7 @@ func (e *limited) Error() string { return "rate limited for " + e.wait.String() 
 
 func (e *limited) Unwrap() error {
 	return &shortener.Error{Code: shortener.ERATELIMIT,
-		Message: fmt.Sprintf("Too many attempts; try again in %s.", plural(int64(e.seconds()), "second", "seconds"))}
+		Message: "Too many requests; try again in " + shortener.WaitText(e.seconds()) + "."}
 }
 
 // seconds is the wait in whole seconds, as Retry-After says it.
