@@ -9,6 +9,7 @@ import (
 
 // Messages of CheckDomainHost.
 const (
+	msgHostEmpty  = "host is required"
 	msgHostForm   = "host must be a host name only: no scheme, port, path or user"
 	msgHostName   = "host must be a valid DNS name with at least two labels"
 	msgHostIP     = "host must be a name, not an IP address"
@@ -23,7 +24,10 @@ func NormalizeDomainHost(raw string) (string, error) {
 	// Not lower-cased before IDNA: it maps "İ" to "i̇" (xn--i-9bb), where
 	// Go's lower case is the ASCII "i", another name.
 	h := strings.TrimSuffix(strings.TrimSpace(raw), ".")
-	if h == "" || strings.ContainsAny(h, ":/?#@[] \\") {
+	if h == "" {
+		return fail(msgHostEmpty)
+	}
+	if strings.ContainsAny(h, ":/?#@[] \\") {
 		return fail(msgHostForm)
 	}
 	if _, err := netip.ParseAddr(h); err == nil {

@@ -2,6 +2,7 @@ package domains_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/shortener-dev/shortener"
@@ -39,6 +40,16 @@ func TestRegistryAndService(t *testing.T) {
 		}
 		if notified != 1 {
 			t.Errorf("notified %d times after a create, want 1", notified)
+		}
+		// A host taken is a conflict at the host, for a form to show there;
+		// an empty one is required.
+		_, err = svc.Create(ctx, admin, domains.Input{Host: "go.example"})
+		var e *shortener.Error
+		if !errors.As(err, &e) || e.Code != shortener.ECONFLICT || len(e.Fields) != 1 || e.Fields[0].Location != "body.host" {
+			t.Errorf("a host taken: %v, want ECONFLICT at body.host", err)
+		}
+		if _, err := svc.Create(ctx, admin, domains.Input{Host: " "}); !errors.As(err, &e) || e.Fields[0].Message != "host is required" {
+			t.Errorf("no host: %v, want host is required", err)
 		}
 		// The registry sees the change at once.
 		for host, want := range map[string]string{

@@ -95,7 +95,7 @@ func (s *Service) Create(ctx context.Context, caller *shortener.User, in Input) 
 	d := &shortener.Domain{ID: shortener.NewIDAt(s.clock()), Host: host, NotFoundURL: in.NotFoundURL,
 		RootURL: in.RootURL, CreatedAt: s.clock()}
 	if err := s.store.CreateDomain(ctx, d); err != nil {
-		return nil, err
+		return nil, hostTaken(err, host)
 	}
 	s.registry.Changed(ctx)
 	return d, nil
@@ -133,10 +133,20 @@ func (s *Service) Update(ctx context.Context, caller *shortener.User, id string,
 	}
 	d, err := s.store.UpdateDomain(ctx, id, u)
 	if err != nil {
-		return nil, err
+		return nil, hostTaken(err, host)
 	}
 	s.registry.Changed(ctx)
 	return d, nil
+}
+
+// hostTaken names the host as the field of a store's conflict, so that a
+// form shows it next to the host (and the API's 409 lists it).
+func hostTaken(err error, host string) error {
+	if shortener.ErrorCode(err) != shortener.ECONFLICT {
+		return err
+	}
+	return &shortener.Error{Code: shortener.ECONFLICT, Message: shortener.MsgHostTaken,
+		Fields: []shortener.FieldError{{Location: "body.host", Message: "host is already a domain", Value: host}}}
 }
 
 // Delete deletes a domain no link uses. Returns EFORBIDDEN for anyone but
