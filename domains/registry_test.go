@@ -83,6 +83,22 @@ func TestRegistryAndService(t *testing.T) {
 				t.Errorf("a root_url %s: %v, want EINVALID", target, err)
 			}
 		}
+		// Renamed to the host its own URLs point at, the domain would answer
+		// itself: refused; renamed elsewhere, or with the URL cleared, taken.
+		ww, err := svc.Create(ctx, admin, domains.Input{Host: "bb.example", NotFoundURL: ptr("https://ww.example/nf"),
+			RootURL: ptr("https://ww.example/")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Update(ctx, admin, ww.ID, domains.Patch{Host: ptr("ww.example")}); shortener.ErrorCode(err) != shortener.EINVALID {
+			t.Errorf("renamed to its own URLs' host: %v, want EINVALID", err)
+		}
+		if _, err := svc.Update(ctx, admin, ww.ID, domains.Patch{Host: ptr("ww.example"), ClearNotFoundURL: true, ClearRootURL: true}); err != nil {
+			t.Errorf("renamed with its URLs cleared: %v", err)
+		}
+		if err := svc.Delete(ctx, admin, ww.ID); err != nil {
+			t.Fatal(err)
+		}
 		if got, ok := reg.ByHost("Bücher.Example."); !ok || got.ID != books.ID {
 			t.Errorf("ByHost of the Unicode spelling = %v, %v; want %s", got, ok, books.ID)
 		}

@@ -128,7 +128,18 @@ func (s *Service) Update(ctx context.Context, caller *shortener.User, id string,
 		}
 		u.Host = &host
 	}
-	if err := s.checkURLs(host, p.NotFoundURL, p.RootURL); err != nil {
+	// The URLs the domain keeps are checked against a new host too: a
+	// not_found_url on the host it is renamed to would answer itself.
+	notFound, root := p.NotFoundURL, p.RootURL
+	if host != current.Host {
+		if notFound == nil && !p.ClearNotFoundURL {
+			notFound = current.NotFoundURL
+		}
+		if root == nil && !p.ClearRootURL {
+			root = current.RootURL
+		}
+	}
+	if err := s.checkURLs(host, notFound, root); err != nil {
 		return nil, err
 	}
 	d, err := s.store.UpdateDomain(ctx, id, u)
