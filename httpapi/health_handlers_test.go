@@ -31,3 +31,13 @@ func TestHealth(t *testing.T) {
 		})
 	}
 }
+
+// Liveness and health are never answered from a cache.
+func TestHealthIsNotCached(t *testing.T) {
+	srv := newFakes().server()
+	for _, path := range []string{"/healthz", "/api/v1/health"} {
+		if w := serve(t, srv, "GET", path, ""); w.Header().Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: Cache-Control %q, want no-store", path, w.Header().Get("Cache-Control"))
+		}
+	}
+}

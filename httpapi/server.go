@@ -205,6 +205,7 @@ func (s *Server) routes(c Config) {
 
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store") // a cached "ok" would hide a dead process
 		_, _ = w.Write([]byte(`{"status":"ok"}`))
 	})
 	s.mux.Handle("GET /metrics", metricsEndpoint(c.Registry, c.MetricsToken))

@@ -75,7 +75,7 @@ func (o Options) normalize() (Options, error) {
 		return o, invalid("bg", "background colour must be opaque", hexColorAlpha(o.Background))
 	case o.Foreground == o.Background:
 		// Identical colours would render a blank, undecodable square.
-		return o, invalid("fg", "foreground and background colours must differ", hexColor(o.Foreground))
+		return o, invalid("fg", "foreground and background colours must differ", hexColor(o.Foreground)[1:]) // as the API's fg is written
 	}
 	if _, err := eccLevel(o.ECC); err != nil {
 		return o, err

@@ -252,6 +252,14 @@ func TestRenderBadOptions(t *testing.T) {
 	if _, _, err := qr.Render(shortURL, valid); err != nil {
 		t.Fatalf("the valid base options fail: %v", err)
 	}
+	// The refused colour is echoed as the API's fg is written.
+	same := valid
+	same.Foreground, same.Background = red, red
+	_, _, err := qr.Render(shortURL, same)
+	var e *shortener.Error
+	if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Value != "ff0000" {
+		t.Errorf("same colours: %v, want the value ff0000", err)
+	}
 }
 
 func TestRenderContentTooLong(t *testing.T) {
