@@ -22,7 +22,8 @@ func optExpectSplit(t *testing.T, what string, got map[int]int, status, redirect
 
 // TestE2ELinkMaxClicks: bots and HEAD use no clicks, N human GETs do, then
 // 410 for everyone; raising max_clicks gives exactly the difference, null
-// lifts the cap, and click_count is unchanged by any of it.
+// lifts the cap, a cap set again counts the clicks made meanwhile, and
+// click_count is unchanged by any of it.
 func TestE2ELinkMaxClicks(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, srv *testServer) {
@@ -60,8 +61,13 @@ func TestE2ELinkMaxClicks(t *testing.T) {
 		// null lifts the cap.
 		srv.optPatch(t, acct.access, id, map[string]any{"max_clicks": nil})
 		optRedirect(t, srv.redirect(t, code, optHuman), http.StatusMovedPermanently, target)
-		// The clicks used so far are kept: a cap of 6 leaves one more.
+		// A cap set again counts every human redirect click_count has,
+		// the one made while uncapped too: 6 answered, a cap of 6 is used
+		// up at once, and a cap of 7 leaves one more.
+		srv.optClickCount(t, acct.access, id, 6)
 		srv.optPatch(t, acct.access, id, map[string]any{"max_clicks": 6})
+		expectProblem(t, srv.redirect(t, code, optHuman), http.StatusGone)
+		srv.optPatch(t, acct.access, id, map[string]any{"max_clicks": 7})
 		optRedirect(t, srv.redirect(t, code, optHuman), http.StatusMovedPermanently, target)
 		expectProblem(t, srv.redirect(t, code, optHuman), http.StatusGone)
 		srv.optClickCount(t, acct.access, id, 7)
