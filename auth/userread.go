@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"strings"
 	"sync"
 	"time"
 
@@ -37,9 +36,11 @@ type userRead struct {
 	err   error
 }
 
-// loginKey names the read of r's login: the login of r's user (a login
-// counts only for the user it was made for).
-func (r *userRead) loginKey() string { return r.id + "\x00" + r.login }
+// loginOf names the read of a login: a login of a user (it counts only
+// for the user it was made for).
+type loginOf struct{ user, login string }
+
+func (r *userRead) loginKey() loginOf { return loginOf{r.id, r.login} }
 
 // readUser returns the user with the ID, as the store's UserByID, read
 // together with the concurrent reads; errLoginEnded when login has ended.
@@ -57,7 +58,7 @@ func (s *Service) readUsers(group []*userRead) {
 		live bool
 		err  error
 	}
-	users, logins := map[string]*result{}, map[string]*result{}
+	users, logins := map[string]*result{}, map[loginOf]*result{}
 	var ctx context.Context
 	for _, r := range group {
 		// A caller who has gone is not served, as the store would not.
@@ -84,8 +85,7 @@ func (s *Service) readUsers(group []*userRead) {
 		reads = append(reads, func() { res.user, res.err = s.users.UserByID(ctx, id) })
 	}
 	for key, res := range logins {
-		id, login, _ := strings.Cut(key, "\x00")
-		reads = append(reads, func() { res.live, res.err = s.tokens.LoginLive(ctx, id, login) })
+		reads = append(reads, func() { res.live, res.err = s.tokens.LoginLive(ctx, key.user, key.login) })
 	}
 	if len(reads) == 1 {
 		reads[0]()

@@ -175,12 +175,12 @@ func (s *Server) passwordRefused(w http.ResponseWriter, r *http.Request, f *visi
 	}
 }
 
-// renderPasswordPage writes the form with a fresh CSRF token, uncacheable.
+// renderPasswordPage writes the form with its CSRF token, uncacheable.
 func (s *Server) renderPasswordPage(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
 	// A seed the browser has is kept, so that a second tab's form leaves
 	// the first one's working.
 	code := r.PathValue("code")
-	seed := ""
+	var seed string
 	if c, err := r.Cookie(csrfCookie); err == nil && csrf.ValidSeed(c.Value) {
 		seed = c.Value
 	} else {

@@ -3,8 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"slices"
-	"strings"
 
 	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/domains"
@@ -161,10 +159,7 @@ func (a *App) deleteDomain(w http.ResponseWriter, r *http.Request) {
 				return shortener.Errorf(shortener.EFORBIDDEN, "Only an admin can change domains.")
 			}
 			list, err := a.domains.List(r.Context())
-			if err == nil && !slices.ContainsFunc(list, func(d *shortener.Domain) bool { return strings.EqualFold(d.ID, id) }) {
-				err = shortener.Errorf(shortener.ENOTFOUND, "Domain not found.")
-			}
-			return err
+			return listed(list, err, func(d *shortener.Domain) string { return d.ID }, id, "Domain not found.")
 		}) {
 		return
 	}

@@ -131,10 +131,7 @@ func (a *App) revokeKey(w http.ResponseWriter, r *http.Request) {
 		Action:  "/app/keys/" + id + "/revoke", Button: "Revoke key", Return: "/app/keys"},
 		func() error {
 			keys, err := a.keys.ListKeys(r.Context(), user)
-			if err == nil && !slices.ContainsFunc(keys, func(k *shortener.APIKey) bool { return strings.EqualFold(k.ID, id) }) {
-				err = shortener.Errorf(shortener.ENOTFOUND, "API key not found.")
-			}
-			return err
+			return listed(keys, err, func(k *shortener.APIKey) string { return k.ID }, id, "API key not found.")
 		}) {
 		return
 	}
@@ -195,6 +192,15 @@ func (a *App) confirmed(w http.ResponseWriter, r *http.Request, id string, ask c
 		return false
 	}
 	return true
+}
+
+// listed is the find of confirmed for items the user sees as a list:
+// err, else ENOTFOUND (notFound) unless the item with the id is in items.
+func listed[T any](items []T, err error, idOf func(T) string, id, notFound string) error {
+	if err == nil && !slices.ContainsFunc(items, func(item T) bool { return strings.EqualFold(idOf(item), id) }) {
+		err = shortener.Errorf(shortener.ENOTFOUND, "%s", notFound)
+	}
+	return err
 }
 
 func (a *App) confirm(w http.ResponseWriter, r *http.Request, v confirmView) {

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/shortener-dev/shortener"
 )
 
 // listView is the link list: the create form above, one page of links,
@@ -82,20 +84,17 @@ func (a *App) linkList(w http.ResponseWriter, r *http.Request) {
 func (a *App) renderList(w http.ResponseWriter, r *http.Request, status int, query url.Values, v *listView) {
 	user := visitOf(r).user
 	q, bad := listQuery(query, user.IsAdmin())
-	if bad != nil {
-		// The API would refuse these filters: say why next to them,
-		// and list nothing rather than everything.
-		v.Filter = a.filterView(r, user, q)
-		v.Filter.Errors, v.Filter.Export = bad, ""
-		v.Title, v.Nav, v.Return = "My links", "links", "/app"
-		v.Domains = a.domainHosts(r)
-		a.render(w, r, http.StatusUnprocessableEntity, "links", v)
-		return
-	}
-	page, err := a.links.List(r.Context(), user, q)
-	if err != nil {
-		a.failPage(w, r, err)
-		return
+	page := &shortener.LinkPage{}
+	if bad == nil {
+		var err error
+		if page, err = a.links.List(r.Context(), user, q); err != nil {
+			a.failPage(w, r, err)
+			return
+		}
+	} else if status == http.StatusOK {
+		// The API would refuse these filters: the bar says why next to
+		// them, and nothing is listed rather than everything.
+		status = http.StatusUnprocessableEntity
 	}
 	now := a.clock()
 	v.Rows = make([]linkRow, len(page.Links))
@@ -104,6 +103,9 @@ func (a *App) renderList(w http.ResponseWriter, r *http.Request, status int, que
 	}
 	v.All, v.Return = q.AllOwners, listURL(q, q.Page)
 	v.Filter = a.filterView(r, user, q)
+	if bad != nil {
+		v.Filter.Errors, v.Filter.Export, v.Return = bad, "", "/app"
+	}
 	v.Empty = page.Total == 0 && !v.Filter.Active
 	v.PastEnd = len(page.Links) == 0 && page.Total > 0
 	v.Pager = makePager(q, page.Total, len(page.Links))
