@@ -98,8 +98,11 @@ func NewDispatcher(c Config) *Dispatcher {
 	}
 }
 
-// Run delivers until ctx is done, then waits for the deliveries in flight
-// (a send that shutdown interrupts is released, not counted as an attempt).
+// Run delivers until ctx is done, then waits for the deliveries in flight:
+// shutdown stops the claims, not the sends. A send cut off would have
+// reached the endpoint more often than not, and another instance would
+// send the event again; each send ends within the client's timeout
+// (RequestTimeout) and is recorded as any other.
 func (d *Dispatcher) Run(ctx context.Context) {
 	t := time.NewTicker(d.poll)
 	defer t.Stop()
@@ -205,14 +208,13 @@ func (d *Dispatcher) unreserve(webhookID string) {
 }
 
 // deliver makes one attempt at del and records it with its consequences.
+// Shutdown (ctx done) lets the attempt finish (Run).
 func (d *Dispatcher) deliver(ctx context.Context, del *shortener.Delivery) {
+	ctx = context.WithoutCancel(ctx)
+	sctx, cancelSend := context.WithTimeout(ctx, RequestTimeout)
 	start := d.clock()
-	status, failure := d.send(ctx, del, start)
-	if failure != "" && ctx.Err() != nil {
-		// Shutdown interrupted the send: no fault of the endpoint's.
-		d.release(ctx, del, start)
-		return
-	}
+	status, failure := d.send(sctx, del, start)
+	cancelSend()
 	end := d.clock()
 	a := &shortener.DeliveryAttempt{
 		ID: shortener.NewIDAt(start), WebhookID: del.WebhookID, EventID: del.EventID, Event: del.Event,
@@ -227,7 +229,7 @@ func (d *Dispatcher) deliver(ctx context.Context, del *shortener.Delivery) {
 		d.logger.WarnContext(ctx, "webhook delivery given up after its last retry",
 			slog.String("webhook", del.WebhookID), slog.String("event", del.EventID), slog.String("error", failure))
 	}
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := d.outbox.RecordAttempt(rctx, del, a, retryAt, DisableAfter); err != nil {
 		// The claim's lease runs out and the event is sent again: at

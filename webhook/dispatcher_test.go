@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -325,14 +326,16 @@ func TestBurstGoesOutAsFastAsTheEndpointAnswers(t *testing.T) {
 	})
 }
 
-// TestShutdownReleasesDeliveriesInFlight: a send interrupted by shutdown
-// is not an attempt; the event is due again at once.
-func TestShutdownReleasesDeliveriesInFlight(t *testing.T) {
+// TestShutdownLetsSendsFinish: shutdown stops the claims, not a send in
+// flight: the endpoint's answer is recorded, so no other instance sends
+// the event again (a send cut off had usually reached the endpoint).
+func TestShutdownLetsSendsFinish(t *testing.T) {
 	s := testdb.SQLite(t)
 	w := newWorld(t, s, 5*time.Second)
 	arrived := make(chan struct{}, 1)
 	hold := make(chan struct{})
-	defer close(hold)
+	release := sync.OnceFunc(func() { close(hold) })
+	defer release()
 	w.recv.answer = func(int) int {
 		arrived <- struct{}{}
 		<-hold
@@ -345,13 +348,24 @@ func TestShutdownReleasesDeliveriesInFlight(t *testing.T) {
 	}
 	<-arrived
 	cancel()
-	w.d.Wait()
-	if log := w.log(); len(log) != 0 {
-		t.Fatalf("an interrupted send was logged as an attempt: %+v", log)
+	waited := make(chan struct{})
+	go func() { w.d.Wait(); close(waited) }()
+	select {
+	case <-waited:
+		t.Fatal("shutdown did not wait for the send in flight")
+	case <-time.After(100 * time.Millisecond):
 	}
-	d, err := s.Webhooks.ClaimDeliveries(context.Background(), w.clock.Now(), 10, time.Minute, nil)
-	if err != nil || len(d) != 1 || d[0].Attempts != 0 {
-		t.Fatalf("after shutdown: %+v, %v; want the event due again with no attempt counted", d, err)
+	release()
+	<-waited
+	if log := w.log(); len(log) != 1 || log[0].DeliveredAt == nil || log[0].StatusCode != 204 {
+		t.Fatalf("attempts after shutdown: %+v; want the one send, delivered", log)
+	}
+	d, err := s.Webhooks.ClaimDeliveries(context.Background(), w.clock.Now().Add(time.Hour), 10, time.Minute, nil)
+	if err != nil || len(d) != 0 {
+		t.Fatalf("after shutdown: %+v, %v; want nothing left to send", d, err)
+	}
+	if n := w.d.Step(ctx); n != 0 {
+		t.Fatalf("a stopped dispatcher started %d sends", n)
 	}
 }
 

@@ -10,8 +10,9 @@ import (
 )
 
 // startWebhooks returns the endpoints service and starts this instance's
-// dispatcher under the app's background context: it stops, and its sends
-// in flight are released, before the database closes at shutdown.
+// dispatcher under the app's background context: it stops claiming, and
+// its sends in flight finish and are recorded, before the database closes
+// at shutdown.
 func (a *app) startWebhooks(bgCtx context.Context, cfg *config, st *storage, clock shortener.Clock, linkSvc *links.Service) *webhook.Service {
 	if cfg.WebhookAllowPrivate && cfg.production() {
 		a.logger.Warn("WEBHOOK_ALLOW_PRIVATE is on: webhook endpoints may reach private and loopback addresses")
