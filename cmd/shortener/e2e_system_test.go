@@ -3,11 +3,13 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestE2ESystem covers health, metrics, the OpenAPI document and the docs.
@@ -164,5 +166,24 @@ func TestE2ERestart(t *testing.T) {
 		expectRedirect(t, srv.redirect(t, code), "https://example.com/restart")
 		res := srv.do(t, "POST", "/api/v1/auth/refresh", map[string]any{"refresh_token": acct.refresh})
 		expectJSON(t, res, http.StatusOK)
+	})
+}
+
+// TestE2EOneInstancePerDataDir: a second instance on a DATA_DIR in use
+// refuses to start (two writers corrupted the shared click spool), and
+// the first one serves on untouched.
+func TestE2EOneInstancePerDataDir(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, srv *testServer) {
+		env := maps.Clone(srv.env)
+		_, elapsed, err := runOnce(t, env, "serve")
+		if err == nil || !strings.Contains(err.Error(), "in use by another running instance") {
+			t.Fatalf("a second instance on DATA_DIR %s: %v, want a refusal", env["DATA_DIR"], err)
+		}
+		if elapsed > 10*time.Second {
+			t.Errorf("the refusal took %v", elapsed)
+		}
+		l := srv.link(t, "", "https://example.com/one-instance")
+		expectRedirect(t, srv.redirect(t, str(l["short_code"])), "https://example.com/one-instance")
 	})
 }

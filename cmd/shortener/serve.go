@@ -163,6 +163,11 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create DATA_DIR %s: %w", cfg.DataDir, err)
 	}
+	unlock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	a.onShutdown = append(a.onShutdown, func(context.Context) { unlock() }) // the last hook to run
 	secret, err := secretKey(cfg, logger)
 	if err != nil {
 		return nil, err
