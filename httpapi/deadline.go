@@ -60,8 +60,12 @@ func (s *Server) deadlines(ctx huma.Context, next func(huma.Context)) {
 	next(huma.WithContext(ctx, bounded))
 }
 
-// longRunning marks op as long-running.
-func longRunning(op huma.Operation) huma.Operation { return withMetadata(op, longRunningKey) }
+// longRunning marks op as long-running: its body too may take
+// longRunningDeadline to arrive (huma's own limit for reading it is 5 s).
+func longRunning(op huma.Operation) huma.Operation {
+	op.BodyReadTimeout = longRunningDeadline
+	return withMetadata(op, longRunningKey)
+}
 
 // streamed marks op as one whose answer is streamed.
 func streamed(op huma.Operation) huma.Operation { return withMetadata(op, streamedKey) }

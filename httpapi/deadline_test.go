@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -85,5 +86,37 @@ func TestStalledExportEnds(t *testing.T) {
 				t.Errorf("no warning; logs:\n%s", f.logs)
 			}
 		})
+	}
+}
+
+// A call with a body whose work takes longer than huma's 5 s for reading
+// the body runs to its own deadline over a real connection: the body's
+// read deadline must not outlive the body (net/http's background read of
+// the connection would time out and cancel the call at 5 s, answered as
+// "the request was cancelled" to a client that was still waiting).
+func TestSlowCallWithABodyIsNotCancelledByTheBodysDeadline(t *testing.T) {
+	t.Parallel()
+	f := newFakes()
+	f.requestTimeout = 7 * time.Second
+	f.links.stall = true
+	srv := httptest.NewServer(f.server())
+	defer srv.Close()
+
+	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/urls", strings.NewReader(`{"original_url":"https://example.com/slow"}`))
+	req.Header.Set("Content-Type", "application/json")
+	start := time.Now()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	took := time.Since(start)
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "took too long") ||
+		resp.Header.Get("Retry-After") != "5" {
+		t.Fatalf("after %s: status %d, Retry-After %q, body %s; want the call's own deadline's 503", took, resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
+	if took < 6*time.Second {
+		t.Fatalf("answered after %s, before the call's 7 s deadline", took)
 	}
 }

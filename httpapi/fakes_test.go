@@ -96,7 +96,7 @@ func (f *fakeAuth) UpdateProfile(_ context.Context, bearer string, in auth.Profi
 type fakeLinks struct {
 	link   *shortener.Link
 	err    error
-	stall  bool // Get waits until its context ends, as on a stalled database
+	stall  bool // Get and Create wait until their context ends, as on a stalled database
 	caller *shortener.User
 	create *links.CreateInput
 	update *links.UpdateInput
@@ -111,8 +111,12 @@ func (f *fakeLinks) answer(caller *shortener.User) (*shortener.Link, error) {
 	return f.link, nil
 }
 
-func (f *fakeLinks) Create(_ context.Context, caller *shortener.User, in links.CreateInput) (*shortener.Link, error) {
+func (f *fakeLinks) Create(ctx context.Context, caller *shortener.User, in links.CreateInput) (*shortener.Link, error) {
 	f.create = &in
+	if f.stall {
+		<-ctx.Done()
+		return nil, fmt.Errorf("create link: %w", ctx.Err())
+	}
 	return f.answer(caller)
 }
 

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -53,7 +54,7 @@ func jsonRequestBody(api huma.API) func(huma.Context, func(huma.Context)) {
 				writeProblem(w, newProblem(http.StatusUnsupportedMediaType, "The request body must be CSV (Content-Type: text/csv)."))
 				return
 			}
-			if b, _ := peekBody(r, 1); len(b) == 0 {
+			if b, _ := peekBody(w, r, 1); len(b) == 0 {
 				// huma would call a missing raw body malformed JSON.
 				p := newProblem(http.StatusUnprocessableEntity, "The request body is empty; it needs at least a header row.")
 				p.Errors = []ProblemDetail{{Location: "body", Message: "the body is empty"}}
@@ -69,7 +70,7 @@ func jsonRequestBody(api huma.API) func(huma.Context, func(huma.Context)) {
 		}
 		// The one spelling huma's format table knows.
 		r.Header.Set("Content-Type", "application/json")
-		if errs := refusedBody(api, op, r); len(errs) > 0 {
+		if errs := refusedBody(api, op, w, r); len(errs) > 0 {
 			_ = huma.WriteErr(api, ctx, http.StatusUnprocessableEntity, "", errs...)
 			return
 		}
@@ -104,8 +105,8 @@ func mediaTypeOf(contentType string) string {
 // refusedBody reads the body (and puts it back for huma) and returns what
 // bodyProblems finds in it. A body that is too large or not JSON is left to
 // huma, which answers 413 or 400.
-func refusedBody(api huma.API, op *huma.Operation, r *http.Request) []error {
-	body, complete := peekBody(r, op.MaxBodyBytes)
+func refusedBody(api huma.API, op *huma.Operation, w http.ResponseWriter, r *http.Request) []error {
+	body, complete := peekBody(w, r, op.MaxBodyBytes)
 	mt := op.RequestBody.Content["application/json"]
 	if !complete || mt == nil || mt.Schema == nil {
 		return nil
@@ -133,7 +134,15 @@ func bodyProblems(reg huma.Registry, schema *huma.Schema, body []byte, root stri
 // peekBody reads r's body, at most limit bytes (limit <= 0: no limit, as
 // for huma), and puts what it read back in front of the rest. complete is false when the limit was reached or
 // reading failed: then the body is huma's to refuse.
-func peekBody(r *http.Request, limit int64) (body []byte, complete bool) {
+//
+// The body put back ends the connection's read deadline when it is read to
+// its end, as net/http does when a handler reads the request's own body to
+// its end. huma sets a deadline for reading the body (5 s) before it reads
+// the body put back; once the peek has read the whole body, net/http is
+// already reading the connection in the background (to notice a client
+// that hangs up), and that deadline, left in place, would end that read
+// and so cancel the call 5 s in, however long its own deadline.
+func peekBody(w http.ResponseWriter, r *http.Request, limit int64) (body []byte, complete bool) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, true
 	}
@@ -142,7 +151,8 @@ func peekBody(r *http.Request, limit int64) (body []byte, complete bool) {
 		reader = io.LimitReader(r.Body, limit)
 	}
 	body, err := io.ReadAll(reader)
-	r.Body = readCloser{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+	rest := &endOfBody{r: io.MultiReader(bytes.NewReader(body), r.Body), rc: http.NewResponseController(w)}
+	r.Body = readCloser{rest, r.Body}
 	// huma refuses a body of exactly its limit too.
 	return body, err == nil && (limit <= 0 || int64(len(body)) < limit)
 }
@@ -151,4 +161,20 @@ func peekBody(r *http.Request, limit int64) (body []byte, complete bool) {
 type readCloser struct {
 	io.Reader
 	io.Closer
+}
+
+// endOfBody reads r and clears the connection's read deadline at its end
+// (peekBody).
+type endOfBody struct {
+	r  io.Reader
+	rc *http.ResponseController
+}
+
+func (b *endOfBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err == io.EOF {
+		// Not every writer supports deadlines (httptest's recorder).
+		_ = b.rc.SetReadDeadline(time.Time{})
+	}
+	return n, err
 }

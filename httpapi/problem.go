@@ -99,7 +99,7 @@ func problemOf(ctx context.Context, logger *slog.Logger, err error) *Problem {
 	}
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 		// The client went away; nobody reads this answer and it is no fault.
-		logger.DebugContext(ctx, "request cancelled by the client", slog.Any("error", err))
+		logger.DebugContext(ctx, "request cancelled by the client", slog.Any("error", err), slog.Any("cause", context.Cause(ctx)))
 		return newProblem(http.StatusServiceUnavailable, "The request was cancelled.")
 	}
 	code := shortener.ErrorCode(err)
