@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/shortener-dev/shortener/internal/testenv"
 )
@@ -85,5 +89,46 @@ func TestE2EDependencyOutage(t *testing.T) {
 			})
 			srv.link(t, acct.access, "https://example.com/after-"+c.check)
 		})
+	}
+}
+
+// TestE2EStalledDatabaseAnswers: a database that takes a call's queries
+// and never answers them costs the call a 503 with Retry-After at its 30 s
+// deadline, and the answer reaches the client: with the server's write
+// deadline equal to the call's, the 503 came just too late to be written
+// and the client got an empty reply.
+func TestE2EStalledDatabaseAnswers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes the 30 s of a call's deadline")
+	}
+	t.Parallel()
+	srv := startServer(t, "postgres+redis", nil)
+	acct := srv.newAccount(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, srv.env["DATABASE_URL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, "LOCK TABLE short_urls IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	client := *srv.client
+	client.Timeout = time.Minute
+	req, _ := http.NewRequest("GET", srv.url+"/api/v1/urls", nil)
+	req.Header.Set("Authorization", "Bearer "+acct.access)
+	start := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("after %s: %v; want the call's 503", time.Since(start), err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("status %d, Retry-After %q; want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
 }

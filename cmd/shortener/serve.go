@@ -80,7 +80,7 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		DisableGeneralOptionsHandler: true,
 		ReadHeaderTimeout:            10 * time.Second,
 		ReadTimeout:                  30 * time.Second,
-		WriteTimeout:                 writeTimeout,
+		WriteTimeout:                 requestTimeout + answerMargin,
 		IdleTimeout:                  120 * time.Second,
 		ErrorLog:                     slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
@@ -251,7 +251,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		return nil, fmt.Errorf("web app: %w", err)
 	}
 	a.handler = httpapi.New(httpapi.Config{
-		Logger: logger, Version: version, Clock: clock, RequestTimeout: writeTimeout,
+		Logger: logger, Version: version, Clock: clock, RequestTimeout: requestTimeout,
 		Authenticator: authSvc, Accounts: authSvc, Keys: authSvc, Webhooks: hooks,
 		Domains: domainSvc, Hosts: registry,
 		Links: linkSvc, Organiser: linkSvc, Summaries: summaries, ClickExports: summaries, QR: qrSvc,
@@ -275,7 +275,13 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 // spoolDir is where the disk spool of this instance lives.
 func spoolDir(cfg *config) string { return filepath.Join(cfg.DataDir, "spool") }
 
-// writeTimeout is the server's WriteTimeout, and so the deadline of an API
-// call's and a web page's work: an answer later than it could not be
-// written anyway (the calls that take longer extend both).
-const writeTimeout = 30 * time.Second
+// requestTimeout is the deadline of an API call's and a web page's work
+// (the calls that take longer extend it). The server's WriteTimeout is
+// answerMargin later, so that the 503 of a call whose deadline passed (a
+// stalled database) still reaches the client: with the two equal, the
+// answer came just after the connection's write deadline and the client
+// got no answer at all.
+const (
+	requestTimeout = 30 * time.Second
+	answerMargin   = 5 * time.Second
+)

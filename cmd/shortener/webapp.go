@@ -37,7 +37,7 @@ type webServices struct {
 // the API call it stands for does (never an HTTP call to ourselves).
 func newWebApp(cfg *config, logger *slog.Logger, clock shortener.Clock, secret []byte, s webServices) (*web.App, error) {
 	return web.New(web.Config{
-		RequestTimeout: writeTimeout,
+		RequestTimeout: requestTimeout,
 		Accounts:       webAccounts{s.auth},
 		Sessions:       s.auth,
 		Links:          s.links,
