@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -87,6 +88,21 @@ func TestE2EConfigErrors(t *testing.T) {
 			} else if !strings.Contains(err.Error(), "SECRET_KEY") {
 				t.Errorf("error %q does not name SECRET_KEY", err)
 			}
+		}
+	})
+	t.Run("PostgreSQL without a SECRET_KEY", func(t *testing.T) {
+		// Instances that share a database must share the key: each one
+		// generating its own refused the others' tokens.
+		t.Parallel()
+		env := configEnv(t, "ENVIRONMENT", "development")
+		delete(env, "SECRET_KEY")
+		env["DATABASE_URL"] = "postgres://nobody@127.0.0.1:1/none?sslmode=disable"
+		_, _, err := runOnce(t, env, "serve")
+		if !errors.Is(err, errConfig) || !strings.Contains(err.Error(), "SECRET_KEY") {
+			t.Errorf("error %v, want errConfig naming SECRET_KEY", err)
+		}
+		if _, err := os.Stat(filepath.Join(env["DATA_DIR"], "secret_key")); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("a key was generated anyway (%v)", err)
 		}
 	})
 	t.Run("user promote needs a valid config too", func(t *testing.T) {

@@ -14,9 +14,11 @@ import (
 // minSecretBytes is the shortest SECRET_KEY production accepts.
 const minSecretBytes = 32
 
-// secretKey returns the signing key: SECRET_KEY, or in development a key
-// generated once and kept in DATA_DIR. Production refuses a missing or
-// short key.
+// secretKey returns the signing key: SECRET_KEY, or in the embedded mode's
+// development a key generated once and kept in DATA_DIR. Production refuses
+// a missing or short key, and so does any instance on PostgreSQL: the
+// instances that share a database must sign with one key (each generating
+// its own, a token of one was refused by the others).
 func secretKey(cfg *config, logger *slog.Logger) ([]byte, error) {
 	if cfg.SecretKey != "" {
 		if len(cfg.SecretKey) < minSecretBytes {
@@ -29,6 +31,9 @@ func secretKey(cfg *config, logger *slog.Logger) ([]byte, error) {
 	}
 	if cfg.production() {
 		return nil, fmt.Errorf("%w: SECRET_KEY: must be set in production (at least %d bytes)", errConfig, minSecretBytes)
+	}
+	if cfg.DatabaseURL != "" {
+		return nil, fmt.Errorf("%w: SECRET_KEY: must be set with DATABASE_URL, the same on every instance (at least %d bytes); only the embedded mode generates one", errConfig, minSecretBytes)
 	}
 	path := filepath.Join(cfg.DataDir, "secret_key")
 	b, err := os.ReadFile(path)
