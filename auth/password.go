@@ -51,18 +51,26 @@ func (h *Hasher) Hash(password string) (string, error) {
 	return string(b), nil
 }
 
-// Check reports whether password matches hash, compared in NFC. Hashes
-// made before passwords were normalised hold the password as it was typed:
-// when the NFC form does not match and differs from the raw form, the raw
-// form is tried too, and rehash reports that the caller should store a new
-// Hash of the password.
+// Check reports whether password matches hash, compared in NFC, and
+// whether the caller should store a new Hash of the password (rehash):
+//   - hashes made before passwords were normalised hold the password as it
+//     was typed: when the NFC form does not match and differs from the raw
+//     form, the raw form is tried too;
+//   - a hash made at another cost than the Hasher's (BCRYPT_COST changed
+//     since): its check takes another time than CheckDummy's, so a login's
+//     time would tell such an account from an unknown email.
 func (h *Hasher) Check(hash, password string) (ok, rehash bool, err error) {
 	nfc := norm.NFC.String(password)
-	if ok, err = compare(hash, nfc); ok || err != nil || nfc == password {
-		return ok, false, err
+	ok, err = compare(hash, nfc)
+	if !ok && err == nil && nfc != password {
+		ok, err = compare(hash, password)
+		rehash = ok
 	}
-	ok, err = compare(hash, password)
-	return ok, ok, err
+	if ok && !rehash {
+		cost, cerr := bcrypt.Cost([]byte(hash))
+		rehash = cerr == nil && cost != h.cost
+	}
+	return ok, rehash, err
 }
 
 func compare(hash, password string) (bool, error) {

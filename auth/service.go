@@ -145,16 +145,17 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 	return s.issue(ctx, u.ID, shortener.NewID(), c, nil)
 }
 
-// upgradeHash stores the hash of the NFC form of a password that verified
-// only as typed (hashed before passwords were normalised). A failure keeps
-// the old hash, which still verifies; the next login tries again.
+// upgradeHash stores a new hash of a password whose stored one Check
+// wants replaced (hashed before passwords were normalised, or at another
+// cost). A failure keeps the old hash, which still verifies; the next
+// login tries again.
 func (s *Service) upgradeHash(ctx context.Context, u *shortener.User, password string) {
 	hash, err := s.hasher.Hash(password)
 	if err == nil {
 		_, err = s.users.UpdateUser(ctx, u.ID, shortener.UserUpdate{PasswordHash: &hash}, s.clock())
 	}
 	if err != nil {
-		s.logger.WarnContext(ctx, "could not store the normalised password hash", slog.Any("error", err))
+		s.logger.WarnContext(ctx, "could not store the password's new hash", slog.Any("error", err))
 	}
 }
 

@@ -489,6 +489,47 @@ func TestPasswordsAreNormalised(t *testing.T) {
 	})
 }
 
+// A login with a hash made at another bcrypt cost (BCRYPT_COST changed
+// since) stores one at the current cost: the check of the old hash takes
+// another time than the unknown email's, which tells accounts apart.
+func TestLoginRehashesAtTheCurrentCost(t *testing.T) {
+	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
+		ctx := context.Background()
+		svc := newService(s, newFakeClock()) // cost 4
+		u, err := svc.Register(ctx, "cost@example.com", "Correct7Horse", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, err := bcrypt.GenerateFromPassword([]byte("Correct7Horse"), 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		oldHash := string(old)
+		if _, err := s.Users.UpdateUser(ctx, u.ID, shortener.UserUpdate{PasswordHash: &oldHash}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Login(ctx, "cost@example.com", "wrong-Horse7", client); err == nil {
+			t.Fatal("a wrong password logged in")
+		}
+		if after, _ := s.Users.UserByID(ctx, u.ID); after.PasswordHash != oldHash {
+			t.Fatal("a failed login replaced the hash")
+		}
+		if _, err := svc.Login(ctx, "cost@example.com", "Correct7Horse", client); err != nil {
+			t.Fatalf("a hash of another cost no longer verifies: %v", err)
+		}
+		after, err := s.Users.UserByID(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cost, err := bcrypt.Cost([]byte(after.PasswordHash)); err != nil || cost != 4 {
+			t.Fatalf("hash after login: cost %d (%v), want BCRYPT_COST 4", cost, err)
+		}
+		if _, err := svc.Login(ctx, "cost@example.com", "Correct7Horse", client); err != nil {
+			t.Fatalf("the new hash: %v", err)
+		}
+	})
+}
+
 // bcryptOf hashes password exactly as given, as the service did before
 // passwords were normalised.
 func bcryptOf(t *testing.T, password string) string {
