@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/postgres"
 	"github.com/shortener-dev/shortener/redis"
 )
@@ -90,8 +91,12 @@ func (c *config) validate() error {
 			return fmt.Errorf("GEOIP_DB: %v", err)
 		}
 	}
-	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
-	c.baseHost = strings.TrimSuffix(strings.ToLower(base.Hostname()), ".")
+	// The host as domains are matched (lower case, punycode, no trailing
+	// dot), in short URLs too: a browser sends a Unicode name as punycode,
+	// so a BASE_URL of https://bücher.example would not have matched its
+	// own requests, and a domain xn--bcher-kva.example could be added.
+	c.baseHost = shortener.DomainKey(base.Hostname())
+	c.BaseURL = base.Scheme + "://" + joinHostPort(c.baseHost, base.Port())
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		return fmt.Errorf("DATABASE_URL: must be a postgres:// URL (leave it unset for SQLite)")
 	}
@@ -135,7 +140,7 @@ func (c *config) validate() error {
 			if !isOrigin(o) {
 				return fmt.Errorf("CORS_ALLOWED_ORIGINS: %q is not an origin (scheme://host[:port], or *)", o)
 			}
-			origins = append(origins, o)
+			origins = append(origins, canonicalOrigin(o))
 		}
 	}
 	c.CORSAllowedOrigins = origins
@@ -153,6 +158,33 @@ func isOrigin(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Hostname() != "" &&
 		!strings.Contains(u.Host, "*") && u.User == nil && u.Path == "" && u.RawQuery == "" && u.Fragment == "" &&
 		s == u.Scheme+"://"+u.Host
+}
+
+// canonicalOrigin returns an origin (isOrigin) as browsers write it in the
+// Origin header: host in lower case and punycode, no default port.
+// Compared as written, http://Other.example or https://good.example:443
+// would never have matched.
+func canonicalOrigin(o string) string {
+	u, err := url.Parse(o)
+	if err != nil || o == "*" {
+		return o
+	}
+	port := u.Port()
+	if u.Scheme == "http" && port == "80" || u.Scheme == "https" && port == "443" {
+		port = ""
+	}
+	return u.Scheme + "://" + joinHostPort(shortener.DomainKey(u.Hostname()), port)
+}
+
+// joinHostPort writes host and an optional port as a URL's authority.
+func joinHostPort(host, port string) string {
+	if port != "" {
+		return net.JoinHostPort(host, port)
+	}
+	if strings.Contains(host, ":") {
+		return "[" + host + "]" // an IPv6 literal
+	}
+	return host
 }
 
 // isBearerToken reports whether s can be sent as "Authorization: Bearer s"

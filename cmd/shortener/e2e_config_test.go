@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -208,6 +209,34 @@ func TestOpenURL(t *testing.T) {
 		}
 		if got := openURL(tcp); got != want {
 			t.Errorf("openURL(%s) = %s, want %s", addr, got, want)
+		}
+	}
+}
+
+// TestConfigCanonicalHosts: BASE_URL's host and the CORS origins are kept
+// as browsers send them (lower case, punycode, no trailing dot, no default
+// port), or the service's own domain and the configured origins would
+// never match what browsers send.
+func TestConfigCanonicalHosts(t *testing.T) {
+	for _, tc := range []struct{ base, wantBase, wantHost string }{
+		{"https://Bücher.Example./", "https://xn--bcher-kva.example", "xn--bcher-kva.example"},
+		{"https://Sho.Example.COM:8443", "https://sho.example.com:8443", "sho.example.com"},
+		{"http://[::1]:8000", "http://[::1]:8000", "::1"},
+		{"http://localhost:8000", "http://localhost:8000", "localhost"},
+	} {
+		env := baseEnv(t)
+		env["BASE_URL"] = tc.base
+		env["CORS_ALLOWED_ORIGINS"] = "http://Other.example:8080, https://good.example:443,http://Bücher.example:80,*"
+		cfg, err := loadConfig(func(k string) string { return env[k] })
+		if err != nil {
+			t.Fatalf("BASE_URL %q: %v", tc.base, err)
+		}
+		if cfg.BaseURL != tc.wantBase || cfg.baseHost != tc.wantHost {
+			t.Errorf("BASE_URL %q: %q, host %q; want %q, %q", tc.base, cfg.BaseURL, cfg.baseHost, tc.wantBase, tc.wantHost)
+		}
+		want := []string{"http://other.example:8080", "https://good.example", "http://xn--bcher-kva.example", "*"}
+		if !slices.Equal(cfg.CORSAllowedOrigins, want) {
+			t.Errorf("CORS_ALLOWED_ORIGINS: %q, want %q", cfg.CORSAllowedOrigins, want)
 		}
 	}
 }
