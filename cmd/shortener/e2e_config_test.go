@@ -44,6 +44,8 @@ func TestE2EConfigErrors(t *testing.T) {
 		{"LISTEN_ADDR", "127.0.0.1:99999"},
 		{"LISTEN_ADDR", ":no-such-service"},
 		{"GEOIP_DB", "/nonexistent/GeoLite2-Country.mmdb"},
+		{"GEOIP_DB", "/etc/passwd"}, // not a MaxMind database
+		{"GEOIP_DB", "/"},
 		{"CLICK_SPOOL", "tape"},
 		{"LOG_LEVEL", "loud"},
 		{"DATABASE_URL", "mysql://root@localhost/x"},

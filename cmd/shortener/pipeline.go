@@ -31,7 +31,9 @@ func (a *app) newEnricher(cfg *config, secret []byte) (*analytics.Enricher, erro
 	if cfg.GeoIPDB != "" {
 		geo, err := geoip.Open(cfg.GeoIPDB)
 		if err != nil {
-			return nil, fmt.Errorf("GEOIP_DB: %w", err)
+			// The setting names a file that is no country database (a bad
+			// value: exit status 2, as for a missing file).
+			return nil, fmt.Errorf("%w: GEOIP_DB: %w", errConfig, err)
 		}
 		countries = geo
 		a.onShutdown = append(a.onShutdown, func(context.Context) { _ = geo.Close() })
