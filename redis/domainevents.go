@@ -48,7 +48,9 @@ func (e *DomainEvents) Publish(ctx context.Context) error {
 // missed), until ctx ends.
 func (e *DomainEvents) Run(ctx context.Context, onChange func()) {
 	retry := backoff.Backoff{Min: minResubscribe, Max: maxResubscribe}
-	subscribed := false
+	// failing: lost and not yet back; the loss and the return are logged
+	// once each, not every retry of an outage.
+	subscribed, failing := false, false
 	for ctx.Err() == nil {
 		ps := e.client.Subscribe(ctx, e.channel, e.barriers.acks)
 		stop := context.AfterFunc(ctx, func() { _ = ps.Close() })
@@ -66,7 +68,8 @@ func (e *DomainEvents) Run(ctx context.Context, onChange func()) {
 				}
 			}
 			if err != nil {
-				if ctx.Err() == nil {
+				if ctx.Err() == nil && !failing {
+					failing = true
 					e.logger.Warn("domain change subscription lost; resubscribing", slog.Any("error", err))
 				}
 				break
@@ -79,7 +82,10 @@ func (e *DomainEvents) Run(ctx context.Context, onChange func()) {
 					if subscribed {
 						onChange()
 					}
-					subscribed = true
+					if failing {
+						e.logger.Info("domain change subscription restored", slog.String("channel", e.channel))
+					}
+					subscribed, failing = true, false
 					retry.Reset()
 				}
 			case *goredis.Message:

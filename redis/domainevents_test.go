@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -78,5 +79,40 @@ func TestDomainEventsPublishWaitsForEveryInstance(t *testing.T) {
 		if reloads.Load() == before {
 			t.Fatalf("publish %d returned before the other instance reloaded", i+1)
 		}
+	}
+}
+
+// A lost subscription is logged, and so is its return, and the subscriber
+// reloads on its return (it may have missed changes).
+func TestDomainEventsLogALostSubscriptionAndItsReturn(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	admin, prefix := testenv.Redis(t)
+	name := testenv.RandomName("domains-lost-")
+	var logs testenv.Buffer
+	e := NewDomainEvents(namedClient(t, name), prefix, slog.New(slog.NewTextHandler(&logs, nil)))
+	var reloads atomic.Int64
+	done := make(chan struct{})
+	go func() { e.Run(ctx, func() { reloads.Add(1) }); close(done) }()
+	defer func() { cancel(); <-done }()
+	pollUntil(t, "the subscription", func() bool { return len(pubsubClientIDs(t, admin, name)) == 1 })
+
+	for range 2 {
+		ids := pubsubClientIDs(t, admin, name)
+		if len(ids) != 1 {
+			t.Fatalf("%d pub/sub connections named %s", len(ids), name)
+		}
+		if err := admin.Do(ctx, "CLIENT", "KILL", "ID", ids[0]).Err(); err != nil {
+			t.Fatal(err)
+		}
+		pollUntil(t, "the new subscription", func() bool {
+			now := pubsubClientIDs(t, admin, name)
+			return len(now) == 1 && now[0] != ids[0]
+		})
+	}
+	pollUntil(t, "the reloads of both returns", func() bool { return reloads.Load() == 2 })
+	pollUntil(t, "the second restored line", func() bool { return strings.Count(logs.String(), "subscription restored") == 2 })
+	if n := strings.Count(logs.String(), "subscription lost"); n != 2 {
+		t.Errorf("%d lost lines for 2 losses:\n%s", n, logs.String())
 	}
 }

@@ -79,9 +79,17 @@ func (s *Spool) persistAck() {
 		return
 	}
 	if err := writeAckFile(s.dir, acked); err != nil {
-		s.opts.Logger.Warn("click spool: saving the acknowledged position failed",
-			slog.Any("error", err))
+		// Tried again every round: logged once until it works again.
+		if !s.ackFailing {
+			s.ackFailing = true
+			s.opts.Logger.Warn("click spool: saving the acknowledged position failed; retrying",
+				slog.Any("error", err))
+		}
 		return
+	}
+	if s.ackFailing {
+		s.ackFailing = false
+		s.opts.Logger.Info("click spool: the acknowledged position is saved again")
 	}
 	s.persistedAck = acked
 }

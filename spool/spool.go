@@ -136,6 +136,7 @@ type Spool struct {
 	syncedThrough    uint64
 	syncedSegment    string
 	persistedAck     uint64
+	ackFailing       bool // the last save of persistedAck failed
 	truncatedThrough uint64
 	syncQuit         chan struct{}
 	syncDone         chan struct{}
