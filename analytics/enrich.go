@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/maypok86/otter/v2"
 
@@ -153,10 +154,24 @@ func referrerHost(ref string) string {
 	}
 	raw := u.Hostname()
 	host := strings.TrimSuffix(strings.ToLower(raw), ".")
-	if host == "" || len(host) > maxHostLen || !shortener.IsDisplaySafe(raw) {
+	if host == "" || len(host) > maxHostLen || !shortener.IsDisplaySafe(raw) || !isHostText(host) {
 		// A label shown in every summary must not carry bidi overrides,
-		// zero-width or control characters, nor invalid UTF-8.
+		// zero-width or control characters, nor invalid UTF-8; nor be
+		// anything but a host (`http://"><b>/` has the "host" `"><b>`).
 		return shortener.LabelUnknown
 	}
 	return host
+}
+
+// isHostText reports whether host is written only with what host names
+// and IP literals are: letters (a Unicode name), digits, '-', '.', '_'
+// (seen in real names) and ':' (IPv6).
+func isHostText(host string) bool {
+	for _, r := range host {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("-._:", r) &&
+			!unicode.Is(unicode.Mn, r) && !unicode.Is(unicode.Mc, r) { // combining marks of some scripts' letters
+			return false
+		}
+	}
+	return true
 }

@@ -141,6 +141,11 @@ func TestReferrerHost(t *testing.T) {
 		{"https://pay\u200bpal.com/", shortener.LabelUnknown},     // zero-width space
 		{"https://b\xfcr.example/", shortener.LabelUnknown},       // invalid UTF-8
 		{"https://bücher.example/", "bücher.example"},
+		{"https://हिन्दी.example/", "हिन्दी.example"}, // combining vowel signs
+		{"https://my_host.example.com/", "my_host.example.com"},
+		{`http://"><script>alert(1)</script>/`, shortener.LabelUnknown}, // not a host
+		{"http://a'b.com/", shortener.LabelUnknown},
+		{"http://a%3Cb.com/", shortener.LabelUnknown},
 		{"https://" + string(make([]byte, 0)) + longHost(300) + "/", shortener.LabelUnknown},
 	}
 	for _, tt := range tests {
