@@ -190,9 +190,17 @@ func TestE2ECommands(t *testing.T) {
 			t.Errorf("%v printed %q, want \"shortener VERSION\"", args, out)
 		}
 	}
-	for _, args := range [][]string{{"frobnicate"}, {"user", "promote"}, {"user", "promote", " "}, {"serve", "extra"}} {
+	for _, args := range [][]string{{"frobnicate"}, {"user", "promote"}, {"user", "promote", " "}, {"serve", "extra"}, {"version", "extra"}} {
 		if _, _, err := runOnce(t, baseEnv(t), args...); !errors.Is(err, errUsage) {
 			t.Errorf("%v: error %v, want a usage error (exit status 2)", args, err)
+		}
+	}
+	// Asking a command for help shows the usage (exit status 0), whatever
+	// the configuration.
+	for _, args := range [][]string{{"help"}, {"serve", "--help"}, {"migrate", "-h"}, {"user", "promote", "--help"}} {
+		out, _, err := runOnce(t, configEnv(t, "BCRYPT_COST", "abc"), args...)
+		if err != nil || !strings.Contains(out, "usage: shortener") {
+			t.Errorf("%v: %v, printed %q; want the usage", args, err, out)
 		}
 	}
 }

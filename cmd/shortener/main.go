@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -61,6 +62,8 @@ commands:
   version                print the version
 `
 
+func isHelpFlag(arg string) bool { return arg == "--help" || arg == "-h" }
+
 // run is the whole program; tests call it with their own arguments,
 // environment and outputs.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -68,8 +71,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
 	}
+	if slices.ContainsFunc(args, isHelpFlag) {
+		cmd = "help" // "serve --help", "migrate -h": the usage, not a refusal
+	}
 	switch cmd {
 	case "version", "--version", "-v":
+		if len(args) > 0 {
+			return fmt.Errorf("%w: version takes no arguments\n%s", errUsage, usage)
+		}
 		fmt.Fprintln(stdout, "shortener", version)
 		return nil
 	case "help", "--help", "-h":
