@@ -228,7 +228,7 @@ func build(ctx context.Context, cfg *config, logger *slog.Logger) (_ *app, err e
 		OwnHosts: []string{cfg.baseHost}, Domains: registry, CodeLength: cfg.ShortCodeLength, Logger: logger,
 		Passwords: auth.NewHasher(cfg.BcryptCost),
 	})
-	hooks := a.startWebhooks(bgCtx, cfg, st, clock, linkSvc)
+	hooks := a.startWebhooks(ctx, bgCtx, cfg, st, clock, linkSvc)
 	summaries := analytics.NewService(st.links, st.clicks, b.blobs, seconds(cfg.AnalyticsCacheTTL), clock)
 	a.goBackground(bgCtx, "click retention", analytics.Retention{
 		Clicks: st.clicks, Days: cfg.ClickRetentionDays, Clock: clock, Logger: logger,

@@ -10,10 +10,12 @@ import (
 )
 
 // startWebhooks returns the endpoints service and starts this instance's
-// dispatcher under the app's background context: it stops claiming, and
-// its sends in flight finish and are recorded, before the database closes
-// at shutdown.
-func (a *app) startWebhooks(bgCtx context.Context, cfg *config, st *storage, clock shortener.Clock, linkSvc *links.Service) *webhook.Service {
+// dispatcher. It stops claiming as soon as the shutdown starts (ctx, the
+// server's, ends), beside the HTTP server's drain rather than after it, so
+// that its sends in flight (10 s at most) finish and are recorded within
+// the requests' 20 s; the app's background context still bounds it, and
+// the database closes only after it.
+func (a *app) startWebhooks(ctx, bgCtx context.Context, cfg *config, st *storage, clock shortener.Clock, linkSvc *links.Service) *webhook.Service {
 	if cfg.WebhookAllowPrivate && cfg.production() {
 		a.logger.Warn("WEBHOOK_ALLOW_PRIVATE is on: webhook endpoints may reach private and loopback addresses")
 	}
@@ -24,7 +26,9 @@ func (a *app) startWebhooks(bgCtx context.Context, cfg *config, st *storage, clo
 		// /api/v1/urls/{id} would answer it.
 		RenderLink: func(l *shortener.Link) any { return httpapi.LinkObject(l, linkSvc.ShortURL(l)) },
 	})
-	a.goBackground(bgCtx, "webhook dispatcher", d.Run)
+	dispatchCtx, stop := context.WithCancel(bgCtx)
+	context.AfterFunc(ctx, stop)
+	a.goBackground(dispatchCtx, "webhook dispatcher", d.Run)
 	return webhook.NewService(webhook.ServiceConfig{Store: st.webhooks, Clock: clock, OwnHosts: linkSvc.OwnHosts,
 		AllowPrivate: cfg.WebhookAllowPrivate})
 }
