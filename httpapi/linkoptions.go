@@ -14,9 +14,9 @@ import (
 // for the visitor sends them to its url.
 type RuleBody struct {
 	URL      string   `json:"url" maxLength:"2048" doc:"Where a matching visitor goes; the original_url rules apply."`
-	Device   []string `json:"device,omitempty" maxItems:"5" doc:"Any of desktop, mobile, tablet, ios, android."`
-	Country  []string `json:"country,omitempty" maxItems:"50" doc:"ISO 3166 alpha-2 codes of the visitor's country (GeoIP)."`
-	Language []string `json:"language,omitempty" maxItems:"50" doc:"Primary language subtags (de, pt) of the preferred language of Accept-Language."`
+	Device   []string `json:"device,omitempty" nullable:"false" maxItems:"5" doc:"Any of desktop, mobile, tablet, ios, android."`
+	Country  []string `json:"country,omitempty" nullable:"false" maxItems:"50" doc:"ISO 3166 alpha-2 codes of the visitor's country (GeoIP)."`
+	Language []string `json:"language,omitempty" nullable:"false" maxItems:"50" doc:"Primary language subtags (de, pt) of the preferred language of Accept-Language."`
 }
 
 // VariantBody is one target of an A/B split.

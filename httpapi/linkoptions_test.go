@@ -30,11 +30,12 @@ func TestCreateLinkOptions(t *testing.T) {
 
 	// Schema constraints answer 422 at the field.
 	for body, location := range map[string]string{
-		`{"original_url":"https://example.com","redirect_type":303}`:                                 "body.redirect_type",
-		`{"original_url":"https://example.com","max_clicks":0}`:                                      "body.max_clicks",
-		`{"original_url":"https://example.com","variants":[{"url":"https://a.example","weight":1}]}`: "body.variants",
-		`{"original_url":"https://example.com","rules":null}`:                                        "body.rules",
-		`{"original_url":"https://example.com","forward_query":null}`:                                "body.forward_query",
+		`{"original_url":"https://example.com","redirect_type":303}`:                                                  "body.redirect_type",
+		`{"original_url":"https://example.com","max_clicks":0}`:                                                       "body.max_clicks",
+		`{"original_url":"https://example.com","variants":[{"url":"https://a.example","weight":1}]}`:                  "body.variants",
+		`{"original_url":"https://example.com","rules":null}`:                                                         "body.rules",
+		`{"original_url":"https://example.com","forward_query":null}`:                                                 "body.forward_query",
+		`{"original_url":"https://example.com","rules":[{"url":"https://a.example","device":null,"country":["DE"]}]}`: "body.rules[0].device",
 	} {
 		w := serve(t, f.server(), "POST", "/api/v1/urls", body, bearer(adaToken)...)
 		p := decodeProblem(t, w, http.StatusUnprocessableEntity)
