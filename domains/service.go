@@ -78,6 +78,16 @@ func (s *Service) List(ctx context.Context) ([]*shortener.Domain, error) {
 	return s.store.ListDomains(ctx)
 }
 
+// Get returns one domain; any signed-in user may read it, as List.
+// Returns ENOTFOUND for an unknown or malformed ID.
+func (s *Service) Get(ctx context.Context, id string) (*shortener.Domain, error) {
+	id = strings.ToLower(id)
+	if !shortener.IsID(id) {
+		return nil, shortener.Errorf(shortener.ENOTFOUND, "%s", shortener.MsgDomainNotFound)
+	}
+	return s.store.DomainByID(ctx, id)
+}
+
 // Create adds a domain. Returns EFORBIDDEN for anyone but an admin,
 // EINVALID for a bad host or URL, and ECONFLICT for a host that is
 // already a domain.

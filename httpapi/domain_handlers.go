@@ -39,6 +39,12 @@ type createDomainInput struct {
 	}
 }
 
+// domainOutput is a created domain and where it can be read.
+type domainOutput struct {
+	Location string `header:"Location"`
+	Body     DomainBody
+}
+
 type updateDomainInput struct {
 	ID   string `path:"id"`
 	Body struct {
@@ -77,11 +83,26 @@ func (s *Server) registerDomains(api huma.API) {
 		return &struct{ Body DomainList }{out}, nil
 	})
 
+	registerOp(api, shortener.RateGeneral, shortener.ScopeLinksRead, huma.Operation{
+		OperationID: "get-domain", Method: http.MethodGet, Path: "/api/v1/domains/{id}", Tags: []string{"domains"},
+		Summary: "Read a short domain", Description: "Any signed-in user, as the list.",
+		Security: bearerSecurity, Errors: []int{401, 403, 404, 429},
+	}, func(ctx context.Context, in *domainIDInput) (*struct{ Body DomainBody }, error) {
+		if _, err := s.caller(ctx, true); err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		d, err := s.domains.Get(ctx, in.ID)
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return &struct{ Body DomainBody }{domainBody(d)}, nil
+	})
+
 	registerOp(api, shortener.RateGeneral, accessTokenOnly, huma.Operation{
 		OperationID: "create-domain", Method: http.MethodPost, Path: "/api/v1/domains", Tags: []string{"domains"},
 		Summary: "Add a short domain", Description: "Serves on every instance at once. " + domainWriteDescription,
 		DefaultStatus: http.StatusCreated, Security: bearerSecurity, MaxBodyBytes: s.humaMaxBody, Errors: []int{401, 403, 409, 422, 429},
-	}, func(ctx context.Context, in *createDomainInput) (*struct{ Body DomainBody }, error) {
+	}, func(ctx context.Context, in *createDomainInput) (*domainOutput, error) {
 		caller, err := s.caller(ctx, true)
 		if err != nil {
 			return nil, s.fail(ctx, err)
@@ -90,7 +111,7 @@ func (s *Server) registerDomains(api huma.API) {
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		return &struct{ Body DomainBody }{domainBody(d)}, nil
+		return &domainOutput{Location: "/api/v1/domains/" + d.ID, Body: domainBody(d)}, nil
 	})
 
 	registerOp(api, shortener.RateGeneral, accessTokenOnly, huma.Operation{

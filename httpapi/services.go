@@ -111,6 +111,9 @@ type Domains interface {
 	// List returns every domain, the default first.
 	List(ctx context.Context) ([]*shortener.Domain, error)
 
+	// Get returns one domain. Returns ENOTFOUND for an unknown ID.
+	Get(ctx context.Context, id string) (*shortener.Domain, error)
+
 	// Create adds a domain. Returns EINVALID for a bad host or URL and
 	// ECONFLICT for a host that is already a domain.
 	Create(ctx context.Context, caller *shortener.User, in domains.Input) (*shortener.Domain, error)

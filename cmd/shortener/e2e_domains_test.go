@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/shortener-dev/shortener"
 )
 
 // withHost sends the request as if to host (the Host header).
@@ -65,6 +67,26 @@ func TestE2EDomains(t *testing.T) {
 		if d["host"] != host || d["is_default"] != false || !uuidRE.MatchString(str(d["id"])) {
 			t.Fatalf("created domain %v", d)
 		}
+		t.Run("one domain is read where its create says", func(t *testing.T) {
+			// The create's Location, as for links and webhooks.
+			created := srv.do(t, "POST", "/api/v1/domains", map[string]any{"host": alias("loc") + ".example"}, withToken(admin.access))
+			expectJSON(t, created, http.StatusCreated)
+			loc := created.Header.Get("Location")
+			if loc != "/api/v1/domains/"+str(created.object(t)["id"]) {
+				t.Fatalf("Location %q for %v", loc, created.object(t))
+			}
+			r := srv.do(t, "GET", "/api/v1/domains/"+strings.ToUpper(str(d["id"])), nil, withToken(user.access))
+			expectJSON(t, r, http.StatusOK)
+			if got := r.object(t); got["id"] != d["id"] || got["host"] != host || got["is_default"] != false {
+				t.Fatalf("GET one domain: %v, want %v", got, d)
+			}
+			key := srv.newKey(t, user, "links:read")
+			expectJSON(t, srv.do(t, "GET", loc, nil, withToken(key)), http.StatusOK)
+			expectProblem(t, srv.do(t, "GET", loc, nil, withToken(srv.newKey(t, user, "analytics:read"))), http.StatusForbidden)
+			expectUnauthorized(t, srv.do(t, "GET", loc, nil))
+			expectProblem(t, srv.do(t, "GET", "/api/v1/domains/"+shortener.NewID(), nil, withToken(user.access)), http.StatusNotFound)
+			expectProblem(t, srv.do(t, "GET", "/api/v1/domains/nope", nil, withToken(user.access)), http.StatusNotFound)
+		})
 		t.Run("host rules", func(t *testing.T) {
 			expectProblem(t, srv.do(t, "POST", "/api/v1/domains", map[string]any{"host": host}, withToken(admin.access)), http.StatusConflict)
 			expectProblem(t, srv.do(t, "POST", "/api/v1/domains", map[string]any{"host": "localhost"}, withToken(admin.access)), http.StatusUnprocessableEntity)
