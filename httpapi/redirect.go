@@ -88,6 +88,11 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, key string, t sh
 	case shortener.OutcomePassword:
 		s.passwordRefused(w, r, facts)
 	case shortener.OutcomeRedirect:
+		if facts != nil && facts.counted {
+			// A right password was an attempt within the limit too: its
+			// redirect says what is left, as a wrong one's 401 does.
+			shortener.SetRateHeaders(w.Header(), facts.attempt, passwordAttempts)
+		}
 		s.follow(w, r, key, t, out, visit)
 	}
 }

@@ -200,8 +200,11 @@ func TestPasswordLink(t *testing.T) {
 	if decodeProblem(t, w, 401); w.Header().Get("X-Robots-Tag") != "noindex" {
 		t.Fatalf("wrong password: %v", w.Header())
 	}
-	if w := serve(t, srv, "GET", "/secret", "", "X-Link-Password", "open sesame"); w.Code != 302 {
-		t.Fatalf("right header: %d", w.Code)
+	// A right one's redirect carries the limit's headers too, its place
+	// given back: the two wrong ones above left 8.
+	if w := serve(t, srv, "GET", "/secret", "", "X-Link-Password", "open sesame"); w.Code != 302 ||
+		w.Header().Get("RateLimit-Limit") != "10" || w.Header().Get("RateLimit-Remaining") != "8" || w.Header().Get("Retry-After") != "" {
+		t.Fatalf("right header: %d %v", w.Code, w.Header())
 	}
 
 	// 10 wrong attempts (the form's and the header's count alike), then

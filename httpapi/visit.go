@@ -127,6 +127,8 @@ func (f *visitFacts) Password() shortener.PasswordCheck {
 	if err == nil {
 		if err := f.s.limiter.Release(f.r.Context(), key); err != nil {
 			f.s.limiterUnavailable(f.r, err)
+		} else {
+			f.attempt.Remaining++ // the place given back
 		}
 	}
 	f.password = shortener.PasswordRight
