@@ -16,6 +16,7 @@ const (
 	msgNotInteger  = "expected integer"
 	msgWholeNumber = "expected integer written without a fraction or exponent (301, not 301.0)"
 	msgOutOfRange  = "expected integer between -9223372036854775808 and 9223372036854775807"
+	msgNumberRange = "number is too large: beyond what a 64-bit floating-point number holds"
 	msgNoTimestamp = "expected an RFC 3339 timestamp that names a real date and time, such as 2026-12-31T23:59:59Z"
 )
 
@@ -31,6 +32,9 @@ const (
 //   - an integer written as 301.0 or 3e2, or beyond 64 bits: JSON Schema
 //     counts 301.0 as an integer, encoding/json refuses it with a message
 //     that names Go types, at the location "body";
+//   - any other number beyond a float64 (1e999), in any property, known or
+//     not: huma reads the body into a float64 before validating it, and
+//     answered such a (well-formed) body 400 with Go's message;
 //   - a timestamp of the right shape that is no time (February 30th),
 //     which Timestamp would refuse at the location "body".
 func refusedValues(r huma.Registry, s *huma.Schema, v any, location string) []error {
@@ -46,24 +50,31 @@ func refusedValues(r huma.Registry, s *huma.Schema, v any, location string) []er
 		for _, k := range keys {
 			prop, ok := s.Properties[k]
 			if !ok {
-				continue // an unknown property is huma's to refuse
+				// An unknown property is huma's to refuse, but for a
+				// number huma could not read to say so.
+				prop = anyValue
 			}
 			errs = append(errs, refusedValue(r, prop, v[k], location+"."+k)...)
 		}
 	case []any:
-		if s.Items == nil {
-			return nil
+		items := s.Items
+		if items == nil {
+			items = anyValue
 		}
 		for i, item := range v {
-			errs = append(errs, refusedValue(r, s.Items, item, location+"["+strconv.Itoa(i)+"]")...)
+			errs = append(errs, refusedValue(r, items, item, location+"["+strconv.Itoa(i)+"]")...)
 		}
 	case json.Number:
+		msg := ""
 		if s.Type == huma.TypeInteger {
-			if msg := integerProblem(v); msg != "" {
-				// The value as written, in a string: 1e400 as a number
-				// would overflow a client's decoder as it did ours.
-				return []error{&huma.ErrorDetail{Location: location, Message: msg, Value: v.String()}}
-			}
+			msg = integerProblem(v)
+		} else if _, err := strconv.ParseFloat(string(v), 64); errors.Is(err, strconv.ErrRange) {
+			msg = msgNumberRange
+		}
+		if msg != "" {
+			// The value as written, in a string: 1e400 as a number
+			// would overflow a client's decoder as it did ours.
+			return []error{&huma.ErrorDetail{Location: location, Message: msg, Value: v.String()}}
 		}
 	case string:
 		if s.Pattern == timestampPattern && timestampPatternRE.MatchString(v) {
@@ -74,6 +85,10 @@ func refusedValues(r huma.Registry, s *huma.Schema, v any, location string) []er
 	}
 	return errs
 }
+
+// anyValue is the schema of a value the body's schema does not describe
+// (an unknown property): any value, checked only for what no schema takes.
+var anyValue = &huma.Schema{}
 
 // refusedValue checks one value against its schema s.
 func refusedValue(r huma.Registry, s *huma.Schema, v any, location string) []error {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -116,6 +117,23 @@ func TestE2EInputHygiene(t *testing.T) {
 				r = srv.do(t, "PATCH", linkPath, rawBody(`{"max_clicks": `+v+`}`), withToken(acct.access))
 				expectValidation(t, r, "body.max_clicks")
 			}
+		})
+		t.Run("a number beyond 64-bit floating point is a 422 where it is, in any field", func(t *testing.T) {
+			// Well-formed JSON: not the 400 of a malformed body, and no
+			// decoder's message naming Go types.
+			for body, location := range map[string]string{
+				`{"original_url": "https://example.com/f", "is_public": 1e999}`:                                             "body.is_public",
+				`{"original_url": -1e400}`:                                                                                  "body.original_url",
+				`{"original_url": "https://example.com/f", "x": [1, 1e999]}`:                                                "body.x[1]",
+				`{"original_url": "https://example.com/f", "rules": [{"url": "https://example.com/r", "device": [1e999]}]}`: "body.rules[0].device[0]",
+			} {
+				r := srv.do(t, "POST", "/api/v1/urls", rawBody(body), withToken(acct.access))
+				expectValidation(t, r, location)
+				if strings.Contains(string(r.Body), "Go value") || strings.Contains(string(r.Body), "float64") {
+					t.Errorf("%s: %s", body, r.Body)
+				}
+			}
+			expectValidation(t, srv.do(t, "POST", "/api/v1/auth/login", rawBody(`{"email": "a@example.com", "password": 1e999}`)), "body.password")
 		})
 		t.Run("timestamps: RFC 3339's lower-case t and z, and no impossible date", func(t *testing.T) {
 			r := srv.do(t, "PATCH", linkPath, map[string]any{"expires_at": "2999-01-01t00:00:00z"}, withToken(acct.access))
