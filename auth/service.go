@@ -199,10 +199,14 @@ func (s *Service) presented(ctx context.Context, token string) (*shortener.Refre
 	case old.ConsumedAt != nil && now.Sub(*old.ConsumedAt) < s.reuseGrace:
 		justRotated = true
 	case old.ConsumedAt != nil:
-		// A rotated token came back: someone holds a copy. End that login.
+		// A rotated token came back: someone holds a copy. End that login,
+		// and say so: it is the sign of a stolen token.
 		if err := s.tokens.RevokeTokenFamily(ctx, old.FamilyID, now); err != nil {
 			return nil, nil, err
 		}
+		s.logger.WarnContext(ctx, "a rotated refresh token was presented again: its login is revoked",
+			slog.String("user_id", old.UserID), slog.String("login", old.FamilyID),
+			slog.Duration("since_rotation", now.Sub(*old.ConsumedAt)))
 		return nil, nil, errBadRefresh
 	}
 	u, err := s.users.UserByID(ctx, old.UserID)

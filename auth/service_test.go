@@ -1,10 +1,12 @@
 package auth_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"golang.org/x/crypto/bcrypt"
+	"log/slog"
 	"maps"
 	"strings"
 	"sync"
@@ -235,8 +237,16 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 	testdb.ForEachEngine(t, func(t *testing.T, s storetest.Stores) {
 		ctx := context.Background()
 		clock := newFakeClock()
-		svc := newService(s, clock)
+		var logs bytes.Buffer
+		svc := auth.NewService(auth.Config{
+			Users: s.Users, Tokens: s.Tokens, Keys: s.Keys, Secret: secret, BcryptCost: 4, Clock: clock.Now,
+			AccessTTL: 30 * time.Minute, RefreshTTL: 30 * 24 * time.Hour, Logger: slog.New(slog.NewJSONHandler(&logs, nil)),
+		})
 		first := registerAndLogin(t, svc)
+		me, err := svc.Authenticate(ctx, first.AccessToken)
+		if err != nil {
+			t.Fatal(err)
+		}
 		other, err := svc.Login(ctx, "ada@example.com", "Correct7Horse", client)
 		if err != nil {
 			t.Fatal(err)
@@ -260,6 +270,20 @@ func TestRefreshRotationAndReuse(t *testing.T) {
 		for _, access := range []string{first.AccessToken, second.AccessToken} {
 			_, err = svc.Authenticate(ctx, access)
 			wantCode(t, err, shortener.EUNAUTHORIZED)
+		}
+		// The theft is logged once, with whose login it ended.
+		var line struct {
+			Level  string `json:"level"`
+			Msg    string `json:"msg"`
+			UserID string `json:"user_id"`
+			Login  string `json:"login"`
+		}
+		if n := strings.Count(logs.String(), "\n"); n != 1 {
+			t.Fatalf("%d log lines, want 1: %s", n, logs.String())
+		}
+		if err := json.Unmarshal(logs.Bytes(), &line); err != nil || line.Level != "WARN" || line.UserID != me.User.ID ||
+			line.Login == "" || !strings.Contains(line.Msg, "refresh token") {
+			t.Fatalf("reuse log %s (%v), want a WARN naming user %s and the login", logs.String(), err, me.User.ID)
 		}
 		// The user's other login is untouched.
 		if _, err := svc.Authenticate(ctx, other.AccessToken); err != nil {
