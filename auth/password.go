@@ -58,7 +58,9 @@ func (h *Hasher) Hash(password string) (string, error) {
 //     form, the raw form is tried too;
 //   - a hash made at another cost than the Hasher's (BCRYPT_COST changed
 //     since): its check takes another time than CheckDummy's, so a login's
-//     time would tell such an account from an unknown email.
+//     time would tell such an account from an unknown email. Until the
+//     account's next login replaces it, a wrong password against a hash
+//     of a lower cost also spends CheckDummy's time.
 func (h *Hasher) Check(hash, password string) (ok, rehash bool, err error) {
 	nfc := norm.NFC.String(password)
 	ok, err = compare(hash, nfc)
@@ -66,9 +68,13 @@ func (h *Hasher) Check(hash, password string) (ok, rehash bool, err error) {
 		ok, err = compare(hash, password)
 		rehash = ok
 	}
-	if ok && !rehash {
-		cost, cerr := bcrypt.Cost([]byte(hash))
-		rehash = cerr == nil && cost != h.cost
+	cost, cerr := bcrypt.Cost([]byte(hash))
+	switch {
+	case cerr != nil || err != nil:
+	case ok && !rehash:
+		rehash = cost != h.cost
+	case !ok && cost < h.cost:
+		h.CheckDummy(password)
 	}
 	return ok, rehash, err
 }
