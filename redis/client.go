@@ -45,7 +45,22 @@ func Connect(ctx context.Context, rawURL string) (goredis.UniversalClient, error
 		_ = client.Close()
 		return nil, fmt.Errorf("connect redis at %s: ping: %w", where, err)
 	}
+	if c, ok := client.(*goredis.Client); ok && isClusterNode(ctx, c) {
+		// Read as one server, a cluster node answers MOVED for the keys
+		// of the other nodes' slots: a third of the rate limits, caches and
+		// broadcasts would fail while the health check said ok.
+		_ = client.Close()
+		return nil, fmt.Errorf("connect redis at %s: the server is a node of a Redis Cluster: "+
+			"add cluster=true to REDIS_URL (or list the nodes, comma-separated)", where)
+	}
 	return client, nil
+}
+
+// isClusterNode reports whether the server runs in cluster mode. A server
+// that refuses INFO (a managed Redis may rename it) is taken as not.
+func isClusterNode(ctx context.Context, c *goredis.Client) bool {
+	info, err := c.Info(ctx, "cluster").Result()
+	return err == nil && strings.Contains(info, "cluster_enabled:1")
 }
 
 // CheckURL reports what is wrong with rawURL as Connect would read it (its
@@ -162,6 +177,13 @@ func newClient(rawURL string) (goredis.UniversalClient, string, error) {
 	return goredis.NewClient(opts), opts.Network + " " + opts.Addr, nil
 }
 
+// clusterStateReload is how old the client's view of a Redis Cluster (which
+// master has which slots) may grow before a command reloads it. go-redis's
+// default, 60 s, kept sending to a dead master for 15-30 s after its
+// replica had taken over: clicks waited, and invalidations failed while the
+// cluster was whole again. A reload is one CLUSTER SLOTS, in the background.
+const clusterStateReload = time.Second
+
 // newClusterClient rewrites the Cluster forms into the one go-redis parses
 // (first seed in the authority, the others as addr parameters).
 func newClusterClient(scheme, authority, tail string) (goredis.UniversalClient, string, error) {
@@ -200,6 +222,7 @@ func newClusterClient(scheme, authority, tail string) (goredis.UniversalClient, 
 		return nil, "", err
 	}
 	opts.ContextTimeoutEnabled = true
+	opts.ClusterStateReloadInterval = clusterStateReload
 	return goredis.NewClusterClient(opts), "cluster " + strings.Join(opts.Addrs, ","), nil
 }
 

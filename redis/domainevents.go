@@ -51,8 +51,21 @@ func (e *DomainEvents) Run(ctx context.Context, onChange func()) {
 	// failing: lost and not yet back; the loss and the return are logged
 	// once each, not every retry of an outage.
 	subscribed, failing := false, false
+	lost := func(err error) {
+		if ctx.Err() == nil && !failing {
+			failing = true
+			e.logger.Warn("domain change subscription lost; resubscribing", slog.Any("error", err))
+		}
+	}
 	for ctx.Err() == nil {
-		ps := e.client.Subscribe(ctx, e.channel, e.barriers.acks)
+		ps, err := subscribe(ctx, e.client, e.channel, e.barriers.acks)
+		if err != nil {
+			lost(err)
+			if !retry.Wait(ctx) {
+				return
+			}
+			continue
+		}
 		stop := context.AfterFunc(ctx, func() { _ = ps.Close() })
 		pinged := false
 		for {
@@ -68,9 +81,14 @@ func (e *DomainEvents) Run(ctx context.Context, onChange func()) {
 				}
 			}
 			if err != nil {
-				if ctx.Err() == nil && !failing {
-					failing = true
-					e.logger.Warn("domain change subscription lost; resubscribing", slog.Any("error", err))
+				if ps.Moved() {
+					// Subscribed again at once, and the domains
+					// reloaded then: the changes published meanwhile
+					// went to the new master.
+					e.logger.Info("domain change subscription follows its channel to the slot's new master",
+						slog.String("channel", e.channel))
+				} else {
+					lost(err)
 				}
 				break
 			}

@@ -342,6 +342,15 @@ type subscription struct {
 	failing   bool // the subscription is down; logged once per outage
 }
 
+// lost logs the loss of the subscription, once per outage.
+func (inv *Invalidator) lost(sub *subscription, err error) {
+	if !sub.failing {
+		sub.failing = true
+		inv.logger.Warn("link cache invalidation subscription lost; resubscribing",
+			slog.String("channel", inv.channel), slog.Any("error", err))
+	}
+}
+
 // Run receives invalidations and passes them to onCode until ctx ends. It
 // resubscribes, with backoff, whenever the subscription breaks, and calls
 // onReset when it is subscribed again (or subscribed late at start).
@@ -366,7 +375,11 @@ func (inv *Invalidator) Run(ctx context.Context) {
 // whether it was confirmed. A fresh PubSub for each also replaces a
 // connection that died silently, which go-redis would keep.
 func (inv *Invalidator) listen(ctx context.Context, sub *subscription) (confirmed bool) {
-	ps := inv.client.Subscribe(ctx, inv.channel, inv.barriers.acks)
+	ps, err := subscribe(ctx, inv.client, inv.channel, inv.barriers.acks)
+	if err != nil {
+		inv.lost(sub, err)
+		return false
+	}
 	defer ps.Close()
 	defer inv.barriers.listening.Store(false)
 	// Receive does not watch ctx; closing the PubSub interrupts it.
@@ -386,11 +399,14 @@ func (inv *Invalidator) listen(ctx context.Context, sub *subscription) (confirme
 					continue
 				}
 			}
-			if !sub.failing {
-				sub.failing = true
-				inv.logger.Warn("link cache invalidation subscription lost; resubscribing",
-					slog.String("channel", inv.channel), slog.Any("error", err))
+			if ps.Moved() {
+				// Subscribed again at once, and the L1 dropped then:
+				// the messages sent meanwhile went to the new master.
+				inv.logger.Info("link cache invalidation subscription follows its channel to the slot's new master",
+					slog.String("channel", inv.channel))
+				return confirmed
 			}
+			inv.lost(sub, err)
 			return confirmed
 		}
 		pinged = false

@@ -481,6 +481,15 @@ func TestInvalidateOverRedisCluster(t *testing.T) {
 		t.Cleanup(func() { _ = c.Close() })
 		return c
 	}
+	// One node's address read as one server: refused at start, not a
+	// third of the keys failing with MOVED later.
+	node, _, _ := strings.Cut(strings.TrimPrefix(cluster.URL, "redis://"), "?")
+	if c, err := Connect(ctx, "redis://"+node); err == nil || !strings.Contains(err.Error(), "cluster=true") {
+		if c != nil {
+			_ = c.Close()
+		}
+		t.Fatalf("Connect to the cluster node %s as one server: %v, want a refusal naming cluster=true", node, err)
+	}
 	const prefix = "test:"
 	var dropped atomic.Value
 	dropped.Store("")
@@ -521,6 +530,64 @@ func TestInvalidateOverRedisCluster(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// TestInvalidateFollowsAFailover: after the master of the invalidation
+// channel's slot dies and its replica takes over, Invalidate again returns
+// only once the other instance has dropped the code: the listeners follow
+// the channel to the new master, where the codes are published and PUBLISH
+// counts them. (They stayed on whichever node they had reached while the
+// master was down, where they heard nothing; a change was answered before
+// the other instance had it, until the instances restarted.) The health
+// check says the cache is up again too.
+func TestInvalidateFollowsAFailover(t *testing.T) {
+	ctx := context.Background()
+	cluster := testenv.StartRedisClusterWithReplicas(t)
+	connect := func() *goredis.ClusterClient {
+		t.Helper()
+		c, err := Connect(ctx, cluster.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = c.Close() })
+		return c.(*goredis.ClusterClient)
+	}
+	const prefix = "failover:"
+	var dropped atomic.Value
+	dropped.Store("")
+	a := NewInvalidator(connect(), prefix, func(string) {}, func() {})
+	b := NewInvalidator(connect(), prefix, func(code string) { dropped.Store(code) }, func() {})
+	a.SetLogger(slog.New(slog.DiscardHandler))
+	b.SetLogger(slog.New(slog.DiscardHandler))
+	t.Cleanup(func() { _ = a.Close(); _ = b.Close() })
+	admin, err := connect().MasterForKey(ctx, a.channel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	startInvalidator(t, a, admin, 1)
+	startInvalidator(t, b, admin, 2)
+	if err := a.Invalidate(ctx, "before"); err != nil || dropped.Load() != "before" {
+		t.Fatalf("before the failover: %v, other instance dropped %q", err, dropped.Load())
+	}
+
+	cluster.KillMasterOf(t, a.channel)
+	// A few seconds to notice the new master; then every change holds on
+	// the other instance when it returns.
+	deadline := time.Now().Add(15 * time.Second)
+	for i, streak := 0, 0; streak < 20; i++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("15 s after the failover, the last %d of %d changes held on the other instance when they returned", streak, i)
+		}
+		code := "after" + strconv.Itoa(i)
+		if err := a.Invalidate(ctx, code); err == nil && dropped.Load() == code {
+			streak++
+		} else {
+			streak = 0
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	client := connect()
+	pollUntil(t, "the health check after the failover", func() bool { return Healthy(ctx, client) == nil })
 }
 
 // breakableConn fails every read and write while broken is set, as a

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,16 +14,55 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 )
 
-// RedisCluster is a private Redis Cluster of three masters.
+// RedisCluster is a private Redis Cluster of three masters (and a replica
+// of each, from StartRedisClusterWithReplicas).
 type RedisCluster struct {
 	URL   string // in the service's cluster form
 	nodes []*exec.Cmd
+	addrs []string // of nodes
 }
 
-// KillNode kills node i (0-2): an outage of a third of the slots.
+// KillNode kills node i: without replicas, an outage of a third of the slots.
 func (c *RedisCluster) KillNode(i int) {
 	_ = c.nodes[i].Process.Kill()
 	_ = c.nodes[i].Wait()
+}
+
+// KillMasterOf kills the master of key's slot, and returns once a replica
+// has taken the slot over and the cluster serves every slot again.
+func (c *RedisCluster) KillMasterOf(t testing.TB, key string) {
+	t.Helper()
+	ctx := context.Background()
+	owner := func(via string) string {
+		n := goredis.NewClient(&goredis.Options{Addr: via})
+		defer n.Close()
+		slot, err := n.ClusterKeySlot(ctx, key).Result()
+		if err != nil {
+			return ""
+		}
+		slots, err := n.ClusterSlots(ctx).Result()
+		if err != nil {
+			return ""
+		}
+		for _, s := range slots {
+			if int64(s.Start) <= slot && slot <= int64(s.End) && len(s.Nodes) > 0 {
+				return s.Nodes[0].Addr
+			}
+		}
+		return ""
+	}
+	dead := owner(c.addrs[0])
+	i := slices.Index(c.addrs, dead)
+	if i < 0 {
+		t.Fatalf("no node owns the slot of %q", key)
+	}
+	c.KillNode(i)
+	survivor := c.addrs[(i+1)%len(c.addrs)]
+	waitRedis(t, survivor, func(n *goredis.Client) bool {
+		info, err := n.ClusterInfo(ctx).Result()
+		now := owner(survivor)
+		return err == nil && strings.Contains(info, "cluster_state:ok") && now != "" && now != dead
+	})
 }
 
 // StartRedisCluster starts a private Redis Cluster of three masters on
@@ -30,6 +70,19 @@ func (c *RedisCluster) KillNode(i int) {
 // The nodes are killed when the test ends. It skips (or fails under
 // TEST_REQUIRE_SERVICES=1) when redis-server or redis-cli is missing.
 func StartRedisCluster(t testing.TB) *RedisCluster {
+	t.Helper()
+	return startRedisCluster(t, 0)
+}
+
+// StartRedisClusterWithReplicas is StartRedisCluster with a replica of
+// each master, which takes over (a failover) about a second after its
+// master dies.
+func StartRedisClusterWithReplicas(t testing.TB) *RedisCluster {
+	t.Helper()
+	return startRedisCluster(t, 1)
+}
+
+func startRedisCluster(t testing.TB, replicas int) *RedisCluster {
 	t.Helper()
 	for _, bin := range []string{"redis-server", "redis-cli"} {
 		if _, err := exec.LookPath(bin); err != nil {
@@ -39,11 +92,14 @@ func StartRedisCluster(t testing.TB) *RedisCluster {
 	dir := t.TempDir()
 	c := &RedisCluster{}
 	var addrs []string
-	for len(addrs) < 3 {
+	for len(addrs) < 3*(1+replicas) {
 		port := clusterPort(t)
 		cmd := exec.Command("redis-server", "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
 			"--cluster-enabled", "yes", "--cluster-config-file", fmt.Sprintf("nodes-%d.conf", port),
-			"--cluster-node-timeout", "1000", "--dir", dir, "--save", "", "--appendonly", "no", "--daemonize", "no")
+			"--cluster-node-timeout", "1000", "--dir", dir, "--save", "", "--appendonly", "no", "--daemonize", "no",
+			// A replica syncs at once (not after diskless sync's 5 s wait
+			// for more replicas) and may always take over.
+			"--repl-diskless-sync-delay", "0", "--cluster-replica-validity-factor", "0")
 		if err := cmd.Start(); err != nil {
 			t.Fatalf("start redis-server: %v", err)
 		}
@@ -54,16 +110,22 @@ func StartRedisCluster(t testing.TB) *RedisCluster {
 		addrs = append(addrs, addr)
 	}
 	create := exec.Command("redis-cli", append(append([]string{"--cluster", "create"}, addrs...),
-		"--cluster-replicas", "0", "--cluster-yes")...)
+		"--cluster-replicas", strconv.Itoa(replicas), "--cluster-yes")...)
 	if out, err := create.CombinedOutput(); err != nil {
 		t.Fatalf("redis-cli --cluster create: %v\n%s", err, out)
 	}
 	for _, addr := range addrs {
 		waitRedis(t, addr, func(c *goredis.Client) bool {
 			info, err := c.ClusterInfo(context.Background()).Result()
-			return err == nil && strings.Contains(info, "cluster_state:ok")
+			if err != nil || !strings.Contains(info, "cluster_state:ok") {
+				return false
+			}
+			// A replica has its master's data before the test begins.
+			repl, err := c.Info(context.Background(), "replication").Result()
+			return err == nil && (strings.Contains(repl, "role:master") || strings.Contains(repl, "master_link_status:up"))
 		})
 	}
+	c.addrs = addrs
 	c.URL = "redis://" + addrs[0] + "?addr=" + addrs[1] + "&addr=" + addrs[2] + "&cluster=true"
 	return c
 }
