@@ -71,10 +71,13 @@ type TagCount struct {
 
 // Tag limits (API.md, "Link options").
 const (
-	MaxTags         = 20
-	MaxTagLength    = 50
-	maxSearchLength = 255
+	MaxTags      = 20
+	MaxTagLength = 50
 )
+
+// MaxSearchLength is the longest search text: a whole original_url, so
+// that pasting a long target finds its link.
+const MaxSearchLength = MaxURLLength
 
 // NormalizeTags checks the tags of a link and returns them lower-cased,
 // sorted and without duplicates (the limit counts what is left): 1-50
@@ -114,13 +117,13 @@ func isTagRune(r rune) bool {
 }
 
 // CheckSearch returns EINVALID at location for a search text longer than
-// 255 characters or that cannot be stored (CheckText).
+// MaxSearchLength characters or that cannot be stored (CheckText).
 func CheckSearch(location, q string) error {
 	if err := CheckText(location, "q", q); err != nil {
 		return err
 	}
-	if utf8.RuneCountInString(q) > maxSearchLength {
-		return Invalid(location, fmt.Sprintf("q is at most %d characters", maxSearchLength), q)
+	if utf8.RuneCountInString(q) > MaxSearchLength {
+		return Invalid(location, fmt.Sprintf("q is at most %d characters", MaxSearchLength), q)
 	}
 	return nil
 }

@@ -14,7 +14,7 @@ import (
 type LinkFilter struct {
 	Owner   string   `query:"owner" enum:"all" doc:"all: every user's links (admins only; 403 for others)."`
 	Domain  string   `query:"domain" doc:"Only the links of the domain with this host (422 for a host that is no domain)."`
-	Q       string   `query:"q" maxLength:"255" doc:"Case-insensitive substring of the short code, title or original URL."`
+	Q       string   `query:"q" maxLength:"2048" doc:"Case-insensitive substring of the short code, title or original URL (at most 2048 characters, as an original URL)."`
 	Tag     []string `query:"tag,explode" maxItems:"20" doc:"Repeatable; a link must carry every tag given."`
 	Active  string   `query:"active" enum:"true,false" doc:"Only enabled (true) or disabled (false) links."`
 	Expired string   `query:"expired" enum:"true,false" doc:"Only expired (true) or unexpired (false) links."`

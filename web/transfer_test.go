@@ -129,10 +129,10 @@ func TestListFilterBar(t *testing.T) {
 	// kept as typed; the list is not loaded (not every link listed) and
 	// the export offers nothing.
 	lists := len(e.links.lists)
-	long := strings.Repeat("x", 300)
+	long := strings.Repeat("x", shortener.MaxSearchLength+1)
 	p = b.get("/app?tag=not+a+tag&q=" + long)
 	wantStatus(t, p, http.StatusUnprocessableEntity)
-	wantBody(t, p, `value="`+long+`"`, `aria-describedby="filter-q-error"`, `id="filter-q-error">Search is at most 255 characters.</p>`,
+	wantBody(t, p, `value="`+long+`"`, `aria-describedby="filter-q-error"`, `id="filter-q-error">Search is at most 2048 characters.</p>`,
 		`<option value="not a tag" selected>not a tag</option>`, `id="filter-tag-error">A tag is 1 to 50 characters`)
 	if len(e.links.lists) != lists {
 		t.Error("the list was loaded with refused filters")
@@ -140,7 +140,7 @@ func TestListFilterBar(t *testing.T) {
 	if strings.Contains(p.Body, "No links match") || strings.Contains(p.Body, "/app/export?") {
 		t.Errorf("refused filters: %s", p.Body)
 	}
-	if p := b.get("/app/export?q=" + long); p.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "Search is at most 255") {
+	if p := b.get("/app/export?q=" + long); p.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(p.Body, "Search is at most 2048") {
 		t.Errorf("the export with a refused search: %d", p.StatusCode)
 	}
 }

@@ -148,6 +148,12 @@ func TestE2EListFiltersAndSorts(t *testing.T) {
 		expectValidation(t, srv.do(t, "PATCH", "/api/v1/urls/"+str(first["id"]), map[string]any{"tags": []string{"ok", "no spaces"}}, withToken(a.access)), "body.tags[1]")
 		expectValidation(t, srv.do(t, "PATCH", "/api/v1/urls/"+str(first["id"]), map[string]any{"tags": nil}, withToken(a.access)), "body.tags")
 		expectTags(t, srv, a.access, map[string]int{"new": 1, "work": 1})
+
+		// A whole original_url is a search: the longest one too.
+		long := "https://example.net/" + strings.Repeat("p", 2048-len("https://example.net/"))
+		ll := str(srv.createLink(t, a.access, map[string]any{"original_url": long})["short_code"])
+		srv.expectCodes(t, a.access, "q="+url.QueryEscape(long), ll)
+		expectValidation(t, srv.do(t, "GET", "/api/v1/urls?q="+long+"p", nil, withToken(a.access)), "query.q")
 	})
 }
 
