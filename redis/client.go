@@ -63,6 +63,29 @@ func isClusterNode(ctx context.Context, c *goredis.Client) bool {
 	return err == nil && strings.Contains(info, "cluster_enabled:1")
 }
 
+// Healthy reports whether Redis serves: it answers PING, and in a Cluster
+// every master answers and says every slot is served (cluster_state:ok).
+// Each master is asked, not one node: a node answers while the cluster it
+// belongs to is down, and a master that died goes on owning its slots,
+// unreachable, until the cluster notices (its node timeout) and a replica
+// takes over; meanwhile a third of the keys fail while the others answer.
+func Healthy(ctx context.Context, client goredis.UniversalClient) error {
+	cc, ok := client.(*goredis.ClusterClient)
+	if !ok {
+		return client.Ping(ctx).Err()
+	}
+	return cc.ForEachMaster(ctx, func(ctx context.Context, master *goredis.Client) error {
+		info, err := master.ClusterInfo(ctx).Result()
+		if err != nil {
+			return fmt.Errorf("redis cluster node %s: %w", master.Options().Addr, err)
+		}
+		if !strings.Contains(info, "cluster_state:ok") {
+			return fmt.Errorf("redis cluster node %s: cluster state is not ok", master.Options().Addr)
+		}
+		return nil
+	})
+}
+
 // CheckURL reports what is wrong with rawURL as Connect would read it (its
 // form, its options, the port of each address), without connecting.
 func CheckURL(rawURL string) error {

@@ -5,8 +5,6 @@ import (
 	"log/slog"
 
 	goredis "github.com/redis/go-redis/v9"
-
-	"github.com/shortener-dev/shortener/internal/backoff"
 )
 
 // DomainEvents tells every instance that the domains changed, on the
@@ -47,76 +45,12 @@ func (e *DomainEvents) Publish(ctx context.Context) error {
 // subscribed again after losing the subscription (changes may have been
 // missed), until ctx ends.
 func (e *DomainEvents) Run(ctx context.Context, onChange func()) {
-	retry := backoff.Backoff{Min: minResubscribe, Max: maxResubscribe}
-	// failing: lost and not yet back; the loss and the return are logged
-	// once each, not every retry of an outage.
-	subscribed, failing := false, false
-	lost := func(err error) {
-		if ctx.Err() == nil && !failing {
-			failing = true
-			e.logger.Warn("domain change subscription lost; resubscribing", slog.Any("error", err))
-		}
-	}
-	for ctx.Err() == nil {
-		ps, err := subscribe(ctx, e.client, e.channel, e.barriers.acks)
-		if err != nil {
-			lost(err)
-			if !retry.Wait(ctx) {
-				return
+	l := &listener{client: e.client, barriers: e.barriers, what: "domain change", logger: e.logger,
+		subscribed: func(again bool) {
+			if again {
+				onChange()
 			}
-			continue
-		}
-		stop := context.AfterFunc(ctx, func() { _ = ps.Close() })
-		pinged := false
-		for {
-			// Silence is checked with a ping, as the invalidation
-			// subscription does: a connection that died without TCP
-			// noticing would otherwise miss changes until the registry's
-			// periodic reload.
-			msg, err := ps.ReceiveTimeout(ctx, livenessInterval)
-			if err != nil && isTimeout(err) && !pinged && ctx.Err() == nil {
-				if err = ps.Ping(ctx); err == nil {
-					pinged = true
-					continue
-				}
-			}
-			if err != nil {
-				if ps.Moved() {
-					// Subscribed again at once, and the domains
-					// reloaded then: the changes published meanwhile
-					// went to the new master.
-					e.logger.Info("domain change subscription follows its channel to the slot's new master",
-						slog.String("channel", e.channel))
-				} else {
-					lost(err)
-				}
-				break
-			}
-			pinged = false
-			switch m := msg.(type) {
-			case *goredis.Subscription:
-				if m.Kind == "subscribe" && m.Channel == e.channel {
-					e.barriers.listening.Store(true)
-					if subscribed {
-						onChange()
-					}
-					if failing {
-						e.logger.Info("domain change subscription restored", slog.String("channel", e.channel))
-					}
-					subscribed, failing = true, false
-					retry.Reset()
-				}
-			case *goredis.Message:
-				if !e.barriers.received(m) {
-					onChange()
-				}
-			}
-		}
-		e.barriers.listening.Store(false)
-		stop()
-		_ = ps.Close()
-		if !retry.Wait(ctx) {
-			return
-		}
-	}
+		},
+		message: func(string) { onChange() }}
+	l.run(ctx)
 }

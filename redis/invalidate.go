@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"slices"
 	"sync"
 	"time"
@@ -13,19 +12,12 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/shortener-dev/shortener"
-	"github.com/shortener-dev/shortener/internal/backoff"
 	"github.com/shortener-dev/shortener/internal/groupcommit"
 )
 
 var _ shortener.Invalidator = (*Invalidator)(nil)
 
 const (
-	// livenessInterval is how long the subscription may stay silent before
-	// it is pinged; a ping unanswered for as long again means the
-	// connection is dead even if TCP has not noticed.
-	livenessInterval = 15 * time.Second
-	minResubscribe   = 100 * time.Millisecond
-	maxResubscribe   = 5 * time.Second
 	// maxSendGroup is the most Invalidate calls one pipeline carries.
 	maxSendGroup = 256
 	// maxRedoChunk is the most codes one pipeline of repeats carries.
@@ -336,109 +328,23 @@ func (inv *Invalidator) Close() error {
 	return nil
 }
 
-// subscription is what Run knows across reconnects.
-type subscription struct {
-	confirmed bool // a subscription has been confirmed before
-	failing   bool // the subscription is down; logged once per outage
-}
-
-// lost logs the loss of the subscription, once per outage.
-func (inv *Invalidator) lost(sub *subscription, err error) {
-	if !sub.failing {
-		sub.failing = true
-		inv.logger.Warn("link cache invalidation subscription lost; resubscribing",
-			slog.String("channel", inv.channel), slog.Any("error", err))
-	}
-}
-
 // Run receives invalidations and passes them to onCode until ctx ends. It
 // resubscribes, with backoff, whenever the subscription breaks, and calls
 // onReset when it is subscribed again (or subscribed late at start).
 func (inv *Invalidator) Run(ctx context.Context) {
-	var sub subscription
-	resubscribe := backoff.Backoff{Min: minResubscribe, Max: maxResubscribe}
-	for {
-		confirmed := inv.listen(ctx, &sub)
-		if ctx.Err() != nil {
-			return
-		}
-		if confirmed {
-			resubscribe.Reset()
-		}
-		if !resubscribe.Wait(ctx) {
-			return
-		}
-	}
-}
-
-// listen runs one subscription until it fails or ctx ends, and reports
-// whether it was confirmed. A fresh PubSub for each also replaces a
-// connection that died silently, which go-redis would keep.
-func (inv *Invalidator) listen(ctx context.Context, sub *subscription) (confirmed bool) {
-	ps, err := subscribe(ctx, inv.client, inv.channel, inv.barriers.acks)
-	if err != nil {
-		inv.lost(sub, err)
-		return false
-	}
-	defer ps.Close()
-	defer inv.barriers.listening.Store(false)
-	// Receive does not watch ctx; closing the PubSub interrupts it.
-	stop := context.AfterFunc(ctx, func() { _ = ps.Close() })
-	defer stop()
-
-	pinged := false
-	for {
-		msg, err := ps.ReceiveTimeout(ctx, livenessInterval)
-		if err != nil {
-			if ctx.Err() != nil {
-				return confirmed
-			}
-			if isTimeout(err) && !pinged {
-				if err = ps.Ping(ctx); err == nil {
-					pinged = true
-					continue
-				}
-			}
-			if ps.Moved() {
-				// Subscribed again at once, and the L1 dropped then:
-				// the messages sent meanwhile went to the new master.
-				inv.logger.Info("link cache invalidation subscription follows its channel to the slot's new master",
-					slog.String("channel", inv.channel))
-				return confirmed
-			}
-			inv.lost(sub, err)
-			return confirmed
-		}
-		pinged = false
-		switch m := msg.(type) {
-		case *goredis.Subscription:
-			if m.Kind != "subscribe" || m.Channel != inv.channel {
-				continue
-			}
-			confirmed = true
-			inv.barriers.listening.Store(true)
+	l := &listener{client: inv.client, barriers: inv.barriers, what: "link cache invalidation", logger: inv.logger,
+		subscribed: func(again bool) {
 			inv.subscribedOnce.Do(func() { close(inv.subscribed) })
-			// Messages may have been missed while not subscribed.
-			if sub.confirmed || sub.failing {
+			if again { // messages may have been missed while not subscribed
 				inv.onReset()
 			}
-			if sub.failing {
-				inv.logger.Info("link cache invalidation subscription restored", slog.String("channel", inv.channel))
-			}
-			sub.confirmed, sub.failing = true, false
-		case *goredis.Message:
-			switch {
-			case inv.barriers.received(m):
-			case m.Payload == resetMessage:
+		},
+		message: func(payload string) {
+			if payload == resetMessage {
 				inv.onReset()
-			default:
-				inv.onCode(m.Payload)
+			} else {
+				inv.onCode(payload)
 			}
-		}
-	}
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
+		}}
+	l.run(ctx)
 }
