@@ -6,7 +6,7 @@ import (
 )
 
 // BlobCache is a shared cache of byte values with a lifetime, used for
-// rendered QR codes, analytics summaries and link targets.
+// rendered QR codes and analytics summaries.
 type BlobCache interface {
 	// Get returns the value of key and true, or false when it is missing
 	// or expired.

@@ -9,7 +9,7 @@
 // keyed by the server secret and changes every UTC day, so the raw IP
 // never reaches the database.
 //
-// The summary (BuildSummary) is built from the per-day rollups that the
+// The summary (BuildRangeSummary) is built from the per-day rollups that the
 // click store keeps, never from raw events, so it stays cheap however many
 // clicks a link has.
 package analytics

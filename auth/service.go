@@ -278,8 +278,9 @@ var errLoginEnded = shortener.Errorf(shortener.EUNAUTHORIZED, "This token's logi
 
 // Authenticate returns the caller a credential belongs to: an access token
 // (a person, with every scope) or an API key (its user, limited to the
-// key's scopes). It is the one check of a caller's identity, so the
-// inactive-user rule lives here and nowhere else. Returns EUNAUTHORIZED
+// key's scopes). It is the one check of a caller's identity on every API
+// request and page (login, refresh and sessions refuse an inactive user
+// for their own answers). Returns EUNAUTHORIZED
 // for a malformed, expired, wrongly signed or alg-none token, for a token
 // whose login has ended, for an unknown, revoked or expired key, and for a user that is unknown or
 // inactive; any other error means a lookup itself failed.

@@ -11,22 +11,6 @@ import (
 // redirectPattern is the route of the hot path.
 const redirectPattern = "GET /{code}"
 
-// ClickCaps uses up the clicks of capped links (max_clicks); the link
-// store is one.
-type ClickCaps interface {
-	// TakeLinkClick uses one of the link's clicks, atomically across every
-	// instance: false when they are used up.
-	TakeLinkClick(ctx context.Context, id string) (bool, error)
-	// LinkClicksLeft reports whether the link has clicks left.
-	LinkClicksLeft(ctx context.Context, id string) (bool, error)
-}
-
-// LinkPasswords checks the password of a password-protected link.
-type LinkPasswords interface {
-	// Check reports whether password is the one hash was made of.
-	Check(hash, password string) bool
-}
-
 // redirect answers GET and HEAD /{code} (and POST, a posted password form):
 // what shortener.Decide makes of the link and the request. A redirect
 // that records a click hands it to the recorder (a local spool append)

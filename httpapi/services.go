@@ -218,3 +218,19 @@ type Organiser interface {
 	// is first called.
 	Export(ctx context.Context, caller *shortener.User, q links.ListQuery, fn func(*shortener.Link) error) error
 }
+
+// ClickCaps uses up the clicks of capped links (max_clicks); the link
+// store is one.
+type ClickCaps interface {
+	// TakeLinkClick uses one of the link's clicks, atomically across every
+	// instance: false when they are used up.
+	TakeLinkClick(ctx context.Context, id string) (bool, error)
+	// LinkClicksLeft reports whether the link has clicks left.
+	LinkClicksLeft(ctx context.Context, id string) (bool, error)
+}
+
+// LinkPasswords checks the password of a password-protected link.
+type LinkPasswords interface {
+	// Check reports whether password is the one hash was made of.
+	Check(hash, password string) bool
+}

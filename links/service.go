@@ -43,7 +43,7 @@ type Config struct {
 	Links       shortener.LinkStore
 	Invalidator shortener.Invalidator
 	Clock       shortener.Clock
-	BaseURL     string   // short URLs are shortener.ShortURL(BaseURL, code)
+	BaseURL     string   // short URLs are shortener.LinkShortURL(BaseURL, link)
 	OwnHosts    []string // host names of BASE_URL, lower-case; links to them are refused
 	Domains     Domains  // nil: every link on the default domain
 	CodeLength  int

@@ -20,8 +20,9 @@ const (
 	FormatSVG Format = "svg"
 )
 
-// Limits and the API's defaults, exported so the HTTP handler validates and
-// defaults with the same numbers Render enforces.
+// Limits and the API's defaults: Render enforces them, and the HTTP
+// handler's schema states the same numbers (a test of cmd/shortener holds
+// the OpenAPI document to them).
 const (
 	MinSize       = 64
 	MaxSize       = 2048

@@ -25,7 +25,7 @@ type Service struct {
 // Config holds a Service's dependencies.
 type Config struct {
 	Resolver shortener.Resolver // tells which codes exist
-	BaseURL  string             // the images encode ShortURL(BaseURL, code)
+	BaseURL  string             // the images encode LinkShortURL(BaseURL, link)
 	// Cache keeps the common renderings (see isCommon) for every instance;
 	// Local, a cache bounded in bytes in this process, keeps the others. A
 	// client can invent millions of colour and size combinations: they must

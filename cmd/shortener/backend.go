@@ -112,8 +112,9 @@ func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage,
 	}, nil
 }
 
-// storeResolver is the bottom of the lookup: the store's own Resolve when it
-// has one (a narrower query), else LinkByCode.
+// storeResolver is the bottom of the lookup: the store's own Resolve (both
+// SQL stores have one, reading a link by its key), else LinkByCode through
+// shortener.StoreResolver (a store without it, in tests).
 func storeResolver(st *storage) shortener.Resolver {
 	if r, ok := st.links.(shortener.Resolver); ok {
 		return r
