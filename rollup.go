@@ -143,7 +143,7 @@ const UnboundedDimension = DimReferrer
 
 // SplitDims returns the dimension counts as the stores keep them: the
 // unbounded dimension's as rows, in key order, and the others as each
-// (link, day)'s object of counts. A day without any has no object.
+// (link, day)'s object of counts, "{}" for a day of r without any.
 func (r *ClickRollup) SplitDims() (rows []DimKey, objects map[DayKey]string) {
 	counts := map[DayKey]map[string]int64{}
 	for _, k := range r.SortedDims() {
@@ -157,7 +157,10 @@ func (r *ClickRollup) SplitDims() (rows []DimKey, objects map[DayKey]string) {
 		}
 		counts[day][k.Dim+":"+k.Value] = r.Dims[k]
 	}
-	objects = make(map[DayKey]string, len(counts))
+	objects = make(map[DayKey]string, len(r.Days))
+	for day := range r.Days {
+		objects[day] = "{}"
+	}
 	for day, c := range counts {
 		b, _ := json.Marshal(c) // a map of strings to integers always encodes
 		objects[day] = string(b)

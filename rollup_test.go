@@ -77,7 +77,7 @@ func TestRollupRowsPerThousandClicks(t *testing.T) {
 
 // TestSplitDims checks how the dimension counts reach the stores: the
 // unbounded dimension's values as rows, the others as one object per link
-// and day, and no object for a day of bots only.
+// and day, and an empty object for a day of bots only.
 func TestSplitDims(t *testing.T) {
 	at := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
 	c := shortener.ClickEvent{LinkID: "l", OccurredAt: at, Referrer: "r.example", Country: "FR", Browser: "Firefox",
@@ -87,7 +87,8 @@ func TestSplitDims(t *testing.T) {
 	if want := "[{l 2026-12-01 referrer r.example}]"; fmt.Sprint(rows) != want {
 		t.Errorf("rows = %v, want %s", rows, want)
 	}
-	want := map[shortener.DayKey]string{{Link: "l", Day: "2026-12-01"}: `{"browser:Firefox":2,"country:FR":2,"device:desktop":2,"os:Linux":2,"target:https://t.example/\"x\"":2}`}
+	want := map[shortener.DayKey]string{{Link: "l", Day: "2026-12-01"}: `{"browser:Firefox":2,"country:FR":2,"device:desktop":2,"os:Linux":2,"target:https://t.example/\"x\"":2}`,
+		{Link: "l", Day: "2026-12-02"}: "{}"}
 	if fmt.Sprint(objects) != fmt.Sprint(want) {
 		t.Errorf("objects = %v, want %v", objects, want)
 	}

@@ -66,6 +66,23 @@ func CheckAlias(alias string) error {
 	return invalidField("body.custom_alias", alias, msgs)
 }
 
+// IsCodeText reports whether code is written as a short code can be: 1 to
+// MaxAliasLength characters of [A-Za-z0-9_-], generated codes and aliases
+// alike. Every route that takes a code asks it before any lookup, the
+// redirect first of all, so it reads bytes: one of a multi-byte character
+// is no alias character either.
+func IsCodeText(code string) bool {
+	if len(code) == 0 || len(code) > MaxAliasLength {
+		return false
+	}
+	for i := 0; i < len(code); i++ {
+		if !isAliasRune(rune(code[i])) {
+			return false
+		}
+	}
+	return true
+}
+
 func isAliasRune(r rune) bool {
 	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_' || r == '-'
 }

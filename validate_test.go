@@ -260,3 +260,15 @@ func assertValidationMessages(t *testing.T, got, want []string) {
 		}
 	}
 }
+
+func TestIsCodeText(t *testing.T) {
+	for code, want := range map[string]bool{
+		"a": true, "Ab_9-": true, strings.Repeat("x", MaxAliasLength): true,
+		"": false, strings.Repeat("x", MaxAliasLength+1): false, "é": false, "a b": false, "a\x00": false,
+		"a\xff": false, "a.b": false, "%41": false,
+	} {
+		if got := IsCodeText(code); got != want {
+			t.Errorf("IsCodeText(%q) = %v, want %v", code, got, want)
+		}
+	}
+}

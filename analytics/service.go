@@ -41,9 +41,6 @@ func NewService(links shortener.LinkStore, clicks shortener.ClickStore, cache sh
 // in the key) had the API's snake_case names.
 const summaryKeyVersion = "analytics:summary:v4:"
 
-// topN is the length of each top list.
-const topN = 10
-
 // Summary returns the summary of the link with the given code on the
 // domain with ID domainID over the last days UTC days, for its owner or an admin. Returns ENOTFOUND for
 // anyone else, as for an unknown code.
@@ -81,7 +78,7 @@ func (s *Service) SummaryBetween(ctx context.Context, caller *shortener.User, do
 			}
 		}
 	}
-	stats, err := s.clicks.ClickStats(ctx, l.ID, first, last, topN)
+	stats, err := s.clicks.ClickStats(ctx, l.ID, first, last, TopLimit)
 	if err != nil {
 		return nil, err
 	}

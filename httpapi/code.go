@@ -2,24 +2,13 @@ package httpapi
 
 import "github.com/shortener-dev/shortener"
 
-// validCode reports whether code could be a short code at all: 1-50
-// characters of [A-Za-z0-9_-]. It is the one rule of every route that
-// takes a code (the redirect, the summary, the QR code): anything else is
-// answered 404 without a lookup, so junk never reaches a cache or the
-// database, and NUL or invalid UTF-8 never reaches PostgreSQL (which
-// refuses them with an error, a 500).
-func validCode(code string) bool {
-	if len(code) == 0 || len(code) > 50 {
-		return false
-	}
-	for i := 0; i < len(code); i++ {
-		c := code[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
+// validCode reports whether code could be a short code at all
+// (shortener.IsCodeText). It is the one rule of every route that takes a
+// code (the redirect, the summary, the QR code): anything else is answered
+// 404 without a lookup, so junk never reaches a cache or the database, and
+// NUL or invalid UTF-8 never reaches PostgreSQL (which refuses them with
+// an error, a 500).
+func validCode(code string) bool { return shortener.IsCodeText(code) }
 
 // checkCode is validCode for the API: ENOTFOUND, as for an unknown code.
 func checkCode(code string) error {

@@ -71,9 +71,7 @@ func addRollup(ctx context.Context, tx pgx.Tx, r *shortener.ClickRollup, newVisi
 	for i, k := range keys {
 		links[i], days[i] = k.Link, dayTime(k.Day)
 		clicks[i], bots[i], unique[i] = r.Days[k].Clicks, r.Days[k].Bots, newVisitors[k]
-		if dims[i] = objects[k]; dims[i] == "" {
-			dims[i] = "{}"
-		}
+		dims[i] = objects[k]
 	}
 	b.Queue(upsertDaysSQL, uuidsOf(links), days, clicks, bots, unique, dims)
 

@@ -161,7 +161,7 @@ func (inv *Invalidator) broadcast(ctx context.Context, codes []string, settle bo
 	// value, and no fill in flight puts the old value back.
 	del := func(p goredis.Pipeliner) error {
 		for _, code := range codes {
-			p.Set(ctx, inv.prefix+"url:"+code, tombstone, tombstoneTTL)
+			p.Set(ctx, urlKey(inv.prefix, code), tombstone, tombstoneTTL)
 		}
 		return nil
 	}

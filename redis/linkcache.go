@@ -156,7 +156,11 @@ func NewLinkCache(next shortener.Resolver, client goredis.UniversalClient, opts 
 	return c
 }
 
-func (c *LinkCache) urlKey(code string) string { return c.opts.Prefix + "url:" + code }
+func (c *LinkCache) urlKey(code string) string { return urlKey(c.opts.Prefix, code) }
+
+// urlKey is the Redis key of a link's L2 entry, which the invalidation
+// replaces with a tombstone.
+func urlKey(prefix, linkKey string) string { return prefix + "url:" + linkKey }
 
 // Resolve returns the target of code from Redis, or from next on a miss, in
 // which case a found target is written to Redis without waiting for it.

@@ -168,7 +168,7 @@ func (l *RateLimiter) allowGroup(group []*pendingAllow) {
 	member := l.instance + strconv.FormatUint(l.seq.Add(1), 36)
 	args := func(r *run) ([]string, []any) {
 		a := r.calls[0]
-		return []string{l.prefix + "ratelimit:{" + a.key + "}"},
+		return []string{rateKey(l.prefix, a.key)},
 			[]any{a.limit.Limit, windowMicros(a.limit), member, len(r.calls)}
 	}
 	if len(runs) == 1 {
@@ -216,7 +216,7 @@ func (l *RateLimiter) allowGroup(group []*pendingAllow) {
 // Release removes the newest event of key (the highest score; members of
 // one microsecond tie, and which of them goes makes no difference).
 func (l *RateLimiter) Release(ctx context.Context, key string) error {
-	if err := l.client.ZPopMax(ctx, l.prefix+"ratelimit:{"+key+"}").Err(); err != nil {
+	if err := l.client.ZPopMax(ctx, rateKey(l.prefix, key)).Err(); err != nil {
 		return fmt.Errorf("redis ratelimit release: %w", err)
 	}
 	return nil
@@ -242,3 +242,7 @@ func clampToWindow(d shortener.RateDecision, limit shortener.RateLimit) shortene
 	d.Reset, d.RetryAfter = min(d.Reset, limit.Window), min(d.RetryAfter, limit.Window)
 	return d
 }
+
+// rateKey is the Redis key of a bucket's sorted set; the hash tag keeps it
+// on one node of a Redis Cluster.
+func rateKey(prefix, bucket string) string { return prefix + "ratelimit:{" + bucket + "}" }

@@ -180,11 +180,8 @@ func addRollup(ctx context.Context, tx *writeTx, fresh []shortener.ClickEvent) e
 	rows, objects := r.SplitDims()
 	args = args[:0]
 	for _, k := range r.SortedDays() {
-		d, dims := r.Days[k], objects[k]
-		if dims == "" {
-			dims = "{}"
-		}
-		args = append(args, k.Link, k.Day, d.Clicks, d.Bots, newVisitors[k], dims)
+		d := r.Days[k]
+		args = append(args, k.Link, k.Day, d.Clicks, d.Bots, newVisitors[k], objects[k])
 	}
 	if err := upsertDays.exec(ctx, tx, args); err != nil {
 		return fmt.Errorf("daily stats: %w", err)
