@@ -58,7 +58,10 @@ func readFilters(q url.Values, lq *ListQuery) map[string]string {
 		refuse("q", err)
 	}
 	// Every tag named, as the API's list takes them: a link must have all.
-	if ts := q["tag"]; len(ts) > 0 {
+	// An empty one is the tag select's "Any tag", which the form sends as
+	// tag= (beside the hidden fields of the other tags chosen).
+	ts := slices.DeleteFunc(slices.Clone(q["tag"]), func(t string) bool { return strings.TrimSpace(t) == "" })
+	if len(ts) > 0 {
 		tags, err := shortener.NormalizeTags("query.tag", ts)
 		if err != nil {
 			tags = ts

@@ -119,6 +119,24 @@ func TestListFilterBar(t *testing.T) {
 	wantBody(t, p, `<input type="hidden" name="tag" value="work">`, `<option value="q3" selected>q3 (1)</option>`,
 		`href="/app/export?tag=q3&amp;tag=work"`, `id="filter-q" name="q" type="search" value="" placeholder="Code, title or URL" spellcheck="false" autocapitalize="off" data-slash`)
 
+	// The filter bar's form as a browser sends it with "Any tag" (and
+	// "Any state") chosen: tag= and state= are no filters, beside a tag
+	// kept in a hidden field too.
+	for _, c := range []struct {
+		query string
+		tags  []string
+	}{
+		{"/app?q=Report&tag=&state=&sort=-created_at", nil},
+		{"/app?tag=work&tag=&state=&sort=title", []string{"work"}},
+	} {
+		p := b.get(c.query)
+		wantStatus(t, p, http.StatusOK)
+		if q := e.links.lists[len(e.links.lists)-1]; !slices.Equal(q.Tags, c.tags) || q.Active != nil || q.Expired != nil {
+			t.Errorf("%s: list query %+v, want tags %v and no state", c.query, q, c.tags)
+		}
+	}
+	wantStatus(t, b.get("/app/export?q=Report&tag=&state="), http.StatusOK)
+
 	// A state or sort of no choice is left out.
 	b.get("/app?sort=bogus&state=odd")
 	q = e.links.lists[len(e.links.lists)-1]
