@@ -227,6 +227,17 @@ func TestBrowserAccessibility(t *testing.T) {
 	visit("/NoSuchCode9", http.StatusNotFound, "code-not-found-1280")
 	visit("/", http.StatusOK, "")
 
+	// Without script, the copy buttons (which only script can work) stay
+	// hidden: a button's display must not undo the hidden attribute.
+	b.scripts(false)
+	for _, path := range []string{"/app", "/app/links/" + id} {
+		b.open(path, http.StatusOK)
+		if n := eval[int](b, `[...document.querySelectorAll("[data-copy]")].filter(e => getComputedStyle(e).display !== "none").length`); n > 0 {
+			b.fatalf("%s without script shows %d copy buttons that cannot work", path, n)
+		}
+	}
+	b.scripts(true)
+
 	// The delete confirmation page, as a browser without script gets it:
 	// form.submit() skips the script's dialog.
 	b.open("/app/links/"+id, http.StatusOK)

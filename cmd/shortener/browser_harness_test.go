@@ -527,3 +527,13 @@ func (b *tab) colorScheme(scheme string) {
 		b.fatalf("emulate prefers-color-scheme: %s: %v", scheme, err)
 	}
 }
+
+// scripts turns the page's scripts on or off, as for a browser without
+// JavaScript (the next page loaded).
+func (b *tab) scripts(on bool) {
+	b.t.Helper()
+	_, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
+	if err != nil {
+		b.fatalf("turn scripts on=%v: %v", on, err)
+	}
+}
