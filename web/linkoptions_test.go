@@ -190,6 +190,21 @@ func TestUsedUpLink(t *testing.T) {
 	wantBody(t, b.get("/app/links/"+linkID), `<dt>Click limit</dt><dd>2 (2 used)</dd>`)
 }
 
+// A link whose start (valid_since) is still to come says so: visitors get
+// a 404 until then, so it is not shown as active.
+func TestScheduledLink(t *testing.T) {
+	e := newEnv(t)
+	l := e.addLink(alice, linkID, "abc", "https://example.com/")
+	start := testNow.Add(time.Hour)
+	l.ValidSince = &start
+	b := e.signedIn(alice)
+	wantBody(t, b.get("/app"), `<span class="badge scheduled">Scheduled</span>`)
+	wantBody(t, b.get("/app/links/"+linkID), `<span class="badge scheduled">Scheduled</span>`)
+	past := testNow.Add(-time.Hour)
+	l.ValidSince = &past
+	wantBody(t, b.get("/app"), `<span class="badge active">Active</span>`)
+}
+
 // A form the app cannot read whole (a bad rules line) still shows the
 // service's errors for its other fields, all at once, on create and edit.
 func TestEveryFieldErrorAtOnce(t *testing.T) {

@@ -58,7 +58,8 @@ func (a *App) linkRow(l *shortener.Link, now time.Time) linkRow {
 }
 
 // linkState is the one state a link shows: a disabled link says so even
-// when it has also expired, since enabling it is the next thing to do.
+// when it has also expired, since enabling it is the next thing to do; a
+// link whose start (valid_since) is still to come is not active yet.
 func linkState(l *shortener.Link, now time.Time) (class, text string) {
 	switch {
 	case !l.IsActive:
@@ -67,6 +68,8 @@ func linkState(l *shortener.Link, now time.Time) (class, text string) {
 		return "expired", "Expired"
 	case l.UsedUp():
 		return "expired", "Used up" // its click limit: answers 410 as expired links do
+	case l.ValidSince != nil && now.Before(*l.ValidSince):
+		return "scheduled", "Scheduled" // answers 404 until its start
 	}
 	return "active", "Active"
 }

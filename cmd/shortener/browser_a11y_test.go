@@ -121,7 +121,7 @@ func (b *tab) checkA11y(page string) {
 	b.fatalf("%s: no link or button among the first Tab stops: %s", page, strings.Join(stops, ", "))
 }
 
-// smallTargetsJS lists the controls under 44 px tall (UI.md's hit target
+// smallTargetsJS lists the controls under 44 px tall or wide (UI.md's hit target
 // on touch widths): links, buttons, summaries and form controls, a radio
 // or checkbox by its label. Links inside running text are exempt, as
 // WCAG's target size rule has them.
@@ -132,18 +132,18 @@ const smallTargetsJS = `(() => {
 		if (e.hidden || r.width === 0) continue;
 		if (getComputedStyle(e).display === "inline" && e.tagName === "A" && e.parentElement.closest("p, li, dd, figcaption, h1, h2")) continue;
 		const box = (e.type === "radio" || e.type === "checkbox") && e.closest("label") ? e.closest("label").getBoundingClientRect() : r;
-		if (box.height < 44) small.push(e.tagName.toLowerCase() + " " + JSON.stringify((e.innerText || e.name || "").trim().slice(0, 30)) + " " + Math.round(box.height) + " px");
+		if (box.height < 44 || box.width < 44) small.push(e.tagName.toLowerCase() + " " + JSON.stringify((e.innerText || e.name || "").trim().slice(0, 30)) + " " + Math.round(box.width) + "×" + Math.round(box.height) + " px");
 	}
 	return small;
 })()`
 
 // touchTargets fails when a control of the page (every <details> opened)
-// is under 44 px tall.
+// is under 44 px tall or wide.
 func (b *tab) touchTargets(page string) {
 	b.t.Helper()
 	eval[chromedp.Void](b, `document.querySelectorAll("details").forEach(d => d.open = true)`)
 	if small := eval[[]string](b, smallTargetsJS); len(small) > 0 {
-		b.fatalf("%s: controls under 44 px tall on a phone: %s", page, strings.Join(small, "; "))
+		b.fatalf("%s: controls under 44 px on a phone: %s", page, strings.Join(small, "; "))
 	}
 }
 
