@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 
@@ -68,12 +69,13 @@ func (a *App) domainsPage(w http.ResponseWriter, r *http.Request) {
 		a.failPage(w, r, errAdminsOnly)
 		return
 	}
-	a.renderDomains(w, r, http.StatusOK, newForm(nil, domainFields...), "", nil)
+	a.renderDomains(w, r, http.StatusOK, newForm(nil, domainFields...), "", nil, "")
 }
 
-// renderDomains renders the page; editID names the domain whose form is
-// edit (a refused change, shown with its errors).
-func (a *App) renderDomains(w http.ResponseWriter, r *http.Request, status int, f *form, editID string, edit *form) {
+// renderDomains renders the page; editID names the domain whose card shows
+// a refusal: edit, its form as sent with the errors (a refused change), or
+// with edit nil, cardMsg over the domain's own values (a refused delete).
+func (a *App) renderDomains(w http.ResponseWriter, r *http.Request, status int, f *form, editID string, edit *form, cardMsg string) {
 	list, err := a.domains.List(r.Context())
 	if err != nil {
 		a.failPage(w, r, err)
@@ -91,7 +93,10 @@ func (a *App) renderDomains(w http.ResponseWriter, r *http.Request, status int, 
 			row.Form.set("root_url", *d.RootURL)
 		}
 		if d.ID == editID {
-			row.Form = edit
+			if edit != nil {
+				row.Form = edit
+			}
+			row.Form.Message = cmp.Or(row.Form.Message, cardMsg)
 		}
 		v.Domains = append(v.Domains, row)
 	}
@@ -114,7 +119,7 @@ func (a *App) createDomain(w http.ResponseWriter, r *http.Request) {
 			NotFoundURL: optionalValue(f, "not_found_url"), RootURL: optionalValue(f, "root_url")})
 	}
 	if err != nil {
-		a.renderDomains(w, r, a.explain(r, f, err), f, "", nil)
+		a.renderDomains(w, r, a.explain(r, f, err), f, "", nil, "")
 		return
 	}
 	a.setFlash(w, "domainsaved", "")
@@ -140,7 +145,7 @@ func (a *App) editDomain(w http.ResponseWriter, r *http.Request) {
 			a.failPage(w, r, err)
 			return
 		}
-		a.renderDomains(w, r, status, newForm(nil, domainFields...), id, f)
+		a.renderDomains(w, r, status, newForm(nil, domainFields...), id, f, "")
 		return
 	}
 	a.setFlash(w, "domainsaved", "")
@@ -165,9 +170,8 @@ func (a *App) deleteDomain(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := a.domains.Delete(r.Context(), user, id); err != nil {
 		if shortener.ErrorCode(err) == shortener.ECONFLICT {
-			f := newForm(nil, domainFields...)
-			f.Message = shortener.ErrorMessage(err)
-			a.renderDomains(w, r, http.StatusConflict, f, "", nil)
+			// Said on the domain's own card, not the add form's.
+			a.renderDomains(w, r, http.StatusConflict, newForm(nil, domainFields...), id, nil, shortener.ErrorMessage(err))
 			return
 		}
 		a.failPage(w, r, err)

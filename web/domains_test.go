@@ -6,7 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/shortener-dev/shortener"
 	"github.com/shortener-dev/shortener/domains"
 	"github.com/shortener-dev/shortener/internal/testdb"
 )
@@ -79,6 +81,37 @@ func TestDomainsPageForAdmins(t *testing.T) {
 	wantStatus(t, b.submit("/app/domains/00000000-0000-7000-8000-000000000000/delete", url.Values{}), http.StatusNotFound)
 	wantStatus(t, b.submit("/app/domains/"+id+"/delete", url.Values{"confirmed": {"yes"}}), http.StatusSeeOther)
 	wantBody(t, b.get("/app/domains"), "Domain deleted.")
+}
+
+// A domain that links use is not deleted, and its own card says why (not
+// the add form at the top of the page).
+func TestDomainInUseSaysSoOnItsCard(t *testing.T) {
+	stores := testdb.SQLite(t)
+	svc := domains.NewService(stores.Domains, domains.NewRegistry(stores.Domains, "sho.rt", nil), nil)
+	if err := svc.SyncDefault(context.Background(), "sho.rt", nil); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, func(c *Config) { c.Domains = svc })
+	b := e.signedIn(root)
+	b.get("/app/domains")
+	wantStatus(t, b.submit("/app/domains", url.Values{"host": {"go.example"}}), http.StatusSeeOther)
+	ids, _ := domainsOf(t, e)
+	id := ids[1]
+	now := time.Now()
+	if err := stores.Links.CreateLink(context.Background(), &shortener.Link{ID: shortener.NewID(), ShortCode: "used",
+		OriginalURL: "https://example.com/", IsActive: true, IsPublic: true, CreatedAt: now, UpdatedAt: now,
+		RedirectType: shortener.DefaultRedirectType, DomainID: id, Domain: "go.example"}); err != nil {
+		t.Fatal(err)
+	}
+	b.get("/app/domains")
+	p := b.submit("/app/domains/"+id+"/delete", url.Values{"confirmed": {"yes"}})
+	wantStatus(t, p, http.StatusConflict)
+	card := p.Body[strings.Index(p.Body, `<h2 id="d-`+id+`"`):]
+	addForm := p.Body[:strings.Index(p.Body, `<h2 id="d-`)]
+	if !strings.Contains(card, `role="alert"`) || strings.Contains(addForm, `role="alert"`) {
+		t.Errorf("the refusal is not on the domain's card:\n%s", p.Body)
+	}
+	wantBody(t, p, `value="go.example"`)
 }
 
 func TestDomainsPageRefusesUsers(t *testing.T) {
