@@ -24,6 +24,8 @@ var flashTexts = map[string]string{
 	"deleted":   "Link deleted.",
 	"welcome":   "Welcome! Your account is ready; make your first short link below.",
 	"loggedout": "You are logged out.",
+	"ended":     "Your session has ended: log in again to go on.",
+	"endedform": "Your session had ended, so what you sent was not saved: log in again, then send it again.",
 	"name":      "Your name is saved.",
 	"password":  "Password changed. Every other device where you were logged in is logged out.",
 	"shortened": "", // the home page shows the link itself

@@ -79,6 +79,7 @@ type browser struct {
 	e       *env
 	cookies map[string]string
 	last    string // the body of the last page, for its CSRF token
+	referer string // sent as Referer when set
 }
 
 func (e *env) browser() *browser { return &browser{e: e, cookies: map[string]string{}} }
@@ -110,6 +111,9 @@ func (b *browser) do(method, target string, form url.Values) page {
 	}
 	for name, value := range b.cookies {
 		req.AddCookie(&http.Cookie{Name: name, Value: value})
+	}
+	if b.referer != "" {
+		req.Header.Set("Referer", b.referer)
 	}
 	rec := httptest.NewRecorder()
 	b.e.app.ServeHTTP(rec, req)

@@ -33,7 +33,7 @@ func (a *App) resume(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case shortener.ErrorCode(err) == shortener.EUNAUTHORIZED:
 		a.clearCookie(w, sessionCookie)
-		v.hasCookie = false
+		v.hasCookie, v.ended = false, true
 		return nil
 	case err != nil:
 		return err
@@ -58,14 +58,23 @@ func (a *App) optionalUser(next http.HandlerFunc) http.HandlerFunc {
 }
 
 // requireUser sends a request without a valid session to the login page
-// (303), which comes back here afterwards.
+// (303), which comes back here afterwards. A session that has ended
+// (expired, or revoked by a logout elsewhere) is said on the login page,
+// and for a form, that what it sent was not saved.
 func (a *App) requireUser(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if err := a.resume(w, r); err != nil {
 			a.serverError(w, r, err)
 			return
 		}
-		if visitOf(r).user == nil {
+		if v := visitOf(r); v.user == nil {
+			if v.ended {
+				kind := "ended"
+				if isForm(r) {
+					kind = "endedform"
+				}
+				a.setFlash(w, kind, "")
+			}
 			seeOther(w, r, loginURL(r))
 			return
 		}
@@ -73,13 +82,21 @@ func (a *App) requireUser(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+func isForm(r *http.Request) bool { return r.Method != http.MethodGet && r.Method != http.MethodHead }
+
 // loginURL is the login page with next set to come back to r: the page
-// itself for a GET, the link list for a form (re-posting it is not safe).
+// itself for a GET; for a form (re-posting it is not safe), the page of
+// this site it was sent from, else the link list.
 func loginURL(r *http.Request) string {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		return "/app/login"
+	if !isForm(r) {
+		return "/app/login?next=" + url.QueryEscape(r.URL.RequestURI())
 	}
-	return "/app/login?next=" + url.QueryEscape(r.URL.RequestURI())
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && ref.Path != "" {
+		if back := safeReturn(ref.RequestURI()); back != "/app" {
+			return "/app/login?next=" + url.QueryEscape(back)
+		}
+	}
+	return "/app/login"
 }
 
 // safeNext returns next when it is a path on this site, else "". Browsers

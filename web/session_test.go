@@ -100,6 +100,31 @@ func TestSessionRotationAndExpiry(t *testing.T) {
 	if !strings.Contains(p.Header.Values("Set-Cookie")[0], "Max-Age=0") {
 		t.Errorf("cookie not deleted: %q", p.Header.Values("Set-Cookie"))
 	}
+	// The login page says why, once.
+	wantBody(t, b.get(p.Header.Get("Location")), "Your session has ended")
+	if strings.Contains(b.get("/app/login").Body, "session has ended") {
+		t.Error("the notice shown twice")
+	}
+
+	// A form sent once the session has ended: the login says it was not
+	// saved, and comes back to the page the form was on.
+	b = e.signedIn(alice)
+	b.get("/app/links/" + linkID)
+	delete(e.sessions.tokens, b.cookies[sessionCookie])
+	b.referer = "http://example.com/app/links/" + linkID
+	p = b.submit("/app/links/"+linkID+"/edit", url.Values{"original_url": {"https://example.com/typed"}})
+	if got := p.Header.Get("Location"); p.StatusCode != http.StatusSeeOther || got != "/app/login?next=%2Fapp%2Flinks%2F"+linkID {
+		t.Errorf("a form without its session → %d %q", p.StatusCode, got)
+	}
+	wantBody(t, b.get(p.Header.Get("Location")), "what you sent was not saved")
+	// A Referer of another site is no way back.
+	b = e.signedIn(alice)
+	b.get("/app")
+	delete(e.sessions.tokens, b.cookies[sessionCookie])
+	b.referer = "https://evil.example/app/links/" + linkID
+	if got := b.submit("/app/links", url.Values{}).Header.Get("Location"); got != "/app/login" {
+		t.Errorf("a form from another site's page → %q, want /app/login", got)
+	}
 }
 
 func TestUncleanPathsAreNotRedirected(t *testing.T) {

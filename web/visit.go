@@ -16,6 +16,7 @@ type visit struct {
 	user      *shortener.User
 	session   string // the session token, rotated if Resume rotated it
 	hasCookie bool   // a session cookie came, resumed or not (yet)
+	ended     bool   // a session cookie came that the service refused (expired, revoked)
 	seed      string // the CSRF cookie's value; "" until one is minted
 	seedSent  bool   // the seed came with the request or is already set on the response
 	flash     *flash // from the flash cookie, until taken
