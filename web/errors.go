@@ -18,6 +18,7 @@ const (
 	msgUnavailable = "The service is unavailable right now; try again in a moment."
 	msgNotFound    = "There is nothing at this address. The link may have been deleted, or the address mistyped."
 	msgFixFields   = "Please correct the marked fields."
+	msgFixField    = "Please correct the marked field."
 )
 
 // statusOf maps an error code to the status of the page that reports it;
@@ -67,8 +68,13 @@ func (a *App) explain(r *http.Request, f *form, err error) int {
 			name, item := itemField(fieldName(fe.Location))
 			f.fail(name, item+plainMessage(fe.Message))
 		}
-		if f.Message == "" && len(e.Fields) > 1 {
+		// Said at the top too (an alert, for a screen reader), since the
+		// field may be far down the page or in a closed section.
+		if f.Message == "" {
 			f.Message = msgFixFields
+			if len(e.Fields) == 1 {
+				f.Message = msgFixField
+			}
 		}
 	default:
 		f.Message = e.Message

@@ -94,7 +94,8 @@ const focusedJS = `(() => {
 // the basics of a11yProblems in the dark and the light colour scheme, then
 // Tab from the top of the page until a
 // link or button has focus, every stop on the way showing a visible
-// focus ring.
+// focus ring. A form sent back with errors starts at its first marked
+// field instead, which must show its ring.
 func (b *tab) checkA11y(page string) {
 	b.t.Helper()
 	for _, scheme := range []string{"dark", "light"} {
@@ -102,6 +103,12 @@ func (b *tab) checkA11y(page string) {
 		if problems := eval[[]string](b, a11yProblems); len(problems) > 0 {
 			b.fatalf("%s in the %s scheme: %s", page, scheme, strings.Join(problems, "; "))
 		}
+	}
+	if eval[bool](b, `document.activeElement.getAttribute("aria-invalid") === "true"`) {
+		if f := eval[focusState](b, focusedJS); !f.Ring || !f.Visible {
+			b.fatalf("%s: the marked field %s %q has no visible focus ring (ring %v, in view %v)", page, f.Tag, f.Text, f.Ring, f.Visible)
+		}
+		return
 	}
 	var stops []string
 	for range 6 {

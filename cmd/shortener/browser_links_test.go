@@ -94,6 +94,20 @@ func TestBrowserSignUpToChart(t *testing.T) {
 				b.fatalf("the list's row %q lacks %q", row, want)
 			}
 		}
+		// The same alias again: refused (409) in the options, which are
+		// open, with an alert at the top and the focus on the alias.
+		b.fill("#original_url", land.url)
+		b.step("open the options", chromedp.Click(chromedp.CSS("form[action='/app/links'] details > summary")))
+		b.fill("#custom_alias", code)
+		b.submit("form[action='/app/links'] .shorten button[type=submit]", http.StatusConflict)
+		if focused := eval[string](b, `document.activeElement.id`); focused != "custom_alias" {
+			b.fatalf("after a refused alias the focus is on %q, want the alias field", focused)
+		}
+		if got := b.text("form[action='/app/links'] [role=alert]"); !strings.Contains(got, "correct the marked field") {
+			b.fatalf("after a refused alias the form's alert says %q", got)
+		}
+		b.open("/app", http.StatusOK)
+
 		links := apiLinks(t, srv, email, e2ePassword)
 		if len(links) != 1 {
 			t.Fatalf("the API lists %d links, want 1", len(links))

@@ -61,6 +61,11 @@
     if (c) c.value = "yes";
   });
 
+  // A form sent back with errors: the first marked field gets the focus
+  // (the URL field has it already by autofocus).
+  var bad = document.querySelector('[aria-invalid="true"]');
+  if (bad && (document.activeElement === document.body || !document.activeElement)) bad.focus();
+
   document.addEventListener("keydown", function (e) {
     if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
     var t = e.target;
