@@ -161,7 +161,8 @@ func TestBrowserPhoneListAndMonthChart(t *testing.T) {
 	srv.createLink(t, access, map[string]any{"original_url": "https://github.com/shortener-dev/shortener/releases/tag/v1.4.0"})
 	human, bots := seedMonth(t, srv, str(launch["id"]), str(launch["original_url"]))
 
-	for _, width := range []int64{desktopWidth, tabletWidth, phoneWidth} {
+	// 660 px: wider than a phone, too narrow for the table's columns.
+	for _, width := range []int64{desktopWidth, tabletWidth, 660, phoneWidth} {
 		b.viewport(width)
 		b.open("/app", http.StatusOK)
 		if n := b.count("table.links tbody tr"); n != 5 {
