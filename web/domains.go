@@ -159,12 +159,13 @@ func (a *App) deleteDomain(w http.ResponseWriter, r *http.Request) {
 	if !a.confirmed(w, r, id, confirmView{Heading: "Delete this domain?",
 		Message: "Its host stops being one of the service's domains. A domain that links use cannot be deleted.",
 		Action:  "/app/domains/" + id + "/delete", Button: "Delete domain", Return: "/app/domains"},
-		func() error {
+		func() (string, error) {
 			if !user.IsAdmin() {
-				return shortener.Errorf(shortener.EFORBIDDEN, "Only an admin can change domains.")
+				return "", shortener.Errorf(shortener.EFORBIDDEN, "Only an admin can change domains.")
 			}
 			list, err := a.domains.List(r.Context())
-			return listed(list, err, func(d *shortener.Domain) string { return d.ID }, id, "Domain not found.")
+			return listed(list, err, func(d *shortener.Domain) string { return d.ID },
+				func(d *shortener.Domain) string { return d.Host }, id, "Domain not found.")
 		}) {
 		return
 	}

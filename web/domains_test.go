@@ -77,7 +77,7 @@ func TestDomainsPageForAdmins(t *testing.T) {
 	wantStatus(t, p, http.StatusUnprocessableEntity)
 	wantBody(t, p, `value="https://go.example/x"`)
 	p = b.submit("/app/domains/"+id+"/delete", url.Values{})
-	wantBody(t, p, "Delete this domain?")
+	wantBody(t, p, "Delete this domain?", `<p class="item-name"><strong>go.example</strong></p>`)
 	wantStatus(t, b.submit("/app/domains/00000000-0000-7000-8000-000000000000/delete", url.Values{}), http.StatusNotFound)
 	wantStatus(t, b.submit("/app/domains/"+id+"/delete", url.Values{"confirmed": {"yes"}}), http.StatusSeeOther)
 	wantBody(t, b.get("/app/domains"), "Domain deleted.")

@@ -50,7 +50,7 @@ func TestKeysRevokeAsksFirst(t *testing.T) {
 	id := keys.keys[0].ID
 	p := b.submit("/app/keys/"+id+"/revoke", url.Values{})
 	wantStatus(t, p, http.StatusOK)
-	wantBody(t, p, "Revoke this API key?", `name="confirmed" value="yes"`)
+	wantBody(t, p, "Revoke this API key?", `<p class="item-name"><strong>old (`+keys.keys[0].Prefix+`…)</strong></p>`, `name="confirmed" value="yes"`)
 	if keys.count("RevokeKey") != 0 {
 		t.Fatal("revoked without confirmation")
 	}

@@ -129,9 +129,10 @@ func (a *App) revokeKey(w http.ResponseWriter, r *http.Request) {
 	if !a.confirmed(w, r, id, confirmView{Heading: "Revoke this API key?",
 		Message: "Programs that use it are refused at once. This cannot be undone.",
 		Action:  "/app/keys/" + id + "/revoke", Button: "Revoke key", Return: "/app/keys"},
-		func() error {
+		func() (string, error) {
 			keys, err := a.keys.ListKeys(r.Context(), user)
-			return listed(keys, err, func(k *shortener.APIKey) string { return k.ID }, id, "API key not found.")
+			return listed(keys, err, func(k *shortener.APIKey) string { return k.ID },
+				func(k *shortener.APIKey) string { return k.Name + " (" + k.Prefix + "…)" }, id, "API key not found.")
 		}) {
 		return
 	}
@@ -167,14 +168,16 @@ func listFieldsAsOne(err error, location string) error {
 type confirmView struct {
 	pageBase
 	Heading, Message, Action, Button, Return string
+	Item                                     string // what is asked about, by the name the user knows it by
 }
 
 // confirmed runs what every destructive form of an item shares: the
 // user's rate limit, an ID that can be one, and the confirmation (by the
 // script's dialog, or else by the page ask that this answers with, for an
-// item that find finds among the user's: a 404 page otherwise). It has
-// answered the request when it returns false.
-func (a *App) confirmed(w http.ResponseWriter, r *http.Request, id string, ask confirmView, find func() error) bool {
+// item that find finds among the user's, named on the page by the name
+// find returns: a 404 page otherwise). It has answered the request when it
+// returns false.
+func (a *App) confirmed(w http.ResponseWriter, r *http.Request, id string, ask confirmView, find func() (string, error)) bool {
 	if err := a.admit(w, r, classUser, visitOf(r).user); err != nil {
 		a.failPage(w, r, err)
 		return false
@@ -184,23 +187,30 @@ func (a *App) confirmed(w http.ResponseWriter, r *http.Request, id string, ask c
 		return false
 	}
 	if r.PostFormValue("confirmed") != "yes" {
-		if err := find(); err != nil {
+		item, err := find()
+		if err != nil {
 			a.failPage(w, r, err)
 			return false
 		}
+		ask.Item = item
 		a.confirm(w, r, ask)
 		return false
 	}
 	return true
 }
 
-// listed is the find of confirmed for items the user sees as a list:
-// err, else ENOTFOUND (notFound) unless the item with the id is in items.
-func listed[T any](items []T, err error, idOf func(T) string, id, notFound string) error {
-	if err == nil && !slices.ContainsFunc(items, func(item T) bool { return strings.EqualFold(idOf(item), id) }) {
-		err = shortener.Errorf(shortener.ENOTFOUND, "%s", notFound)
+// listed is the find of confirmed for items the user sees as a list: the
+// name (nameOf) of the item with the id, else err, or ENOTFOUND (notFound)
+// when items has none.
+func listed[T any](items []T, err error, idOf, nameOf func(T) string, id, notFound string) (string, error) {
+	if err != nil {
+		return "", err
 	}
-	return err
+	i := slices.IndexFunc(items, func(item T) bool { return strings.EqualFold(idOf(item), id) })
+	if i < 0 {
+		return "", shortener.Errorf(shortener.ENOTFOUND, "%s", notFound)
+	}
+	return nameOf(items[i]), nil
 }
 
 func (a *App) confirm(w http.ResponseWriter, r *http.Request, v confirmView) {

@@ -207,7 +207,13 @@ func (a *App) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 	if !a.confirmed(w, r, id, confirmView{Heading: "Delete this webhook?",
 		Message: "Its pending deliveries and its log are deleted with it. This cannot be undone.",
 		Action:  "/app/webhooks/" + id + "/delete", Button: "Delete webhook", Return: "/app/webhooks/" + id},
-		func() error { _, err := a.webhooks.Get(r.Context(), user, id); return err }) {
+		func() (string, error) {
+			h, err := a.webhooks.Get(r.Context(), user, id)
+			if err != nil {
+				return "", err
+			}
+			return h.URL, nil
+		}) {
 		return
 	}
 	if err := a.webhooks.Delete(r.Context(), user, id); err != nil {
