@@ -66,6 +66,15 @@ func (f *CodeFilter) RequestReload() {
 	}
 }
 
+// Suspend lets every code through until the next Load: while this
+// instance may be missing the creates of the others (its invalidation
+// subscription is lost), a code it has not heard of may exist.
+func (f *CodeFilter) Suspend() {
+	f.mu.Lock()
+	f.filter, f.count = nil, 0
+	f.mu.Unlock()
+}
+
 // MayExist reports whether code may be a short code. False is certain.
 func (f *CodeFilter) MayExist(code string) bool {
 	f.mu.RLock()

@@ -69,6 +69,29 @@ func TestCodeFilter(t *testing.T) {
 	if !f.MayExist("fresh") || !f.MayExist("code00042") {
 		t.Fatal("a failed reload lost the previous filter")
 	}
+
+	// Suspended (this instance may have missed creates), every code may
+	// exist until the next load.
+	known := func() int {
+		n := 0
+		for i := range 1000 {
+			if !f.MayExist(fmt.Sprintf("unknown%05d", i)) {
+				n++
+			}
+		}
+		return n
+	}
+	f.Suspend()
+	if n := known(); n != 0 {
+		t.Fatalf("suspended, the filter refused %d codes", n)
+	}
+	src.fail = false
+	if err := f.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := known(); n < 900 {
+		t.Fatalf("reloaded, the filter refused only %d of 1000 unknown codes", n)
+	}
 }
 
 // countingResolver counts lookups that reach it.

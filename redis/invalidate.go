@@ -54,6 +54,7 @@ type Invalidator struct {
 	channel   string
 	onCode    func(code string)
 	onReset   func()
+	onLost    func() // see OnLost
 	redoDelay time.Duration
 	logger    *slog.Logger
 	sends     *groupcommit.Queue[*pendingSend]
@@ -111,6 +112,12 @@ func NewInvalidator(client goredis.UniversalClient, prefix string, onCode func(c
 // then on this instance hears every change. State read from the database
 // after it (the code filter) misses no change made meanwhile.
 func (inv *Invalidator) Subscribed() <-chan struct{} { return inv.subscribed }
+
+// OnLost sets a function called when the subscription is lost (before
+// onReset, once it is back): while this instance hears nothing, a code
+// made on another one is unknown here, so the code filter should let
+// every code through to a lookup. Set it before Run.
+func (inv *Invalidator) OnLost(f func()) { inv.onLost = f }
 
 // SetLogger sends the Invalidator's log lines to logger.
 func (inv *Invalidator) SetLogger(logger *slog.Logger) { inv.logger = logger }
@@ -181,8 +188,14 @@ func (inv *Invalidator) broadcast(ctx context.Context, codes []string, settle bo
 		_, err = inv.client.Pipelined(ctx, func(p goredis.Pipeliner) error { _ = del(p); return publish(p) })
 	default:
 		// Published even when a SET failed (a node down): the L1s drop
-		// the codes all the same.
-		_, delErr := inv.client.Pipelined(ctx, del)
+		// the codes all the same. The SETs get half the time, so that a
+		// node that does not answer (any node holding one of the keys)
+		// cannot keep the codes from the channel's node; the failure is
+		// returned, and the repeat sets the tombstone where the key lives
+		// by then (a replica that took over holds the old value).
+		delCtx, cancel := context.WithTimeout(ctx, writeTimeout/2)
+		_, delErr := inv.client.Pipelined(delCtx, del)
+		cancel()
 		_, err = pub.Pipelined(ctx, publish)
 		err = errors.Join(delErr, err)
 	}
@@ -332,7 +345,7 @@ func (inv *Invalidator) Close() error {
 // resubscribes, with backoff, whenever the subscription breaks, and calls
 // onReset when it is subscribed again (or subscribed late at start).
 func (inv *Invalidator) Run(ctx context.Context) {
-	l := &listener{client: inv.client, barriers: inv.barriers, what: "link cache invalidation", logger: inv.logger,
+	l := &listener{client: inv.client, barriers: inv.barriers, what: "link cache invalidation", logger: inv.logger, lostHook: inv.onLost,
 		subscribed: func(again bool) {
 			inv.subscribedOnce.Do(func() { close(inv.subscribed) })
 			if again { // messages may have been missed while not subscribed

@@ -3,6 +3,7 @@ package redis
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -281,6 +282,13 @@ func TestInvalidatorReconnectResets(t *testing.T) {
 	logA, logB := newInvalidationLog(), newInvalidationLog()
 	a := NewInvalidator(namedClient(t, testenv.RandomName("inv-a-")), prefix, logA.onCode, logA.onReset)
 	b := NewInvalidator(namedClient(t, nameB), prefix, logB.onCode, logB.onReset)
+	var lost atomic.Int32
+	b.OnLost(func() {
+		if logB.resets.Load() != 0 {
+			t.Error("OnLost's function called after the reset")
+		}
+		lost.Add(1)
+	})
 	t.Cleanup(func() { _ = a.Close(); _ = b.Close() })
 	startInvalidator(t, b, admin, 1)
 
@@ -303,6 +311,9 @@ func TestInvalidatorReconnectResets(t *testing.T) {
 	logB.expect(t, "after")
 	if n := logB.resets.Load(); n != 1 {
 		t.Fatalf("onReset called %d times, want 1", n)
+	}
+	if n := lost.Load(); n != 1 {
+		t.Fatalf("OnLost's function called %d times, want 1", n)
 	}
 }
 
@@ -484,7 +495,7 @@ func TestInvalidateOverRedisCluster(t *testing.T) {
 	// One node's address read as one server: refused at start, not a
 	// third of the keys failing with MOVED later.
 	node, _, _ := strings.Cut(strings.TrimPrefix(cluster.URL, "redis://"), "?")
-	if c, err := Connect(ctx, "redis://"+node); err == nil || !strings.Contains(err.Error(), "cluster=true") {
+	if c, err := Connect(ctx, "redis://"+node); !errors.Is(err, ErrClusterNode) || !strings.Contains(err.Error(), "cluster=true") {
 		if c != nil {
 			_ = c.Close()
 		}
@@ -588,6 +599,21 @@ func TestInvalidateFollowsAFailover(t *testing.T) {
 	}
 	client := connect()
 	pollUntil(t, "the health check after the failover", func() bool { return Healthy(ctx, client) == nil })
+
+	// A replica that hangs leaves every slot served: the check says so
+	// every time (it asked a node for the cluster's slots, sometimes the
+	// frozen one, and failed then).
+	thaw := cluster.FreezeReplica(t)
+	for i := range 20 {
+		hctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		err := Healthy(hctx, client)
+		cancel()
+		if err != nil {
+			t.Fatalf("check %d with a replica frozen: %v", i, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	thaw()
 }
 
 // breakableConn fails every read and write while broken is set, as a

@@ -26,7 +26,10 @@ const (
 	// connection is dead even if TCP has not noticed.
 	livenessInterval = 15 * time.Second
 	minResubscribe   = 100 * time.Millisecond
-	maxResubscribe   = 5 * time.Second
+	// maxResubscribe bounds the wait between attempts: once Redis is back
+	// (or a replica has taken a dead master's place), the instances hear
+	// each other's changes again within it.
+	maxResubscribe = time.Second
 )
 
 // listener runs an instance's subscription to a broadcast channel.
@@ -41,6 +44,9 @@ type listener struct {
 	subscribed func(again bool)
 	// message is called with each message that is not a barrier's.
 	message func(payload string)
+	// lostHook, if set, is called when the subscription is lost (once
+	// per outage).
+	lostHook func()
 
 	confirmed bool // a subscription has been confirmed before
 	failing   bool // the subscription is down; logged once per outage
@@ -120,6 +126,9 @@ func (l *listener) lost(err error) {
 	if !l.failing {
 		l.failing = true
 		l.logger.Warn(l.what+" subscription lost; resubscribing", slog.String("channel", l.barriers.channel), slog.Any("error", err))
+		if l.lostHook != nil {
+			l.lostHook()
+		}
 	}
 }
 

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -57,7 +59,9 @@ func (a *app) connectRedis(ctx context.Context, cfg *config) (goredis.UniversalC
 		return nil, nil
 	}
 	client, err := redis.Connect(ctx, cfg.RedisURL)
-	if err != nil {
+	if errors.Is(err, redis.ErrClusterNode) {
+		return nil, fmt.Errorf("%w: REDIS_URL: %w", errConfig, err)
+	} else if err != nil {
 		return nil, err
 	}
 	a.onShutdown = append(a.onShutdown, func(context.Context) { _ = client.Close() })
@@ -90,6 +94,7 @@ func (a *app) redisBackend(ctx, bgCtx context.Context, cfg *config, st *storage,
 	})
 	inv := redis.NewInvalidator(client, prefix, l1.Drop, l1.DropAll)
 	inv.SetLogger(a.logger)
+	inv.OnLost(filter.Suspend) // DropAll reloads it once the subscription is back
 	a.goBackground(bgCtx, "link cache", l2.Run)
 	a.goBackground(bgCtx, "invalidation", inv.Run)
 	// Loaded once this instance hears the creates of the others: a code

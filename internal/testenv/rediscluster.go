@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -26,6 +28,32 @@ type RedisCluster struct {
 func (c *RedisCluster) KillNode(i int) {
 	_ = c.nodes[i].Process.Kill()
 	_ = c.nodes[i].Wait()
+}
+
+// FreezeReplica stops (SIGSTOP) a live replica, as a node that hangs, and
+// returns the function that resumes it (also run when the test ends).
+func (c *RedisCluster) FreezeReplica(t testing.TB) (thaw func()) {
+	t.Helper()
+	for i, addr := range c.addrs {
+		if c.nodes[i].ProcessState != nil {
+			continue // killed
+		}
+		n := goredis.NewClient(&goredis.Options{Addr: addr})
+		repl, err := n.Info(context.Background(), "replication").Result()
+		_ = n.Close()
+		if err != nil || !strings.Contains(repl, "role:slave") {
+			continue
+		}
+		p := c.nodes[i].Process
+		if err := p.Signal(syscall.SIGSTOP); err != nil {
+			t.Fatal(err)
+		}
+		thaw = sync.OnceFunc(func() { _ = p.Signal(syscall.SIGCONT) })
+		t.Cleanup(thaw)
+		return thaw
+	}
+	t.Fatal("no live replica to freeze")
+	return nil
 }
 
 // KillMasterOf kills the master of key's slot, and returns once a replica
