@@ -103,9 +103,10 @@ func fieldName(location string) string {
 // errorView is an error page.
 type errorView struct {
 	pageBase
-	Status  int
-	Heading string
-	Message string
+	Status    int
+	Heading   string
+	Message   string
+	Reference string // the request's ID on a 500, for the user to quote
 }
 
 var errorHeadings = map[int]string{
@@ -129,9 +130,13 @@ func (a *App) errorPage(w http.ResponseWriter, r *http.Request, status int, msg 
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "5") // as the API's 503s
 	}
-	a.render(w, r, status, "error", &errorView{
-		pageBase: pageBase{Title: heading}, Status: status, Heading: heading, Message: msg,
-	})
+	v := &errorView{pageBase: pageBase{Title: heading}, Status: status, Heading: heading, Message: msg}
+	if status == http.StatusInternalServerError {
+		// Set by the server's request-ID middleware before any handler,
+		// and in every log line of the request.
+		v.Reference = w.Header().Get("X-Request-Id")
+	}
+	a.render(w, r, status, "error", v)
 }
 
 func (a *App) notFound(w http.ResponseWriter, r *http.Request) {

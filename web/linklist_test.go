@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -200,5 +201,20 @@ func TestListNoMatch(t *testing.T) {
 	wantBody(t, p, "No links match these filters.")
 	if strings.Contains(p.Body, `class="pager muted"`) {
 		t.Error("the empty result has a pager")
+	}
+}
+
+// An error page of the server's own failure gives the request's ID (set by
+// the server's middleware before the app runs) to quote; the error's text
+// stays in the log.
+func TestServerErrorPageGivesTheReference(t *testing.T) {
+	e := newEnv(t)
+	r := httptest.NewRequest(http.MethodGet, "/app", nil)
+	w := httptest.NewRecorder()
+	w.Header().Set("X-Request-Id", "req-7f3a")
+	e.app.serverError(w, r, fmt.Errorf("read: %w", errInternal))
+	if w.Code != http.StatusInternalServerError || !strings.Contains(w.Body.String(), "<code>req-7f3a</code>") ||
+		strings.Contains(w.Body.String(), "on fire") {
+		t.Errorf("500 page: %d %s", w.Code, w.Body)
 	}
 }
