@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -82,7 +83,7 @@ func Healthy(ctx context.Context, client goredis.UniversalClient) error {
 		return client.Ping(ctx).Err()
 	}
 	masters := map[string]*goredis.Client{}
-	for _, key := range healthKeys {
+	for _, key := range healthKeys() {
 		m, err := cc.MasterForKey(ctx, key)
 		if err != nil {
 			return err
@@ -112,14 +113,14 @@ func Healthy(ctx context.Context, client goredis.UniversalClient) error {
 // healthKeys are keys spread over a Redis Cluster's slots: the masters of
 // their slots are every master (one that holds a thousandth of the slots
 // is missed about once in ten million checks). Finding them costs about a
-// millisecond.
-var healthKeys = func() []string {
+// millisecond. Made at the first check: only a Cluster's health needs them.
+var healthKeys = sync.OnceValue(func() []string {
 	keys := make([]string, 16384)
 	for i := range keys {
 		keys[i] = "health:" + strconv.Itoa(i)
 	}
 	return keys
-}()
+})
 
 // CheckURL reports what is wrong with rawURL as Connect would read it (its
 // form, its options, the port of each address), without connecting.
